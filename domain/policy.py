@@ -1,0 +1,125 @@
+"""Company policy as data: SLAs in working days, escalation chains, thresholds.
+
+A policy travels inside the workflow input, so a running project keeps the policy it
+started with and a changed policy file (JINDU_POLICY_FILE) applies to new projects
+without code changes. RULES §Deadlines and escalation, §Progress anomaly warnings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+
+class EscalationStep(BaseModel):
+    """One step of a chain, `after_working_days` counted from the deadline.
+
+    `remind` notifies the assignee; `escalate` notifies the role `levels_up` levels
+    above the assignee on the ladder agent → dept_head → executive.
+    """
+
+    after_working_days: int = Field(default=0, ge=0, le=60)
+    action: Literal["remind", "escalate"]
+    levels_up: int = Field(default=0, ge=0, le=2)
+
+    @model_validator(mode="after")
+    def _escalation_goes_up(self) -> EscalationStep:
+        if self.action == "escalate" and self.levels_up < 1:
+            raise ValueError("an escalate step needs levels_up >= 1")
+        return self
+
+
+def default_chain() -> list[EscalationStep]:
+    return [
+        EscalationStep(after_working_days=0, action="remind"),
+        EscalationStep(after_working_days=1, action="escalate", levels_up=1),
+        EscalationStep(after_working_days=2, action="escalate", levels_up=2),
+    ]
+
+
+class SlaPolicy(BaseModel):
+    working_days: int = Field(ge=0, le=250)
+    chain: list[EscalationStep] = Field(default_factory=default_chain)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SlaPolicy:
+        offsets = [s.after_working_days for s in self.chain]
+        if offsets != sorted(offsets):
+            raise ValueError("escalation steps must be ordered by after_working_days")
+        return self
+
+
+# SLA names used by the workflow; 004 第5篇 gives 1-3 working days per step.
+SLA_NAMES = (
+    "assessment",
+    "initiation_approval",
+    "planning",
+    "plan_approval",
+    "execution",
+    "result_review",
+    "rectification",
+    "customer_acceptance",
+    "rectification_task",
+    "warning_analysis",
+)
+
+
+def default_slas() -> dict[str, SlaPolicy]:
+    days = {
+        "assessment": 3,
+        "initiation_approval": 3,
+        "planning": 5,
+        "plan_approval": 3,
+        "execution": 0,  # due at the last milestone's date, counted from there
+        "result_review": 3,
+        "rectification": 5,
+        "customer_acceptance": 5,
+        "rectification_task": 5,
+        "warning_analysis": 2,
+    }
+    return {name: SlaPolicy(working_days=d) for name, d in days.items()}
+
+
+class WarningThresholds(BaseModel):
+    """000 §3(3): completion < 80%, deviation > 20%, satisfaction < 80."""
+
+    min_completion_rate: float = 80.0
+    max_cycle_deviation_rate: float = 20.0
+    min_satisfaction_score: float = 80.0
+
+
+class CalendarPolicy(BaseModel):
+    timezone: str = "Asia/Shanghai"
+    cutoff_hour: int = Field(default=18, ge=1, le=24)
+    extra_holidays: list[date] = Field(default_factory=list)
+    extra_workdays: list[date] = Field(default_factory=list)
+
+
+class WeeklyReportPolicy(BaseModel):
+    weekday: int = Field(default=4, ge=0, le=6, description="0 = Monday … 4 = Friday")
+    hour: int = Field(default=18, ge=0, le=23)
+    escalate_after_missed: int = Field(default=2, ge=1)
+
+
+class ProjectPolicy(BaseModel):
+    calendar: CalendarPolicy = Field(default_factory=CalendarPolicy)
+    slas: dict[str, SlaPolicy] = Field(default_factory=default_slas)
+    executive_budget_threshold: Decimal = Decimal("500000")
+    weekly_report: WeeklyReportPolicy = Field(default_factory=WeeklyReportPolicy)
+    warnings: WarningThresholds = Field(default_factory=WarningThresholds)
+
+    @model_validator(mode="after")
+    def _every_sla_named(self) -> ProjectPolicy:
+        unknown = set(self.slas) - set(SLA_NAMES)
+        if unknown:
+            raise ValueError(f"unknown SLA names: {sorted(unknown)}")
+        merged = default_slas()
+        merged.update(self.slas)
+        self.slas = merged
+        return self
+
+    def sla(self, name: str) -> SlaPolicy:
+        return self.slas[name]
