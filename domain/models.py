@@ -374,6 +374,7 @@ class WarningState(BaseModel):
     analysis: str | None = None
     task_ids: list[str] = Field(default_factory=list)
     times_raised: int = 0
+    pending: PendingAction | None = None
 
 
 class WeeklyReportTracker(BaseModel):
@@ -414,6 +415,7 @@ class ProjectState(BaseModel):
     results_submissions: int = 0
     first_review_passed: bool | None = None
     rectification_round: int = 0
+    gate_rounds: dict[str, int] = Field(default_factory=dict)
     rectification_return_stage: Stage | None = None
     ratings: list[int] = Field(default_factory=list)
     kpis: Kpis = Field(default_factory=Kpis)

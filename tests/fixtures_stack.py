@@ -1,0 +1,70 @@
+"""The whole service in one test session: real worker, real activities, real API app.
+
+Temporal is the dev server (`local_env`), PostgreSQL the session database (`pool`).
+Requests go through httpx's ASGI transport into the real FastAPI app.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import httpx
+import pytest_asyncio
+
+from activities.notifier import build_notifier
+from api.app import create_app
+from domain.policy import ProjectPolicy
+from jindu.settings import Settings
+from store.users import create_user
+from worker import build_worker
+
+STACK_TASK_QUEUE = "jindu-projects-test"
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    role: str
+    department: str | None
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Stack:
+    def __init__(self, http: httpx.AsyncClient, pool, client, app) -> None:
+        self.http, self.pool, self.client, self.app = http, pool, client, app
+
+    async def person(self, role: str, department: str | None = None, name: str | None = None) -> Person:
+        name = name or f"{role}-{uuid.uuid4().hex[:6]}"
+        user, token = await create_user(self.pool, name=name, role=role, department=department)
+        return Person(user.id, user.name, user.role.value, user.department, token)
+
+    async def team(self) -> dict[str, Person]:
+        """One person per role; agent and dept_head share a fresh department."""
+        dept = f"dept-{uuid.uuid4().hex[:6]}"
+        return {
+            "agent": await self.person("agent", dept),
+            "dept_head": await self.person("dept_head", dept),
+            "executive": await self.person("executive"),
+            "customer": await self.person("customer"),
+            "operations": await self.person("operations"),
+            "auditor": await self.person("auditor"),
+        }
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def stack(local_env, pool, cipher):
+    settings = Settings(task_queue=STACK_TASK_QUEUE)
+    app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher, policy=ProjectPolicy())
+    worker = build_worker(local_env.client, pool=pool, notifier=build_notifier(None), cipher=cipher,
+                          task_queue=STACK_TASK_QUEUE)
+    async with worker, app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://jindu.test") as http:
+            yield Stack(http, pool, local_env.client, app)
+
