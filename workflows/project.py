@@ -98,6 +98,8 @@ class ProjectWorkflow:
         self.inflight: set[int] = set()
         self.notifications: list[asyncio.Task[Any]] = []
         self.version = 0
+        self.kpi_check_at: datetime | None = None
+        self.intake_recorded = start.carried is not None
         if start.carried is not None:
             self.s = start.carried
         else:
@@ -114,20 +116,24 @@ class ProjectWorkflow:
                 customer_user_name=start.customer_user_name,
                 created_at=start.created_at,
                 updated_at=start.created_at,
+                seq=1,  # reserved for the intake, whatever update a client sends first
             )
+            self._assign_to_agent("assessment", "assessment", "Assess the requirement")
 
     # ------------------------------------------------------------------ main loop
 
     @workflow.run
     async def run(self, start: ProjectStart) -> ProjectState:
-        if start.carried is None:
-            self._assign_to_agent("assessment", "assessment", "Assess the requirement")
+        if not self.intake_recorded:
             await self._record(
                 "intake",
                 start.agent,
                 data={"channel": start.channel.value, "business_type": start.business_type},
+                seq=1,
             )
-            self._notify_assignee(self.s.pending, "assigned")
+            self.intake_recorded = True
+            self._notify(1, "assigned", Role.agent, self.s.agent_id, "New consultation to assess",
+                         f"Assess the requirement of project {self.s.project_id}")
         self._publish()
         while self.s.stage not in TERMINAL_STAGES:
             if self.s.stage == Stage.archiving:
@@ -174,7 +180,7 @@ class ProjectWorkflow:
     @workflow.update
     async def sync(self, cmd: Command) -> ProjectState:
         # Update handlers may run before `run` has recorded the intake: wait for it too.
-        await workflow.wait_condition(lambda: self.s.seq > 0 and not self.inflight)
+        await workflow.wait_condition(lambda: self.intake_recorded and not self.inflight)
         return self.s
 
     @workflow.update
@@ -414,6 +420,8 @@ class ProjectWorkflow:
         self.s.reports.received_this_week = False
 
     async def _archive(self) -> None:
+        self.s.completed_at = workflow.now()
+        await self._refresh_kpis(check_warning=False)
         seq = self._next_seq()
         result: ArchiveResult = await workflow.execute_activity(
             "archive_project",
@@ -423,9 +431,8 @@ class ProjectWorkflow:
             retry_policy=RECORD_RETRY,
         )
         self.s.archive_bundle_id = result.bundle_id
-        self.s.completed_at = workflow.now()
-        await self._refresh_kpis(check_warning=False)
-        await self._record("archived", None, data={"bundle_id": result.bundle_id, "keywords": result.keywords})
+        await self._record("archived", None, data={"bundle_id": result.bundle_id, "keywords": result.keywords},
+                           seq=seq)
         await self._finish(Stage.completed, "completed", None, "")
 
     async def _finish(self, stage: Stage, kind: str, actor: Actor | None, comment: str) -> None:
@@ -537,7 +544,17 @@ class ProjectWorkflow:
                 clocks.append((at, f"task:{task.id}"))
         if self.s.stage in guards.REPORTING_STAGES and self.s.reports.next_due_at is not None:
             clocks.append((self.s.reports.next_due_at, "weekly_report"))
+        if self.s.stage in WARNING_STAGES and self.s.plan is not None:
+            # KPIs move with the calendar (an overdue milestone, a growing forecast): check daily.
+            if self.kpi_check_at is None:
+                self.kpi_check_at = self._next_cutoff()
+            clocks.append((self.kpi_check_at, "kpi_check"))
         return clocks
+
+    def _next_cutoff(self) -> datetime:
+        now = workflow.now()
+        cutoff = self.calendar.end_of_day(self._today())
+        return cutoff if cutoff > now else self.calendar.end_of_day(self._today() + timedelta(days=1))
 
     def _next_due(self) -> datetime | None:
         return min((at for at, _ in self._clocks()), default=None)
@@ -549,6 +566,9 @@ class ProjectWorkflow:
             if at > now:
                 continue
             fired = True
+            if name == "kpi_check":
+                self.kpi_check_at = self._next_cutoff()  # the refresh below is the whole job
+                continue
             if name == "weekly_report":
                 await self._weekly_report_due()
             elif name.startswith("task:"):
@@ -672,8 +692,8 @@ class ProjectWorkflow:
         return f"{self.s.project_id}:{seq}"
 
     async def _record(self, kind: str, actor: Actor | None, *, comment: str = "",
-                      data: dict[str, Any] | None = None) -> int:
-        seq = self._next_seq()
+                      data: dict[str, Any] | None = None, seq: int | None = None) -> int:
+        seq = seq or self._next_seq()
         self._publish()
         step = StepRecord(
             step_key=self._key(seq),

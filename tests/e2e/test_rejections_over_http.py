@@ -7,14 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.history import decisive_events
+
 
 async def snapshot(stack, pid: str) -> tuple:
     async with stack.pool.acquire() as db:
         events = await db.fetchval("SELECT count(*) FROM events WHERE project_id=$1", pid)
         seq = await db.fetchval("SELECT seq FROM projects WHERE id=$1", pid)
         approvals = await db.fetchval("SELECT count(*) FROM approvals WHERE project_id=$1", pid)
-    history = await stack.client.get_workflow_handle(f"project-{pid}").fetch_history()
-    return events, seq, approvals, len(history.events)
+    history = await decisive_events(stack.client.get_workflow_handle(f"project-{pid}"))
+    return events, seq, approvals, history
 
 
 def assert_error(r, status: int, code: str | None = None) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import uuid
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
 from temporalio import activity
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.models import (
@@ -71,13 +72,14 @@ class Recorder:
 
 
 class Harness:
-    def __init__(self, client: Client, task_queue: str, recorder: Recorder) -> None:
-        self.client, self.task_queue, self.rec = client, task_queue, recorder
+    def __init__(self, env: WorkflowEnvironment, task_queue: str, recorder: Recorder) -> None:
+        self.env, self.client, self.task_queue, self.rec = env, env.client, task_queue, recorder
         self.agent = actor(Role.agent)
         self.head = actor(Role.dept_head)
         self.executive = actor(Role.executive, department=None)
         self.customer = actor(Role.customer, department=None)
         self.operations = actor(Role.operations, department=None)
+        self.handles: list[WorkflowHandle] = []
 
     async def start(self, policy: ProjectPolicy | None = None, *, customer: bool = True,
                     created_at: datetime | None = None) -> WorkflowHandle:
@@ -91,12 +93,20 @@ class Harness:
             agent=self.agent,
             customer_user_id=self.customer.user_id if customer else None,
             customer_user_name=self.customer.name if customer else None,
-            created_at=created_at or datetime.now(timezone.utc),
+            created_at=created_at or await self.env.get_current_time(),
             policy=policy or ProjectPolicy(),
         )
-        return await self.client.start_workflow(
+        handle = await self.client.start_workflow(
             ProjectWorkflow.run, start, id=f"project-{project_id}", task_queue=self.task_queue
         )
+        self.handles.append(handle)
+        return handle
+
+    async def close(self) -> None:
+        """Terminate what is still running, so no orphan holds the time-skipping clock."""
+        for handle in self.handles:
+            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+                await handle.terminate("test finished")
 
     async def state(self, handle: WorkflowHandle) -> ProjectState:
         return await handle.query(ProjectWorkflow.state)
@@ -134,13 +144,17 @@ class Harness:
 
 
 @asynccontextmanager
-async def harness(client: Client):
+async def harness(env: WorkflowEnvironment):
     recorder = Recorder()
     task_queue = f"test-{uuid.uuid4().hex[:8]}"
     async with Worker(
-        client,
+        env.client,
         task_queue=task_queue,
         workflows=[ProjectWorkflow],
         activities=[recorder.record_step, recorder.notify, recorder.archive_project],
     ):
-        yield Harness(client, task_queue, recorder)
+        h = Harness(env, task_queue, recorder)
+        try:
+            yield h
+        finally:
+            await h.close()

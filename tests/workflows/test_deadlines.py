@@ -31,7 +31,7 @@ async def now_of(env) -> datetime:
 
 
 async def test_missed_assessment_is_reminded_then_escalated_twice(skip_env):
-    async with harness(skip_env.client) as h:
+    async with harness(skip_env) as h:
         handle = await h.start()
         due = (await h.state(handle)).pending.due_at
         await skip_env.sleep(timedelta(days=20))
@@ -60,11 +60,11 @@ async def test_deadline_before_a_holiday_lands_after_it(skip_env):
     holidays = [today + timedelta(days=i) for i in range(1, 10)]
     policy = ProjectPolicy(calendar=CalendarPolicy(extra_holidays=holidays))
     cal = WorkCalendar(policy.calendar)
-    async with harness(skip_env.client) as h:
+    async with harness(skip_env) as h:
         handle = await h.start(policy)
         due = (await h.state(handle)).pending.due_at
         assert cal.local_date(due) > holidays[-1]
-        await skip_env.sleep(timedelta(days=15))
+        await skip_env.sleep(timedelta(days=30))
         reminder, = h.rec.of((await h.state(handle)).project_id, "reminder")
         assert cal.local_date(reminder.at) > holidays[-1]
         assert near(reminder.at, due)
@@ -72,7 +72,7 @@ async def test_deadline_before_a_holiday_lands_after_it(skip_env):
 
 async def test_missed_weekly_reports_are_reminded_and_two_in_a_row_escalate(skip_env):
     today = WorkCalendar(CalendarPolicy()).local_date(await now_of(skip_env))
-    async with harness(skip_env.client) as h:
+    async with harness(skip_env) as h:
         handle = await h.start()
         await h.to_execution(handle, [("m1", today + timedelta(days=60)), ("m2", today + timedelta(days=90))])
         pid = (await h.state(handle)).project_id
@@ -97,7 +97,7 @@ async def test_missed_weekly_reports_are_reminded_and_two_in_a_row_escalate(skip
 
 async def test_slipping_project_raises_warning_escalates_measure_and_clears(skip_env):
     today = WorkCalendar(CalendarPolicy()).local_date(await now_of(skip_env))
-    async with harness(skip_env.client) as h:
+    async with harness(skip_env) as h:
         handle = await h.start()
         await h.assess(handle, cycle=20)
         await h.decide(handle, "initiation")

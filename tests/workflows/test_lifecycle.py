@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 from datetime import date, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from domain.models import (
     TaskCompleteIn,
     TaskSource,
 )
+from tests.history import decisive_events
 from tests.workflows.harness import harness
 from workflows.project import ProjectWorkflow
 
@@ -37,12 +39,10 @@ async def rejected(call) -> ApplicationError:
     return info.value.cause
 
 
-async def history_length(handle) -> int:
-    return len((await handle.fetch_history()).events)
 
 
 async def test_high_risk_project_runs_every_gate_to_completion(local_env):
-    async with harness(local_env.client) as h:
+    async with harness(local_env) as h:
         handle = await h.start()
         state = await h.assess(handle, risk=Level.high)
         assert state.stage == Stage.initiation_approval
@@ -114,10 +114,10 @@ async def test_high_risk_project_runs_every_gate_to_completion(local_env):
 
 
 async def test_rejected_updates_change_nothing(local_env):
-    async with harness(local_env.client) as h:
+    async with harness(local_env) as h:
         handle = await h.start()
         await h.assess(handle)
-        before_history, before_steps = await history_length(handle), len(h.rec.steps)
+        before_history, before_steps = await decisive_events(handle), len(h.rec.steps)
 
         wrong_stage = PlanCommand(actor=h.agent, body=PlanIn(goals="g", responsibilities="r",
                                                              milestones=[{"name": "m", "due_date": soon(3)}]))
@@ -131,19 +131,19 @@ async def test_rejected_updates_change_nothing(local_env):
         assert (await rejected(handle.execute_update(
             ProjectWorkflow.cancel, CancelCommand(actor=stranger, body=CancelIn(reason="no"))))).type == "forbidden"
 
-        assert await history_length(handle) == before_history
+        assert await decisive_events(handle) == before_history
         assert len(h.rec.steps) == before_steps
 
         await h.decide(handle, "initiation")
-        before_history = await history_length(handle)
+        before_history = await decisive_events(handle)
         err = await rejected(h.decide(handle, "initiation"))
         assert err.type == "already_decided"
-        assert await history_length(handle) == before_history
+        assert await decisive_events(handle) == before_history
         assert (await h.state(handle)).stage == Stage.planning
 
 
 async def test_out_of_scope_is_declined(local_env):
-    async with harness(local_env.client) as h:
+    async with harness(local_env) as h:
         handle = await h.start()
         state = await h.assess(handle, in_scope=False)
         assert state.stage == Stage.declined
@@ -152,7 +152,7 @@ async def test_out_of_scope_is_declined(local_env):
 
 
 async def test_operations_cancel_and_agent_cannot(local_env):
-    async with harness(local_env.client) as h:
+    async with harness(local_env) as h:
         handle = await h.start()
         err = await rejected(handle.execute_update(
             ProjectWorkflow.cancel, CancelCommand(actor=h.agent, body=CancelIn(reason="mine"))))
@@ -164,7 +164,7 @@ async def test_operations_cancel_and_agent_cannot(local_env):
 
 
 async def test_customer_without_account_acceptance_is_recorded_by_agent(local_env):
-    async with harness(local_env.client) as h:
+    async with harness(local_env) as h:
         handle = await h.start(customer=False)
         await h.to_execution(handle, [("deliver", soon(5))])
         await h.results(handle, milestones=["deliver"])
