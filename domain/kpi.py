@@ -44,6 +44,8 @@ def forecast_cycle_days(
 
 def cycle_deviation_rate(actual_days: int, expected_days: int) -> float:
     """业务周期偏差率 = (actual − expected) ÷ expected × 100."""
+    if expected_days <= 0:
+        raise ValueError("expected cycle must be at least one day")
     return round((actual_days - expected_days) / expected_days * 100, 2)
 
 
@@ -61,8 +63,9 @@ def project_kpis(
     expected_cycle_days: int | None,
     ratings: Sequence[int],
 ) -> Kpis:
+    """A project's three progress metrics; a finished project's are frozen at its finish day."""
     deviation = None
-    if expected_cycle_days:
+    if expected_cycle_days is not None:
         actual = forecast_cycle_days(started_on, milestones, today, finished_on)
         deviation = cycle_deviation_rate(actual, expected_cycle_days)
     return Kpis(
@@ -136,25 +139,28 @@ Period = Literal["month", "quarter", "year"]
 
 
 def period_key(d: date, period: Period) -> str:
+    """The appraisal period a day belongs to: "2026-11", "2026-Q4" or "2026"."""
     if period == "month":
-        return f"{d.year}-{d.month:02d}"
+        return f"{d.year:04d}-{d.month:02d}"
     if period == "quarter":
-        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
-    return str(d.year)
+        return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+    if period == "year":
+        return f"{d.year:04d}"
+    raise ValueError(f"period must be month, quarter or year, not {period!r}")
 
 
 def period_bounds(key: str) -> tuple[date, date]:
     """[start, end) of a period key: "2026-11", "2026-Q4" or "2026"."""
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
+    if m := re.fullmatch(r"([0-9]{4})-([0-9]{2})", key):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
             raise ValueError(f"bad month in period {key!r}")
         start = date(year, month, 1)
         return start, date(year + month // 12, month % 12 + 1, 1)
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", key):
+    if m := re.fullmatch(r"([0-9]{4})-Q([1-4])", key):
         year, quarter = int(m[1]), int(m[2])
         start = date(year, 3 * quarter - 2, 1)
         return start, date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
-    if re.fullmatch(r"\d{4}", key):
+    if re.fullmatch(r"[0-9]{4}", key):
         return date(int(key), 1, 1), date(int(key) + 1, 1, 1)
     raise ValueError(f"period {key!r} is not YYYY-MM, YYYY-Qn or YYYY")

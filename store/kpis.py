@@ -5,8 +5,10 @@ One query gathers each project's facts; grouping and formulas are domain.kpi's.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Literal
+
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -44,10 +46,13 @@ async def project_facts(
     department: str | None = None,
     agent: str | None = None,
     period: str | None = None,
+    tz: ZoneInfo = ZoneInfo("Asia/Shanghai"),
 ) -> list[tuple[ProjectFacts, date]]:
+    """Each project's facts with its local start date; `period` bounds are local days."""
     start = end = None
     if period is not None:
-        start, end = period_bounds(period)
+        first, after = period_bounds(period)
+        start, end = (datetime.combine(d, time(0), tz) for d in (first, after))
     rows = await pool.fetch(FACTS_SQL, today, department, agent, start, end)
     return [
         (
@@ -66,7 +71,7 @@ async def project_facts(
                 reports_on_time=r["reports_on_time"],
                 warnings_raised=r["warnings_raised"],
             ),
-            r["created_at"].date(),
+            r["created_at"].astimezone(tz).date(),
         )
         for r in rows
     ]

@@ -1,0 +1,74 @@
+"""Who is calling, and what they may see (DESIGN.md §HTTP API contract, RULES §Roles).
+
+Visibility: agents and dept_heads see their own department's projects; executive,
+operations and auditor see all; a customer sees only the projects naming their account.
+A customer is told 404 for anyone else's project (its existence is not theirs to know);
+staff of another department are told 403.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from domain.errors import Forbidden, NotFound, Unauthorized
+from domain.models import Actor, Role
+from store.reads import ProjectAccess
+from store.users import User, user_by_token
+
+bearer = HTTPBearer(auto_error=False, description="The token printed by `jindu user create`")
+
+DEPARTMENT_BOUND = frozenset({Role.agent, Role.dept_head})
+SEES_EVERY_PROJECT = frozenset({Role.executive, Role.operations, Role.auditor})
+
+
+async def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
+    user = await user_by_token(request.app.state.pool, credentials.credentials)
+    if user is None:
+        raise Unauthorized("unknown bearer token")
+    return user
+
+
+def actor(user: User) -> Actor:
+    return Actor(user_id=user.id, name=user.name, role=user.role, department=user.department)
+
+
+def require_role(user: User, *roles: Role, action: str) -> None:
+    if user.role not in roles:
+        allowed = " or ".join(r.value for r in roles)
+        raise Forbidden(f"only {allowed} may {action}, not a {user.role.value}")
+
+
+def check_visible(user: User, project: ProjectAccess) -> None:
+    if user.role == Role.customer:
+        if project.customer_user_id != user.id:
+            raise NotFound(f"no project {project.id}")
+    elif user.role in DEPARTMENT_BOUND and user.department != project.department:
+        raise Forbidden(f"project {project.id} belongs to department {project.department}, not {user.department}")
+
+
+class CustomerAccess(Enum):
+    full = "full"
+    masked = "masked"
+    none = "none"
+
+
+def customer_access(user: User, project: ProjectAccess) -> CustomerAccess:
+    """RULES §Customer information: personal data only for authorised staff and the customer."""
+    if user.role == Role.customer:
+        return CustomerAccess.full if project.customer_user_id == user.id else CustomerAccess.none
+    if user.role in DEPARTMENT_BOUND:
+        return CustomerAccess.full if user.department == project.department else CustomerAccess.none
+    if user.role in (Role.executive, Role.operations):
+        return CustomerAccess.full
+    if user.role == Role.auditor:
+        return CustomerAccess.masked
+    return CustomerAccess.none

@@ -1,0 +1,72 @@
+"""Request dependencies as `Annotated` aliases (STYLE.md §8): what a route needs, by name."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Path, Request
+from temporalio.client import Client
+
+from api.auth import check_visible, current_user, require_role
+from domain.errors import NotFound
+from domain.models import STAFF_ROLES, Role
+from domain.policy import ProjectPolicy
+from jindu.settings import Settings
+from store.crypto import DataCipher
+from store.reads import ProjectAccess, project_access
+from store.users import User
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+def _client(request: Request) -> Client:
+    return request.app.state.client
+
+
+def _cipher(request: Request) -> DataCipher:
+    return request.app.state.cipher
+
+
+def _policy(request: Request) -> ProjectPolicy:
+    return request.app.state.policy
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+TemporalClient = Annotated[Client, Depends(_client)]
+Cipher = Annotated[DataCipher, Depends(_cipher)]
+Policy = Annotated[ProjectPolicy, Depends(_policy)]
+AppSettings = Annotated[Settings, Depends(_settings)]
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def role(*roles: Role, action: str):
+    """A dependency admitting only `roles`; it runs before the body is validated."""
+
+    async def check(user: CurrentUser) -> User:
+        require_role(user, *roles, action=action)
+        return user
+
+    return Depends(check)
+
+
+StaffUser = Annotated[User, role(*STAFF_ROLES, action="see staff views")]
+
+
+async def visible_project(
+    project_id: Annotated[str, Path(description="The project id")], user: CurrentUser, pool: Pool
+) -> ProjectAccess:
+    project = await project_access(pool, project_id)
+    if project is None:
+        raise NotFound(f"no project {project_id}")
+    check_visible(user, project)
+    return project
+
+
+VisibleProject = Annotated[ProjectAccess, Depends(visible_project)]

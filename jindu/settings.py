@@ -1,0 +1,55 @@
+"""One settings class, from JINDU_* environment variables (STYLE §6)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.policy import ProjectPolicy
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JINDU_", extra="ignore")
+
+    temporal_address: str = "localhost:7233"
+    temporal_namespace: str = "default"
+    temporal_tls: bool = False
+    temporal_api_key: str | None = None
+    task_queue: str = "jindu-projects"
+    database_url: str | None = None
+    data_dir: Path = Path(".jindu")
+    data_key: str | None = None
+    policy_file: Path | None = None
+    webhook_url: str | None = None
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    log_level: str = "INFO"
+    log_json: bool | None = None
+
+    def policy(self) -> ProjectPolicy:
+        """The company policy: JINDU_POLICY_FILE (JSON of domain.policy.ProjectPolicy) or defaults."""
+        if self.policy_file is None:
+            return ProjectPolicy()
+        try:
+            return ProjectPolicy.model_validate(json.loads(self.policy_file.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, ValidationError) as err:
+            raise ValueError(f"policy file {self.policy_file}: {err}") from err
+
+    def data_key_bytes(self) -> bytes:
+        """The AES-256-GCM key for customer personal data (JINDU_DATA_KEY)."""
+        from store.crypto import decode_data_key
+
+        if not self.data_key:
+            raise ValueError("JINDU_DATA_KEY is not set (urlsafe base64 of 32 bytes; `jindu dev` makes one)")
+        return decode_data_key(self.data_key)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

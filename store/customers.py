@@ -1,0 +1,72 @@
+"""Customers: personal fields stored encrypted, readable only through these functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from domain.models import CustomerIn
+from store.crypto import DISPOSED, DataCipher
+
+Conn = asyncpg.Connection | asyncpg.Pool
+
+
+def customer_id(project_id: str) -> str:
+    return f"customer-{project_id}"
+
+
+async def insert_customer(
+    conn: Conn, *, project_id: str, customer: CustomerIn, user_id: str | None, cipher: DataCipher
+) -> bool:
+    """Idempotent per project: a repeated intake keeps the first record. True if inserted."""
+    row = await conn.fetchrow(
+        """INSERT INTO customers (id, project_id, name_enc, phone_enc, email_enc, company_enc, user_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (project_id) DO NOTHING
+           RETURNING id""",
+        customer_id(project_id),
+        project_id,
+        cipher.encrypt(customer.name),
+        cipher.encrypt(customer.phone),
+        cipher.encrypt(customer.email),
+        cipher.encrypt(customer.company),
+        user_id,
+    )
+    return row is not None
+
+
+async def read_customer(conn: Conn, project_id: str, cipher: DataCipher) -> dict | None:
+    """Decrypted customer info, or None. After disposal the personal fields are None."""
+    row = await conn.fetchrow(
+        """SELECT id, name_enc, phone_enc, email_enc, company_enc, user_id, created_at, disposed_at
+           FROM customers WHERE project_id = $1""",
+        project_id,
+    )
+    if row is None:
+        return None
+    return {
+        "id": row["id"],
+        "name": cipher.decrypt(row["name_enc"]),
+        "phone": cipher.decrypt(row["phone_enc"]),
+        "email": cipher.decrypt(row["email_enc"]),
+        "company": cipher.decrypt(row["company_enc"]),
+        "user_id": row["user_id"],
+        "disposed_at": row["disposed_at"],
+    }
+
+
+async def dispose_customer(conn: Conn, project_id: str, *, at: datetime | None = None) -> bool:
+    """Safe disposal when the relationship ends: the ciphertexts are overwritten, the row
+    (and its id, referenced by archive bundles) stays. True if something was disposed now."""
+    row = await conn.fetchrow(
+        """UPDATE customers
+           SET name_enc = $2, phone_enc = NULL, email_enc = NULL, company_enc = NULL,
+               disposed_at = coalesce($3, now())
+           WHERE project_id = $1 AND disposed_at IS NULL
+           RETURNING id""",
+        project_id,
+        DISPOSED,
+        at,
+    )
+    return row is not None

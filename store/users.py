@@ -1,0 +1,79 @@
+"""Users and their bearer tokens (DESIGN.md §HTTP API contract: one token, one user, one role).
+
+Only the SHA-256 of a token is stored: a leaked table grants nobody access.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+import asyncpg
+from pydantic import BaseModel
+
+from domain.errors import Conflict, Invalid
+from domain.models import Role
+
+# RULES §Roles: these roles act for one department.
+DEPARTMENT_ROLES = frozenset({Role.agent, Role.dept_head})
+
+
+class User(BaseModel):
+    id: str
+    name: str
+    role: Role
+    department: str | None = None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_user(
+    pool: asyncpg.Pool | asyncpg.Connection,
+    *,
+    name: str,
+    role: Role | str,
+    department: str | None = None,
+) -> tuple[User, str]:
+    """Create a user; return it with its token, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise Invalid("a user needs a name")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise Invalid(f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}") from None
+    department = (department or "").strip() or None
+    if role in DEPARTMENT_ROLES and department is None:
+        raise Invalid(f"a {role.value} needs a department")
+    user = User(id=str(uuid.uuid4()), name=name, role=role, department=department)
+    token = secrets.token_urlsafe(32)
+    try:
+        await pool.execute(
+            "INSERT INTO users (id, name, role, department, token_hash) VALUES ($1, $2, $3, $4, $5)",
+            user.id, user.name, user.role.value, user.department, token_hash(token),
+        )
+    except asyncpg.UniqueViolationError:
+        raise Conflict(f"a user named {name!r} already exists") from None
+    return user, token
+
+
+def _user(row: asyncpg.Record | None) -> User | None:
+    return None if row is None else User(id=row["id"], name=row["name"], role=row["role"], department=row["department"])
+
+
+async def user_by_token(pool: asyncpg.Pool | asyncpg.Connection, token: str) -> User | None:
+    row = await pool.fetchrow("SELECT id, name, role, department FROM users WHERE token_hash = $1", token_hash(token))
+    return _user(row)
+
+
+async def user_by_name(pool: asyncpg.Pool | asyncpg.Connection, name: str) -> User | None:
+    row = await pool.fetchrow("SELECT id, name, role, department FROM users WHERE name = $1", name)
+    return _user(row)
+
+
+async def users_by_names(pool: asyncpg.Pool | asyncpg.Connection, names: list[str]) -> dict[str, User]:
+    rows = await pool.fetch("SELECT id, name, role, department FROM users WHERE name = ANY($1::text[])", list(names))
+    return {row["name"]: _user(row) for row in rows}

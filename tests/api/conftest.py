@@ -1,0 +1,141 @@
+"""The real FastAPI app over httpx's ASGI transport, on the session's PostgreSQL and
+Temporal dev server. Read tests insert `projects` rows directly; tests of decisions run
+the real worker (`worker` fixture) on the app's own task queue."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from api.app import create_app
+from domain.models import Channel, CustomerIn, Kpis, PendingAction, ProjectState, Role, Stage
+from domain.policy import ProjectPolicy
+from jindu.settings import Settings
+from store.customers import insert_customer
+from store.users import create_user
+
+API_TASK_QUEUE = "jindu-projects-api-test"
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    role: str
+    department: str | None
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Api:
+    def __init__(self, http: httpx.AsyncClient, app, pool, cipher) -> None:
+        self.http, self.app, self.pool, self.cipher = http, app, pool, cipher
+
+    async def person(self, role: str, department: str | None = None) -> Person:
+        user, token = await create_user(self.pool, name=f"{role}-{uuid.uuid4().hex[:8]}", role=role,
+                                        department=department)
+        return Person(user.id, user.name, user.role.value, user.department, token)
+
+    async def insert_project(
+        self,
+        *,
+        department: str,
+        agent: Person,
+        stage: Stage = Stage.assessment,
+        pending: PendingAction | None = None,
+        customer: Person | None = None,
+        customer_data: CustomerIn | None = None,
+        overdue: bool = False,
+        warning: bool = False,
+        kpis: Kpis | None = None,
+        updated_at: datetime | None = None,
+        events: list[tuple[str, str]] = (),
+    ) -> str:
+        """A read-model row as the record_step activity would leave it (no workflow behind it)."""
+        pid = f"t-{uuid.uuid4().hex[:10]}"
+        now = datetime.now(UTC)
+        state = ProjectState(
+            project_id=pid, stage=stage, department=department, business_type="real_estate",
+            channel=Channel.visit, requirement="A flat near schools", agent_id=agent.id, agent_name=agent.name,
+            customer_user_id=customer.id if customer else None, customer_user_name=customer.name if customer else None,
+            created_at=now, updated_at=updated_at or now, pending=pending, kpis=kpis or Kpis(), seq=len(events),
+        )
+        async with self.pool.acquire() as db, db.transaction():
+            await db.execute(
+                """INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id,
+                       agent_name, customer_user_id, pending_kind, pending_gate, pending_role, pending_user_id,
+                       pending_due_at, overdue, warning, completion_rate, cycle_deviation_rate,
+                       satisfaction_score, created_at, updated_at, seq, state)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                       $20, $21, $22, $23)""",
+                pid, f"project-{pid}", stage.value, department, state.business_type, state.channel.value,
+                agent.id, agent.name, state.customer_user_id,
+                pending.kind if pending else None, pending.gate.value if pending and pending.gate else None,
+                pending.role.value if pending else None, pending.user_id if pending else None,
+                pending.due_at if pending else None, overdue, warning, state.kpis.completion_rate,
+                state.kpis.cycle_deviation_rate, state.kpis.satisfaction_score, state.created_at, state.updated_at,
+                state.seq, state.model_dump(mode="json"),
+            )
+            for seq, (kind, comment) in enumerate(events, start=1):
+                await db.execute(
+                    """INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role,
+                           comment, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+                    f"{pid}:{seq}", pid, seq, kind, now + timedelta(seconds=seq), agent.id, agent.name,
+                    Role.agent.value, comment, {"seq": seq},
+                )
+            if customer_data is not None:
+                await insert_customer(db, project_id=pid, customer=customer_data,
+                                      user_id=customer.id if customer else None, cipher=self.cipher)
+        return pid
+
+
+def pending(kind: str, role: Role, department: str, due_in: timedelta, *, gate=None, user: Person | None = None,
+            description: str = "") -> PendingAction:
+    now = datetime.now(UTC)
+    return PendingAction(kind=kind, sla="assessment", gate=gate, role=role, user_id=user.id if user else None,
+                         user_name=user.name if user else None, department=department, since=now,
+                         due_at=now + due_in, description=description or f"{kind} please")
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def api(local_env, pool, cipher):
+    settings = Settings(task_queue=API_TASK_QUEUE)
+    app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher, policy=ProjectPolicy())
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://jindu.test") as http:
+            yield Api(http, app, pool, cipher)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def worker(local_env, pool, cipher):
+    from activities.notifier import build_notifier
+    from worker import build_worker
+
+    w = build_worker(local_env.client, pool=pool, notifier=build_notifier(None), cipher=cipher,
+                     task_queue=API_TASK_QUEUE)
+    async with w:
+        yield w
+
+
+@pytest.fixture
+async def users(api) -> dict[str, Person]:
+    """One person per role; the staff of a department share a fresh one."""
+    dept = f"dept-{uuid.uuid4().hex[:8]}"
+    return {role.value: await api.person(role.value, dept if role != Role.customer else None) for role in Role}
+
+
+def assert_error(r: httpx.Response, status: int, code: str) -> dict:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == code and body["error"]["message"], body
+    return body["error"]
