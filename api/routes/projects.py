@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
+import asyncpg
 from fastapi import APIRouter, Query, Response
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -57,6 +58,7 @@ from domain.models import (
     WarningAnalysisIn,
     WeeklyReportIn,
 )
+from store.crypto import DataCipher
 from store.customers import insert_customer, read_customer
 from store.reads import ProjectAccess, ProjectPage, list_projects, project_access, project_history, project_record
 from store.users import User, user_by_name, users_by_names
@@ -72,7 +74,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def project_view(pool, cipher, user: User, project: ProjectAccess) -> ProjectView:
+async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, project: ProjectAccess) -> ProjectView:
     record = await project_record(pool, project.id)
     if record is None:
         raise NotFound(f"no project {project.id}")
@@ -85,7 +87,8 @@ async def project_view(pool, cipher, user: User, project: ProjectAccess) -> Proj
     return ProjectView.of(record, await project_history(pool, project.id), customer)
 
 
-async def _update(client: Client, pool, cipher, user: User, project: ProjectAccess, name: str, cmd: Command):
+async def _update(client: Client, pool: asyncpg.Pool, cipher: DataCipher, user: User, project: ProjectAccess,
+                  name: str, cmd: Command) -> ProjectView:
     handle: WorkflowHandle = client.get_workflow_handle(workflow_id(project.id))
     await handle.execute_update(name, cmd, result_type=ProjectState)
     return await project_view(pool, cipher, user, project)
