@@ -130,6 +130,8 @@ def check_acceptance(state: ProjectState, cmd: AcceptanceCommand) -> None:
 
 
 def check_complete_task(state: ProjectState, cmd: CompleteTaskCommand) -> None:
+    if state.stage in TERMINAL_STAGES:
+        raise WrongStage(f"project {state.project_id} is already {state.stage.value}")
     task = state.task(cmd.task_id)
     if task is None:
         raise NotFound(f"no rectification task {cmd.task_id} in project {state.project_id}")

@@ -143,8 +143,7 @@ class ProjectWorkflow:
             await self._on_clock()
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue_as_new()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._drain()
+        await self._quiesce()
         return self.s
 
     async def _sleep_until_next_due(self) -> None:
@@ -162,14 +161,20 @@ class ProjectWorkflow:
             pass
 
     async def _continue_as_new(self) -> None:
-        await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self.inflight)
-        await self._drain()
+        await self._quiesce()
         workflow.continue_as_new(self.start.model_copy(update={"carried": self.s}))
 
-    async def _drain(self) -> None:
-        if self.notifications:
-            await asyncio.gather(*self.notifications, return_exceptions=True)
-            self.notifications = []
+    async def _quiesce(self) -> None:
+        """Return, without yielding after the last check, once no update handler, record or
+        notification is running: an update that arrives while notifications drain is
+        finished before the run ends or continues as new."""
+        while True:
+            await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self.inflight)
+            running = [t for t in self.notifications if not t.done()]
+            if not running:
+                self.notifications = []
+                return
+            await asyncio.gather(*running, return_exceptions=True)
 
     # ------------------------------------------------------------------ updates
 
