@@ -23,42 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from temporalio import activity, workflow  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
+from baseline import BaselineWorkflow, baseline_record  # noqa: E402
 from tests.workflows.harness import Harness, Recorder  # noqa: E402
 from workflows import search_attributes  # noqa: E402
 from workflows.project import ProjectWorkflow  # noqa: E402
 
 UPDATES_PER_PROJECT = 4  # assessment, initiation decision, plan, plan decision
-
-
-@activity.defn(name="baseline_record")
-async def baseline_record(step: dict) -> None:
-    return None
-
-
-@workflow.defn(sandboxed=True)
-class BaselineWorkflow:
-    """The plainest equivalent: N updates, each persisted by one activity, then done."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    @workflow.run
-    async def run(self, updates: int) -> int:
-        await workflow.wait_condition(lambda: self.count >= updates and workflow.all_handlers_finished())
-        return self.count
-
-    @workflow.update
-    async def step(self, body: dict) -> int:
-        self.count += 1
-        await workflow.execute_activity(
-            "baseline_record", body, start_to_close_timeout=timedelta(seconds=30)
-        )
-        return self.count
 
 
 async def timed(coro) -> float:
