@@ -5,7 +5,6 @@ the real worker (`worker` fixture) on the app's own task queue."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -18,21 +17,9 @@ from domain.policy import ProjectPolicy
 from jindu.settings import Settings
 from store.customers import insert_customer
 from store.users import create_user
+from tests.fixtures_stack import Person
 
 API_TASK_QUEUE = "jindu-projects-api-test"
-
-
-@dataclass
-class Person:
-    id: str
-    name: str
-    role: str
-    department: str | None
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
 
 
 class Api:
