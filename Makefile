@@ -1,26 +1,32 @@
-# Two commands: `make dev` (install everything, run the whole service) and
-# `make test` (install everything, run the whole test suite). Both create .venv first.
+# `make dev` runs Jindu on this machine; `make test` runs the whole suite.
+# Both create .venv and install the project into it first (again only when
+# pyproject.toml changes: the stamp file records the last install).
+
 PYTHON ?= python3
 VENV := .venv
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.jindu-installed
+PYTEST_ARGS ?=
 
 .PHONY: dev test install bench clean
-
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
-
-install: $(STAMP)
 
 dev: $(STAMP)
 	$(VENV)/bin/jindu dev
 
 test: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/bench_updates.py
 
+# Also deletes the dev stack's state (.jindu/: projects, users, the data key).
 clean:
 	rm -rf $(VENV) .jindu

