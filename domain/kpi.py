@@ -63,13 +63,17 @@ def project_kpis(
     expected_cycle_days: int | None,
     ratings: Sequence[int],
 ) -> Kpis:
-    """A project's three progress metrics; a finished project's are frozen at its finish day."""
+    """A project's three progress metrics; a finished project's are frozen at its finish day.
+
+    Once finished, every key node was due: completion is done ÷ all, so a project that
+    finished early still scores 100 and a node never done counts against it.
+    """
     deviation = None
     if expected_cycle_days is not None:
         actual = forecast_cycle_days(started_on, milestones, today, finished_on)
         deviation = cycle_deviation_rate(actual, expected_cycle_days)
     return Kpis(
-        completion_rate=completion_rate(milestones, finished_on or today),
+        completion_rate=completion_rate(milestones, date.max if finished_on else today),
         cycle_deviation_rate=deviation,
         satisfaction_score=satisfaction_score(ratings),
     )

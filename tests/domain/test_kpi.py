@@ -138,8 +138,15 @@ def test_project_kpis_finished_project_is_frozen_at_finish():
         expected_cycle_days=10,
         ratings=[4, 5],
     )
-    # At Nov 13 only "a" was due; cycle 12 days against 10 expected.
-    assert kpis == Kpis(completion_rate=100.0, cycle_deviation_rate=20.0, satisfaction_score=90.0)
+    # Finished: both nodes count as due, "b" was never done → 50; cycle 12 days against 10.
+    assert kpis == Kpis(completion_rate=50.0, cycle_deviation_rate=20.0, satisfaction_score=90.0)
+
+
+def test_project_finished_before_its_milestone_dates_is_fully_complete():
+    milestones = [ms("a", date(2026, 12, 4), date(2026, 11, 20)), ms("b", date(2026, 12, 30), date(2026, 11, 23))]
+    kpis = project_kpis(started_on=date(2026, 11, 20), milestones=milestones, today=date(2026, 11, 23),
+                        finished_on=date(2026, 11, 23), expected_cycle_days=45, ratings=[5])
+    assert kpis == Kpis(completion_rate=100.0, cycle_deviation_rate=-93.33, satisfaction_score=100.0)
 
 
 def test_project_kpis_without_expected_cycle_has_no_deviation():
