@@ -772,8 +772,9 @@ class ProjectWorkflow:
         lines = [f"**Stage:** {s.stage.value} · **Department:** {s.department} · **Agent:** {s.agent_name}"]
         if pending is not None:
             overdue = " — OVERDUE" if pending.steps_done else ""
-            lines.append(f"{pending.description} by {pending.role.value} {pending.assignee_label()}, "
-                         f"due {self._fmt(pending.due_at)}{overdue}")
+            who = (f"{pending.user_name} ({pending.role.value})" if pending.user_name
+                   else f"{pending.role.value} of {pending.department}")
+            lines.append(f"{pending.description} — awaiting {who}, due {self._fmt(pending.due_at)}{overdue}")
         if s.open_tasks():
             lines.append(f"Open rectification tasks: {len(s.open_tasks())}")
         if s.warning.active:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.exceptions import ApplicationError
 
 from domain.models import (
@@ -25,6 +26,7 @@ from domain.models import (
 )
 from tests.history import decisive_events
 from tests.workflows.harness import harness
+from workflows import search_attributes as sa
 from workflows.project import ProjectWorkflow
 
 
@@ -51,6 +53,12 @@ async def test_high_risk_project_runs_every_gate_to_completion(local_env):
         state = await h.decide(handle, "initiation")
         assert state.stage == Stage.initiation_approval
         assert state.pending.role == Role.executive
+        metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+        assert "Approve the initiation — awaiting executive of sales, due " in metadata.current_details
+        attrs = (await handle.describe()).typed_search_attributes
+        assert (attrs.get(sa.STAGE), attrs.get(sa.RISK), attrs.get(sa.ASSIGNEES)) == (
+            "initiation_approval", "high", ["executive@sales"])
+        assert attrs.get(sa.DUE_AT) == state.pending.due_at
         state = await h.decide(handle, "initiation", by=h.executive)
         assert state.stage == Stage.planning
 
