@@ -96,6 +96,7 @@ class ProjectWorkflow:
         self.policy: ProjectPolicy = start.policy
         self.calendar = WorkCalendar(start.policy.calendar)
         self.inflight: set[int] = set()
+        self.records: list[asyncio.Task[None]] = []
         self.notifications: list[asyncio.Task[Any]] = []
         self.version = 0
         self.kpi_check_at: datetime | None = None
@@ -125,12 +126,13 @@ class ProjectWorkflow:
     @workflow.run
     async def run(self, start: ProjectStart) -> ProjectState:
         if not self.intake_recorded:
-            await self._record(
+            self._record(
                 "intake",
                 start.agent,
                 data={"channel": start.channel.value, "business_type": start.business_type},
                 seq=1,
             )
+            await self._flush()
             self.intake_recorded = True
             self._notify(1, "assigned", Role.agent, self.s.agent_id, "New consultation to assess",
                          f"Assess the requirement of project {self.s.project_id}")
@@ -191,9 +193,10 @@ class ProjectWorkflow:
     @workflow.update
     async def assess(self, cmd: AssessCommand) -> ProjectState:
         body = cmd.body
-        await self._record("assessment", cmd.actor, comment=body.comment, data=body.model_dump(mode="json"))
+        self._record("assessment", cmd.actor, comment=body.comment, data=body.model_dump(mode="json"))
         if not body.in_scope:
-            await self._finish(Stage.declined, "declined", cmd.actor, body.comment or "requirement out of scope")
+            self._finish(Stage.declined, "declined", cmd.actor, body.comment or "requirement out of scope")
+            await self._flush()
             return self.s
         self.s.in_scope = True
         self.s.difficulty = body.difficulty
@@ -205,7 +208,8 @@ class ProjectWorkflow:
             body.risk_level, body.budget, self.policy.executive_budget_threshold
         )
         self._open_gate(Gate.initiation)
-        await self._move(Stage.initiation_approval, cmd.actor)
+        self._move(Stage.initiation_approval, cmd.actor)
+        await self._flush()
         return self.s
 
     @assess.validator
@@ -217,8 +221,9 @@ class ProjectWorkflow:
         self.s.plan = cmd.body
         self.s.milestones = [MilestoneState(name=m.name, due_date=m.due_date) for m in cmd.body.milestones]
         self._open_gate(Gate.plan)
-        await self._record("plan_submitted", cmd.actor, data=cmd.body.model_dump(mode="json"))
-        await self._move(Stage.plan_approval, cmd.actor)
+        self._record("plan_submitted", cmd.actor, data=cmd.body.model_dump(mode="json"))
+        self._move(Stage.plan_approval, cmd.actor)
+        await self._flush()
         return self.s
 
     @submit_plan.validator
@@ -248,7 +253,7 @@ class ProjectWorkflow:
         approved_all = decision == Decision.approve and next_level >= len(levels)
         if decision == Decision.approve and not approved_all:
             self._assign_approval(gate, levels[next_level])
-        await self._record(
+        self._record(
             "decision",
             actor,
             comment=cmd.body.comment,
@@ -257,9 +262,10 @@ class ProjectWorkflow:
         if decision == Decision.approve and not approved_all:
             self._notify_assignee(self.s.pending, "assigned")
         elif decision == Decision.reject:
-            await self._on_rejection(gate, cmd)
+            self._on_rejection(gate, cmd)
         elif approved_all:
-            await self._on_gate_passed(gate, actor)
+            self._on_gate_passed(gate, actor)
+        await self._flush()
         return self.s
 
     @decide.validator
@@ -276,8 +282,9 @@ class ProjectWorkflow:
         tracker.received_this_week = True
         tracker.missed_in_row = 0
         self._complete_milestones(cmd.body.completed_milestones)
-        await self._record("weekly_report", cmd.actor, data={**cmd.body.model_dump(mode="json"), "on_time": on_time})
-        await self._refresh_kpis()
+        self._record("weekly_report", cmd.actor, data={**cmd.body.model_dump(mode="json"), "on_time": on_time})
+        self._refresh_kpis()
+        await self._flush()
         return self.s
 
     @report.validator
@@ -288,7 +295,7 @@ class ProjectWorkflow:
     async def submit_results(self, cmd: ResultsCommand) -> ProjectState:
         self.s.results_submissions += 1
         self._complete_milestones(cmd.body.completed_milestones)
-        await self._record(
+        self._record(
             "results_submitted",
             cmd.actor,
             data={**cmd.body.model_dump(mode="json"), "submission": self.s.results_submissions},
@@ -296,11 +303,12 @@ class ProjectWorkflow:
         back_to = self.s.rectification_return_stage if self.s.stage == Stage.rectification else None
         if back_to == Stage.customer_acceptance:
             self._assign_acceptance()
-            await self._move(Stage.customer_acceptance, cmd.actor)
+            self._move(Stage.customer_acceptance, cmd.actor)
         else:
             self._open_gate(Gate.result_review)
-            await self._move(Stage.result_review, cmd.actor)
-        await self._refresh_kpis()
+            self._move(Stage.result_review, cmd.actor)
+        self._refresh_kpis()
+        await self._flush()
         return self.s
 
     @submit_results.validator
@@ -313,12 +321,14 @@ class ProjectWorkflow:
         if body.accepted:
             self.s.ratings.append(body.rating)
             self.s.pending = None
-            await self._record("accepted", cmd.actor, data={"rating": body.rating})
-            await self._move(Stage.archiving, cmd.actor)
+            self._record("accepted", cmd.actor, data={"rating": body.rating})
+            self._move(Stage.archiving, cmd.actor)
+            await self._flush()
             return self.s
         objections = [o.strip() for o in body.objections if o.strip()]
-        await self._record("objection", cmd.actor, data={"objections": objections})
-        await self._open_rectification(TaskSource.customer_objection, objections, Stage.customer_acceptance, cmd.actor)
+        self._record("objection", cmd.actor, data={"objections": objections})
+        self._open_rectification(TaskSource.customer_objection, objections, Stage.customer_acceptance, cmd.actor)
+        await self._flush()
         return self.s
 
     @answer_acceptance.validator
@@ -331,10 +341,11 @@ class ProjectWorkflow:
         task.status = TaskStatus.done
         task.resolution = cmd.body.resolution
         task.completed_at = workflow.now()
-        await self._record(
+        self._record(
             "task_completed", cmd.actor, comment=cmd.body.resolution, data={"task_id": task.id, "source": task.source}
         )
-        await self._refresh_kpis()
+        self._refresh_kpis()
+        await self._flush()
         return self.s
 
     @complete_task.validator
@@ -358,10 +369,11 @@ class ProjectWorkflow:
                 self.calendar.add_working_days(workflow.now(), measure.deadline_working_days),
             )
             warning.task_ids.append(task.id)
-        await self._record("warning_analysed", cmd.actor, comment=body.analysis, data=body.model_dump(mode="json"))
+        self._record("warning_analysed", cmd.actor, comment=body.analysis, data=body.model_dump(mode="json"))
         for task_id in warning.task_ids:
-            await self._announce_task(self.s.task(task_id))
-        await self._refresh_kpis()
+            self._announce_task(self.s.task(task_id))
+        self._refresh_kpis()
+        await self._flush()
         return self.s
 
     @analyse_warning.validator
@@ -371,7 +383,8 @@ class ProjectWorkflow:
     @workflow.update
     async def cancel(self, cmd: CancelCommand) -> ProjectState:
         self.s.cancel_reason = cmd.body.reason
-        await self._finish(Stage.cancelled, "cancelled", cmd.actor, cmd.body.reason)
+        self._finish(Stage.cancelled, "cancelled", cmd.actor, cmd.body.reason)
+        await self._flush()
         return self.s
 
     @cancel.validator
@@ -380,33 +393,33 @@ class ProjectWorkflow:
 
     # ------------------------------------------------------------------ transitions
 
-    async def _on_rejection(self, gate: Gate, cmd: DecideCommand) -> None:
+    def _on_rejection(self, gate: Gate, cmd: DecideCommand) -> None:
         if gate == Gate.initiation:
             self._assign_to_agent("assessment", "assessment", "Revise the assessment after the initiation rejection")
-            await self._move(Stage.assessment, cmd.actor)
+            self._move(Stage.assessment, cmd.actor)
         elif gate == Gate.plan:
             self._assign_to_agent("plan", "planning", "Revise the plan after its rejection")
-            await self._move(Stage.planning, cmd.actor)
+            self._move(Stage.planning, cmd.actor)
         else:
             description = cmd.body.comment or "Rework the results after the result review"
-            await self._open_rectification(TaskSource.review_rejection, [description], Stage.result_review, cmd.actor)
+            self._open_rectification(TaskSource.review_rejection, [description], Stage.result_review, cmd.actor)
 
-    async def _on_gate_passed(self, gate: Gate, actor: Actor) -> None:
+    def _on_gate_passed(self, gate: Gate, actor: Actor) -> None:
         if gate == Gate.initiation:
             self._assign_to_agent("plan", "planning", "Draft the plan with milestones")
-            await self._move(Stage.planning, actor)
+            self._move(Stage.planning, actor)
         elif gate == Gate.plan:
             self.s.execution_started_at = workflow.now()
             self._restart_weekly_reports()
             last = max(m.due_date for m in self.s.milestones)
             self._assign_to_agent("results", "execution", "Carry out the plan and submit results",
                                   due_at=self.calendar.end_of_day(last))
-            await self._move(Stage.execution, actor)
+            self._move(Stage.execution, actor)
         else:
             self._assign_acceptance()
-            await self._move(Stage.customer_acceptance, actor)
+            self._move(Stage.customer_acceptance, actor)
 
-    async def _open_rectification(self, source: TaskSource, descriptions: list[str], back_to: Stage, actor: Actor) -> None:
+    def _open_rectification(self, source: TaskSource, descriptions: list[str], back_to: Stage, actor: Actor) -> None:
         self.s.rectification_round += 1
         self.s.rectification_return_stage = back_to
         self._restart_weekly_reports()
@@ -414,9 +427,9 @@ class ProjectWorkflow:
         due = self.calendar.add_working_days(workflow.now(), self.policy.sla("rectification_task").working_days)
         tasks = [self._new_task(source, text, agent, due) for text in descriptions]
         self._assign_to_agent("rectification", "rectification", "Fix the rectification tasks and resubmit results")
-        await self._move(Stage.rectification, actor)
+        self._move(Stage.rectification, actor)
         for task in tasks:
-            await self._announce_task(task)
+            self._announce_task(task)
 
     def _restart_weekly_reports(self) -> None:
         """Reports are owed while work goes on; weeks spent waiting on others are not owed."""
@@ -426,7 +439,8 @@ class ProjectWorkflow:
 
     async def _archive(self) -> None:
         self.s.completed_at = workflow.now()
-        await self._refresh_kpis(check_warning=False)
+        self._refresh_kpis(check_warning=False)
+        await self._flush()  # the bundle is built from the recorded steps
         seq = self._next_seq()
         result: ArchiveResult = await workflow.execute_activity(
             "archive_project",
@@ -436,20 +450,21 @@ class ProjectWorkflow:
             retry_policy=RECORD_RETRY,
         )
         self.s.archive_bundle_id = result.bundle_id
-        await self._record("archived", None, data={"bundle_id": result.bundle_id, "keywords": result.keywords},
+        self._record("archived", None, data={"bundle_id": result.bundle_id, "keywords": result.keywords},
                            seq=seq)
-        await self._finish(Stage.completed, "completed", None, "")
+        self._finish(Stage.completed, "completed", None, "")
+        await self._flush()
 
-    async def _finish(self, stage: Stage, kind: str, actor: Actor | None, comment: str) -> None:
+    def _finish(self, stage: Stage, kind: str, actor: Actor | None, comment: str) -> None:
         self.s.pending = None
         self.s.warning.pending = None
-        await self._move(stage, actor)
-        await self._record(kind, actor, comment=comment)
+        self._move(stage, actor)
+        self._record(kind, actor, comment=comment)
 
-    async def _move(self, stage: Stage, actor: Actor | None) -> None:
+    def _move(self, stage: Stage, actor: Actor | None) -> None:
         before = self.s.stage
         self.s.stage = stage
-        await self._record("stage_changed", actor, data={"from": before.value, "to": stage.value})
+        self._record("stage_changed", actor, data={"from": before.value, "to": stage.value})
         if self.s.pending is not None:
             self._notify_assignee(self.s.pending, "assigned")
 
@@ -513,8 +528,8 @@ class ProjectWorkflow:
         self.s.tasks.append(task)
         return task
 
-    async def _announce_task(self, task: RectificationTask) -> None:
-        seq = await self._record("task_created", None, comment=task.description,
+    def _announce_task(self, task: RectificationTask) -> None:
+        seq = self._record("task_created", None, comment=task.description,
                                  data={"task_id": task.id, "source": task.source.value, "owner": task.owner_name,
                                        "due_at": task.due_at.isoformat()})
         self._notify(seq, "assigned", task.owner_role, task.owner_user_id,
@@ -575,44 +590,45 @@ class ProjectWorkflow:
                 self.kpi_check_at = self._next_cutoff()  # the refresh below is the whole job
                 continue
             if name == "weekly_report":
-                await self._weekly_report_due()
+                self._weekly_report_due()
             elif name.startswith("task:"):
                 task = self.s.task(name.removeprefix("task:"))
-                await self._escalate_task(task)
+                self._escalate_task(task)
             else:
                 action = self.s.pending if name == "pending" else self.s.warning.pending
-                await self._escalate_action(action)
+                self._escalate_action(action)
         if fired:
-            await self._refresh_kpis()
+            self._refresh_kpis()
+        await self._flush()
 
-    async def _escalate_action(self, action: PendingAction) -> None:
+    def _escalate_action(self, action: PendingAction) -> None:
         step = self.policy.sla(action.sla).chain[action.steps_done]
         action.steps_done += 1
-        await self._escalation_step(step.action, step.levels_up, action.role, action.user_id,
+        self._escalation_step(step.action, step.levels_up, action.role, action.user_id,
                                     f"{action.description} — was due {self._fmt(action.due_at)}",
                                     {"pending": action.kind, "gate": action.gate, "due_at": action.due_at.isoformat(),
                                      "step": action.steps_done})
 
-    async def _escalate_task(self, task: RectificationTask) -> None:
+    def _escalate_task(self, task: RectificationTask) -> None:
         step = self.policy.sla("rectification_task").chain[task.steps_done]
         task.steps_done += 1
-        await self._escalation_step(step.action, step.levels_up, task.owner_role, task.owner_user_id,
+        self._escalation_step(step.action, step.levels_up, task.owner_role, task.owner_user_id,
                                     f"Rectification task {task.id} — {task.description} — was due {self._fmt(task.due_at)}",
                                     {"task_id": task.id, "due_at": task.due_at.isoformat(), "step": task.steps_done})
 
-    async def _escalation_step(self, action: str, levels_up: int, role: Role, user_id: str | None, text: str,
+    def _escalation_step(self, action: str, levels_up: int, role: Role, user_id: str | None, text: str,
                                data: dict[str, Any]) -> None:
         if action == "remind":
-            seq = await self._record("reminder", None, comment=text, data={**data, "to_role": role.value})
+            seq = self._record("reminder", None, comment=text, data={**data, "to_role": role.value})
             self._notify(seq, "reminder", role, user_id, "Reminder: overdue", text)
             return
         target = escalation_target(role, levels_up)
         target_user = self.s.agent_id if target == Role.agent else None
-        seq = await self._record("escalation", None, comment=text,
+        seq = self._record("escalation", None, comment=text,
                                  data={**data, "to_role": target.value, "levels_up": levels_up})
         self._notify(seq, "escalation", target, target_user, f"Escalated: {self.s.project_id} overdue", text)
 
-    async def _weekly_report_due(self) -> None:
+    def _weekly_report_due(self) -> None:
         tracker, wp = self.s.reports, self.policy.weekly_report
         due_at = tracker.next_due_at
         tracker.due += 1
@@ -622,18 +638,18 @@ class ProjectWorkflow:
             return
         tracker.missed_in_row += 1
         text = f"Weekly progress report due {self._fmt(due_at)} is missing ({tracker.missed_in_row} in a row)"
-        seq = await self._record("weekly_report_missed", None, comment=text,
+        seq = self._record("weekly_report_missed", None, comment=text,
                                  data={"due_at": due_at.isoformat(), "missed_in_row": tracker.missed_in_row})
         self._notify(seq, "reminder", Role.agent, self.s.agent_id, "Weekly report missing", text)
         if tracker.missed_in_row >= wp.escalate_after_missed:
-            seq = await self._record("escalation", None, comment=text,
+            seq = self._record("escalation", None, comment=text,
                                      data={"weekly_report": True, "to_role": Role.dept_head.value,
                                            "missed_in_row": tracker.missed_in_row})
             self._notify(seq, "escalation", Role.dept_head, None, f"Weekly reports missed: {self.s.project_id}", text)
 
     # ------------------------------------------------------------------ KPIs and warnings
 
-    async def _refresh_kpis(self, check_warning: bool = True) -> None:
+    def _refresh_kpis(self, check_warning: bool = True) -> None:
         if self.s.plan is None:
             return
         today = self._today()
@@ -647,11 +663,11 @@ class ProjectWorkflow:
         )
         if kpis != self.s.kpis:
             self.s.kpis = kpis
-            await self._record("kpis_updated", None, data=kpis.model_dump(mode="json"))
+            self._record("kpis_updated", None, data=kpis.model_dump(mode="json"))
         if check_warning and self.s.stage in WARNING_STAGES:
-            await self._check_warning()
+            self._check_warning()
 
-    async def _check_warning(self) -> None:
+    def _check_warning(self) -> None:
         warning = self.s.warning
         reasons = warning_reasons(self.s.kpis, self.policy.warnings)
         if reasons and not warning.active:
@@ -673,7 +689,7 @@ class ProjectWorkflow:
                 ),
             )
             text = "Progress warning: " + "; ".join(reasons)
-            seq = await self._record("warning_raised", None, comment=text, data={"reasons": reasons})
+            seq = self._record("warning_raised", None, comment=text, data={"reasons": reasons})
             self._notify(seq, "warning", Role.dept_head, None, f"Progress warning on {self.s.project_id}", text)
         elif warning.active and not reasons:
             open_measures = [t for t in self.s.open_tasks() if t.id in warning.task_ids]
@@ -681,7 +697,7 @@ class ProjectWorkflow:
                 warning.active = False
                 warning.pending = None
                 warning.reasons = []
-                await self._record("warning_cleared", None, data={"kpis": self.s.kpis.model_dump(mode="json")})
+                self._record("warning_cleared", None, data={"kpis": self.s.kpis.model_dump(mode="json")})
         elif warning.active and reasons != warning.reasons:
             warning.reasons = reasons
 
@@ -696,8 +712,10 @@ class ProjectWorkflow:
     def _key(self, seq: int) -> str:
         return f"{self.s.project_id}:{seq}"
 
-    async def _record(self, kind: str, actor: Actor | None, *, comment: str = "",
-                      data: dict[str, Any] | None = None, seq: int | None = None) -> int:
+    def _record(self, kind: str, actor: Actor | None, *, comment: str = "",
+                data: dict[str, Any] | None = None, seq: int | None = None) -> int:
+        """Schedule the step's persistence now; `_flush` waits for it. Steps of one update
+        are written concurrently: each write is idempotent and ordered by its seq."""
         seq = seq or self._next_seq()
         self._publish()
         step = StepRecord(
@@ -714,13 +732,22 @@ class ProjectWorkflow:
             state=self.s.model_copy(deep=True),
         )
         self.inflight.add(seq)
+        self.records.append(asyncio.create_task(self._persist(seq, step)))
+        return seq
+
+    async def _persist(self, seq: int, step: StepRecord) -> None:
         try:
             await workflow.execute_activity(
                 "record_step", step, start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRY
             )
         finally:
             self.inflight.discard(seq)
-        return seq
+
+    async def _flush(self) -> None:
+        """Wait until every scheduled step is in PostgreSQL."""
+        while self.records:
+            batch, self.records = self.records, []
+            await asyncio.gather(*batch)
 
     def _notify_assignee(self, action: PendingAction, kind: str) -> None:
         self._notify(self.s.seq, kind, action.role, action.user_id, action.description,
