@@ -1,7 +1,9 @@
 """What a rejected update must not add to a workflow's history."""
 
+from google.protobuf.message import Message
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowHistory
 
 
 async def decisive_events(handle: WorkflowHandle) -> int:
@@ -20,3 +22,28 @@ async def decisive_events(handle: WorkflowHandle) -> int:
             and e.activity_task_scheduled_event_attributes.activity_type.name == "record_step"
         )
     )
+
+
+def payload_bytes(history: WorkflowHistory) -> bytes:
+    """Every payload's raw bytes in a history (inputs, results, memo, search attributes…)."""
+    found: list[bytes] = []
+
+    def walk(message: Message) -> None:
+        if isinstance(message, Payload):
+            found.append(message.data)
+            return
+        for field, value in message.ListFields():
+            if field.type != field.TYPE_MESSAGE:
+                continue
+            if field.message_type.GetOptions().map_entry:
+                values = value.values()
+            elif isinstance(value, Message):
+                values = [value]
+            else:  # a repeated field
+                values = value
+            for item in values:
+                walk(item)
+
+    for event in history.events:
+        walk(event)
+    return b"\n".join(found)

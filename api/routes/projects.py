@@ -159,7 +159,8 @@ async def create_project(
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            static_summary=f"{body.business_type} for customer {mask_text(body.customer.name)} — {user.department}",
+            # No customer personal data in Temporal: histories and the UI carry staff names only.
+            static_summary=f"{body.business_type} · {user.department} · agent {user.name} · project {project_id}",
         )
     except WorkflowAlreadyStartedError:
         # A concurrent or retried create got there first: answer with that project.

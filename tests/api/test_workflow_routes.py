@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.history import payload_bytes
+
 from .conftest import assert_error
 
 pytestmark = pytest.mark.usefixtures("worker")
@@ -49,7 +51,10 @@ async def test_create_starts_the_project_once(api, users):
     handle = api.app.state.client.get_workflow_handle(f"project-{body['id']}")
     desc = await handle.describe()
     assert desc.task_queue == "jindu-projects-api-test"
-    assert await desc.static_summary() == f"talent for customer 韩** — {agent.department}"
+    assert await desc.static_summary() == f"talent · {agent.department} · agent {agent.name} · project {body['id']}"
+    payloads = payload_bytes(await handle.fetch_history())
+    assert agent.name.encode() in payloads  # the check can see names: staff names are there
+    assert "韩梅梅".encode() not in payloads and b"13912345678" not in payloads  # customer data is not
 
     # The customer named in the intake may read it; the generated id is used when none is given.
     assert (await api.http.get(f"/v1/projects/{body['id']}", headers=users["customer"].headers)).status_code == 200
