@@ -42,7 +42,8 @@ def payload_bytes(history: WorkflowHistory) -> bytes:
             else:  # a repeated field
                 values = value
             for item in values:
-                walk(item)
+                if isinstance(item, Message):  # map values may be scalars
+                    walk(item)
 
     for event in history.events:
         walk(event)
