@@ -76,7 +76,7 @@ async def main() -> None:
             for name, scenario in (("full_lifecycle", full_lifecycle), ("declined", declined)):
                 handle = await scenario(h)
                 history = await handle.fetch_history()
-                path = HERE / f"v1_{name}.json"
+                path = HERE / f"v1_{name}.json"  # rename to vN_ before recording a new version
                 path.write_text(history.to_json())
                 print(f"wrote {path} ({len(history.events)} events)")
 
