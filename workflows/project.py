@@ -324,6 +324,8 @@ class ProjectWorkflow:
             self._record("accepted", cmd.actor, data={"rating": body.rating})
             self._move(Stage.archiving, cmd.actor)
             await self._flush()
+            # Answer with the archived project: the run loop archives it meanwhile.
+            await workflow.wait_condition(lambda: self.s.stage != Stage.archiving and not self.inflight)
             return self.s
         objections = [o.strip() for o in body.objections if o.strip()]
         self._record("objection", cmd.actor, data={"objections": objections})

@@ -75,7 +75,8 @@ async def test_high_risk_project_from_intake_to_archive(stack):
     await post(f"/v1/tasks/{task['id']}/complete", agent, {"resolution": "Seller agreed to hand over earlier"})
     state = await post(f"{p}/results", agent, {"summary": "Contract v3"})
     assert state["stage"] == "customer_acceptance"
-    await post(f"{p}/acceptance", customer, {"accepted": True, "rating": 5})
+    state = await post(f"{p}/acceptance", customer, {"accepted": True, "rating": 5})
+    assert state["stage"] == "completed"  # answered once archived
 
     handle = stack.client.get_workflow_handle(f"project-{pid}", result_type=ProjectState)
     final = await handle.result()

@@ -182,5 +182,5 @@ async def test_customer_without_account_acceptance_is_recorded_by_agent(local_en
         state = await handle.execute_update(
             ProjectWorkflow.answer_acceptance,
             AcceptanceCommand(actor=h.agent, body=AcceptanceIn(accepted=True, rating=5)))
-        assert state.stage == Stage.archiving
+        assert state.stage == Stage.completed and state.archive_bundle_id is not None
         assert (await handle.result()).stage == Stage.completed
