@@ -452,8 +452,7 @@ class ProjectWorkflow:
             retry_policy=RECORD_RETRY,
         )
         self.s.archive_bundle_id = result.bundle_id
-        self._record("archived", None, data={"bundle_id": result.bundle_id, "keywords": result.keywords},
-                           seq=seq)
+        self._record("archived", None, data={"bundle_id": result.bundle_id, "keywords": result.keywords}, seq=seq)
         self._finish(Stage.completed, "completed", None, "")
         await self._flush()
 
