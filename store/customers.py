@@ -70,3 +70,22 @@ async def dispose_customer(conn: Conn, project_id: str, *, at: datetime | None =
         at,
     )
     return row is not None
+
+
+async def dispose_after_relationship(pool: asyncpg.Pool, project_id: str, *, by_id: str, by_name: str,
+                                     by_role: str) -> bool:
+    """Dispose of a finished project's customer data and append the fact to its audit trail.
+
+    The workflow has finished, so the next seq is free; the step key makes a repeat a no-op.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        if not await dispose_customer(conn, project_id):
+            return False
+        await conn.execute(
+            """INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role)
+               SELECT $1, $2, coalesce(max(seq), 0) + 1, 'customer_data_disposed', now(), $3, $4, $5
+               FROM events WHERE project_id = $2
+               ON CONFLICT (step_key) DO NOTHING""",
+            f"{project_id}:customer_data_disposed", project_id, by_id, by_name, by_role,
+        )
+        return True

@@ -124,17 +124,18 @@ async def list_projects(
 
 
 class ProjectAccess(BaseModel):
-    """What deciding who may see a project needs."""
+    """What deciding who may see or act on a project needs."""
 
     id: str
     department: str
     customer_user_id: str | None = None
     agent_id: str
+    stage: Stage
 
 
 async def project_access(db: Db, project_id: str) -> ProjectAccess | None:
     row = await db.fetchrow(
-        "SELECT id, department, customer_user_id, agent_id FROM projects WHERE id = $1", project_id
+        "SELECT id, department, customer_user_id, agent_id, stage FROM projects WHERE id = $1", project_id
     )
     return None if row is None else ProjectAccess(**dict(row))
 

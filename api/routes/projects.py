@@ -32,9 +32,10 @@ from api.deps import (
 )
 from api.errors import responses
 from api.schemas import CustomerView, ProjectView, mask_text, masked_customer
-from domain.errors import Conflict, Forbidden, Invalid, NotFound
+from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, NotFound, WrongStage
 from domain.models import (
     STAFF_ROLES,
+    TERMINAL_STAGES,
     AcceptanceCommand,
     AcceptanceIn,
     AssessCommand,
@@ -59,7 +60,7 @@ from domain.models import (
     WeeklyReportIn,
 )
 from store.crypto import DataCipher
-from store.customers import insert_customer, read_customer
+from store.customers import dispose_after_relationship, insert_customer, read_customer
 from store.reads import ProjectAccess, ProjectPage, list_projects, project_access, project_history, project_record
 from store.users import User, user_by_name, users_by_names
 
@@ -311,3 +312,22 @@ async def post_cancel(project: VisibleProject, user: Annotated[User, role(Role.o
     """Operations cancel a project that has not finished, with a reason."""
     cmd = CancelCommand(actor=actor(user), received_at=_now(), body=body)
     return await _update(client, pool, cipher, user, project, "cancel", cmd)
+
+
+@router.post("/{project_id}/customer/dispose", response_model=ProjectView,
+             summary="Dispose of the customer's personal data", responses=responses(401, 403, 404, 409))
+async def post_dispose_customer(
+    project: VisibleProject,
+    user: Annotated[User, role(Role.operations, action="dispose of customer data")],
+    pool: Pool, cipher: Cipher,
+) -> ProjectView:
+    """Once the business relationship has ended (project completed, declined or cancelled),
+    operations dispose of the customer's personal data (RULES §Customer information): the
+    encrypted fields are overwritten, the archive keeps its reference, and the disposal is
+    appended to the project's history. 409 while the project runs or when already disposed."""
+    if project.stage not in TERMINAL_STAGES:
+        raise WrongStage(f"project {project.id} is still {project.stage.value}; its customer data is in use")
+    if not await dispose_after_relationship(pool, project.id, by_id=user.id, by_name=user.name,
+                                            by_role=user.role.value):
+        raise AlreadyDecided(f"the customer data of project {project.id} is already disposed of")
+    return await project_view(pool, cipher, user, project)
