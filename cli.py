@@ -173,7 +173,7 @@ async def _api(settings: Settings) -> None:
     )  # fmt: skip
     try:
         await uvicorn.Server(config).serve()
-    except SystemExit as exit_:  # uvicorn's way of failing to start (port in use)
+    except SystemExit:  # uvicorn's way of failing to start (port in use)
         raise UsageError(f"the API did not start on {settings.api_host}:{settings.api_port} (see the log above)") from None
     finally:
         await pool.close()

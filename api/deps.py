@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Path, Request
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 
 from api.auth import check_visible, current_user, require_role
-from domain.errors import NotFound
-from domain.models import STAFF_ROLES, Role
+from domain.errors import NotFound, Unavailable
+from domain.models import STAFF_ROLES, Command, ProjectState, Role
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
 from store.crypto import DataCipher
@@ -38,7 +39,36 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def workflow_id(project_id: str) -> str:
+    """DESIGN.md: one workflow per project, `project-<project_id>`."""
+    return f"project-{project_id}"
+
+
+class ProjectWorkflows:
+    """Sends commands to projects' workflows, each answered within JINDU_UPDATE_TIMEOUT_SECONDS."""
+
+    def __init__(self, client: Client, timeout: float) -> None:
+        self.client, self.timeout = client, timeout
+
+    async def update(self, project_id: str, name: str, cmd: Command) -> ProjectState:
+        handle = self.client.get_workflow_handle(workflow_id(project_id))
+        try:
+            return await asyncio.wait_for(
+                handle.execute_update(name, cmd, result_type=ProjectState), timeout=self.timeout
+            )
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
+            raise Unavailable(
+                f"no worker answered within {self.timeout:g} s: the action may still be applied "
+                "once a worker runs; read the project before sending it again"
+            ) from err
+
+
+def _workflows(request: Request) -> ProjectWorkflows:
+    return ProjectWorkflows(request.app.state.client, request.app.state.settings.update_timeout_seconds)
+
+
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+Workflows = Annotated[ProjectWorkflows, Depends(_workflows)]
 TemporalClient = Annotated[Client, Depends(_client)]
 Cipher = Annotated[DataCipher, Depends(_cipher)]
 Policy = Annotated[ProjectPolicy, Depends(_policy)]

@@ -38,6 +38,11 @@ class Invalid(JinduError):
     code, http_status = "invalid", 422
 
 
+class Unavailable(JinduError):
+    code, http_status = "unavailable", 503
+
+
 ERRORS_BY_CODE: dict[str, type[JinduError]] = {
-    cls.code: cls for cls in (Unauthorized, Forbidden, NotFound, WrongStage, AlreadyDecided, Conflict, Invalid)
+    cls.code: cls
+    for cls in (Unauthorized, Forbidden, NotFound, WrongStage, AlreadyDecided, Conflict, Invalid, Unavailable)
 }

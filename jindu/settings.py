@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     api_port: int = 8000
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    update_timeout_seconds: float = 30.0
     log_level: str = "INFO"
     log_json: bool | None = None
 

@@ -14,7 +14,6 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import APIRouter, Query, Response
-from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
@@ -26,12 +25,15 @@ from api.deps import (
     Policy,
     Pool,
     StaffUser,
+    ProjectWorkflows,
     TemporalClient,
     VisibleProject,
+    Workflows,
     role,
+    workflow_id,
 )
 from api.errors import responses
-from api.schemas import CustomerView, ProjectView, mask_text, masked_customer
+from api.schemas import CustomerView, ProjectView, masked_customer
 from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, NotFound, WrongStage
 from domain.models import (
     STAFF_ROLES,
@@ -49,7 +51,6 @@ from domain.models import (
     PlanIn,
     ProjectCreateIn,
     ProjectStart,
-    ProjectState,
     ReportCommand,
     ResultsCommand,
     ResultsIn,
@@ -66,9 +67,6 @@ from store.users import User, user_by_name, users_by_names
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 
-
-def workflow_id(project_id: str) -> str:
-    return f"project-{project_id}"
 
 
 def _now() -> datetime:
@@ -88,10 +86,9 @@ async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, proje
     return ProjectView.of(record, await project_history(pool, project.id), customer)
 
 
-async def _update(client: Client, pool: asyncpg.Pool, cipher: DataCipher, user: User, project: ProjectAccess,
-                  name: str, cmd: Command) -> ProjectView:
-    handle: WorkflowHandle = client.get_workflow_handle(workflow_id(project.id))
-    await handle.execute_update(name, cmd, result_type=ProjectState)
+async def _update(workflows: ProjectWorkflows, pool: asyncpg.Pool, cipher: DataCipher, user: User,
+                  project: ProjectAccess, name: str, cmd: Command) -> ProjectView:
+    await workflows.update(project.id, name, cmd)
     return await project_view(pool, cipher, user, project)
 
 
@@ -113,6 +110,7 @@ async def create_project(
     response: Response,
     pool: Pool,
     client: TemporalClient,
+    workflows: Workflows,
     cipher: Cipher,
     policy: Policy,
     settings: AppSettings,
@@ -153,7 +151,7 @@ async def create_project(
         policy=policy,
     )
     try:
-        handle = await client.start_workflow(
+        await client.start_workflow(
             "ProjectWorkflow",
             start,
             id=workflow_id(project_id),
@@ -165,10 +163,9 @@ async def create_project(
         )
     except WorkflowAlreadyStartedError:
         # A concurrent or retried create got there first: answer with that project.
-        handle = client.get_workflow_handle(workflow_id(project_id))
         response.status_code = 200
     # Returns once the workflow has recorded the intake in PostgreSQL.
-    await handle.execute_update("sync", Command(actor=me, received_at=_now()), result_type=ProjectState)
+    await workflows.update(project_id, "sync", Command(actor=me, received_at=_now()))
     project = await project_access(pool, project_id)
     if project is None:
         raise NotFound(f"no project {project_id}")
@@ -221,21 +218,21 @@ async def get_project(project: VisibleProject, user: CurrentUser, pool: Pool, ci
 @router.post("/{project_id}/assessment", response_model=ProjectView, summary="Assess the requirement",
              responses=responses(401, 403, 404, 409, 422))
 async def post_assessment(project: VisibleProject, user: Annotated[User, role(Role.agent, action="assess")],
-                          body: AssessmentIn, pool: Pool, client: TemporalClient, cipher: Cipher) -> ProjectView:
+                          body: AssessmentIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
     """The project's agent assesses the requirement 需求评估: out of scope declines the project;
     in scope (with difficulty, risk level, expected cycle and budget) applies for initiation."""
     cmd = AssessCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(client, pool, cipher, user, project, "assess", cmd)
+    return await _update(workflows, pool, cipher, user, project, "assess", cmd)
 
 
 @router.post("/{project_id}/plan", response_model=ProjectView, summary="Submit the plan",
              responses=responses(401, 403, 404, 409, 422))
 async def post_plan(project: VisibleProject, user: Annotated[User, role(Role.agent, action="submit a plan")],
-                    body: PlanIn, pool: Pool, client: TemporalClient, cipher: Cipher) -> ProjectView:
+                    body: PlanIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
     """The project's agent submits the plan 方案制定 (goals, milestones with dates no earlier than
     today, responsibilities, resources) for the dept_head's approval."""
     cmd = PlanCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(client, pool, cipher, user, project, "submit_plan", cmd)
+    return await _update(workflows, pool, cipher, user, project, "submit_plan", cmd)
 
 
 @router.post("/{project_id}/decisions", response_model=ProjectView, summary="Decide a pending approval gate",
@@ -243,32 +240,32 @@ async def post_plan(project: VisibleProject, user: Annotated[User, role(Role.age
 async def post_decision(
     project: VisibleProject,
     user: Annotated[User, role(Role.dept_head, Role.executive, action="decide approval gates")],
-    body: DecisionIn, pool: Pool, client: TemporalClient, cipher: Cipher,
+    body: DecisionIn, pool: Pool, workflows: Workflows, cipher: Cipher,
 ) -> ProjectView:
     """The approver the gate (`initiation`, `plan`, `result_review`) awaits approves or rejects it.
     A second decision on the same gate is 409 `already_decided`."""
     cmd = DecideCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(client, pool, cipher, user, project, "decide", cmd)
+    return await _update(workflows, pool, cipher, user, project, "decide", cmd)
 
 
 @router.post("/{project_id}/reports", response_model=ProjectView, summary="Send the weekly progress report",
              responses=responses(401, 403, 404, 409, 422))
 async def post_report(project: VisibleProject, user: Annotated[User, role(Role.agent, action="report progress")],
-                      body: WeeklyReportIn, pool: Pool, client: TemporalClient, cipher: Cipher) -> ProjectView:
+                      body: WeeklyReportIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
     """The project's agent reports the week's progress, problems and next week's plan, and may
     mark milestones done; allowed during execution and rectification."""
     cmd = ReportCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(client, pool, cipher, user, project, "report", cmd)
+    return await _update(workflows, pool, cipher, user, project, "report", cmd)
 
 
 @router.post("/{project_id}/results", response_model=ProjectView, summary="Submit results for review",
              responses=responses(401, 403, 404, 409, 422))
 async def post_results(project: VisibleProject, user: Annotated[User, role(Role.agent, action="submit results")],
-                       body: ResultsIn, pool: Pool, client: TemporalClient, cipher: Cipher) -> ProjectView:
+                       body: ResultsIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
     """The project's agent submits results for the result review, or resubmits them once the
     rectification tasks are done (409 while any is open)."""
     cmd = ResultsCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(client, pool, cipher, user, project, "submit_results", cmd)
+    return await _update(workflows, pool, cipher, user, project, "submit_results", cmd)
 
 
 @router.post("/{project_id}/acceptance", response_model=ProjectView, summary="Accept the result or object",
@@ -276,12 +273,12 @@ async def post_results(project: VisibleProject, user: Annotated[User, role(Role.
 async def post_acceptance(
     project: VisibleProject,
     user: Annotated[User, role(Role.customer, Role.agent, action="answer the acceptance")],
-    body: AcceptanceIn, pool: Pool, client: TemporalClient, cipher: Cipher,
+    body: AcceptanceIn, pool: Pool, workflows: Workflows, cipher: Cipher,
 ) -> ProjectView:
     """The project's customer accepts with a rating 1–5 or objects (objections become rectification
     tasks). A project without a customer account has its agent record the signed confirmation."""
     cmd = AcceptanceCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(client, pool, cipher, user, project, "answer_acceptance", cmd)
+    return await _update(workflows, pool, cipher, user, project, "answer_acceptance", cmd)
 
 
 @router.post("/{project_id}/warning-analysis", response_model=ProjectView,
@@ -290,7 +287,7 @@ async def post_acceptance(
 async def post_warning_analysis(
     project: VisibleProject,
     user: Annotated[User, role(Role.dept_head, action="analyse progress warnings")],
-    body: WarningAnalysisIn, pool: Pool, client: TemporalClient, cipher: Cipher,
+    body: WarningAnalysisIn, pool: Pool, workflows: Workflows, cipher: Cipher,
 ) -> ProjectView:
     """The department's dept_head names the cause of an active progress warning and sets
     measures, each owned by a staff member named by user name (unknown owner: 422); each
@@ -302,16 +299,16 @@ async def post_warning_analysis(
         raise Invalid(f"measures[].owner: no staff member named {', '.join(unknown)}")
     cmd = WarningAnalysisCommand(actor=actor(user), received_at=_now(), body=body,
                                  owners={name: actor(u) for name, u in found.items()})
-    return await _update(client, pool, cipher, user, project, "analyse_warning", cmd)
+    return await _update(workflows, pool, cipher, user, project, "analyse_warning", cmd)
 
 
 @router.post("/{project_id}/cancel", response_model=ProjectView, summary="Cancel the project",
              responses=responses(401, 403, 404, 409, 422))
 async def post_cancel(project: VisibleProject, user: Annotated[User, role(Role.operations, action="cancel projects")],
-                      body: CancelIn, pool: Pool, client: TemporalClient, cipher: Cipher) -> ProjectView:
+                      body: CancelIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
     """Operations cancel a project that has not finished, with a reason."""
     cmd = CancelCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(client, pool, cipher, user, project, "cancel", cmd)
+    return await _update(workflows, pool, cipher, user, project, "cancel", cmd)
 
 
 @router.post("/{project_id}/customer/dispose", response_model=ProjectView,

@@ -6,15 +6,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from temporalio.client import WorkflowHandle
 
 from api.auth import actor
-from api.deps import CurrentUser, Pool, TemporalClient
+from api.deps import CurrentUser, Pool, Workflows
 from api.errors import responses
-from api.routes.projects import workflow_id
 from api.schemas import Inbox
 from domain.errors import Forbidden, NotFound
-from domain.models import CompleteTaskCommand, ProjectState, TaskCompleteIn
+from domain.models import CompleteTaskCommand, TaskCompleteIn
 from store.reads import TaskRecord, inbox, rectification_task
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
@@ -39,7 +37,7 @@ async def complete_task(
     user: CurrentUser,
     body: TaskCompleteIn,
     pool: Pool,
-    client: TemporalClient,
+    workflows: Workflows,
 ) -> TaskRecord:
     """The task's owner closes it with a resolution; a closed task is 409 `already_decided`.
     Answers with the task as recorded (status `done`)."""
@@ -48,7 +46,6 @@ async def complete_task(
         raise NotFound(f"no rectification task {task_id}")
     if task.owner_user_id != user.id:
         raise Forbidden(f"task {task_id} belongs to {task.owner_name}")
-    handle: WorkflowHandle = client.get_workflow_handle(workflow_id(task.project_id))
     cmd = CompleteTaskCommand(actor=actor(user), received_at=datetime.now(UTC), task_id=task_id, body=body)
-    await handle.execute_update("complete_task", cmd, result_type=ProjectState)
+    await workflows.update(task.project_id, "complete_task", cmd)
     return await rectification_task(pool, task_id) or task
