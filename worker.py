@@ -31,7 +31,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[ProjectWorkflow],
-        activities=[acts.record_step, acts.notify, acts.archive_project],
+        activities=[acts.record_steps, acts.notify, acts.archive_project],
     )
 
 

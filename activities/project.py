@@ -14,7 +14,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.notifier import Notifier, OutgoingMessage
-from domain.models import ArchiveRequest, ArchiveResult, Notification, ProjectState, StepRecord
+from domain.models import ArchiveRequest, ArchiveResult, Notification, ProjectState, StepBatch
 from store import records
 from store.crypto import DataCipher
 
@@ -25,15 +25,16 @@ class ProjectActivities:
     def __init__(self, pool: asyncpg.Pool, notifier: Notifier, cipher: DataCipher) -> None:
         self.pool, self.notifier, self.cipher = pool, notifier, cipher
 
-    @activity.defn(name="record_step")
-    async def record_step(self, step: StepRecord) -> None:
+    @activity.defn(name="record_steps")
+    async def record_steps(self, batch: StepBatch) -> None:
+        """All steps of one update in one transaction, in seq order; a retry skips what is there."""
         try:
             async with self.pool.acquire() as conn, conn.transaction():
-                fresh = await records.write_step(conn, step)
+                for step in sorted(batch.steps, key=lambda s: s.seq):
+                    if not await records.write_step(conn, step):
+                        log.info("step already recorded", step_key=step.step_key)
         except records.MalformedStep as e:
             raise ApplicationError(str(e), type="MalformedStep", non_retryable=True) from e
-        if not fresh:
-            log.info("step already recorded", step_key=step.step_key)
 
     @activity.defn(name="notify")
     async def notify(self, note: Notification) -> None:

@@ -472,6 +472,12 @@ class StepRecord(BaseModel):
     state: ProjectState
 
 
+class StepBatch(BaseModel):
+    """The steps one update (or one clock tick) recorded, written in one transaction."""
+
+    steps: list[StepRecord] = Field(min_length=1)
+
+
 class Notification(BaseModel):
     step_key: str
     project_id: str

@@ -7,7 +7,7 @@ from temporalio.client import WorkflowHandle, WorkflowHistory
 
 
 async def decisive_events(handle: WorkflowHandle) -> int:
-    """Accepted updates plus scheduled record_step activities.
+    """Accepted updates plus scheduled record_steps activities.
 
     Background notifications may still complete and add their own events, so the whole
     history length is not a stable measure; these two kinds are.
@@ -19,7 +19,7 @@ async def decisive_events(handle: WorkflowHandle) -> int:
         if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
         or (
             e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-            and e.activity_task_scheduled_event_attributes.activity_type.name == "record_step"
+            and e.activity_task_scheduled_event_attributes.activity_type.name == "record_steps"
         )
     )
 

@@ -60,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
         ResultsCommand,
         Role,
         Stage,
+        StepBatch,
         StepRecord,
         TaskSource,
         TaskStatus,
@@ -96,7 +97,7 @@ class ProjectWorkflow:
         self.policy: ProjectPolicy = start.policy
         self.calendar = WorkCalendar(start.policy.calendar)
         self.inflight: set[int] = set()
-        self.records: list[asyncio.Task[None]] = []
+        self.unsent: list[StepRecord] = []
         self.notifications: list[asyncio.Task[Any]] = []
         self.version = 0
         self.kpi_check_at: datetime | None = None
@@ -715,40 +716,40 @@ class ProjectWorkflow:
 
     def _record(self, kind: str, actor: Actor | None, *, comment: str = "",
                 data: dict[str, Any] | None = None, seq: int | None = None) -> int:
-        """Schedule the step's persistence now; `_flush` waits for it. Steps of one update
-        are written concurrently: each write is idempotent and ordered by its seq."""
+        """Note a step; `_flush` persists it with the other steps of the same update."""
         seq = seq or self._next_seq()
         self._publish()
-        step = StepRecord(
-            step_key=self._key(seq),
-            project_id=self.s.project_id,
-            seq=seq,
-            kind=kind,
-            at=workflow.now(),
-            actor_id=actor.user_id if actor else None,
-            actor_name=actor.name if actor else None,
-            actor_role=actor.role if actor else None,
-            comment=comment,
-            data=data or {},
-            state=self.s.model_copy(deep=True),
-        )
         self.inflight.add(seq)
-        self.records.append(asyncio.create_task(self._persist(seq, step)))
+        self.unsent.append(
+            StepRecord(
+                step_key=self._key(seq),
+                project_id=self.s.project_id,
+                seq=seq,
+                kind=kind,
+                at=workflow.now(),
+                actor_id=actor.user_id if actor else None,
+                actor_name=actor.name if actor else None,
+                actor_role=actor.role if actor else None,
+                comment=comment,
+                data=data or {},
+                state=self.s.model_copy(deep=True),
+            )
+        )
         return seq
 
-    async def _persist(self, seq: int, step: StepRecord) -> None:
-        try:
-            await workflow.execute_activity(
-                "record_step", step, start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRY
-            )
-        finally:
-            self.inflight.discard(seq)
-
     async def _flush(self) -> None:
-        """Wait until every scheduled step is in PostgreSQL."""
-        while self.records:
-            batch, self.records = self.records, []
-            await asyncio.gather(*batch)
+        """Persist the noted steps in one activity (one transaction), then wait until no other
+        update's steps are still on their way, so the records are complete when this returns."""
+        if self.unsent:
+            batch, self.unsent = self.unsent, []
+            try:
+                await workflow.execute_activity(
+                    "record_steps", StepBatch(steps=batch),
+                    start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRY,
+                )
+            finally:
+                self.inflight.difference_update(step.seq for step in batch)
+        await workflow.wait_condition(lambda: not self.inflight)
 
     def _notify_assignee(self, action: PendingAction, kind: str) -> None:
         self._notify(self.s.seq, kind, action.role, action.user_id, action.description,

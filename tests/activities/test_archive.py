@@ -6,7 +6,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.notifier import build_notifier
 from activities.project import ProjectActivities
-from domain.models import ArchiveRequest, CustomerIn, Role, Stage
+from domain.models import ArchiveRequest, CustomerIn, Role, Stage, StepBatch
 from store.customers import insert_customer
 from tests.fixtures_db import project_state, rectification_task, step_record
 
@@ -36,7 +36,7 @@ async def test_archive_bundles_the_project_once(acts, pool, cipher):
     for seq in (2, 1, 3, 4, 5, 6, 7, 8):
         kind, data, role = steps[seq - 1]
         state = project_state(pid, seq=seq, tasks=[task] if seq >= 6 else [])
-        await env.run(acts.record_step, step_record(state, kind, data=data, actor_role=role))
+        await env.run(acts.record_steps, StepBatch(steps=[step_record(state, kind, data=data, actor_role=role)]))
 
     final = project_state(pid, seq=9, stage=Stage.archiving, tasks=[task], risk_level="high")
     req = ArchiveRequest(step_key=f"{pid}:9", project_id=pid, state=final)

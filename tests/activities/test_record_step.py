@@ -4,7 +4,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.notifier import build_notifier
 from activities.project import ProjectActivities
-from domain.models import Role, Stage, TaskStatus
+from domain.models import Role, Stage, StepBatch, TaskStatus
 from tests.fixtures_db import project_state, rectification_task, step_record
 
 
@@ -13,8 +13,8 @@ def acts(pool, cipher):
     return ProjectActivities(pool, build_notifier(None), cipher)
 
 
-async def record(acts, step):
-    await ActivityEnvironment().run(acts.record_step, step)
+async def record(acts, *steps):
+    await ActivityEnvironment().run(acts.record_steps, StepBatch(steps=list(steps)))
 
 
 async def count(pool, table, project_id):

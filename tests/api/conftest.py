@@ -46,7 +46,7 @@ class Api:
         updated_at: datetime | None = None,
         events: list[tuple[str, str]] = (),
     ) -> str:
-        """A read-model row as the record_step activity would leave it (no workflow behind it)."""
+        """A read-model row as the record_steps activity would leave it (no workflow behind it)."""
         pid = f"t-{uuid.uuid4().hex[:10]}"
         now = datetime.now(UTC)
         state = ProjectState(

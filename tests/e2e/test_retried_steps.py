@@ -9,7 +9,7 @@ from temporalio.worker import Worker
 
 from activities.notifier import build_notifier
 from activities.project import ProjectActivities
-from domain.models import Notification, StepRecord
+from domain.models import Notification, StepBatch
 from tests.workflows.harness import Harness, Recorder
 from workflows.project import ProjectWorkflow
 
@@ -17,9 +17,9 @@ from workflows.project import ProjectWorkflow
 class DiesAfterWriting(ProjectActivities):
     """The real activities, except every step's first attempt crashes after its commit."""
 
-    @activity.defn(name="record_step")
-    async def record_step(self, step: StepRecord) -> None:
-        await super().record_step(step)
+    @activity.defn(name="record_steps")
+    async def record_steps(self, batch: StepBatch) -> None:
+        await super().record_steps(batch)
         if activity.info().attempt == 1:
             raise RuntimeError("worker lost before reporting the step")
 
@@ -34,7 +34,7 @@ async def test_retried_steps_write_each_record_once(local_env, pool, cipher):
     acts = DiesAfterWriting(pool, build_notifier(None), cipher)
     queue = f"retry-{uuid.uuid4().hex[:6]}"
     async with Worker(local_env.client, task_queue=queue, workflows=[ProjectWorkflow],
-                      activities=[acts.record_step, acts.notify, acts.archive_project]):
+                      activities=[acts.record_steps, acts.notify, acts.archive_project]):
         h = Harness(local_env, queue, Recorder())
         handle = await h.start()
         await h.assess(handle)

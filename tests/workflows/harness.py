@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from temporalio import activity
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -36,6 +36,7 @@ from domain.models import (
     ResultsCommand,
     ResultsIn,
     Role,
+    StepBatch,
     StepRecord,
 )
 from domain.policy import ProjectPolicy
@@ -52,9 +53,9 @@ class Recorder:
         self.steps: list[StepRecord] = []
         self.notes: list[Notification] = []
 
-    @activity.defn(name="record_step")
-    async def record_step(self, step: StepRecord) -> None:
-        self.steps.append(step)
+    @activity.defn(name="record_steps")
+    async def record_steps(self, batch: StepBatch) -> None:
+        self.steps.extend(batch.steps)
 
     @activity.defn(name="notify")
     async def notify(self, note: Notification) -> None:
@@ -151,7 +152,7 @@ async def harness(env: WorkflowEnvironment):
         env.client,
         task_queue=task_queue,
         workflows=[ProjectWorkflow],
-        activities=[recorder.record_step, recorder.notify, recorder.archive_project],
+        activities=[recorder.record_steps, recorder.notify, recorder.archive_project],
     ):
         h = Harness(env, task_queue, recorder)
         try:
