@@ -6,23 +6,16 @@ from typing import Protocol
 
 import httpx
 import structlog
-from pydantic import BaseModel
+
+from domain.models import Notification
 
 log = structlog.get_logger(__name__)
 
 
-class OutgoingMessage(BaseModel):
+class OutgoingMessage(Notification):
     """A notification with its recipients resolved to people."""
 
-    step_key: str
-    project_id: str
-    kind: str
-    to_role: str
-    to_user_id: str | None = None
-    department: str | None = None
     recipients: list[str]
-    subject: str
-    text: str
 
     def content(self) -> str:
         to = ", ".join(self.recipients) or f"{self.to_role}@{self.department or 'all'}"

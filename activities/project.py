@@ -42,17 +42,7 @@ class ProjectActivities:
             names = await records.recipients(
                 conn, to_role=note.to_role, to_user_id=note.to_user_id, department=note.department
             )
-        message = OutgoingMessage(
-            step_key=note.step_key,
-            project_id=note.project_id,
-            kind=note.kind,
-            to_role=note.to_role.value,
-            to_user_id=note.to_user_id,
-            department=note.department,
-            recipients=names,
-            subject=note.subject,
-            text=note.text,
-        )
+        message = OutgoingMessage(**note.model_dump(), recipients=names)
         # One transaction per channel: the booked row commits only once that channel has
         # sent, so a failed webhook rolls back and is retried without resending the others.
         for channel in self.notifier.channels:
