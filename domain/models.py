@@ -432,6 +432,12 @@ class ProjectState(BaseModel):
     def task(self, task_id: str) -> RectificationTask | None:
         return next((t for t in self.tasks if t.id == task_id), None)
 
+    def is_overdue(self) -> bool:
+        """Some wait has passed its deadline: its assignee was reminded or it was escalated.
+        Behind both the JinduOverdue search attribute and the read model's `overdue`."""
+        waits = [self.pending, self.warning.pending, *self.open_tasks()]
+        return any(w is not None and w.steps_done > 0 for w in waits)
+
 
 class ProjectStart(BaseModel):
     """Workflow input. `carried` is set when the workflow continues as new."""

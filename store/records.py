@@ -44,14 +44,6 @@ RETURNING id
 """
 
 
-def is_overdue(state: ProjectState) -> bool:
-    """Same reading as the JinduOverdue search attribute: some wait has been reminded/escalated."""
-    waits = [state.pending, state.warning.pending]
-    return any(w is not None and w.steps_done > 0 for w in waits) or any(
-        t.steps_done > 0 for t in state.open_tasks()
-    )
-
-
 async def upsert_project(conn: asyncpg.Connection, state: ProjectState, seq: int) -> bool:
     """Write the snapshot unless a newer one is there already. True if written."""
     s, p = state, state.pending
@@ -72,7 +64,7 @@ async def upsert_project(conn: asyncpg.Connection, state: ProjectState, seq: int
         p.role.value if p else None,
         p.user_id if p else None,
         p.due_at if p else None,
-        is_overdue(s),
+        s.is_overdue(),
         s.warning.active,
         s.kpis.completion_rate,
         s.kpis.cycle_deviation_rate,

@@ -776,18 +776,13 @@ class ProjectWorkflow:
     def _publish(self) -> None:
         """Search attributes and current details, so the Web UI reads like the project."""
         s, pending = self.s, self.s.pending
-        overdue = (
-            (pending is not None and pending.steps_done > 0)
-            or any(t.steps_done > 0 for t in s.open_tasks())
-            or (s.warning.pending is not None and s.warning.pending.steps_done > 0)
-        )
         assignees = sorted({pending.assignee_label()} if pending else set())
         assignees += sorted({t.owner_name for t in s.open_tasks()} - set(assignees))
         updates = [
             sa.STAGE.value_set(s.stage.value),
             sa.DEPARTMENT.value_set(s.department),
             sa.ASSIGNEES.value_set(assignees),
-            sa.OVERDUE.value_set(overdue),
+            sa.OVERDUE.value_set(s.is_overdue()),
             sa.WARNING.value_set(s.warning.active),
             sa.DUE_AT.value_set(pending.due_at) if pending else sa.DUE_AT.value_unset(),
         ]
