@@ -27,14 +27,14 @@ class ProjectActivities:
 
     @activity.defn(name="record_steps")
     async def record_steps(self, batch: StepBatch) -> None:
-        """All steps of one update in one transaction, in seq order; a retry skips what is there."""
+        """All steps of one update in one transaction; a retry skips what is there."""
         try:
             async with self.pool.acquire() as conn, conn.transaction():
-                for step in sorted(batch.steps, key=lambda s: s.seq):
-                    if not await records.write_step(conn, step):
-                        log.info("step already recorded", step_key=step.step_key)
+                seen = await records.write_steps(conn, batch.steps)
         except records.MalformedStep as e:
             raise ApplicationError(str(e), type="MalformedStep", non_retryable=True) from e
+        if seen:
+            log.info("steps already recorded", step_keys=seen)
 
     @activity.defn(name="notify")
     async def notify(self, note: Notification) -> None:

@@ -212,21 +212,30 @@ STEP_ROWS = {
 }
 
 
-async def write_step(conn: asyncpg.Connection, step: StepRecord) -> bool:
-    """Record one workflow step; run inside a transaction. False if it was recorded before."""
-    if step.state.project_id != step.project_id:
-        raise MalformedStep(f"step {step.step_key} carries the state of {step.state.project_id}")
-    newest = await upsert_project(conn, step.state, step.seq)
-    if not await insert_event(conn, step):
-        return False
-    if (write := STEP_ROWS.get(step.kind)) is not None:
-        await write(conn, step)
-    # Only the newest snapshot may shape milestones and tasks: an older step arriving late
+async def write_steps(conn: asyncpg.Connection, steps: list[StepRecord]) -> list[str]:
+    """Record the steps of one update of one project; run inside a transaction.
+
+    The read model takes only the batch's newest snapshot (once), every step lands in the
+    event log with its own rows. Returns the step keys that were recorded before (a retry).
+    """
+    steps = sorted(steps, key=lambda s: s.seq)
+    for step in steps:
+        if step.project_id != steps[0].project_id or step.state.project_id != step.project_id:
+            raise MalformedStep(f"step {step.step_key} belongs to another project than {steps[0].project_id}")
+    last = steps[-1]
+    newest = await upsert_project(conn, last.state, last.seq)
+    seen = []
+    for step in steps:
+        if not await insert_event(conn, step):
+            seen.append(step.step_key)
+        elif (write := STEP_ROWS.get(step.kind)) is not None:
+            await write(conn, step)
+    # Only the newest snapshot may shape milestones and tasks: an older batch arriving late
     # still lands in the event log, but cannot reopen a task a newer step closed.
     if newest:
-        await sync_milestones(conn, step.state)
-        await sync_tasks(conn, step.state)
-    return True
+        await sync_milestones(conn, last.state)
+        await sync_tasks(conn, last.state)
+    return seen
 
 
 # --------------------------------------------------------------------------- notifications

@@ -128,3 +128,25 @@ async def test_a_malformed_step_is_not_retried(acts, pool):
     assert caught.value.non_retryable
     # The transaction rolled back: not even the project row was written.
     assert await pool.fetchval("SELECT count(*) FROM projects WHERE id = $1", state.project_id) == 0
+
+
+async def test_a_batch_keeps_every_event_and_the_newest_snapshot(acts, pool):
+    first = project_state(seq=1, stage=Stage.assessment)
+    second = project_state(first.project_id, seq=2, stage=Stage.initiation_approval)
+    third = project_state(first.project_id, seq=3, stage=Stage.initiation_approval,
+                          tasks=[rectification_task(status=TaskStatus.open)])
+    batch = [step_record(third, "task_created"), step_record(first, "assessment"),
+             step_record(second, "stage_changed", data={"from": "assessment", "to": "initiation_approval"})]
+    await record(acts, *batch)
+    await record(acts, *batch)  # a retried batch adds nothing
+    row = await pool.fetchrow("SELECT seq, stage FROM projects WHERE id = $1", first.project_id)
+    assert (row["seq"], row["stage"]) == (3, "initiation_approval")
+    kinds = await pool.fetch("SELECT kind FROM events WHERE project_id = $1 ORDER BY seq", first.project_id)
+    assert [k["kind"] for k in kinds] == ["assessment", "stage_changed", "task_created"]
+    assert await count(pool, "rectification_tasks", first.project_id) == 1
+
+
+async def test_a_batch_mixing_projects_is_refused(acts):
+    a, b = project_state(seq=1), project_state(seq=2)
+    with pytest.raises(ApplicationError, match="another project"):
+        await record(acts, step_record(a, "intake"), step_record(b, "intake"))

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.models import Kpis, MilestoneState, ProjectState, Stage, WeeklyReportTracker
-from store.records import write_step
+from store.records import write_steps
 from tests.fixtures_db import project_state, step_record
 
 CREATED = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # 2026-11-02 10:00 in Asia/Shanghai
@@ -21,9 +21,9 @@ def ms(name: str, due: str, done: str | None = None) -> MilestoneState:
 
 async def seed(pool, state: ProjectState, *extra: tuple[str, dict]) -> None:
     async with pool.acquire() as db, db.transaction():
-        await write_step(db, step_record(state, "intake", seq=1))
+        await write_steps(db, [step_record(state, "intake", seq=1)])
         for seq, (kind, data) in enumerate(extra, start=2):
-            await write_step(db, step_record(state.model_copy(update={"seq": seq}), kind, seq=seq, data=data))
+            await write_steps(db, [step_record(state.model_copy(update={"seq": seq}), kind, seq=seq, data=data)])
 
 
 @pytest.fixture
