@@ -11,7 +11,7 @@ from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 
 from api.auth import check_visible, current_user, require_role
 from domain.errors import NotFound, Unavailable
-from domain.models import STAFF_ROLES, Command, ProjectState, Role
+from domain.models import STAFF_ROLES, Command, ProjectState, Role, workflow_id
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
 from store.crypto import DataCipher
@@ -37,11 +37,6 @@ def _policy(request: Request) -> ProjectPolicy:
 
 def _settings(request: Request) -> Settings:
     return request.app.state.settings
-
-
-def workflow_id(project_id: str) -> str:
-    """DESIGN.md: one workflow per project, `project-<project_id>`."""
-    return f"project-{project_id}"
 
 
 class ProjectWorkflows:

@@ -97,6 +97,11 @@ class CauseCategory(StrEnum):
     external = "external"
 
 
+def workflow_id(project_id: str) -> str:
+    """DESIGN.md: one workflow per project, `project-<project_id>`."""
+    return f"project-{project_id}"
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from domain.models import ProjectState, Role, StepRecord
+from domain.models import ProjectState, Role, StepRecord, workflow_id
 
 
 class MalformedStep(ValueError):
@@ -50,7 +50,7 @@ async def upsert_project(conn: asyncpg.Connection, state: ProjectState, seq: int
     row = await conn.fetchrow(
         UPSERT_PROJECT,
         s.project_id,
-        f"project-{s.project_id}",
+        workflow_id(s.project_id),
         s.stage.value,
         s.department,
         s.business_type,

@@ -30,7 +30,6 @@ from api.deps import (
     VisibleProject,
     Workflows,
     role,
-    workflow_id,
 )
 from api.errors import responses
 from api.schemas import CustomerView, ProjectView, masked_customer
@@ -59,6 +58,7 @@ from domain.models import (
     WarningAnalysisCommand,
     WarningAnalysisIn,
     WeeklyReportIn,
+    workflow_id,
 )
 from store.crypto import DataCipher
 from store.customers import dispose_after_relationship, insert_customer, read_customer
