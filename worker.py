@@ -38,21 +38,11 @@ def build_worker(
 async def run_worker(
     settings: Settings,
     *,
-    client: Client | None = None,
-    pool: asyncpg.Pool | None = None,
+    client: Client,
+    pool: asyncpg.Pool,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Run until `stop` is set (or forever), closing only what this call created."""
-    from jindu.temporal import connect_temporal
-    from store.db import create_pool
-
-    own_pool = pool is None
-    if client is None:
-        client = await connect_temporal(settings)
-    if pool is None:
-        if not settings.database_url:
-            raise SystemExit("JINDU_DATABASE_URL is not set")
-        pool = await create_pool(settings.database_url)
+    """Run until `stop` is set (or forever); the caller owns the client and the pool."""
     worker = build_worker(
         client,
         pool=pool,
@@ -65,6 +55,4 @@ async def run_worker(
         async with worker:
             await (stop.wait() if stop else asyncio.Event().wait())
     finally:
-        if own_pool:
-            await pool.close()
         log.info("worker stopped")
