@@ -1,8 +1,10 @@
-"""The Temporal worker: ProjectWorkflow plus the activities that write PostgreSQL and notify."""
+"""The Temporal worker: ProjectWorkflow, its activities, and the notification outbox."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import structlog
@@ -10,49 +12,48 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.notifier import Notifier, build_notifier
+from activities.outbox import Outbox
 from activities.project import ProjectActivities
+from activities.v1 import V1Activities
 from jindu.settings import Settings
-from store.crypto import DataCipher
 from workflows.project import ProjectWorkflow
 
 log = structlog.get_logger(__name__)
 
 
-def build_worker(
-    client: Client,
-    *,
-    pool: asyncpg.Pool,
-    notifier: Notifier,
-    cipher: DataCipher,
-    task_queue: str,
-) -> Worker:
-    acts = ProjectActivities(pool, notifier, cipher)
+def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox: Outbox | None = None,
+                 max_cached_workflows: int = 1000) -> Worker:  # fmt: skip
+    acts = ProjectActivities(pool, on_notices=outbox.wake if outbox else None)
+    v1 = V1Activities(pool)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ProjectWorkflow],
-        activities=[acts.record_steps, acts.notify, acts.archive_project],
-    )
+        activities=[acts.record, acts.archive, acts.report_unrecordable, v1.record_steps, v1.notify,
+                    v1.archive_project],
+        max_cached_workflows=max_cached_workflows,
+    )  # fmt: skip
 
 
-async def run_worker(
-    settings: Settings,
-    *,
-    client: Client,
-    pool: asyncpg.Pool,
-    stop: asyncio.Event | None = None,
-) -> None:
+def build_outbox(settings: Settings, pool: asyncpg.Pool, notifier: Notifier | None = None) -> Outbox:
+    policy = settings.policy()
+    return Outbox(pool, notifier or build_notifier(settings.webhook_url), tz=ZoneInfo(policy.calendar.timezone),
+                  public_url=settings.public_url)  # fmt: skip
+
+
+async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
+                     stop: asyncio.Event | None = None) -> None:  # fmt: skip
     """Run until `stop` is set (or forever); the caller owns the client and the pool."""
-    worker = build_worker(
-        client,
-        pool=pool,
-        notifier=build_notifier(settings.webhook_url),
-        cipher=DataCipher(settings.data_key_bytes()),
-        task_queue=settings.task_queue,
-    )
+    stop = stop or asyncio.Event()
+    outbox = build_outbox(settings, pool)
+    worker = build_worker(client, pool=pool, task_queue=settings.task_queue, outbox=outbox)
     log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace)
+    sending = asyncio.create_task(outbox.run(stop))
     try:
         async with worker:
-            await (stop.wait() if stop else asyncio.Event().wait())
+            await stop.wait()
     finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sending
         log.info("worker stopped")

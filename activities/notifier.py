@@ -1,29 +1,41 @@
-"""Where notifications go: the log always, a chat-robot webhook (WeCom/DingTalk) if set."""
+"""Where notifications go: the log always, a chat-robot webhook (WeCom/DingTalk) if set.
+
+Channels send an `OutgoingMessage`: a rendered text (message catalogue, Chinese by
+default), a link to the item in the workspace, and the people it is for. The outbox
+(activities/outbox.py) decides when, and makes sure each channel sends it once.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 import structlog
-
-from domain.models import Notification
+from pydantic import BaseModel
 
 log = structlog.get_logger(__name__)
 
 
-class OutgoingMessage(Notification):
-    """A notification with its recipients resolved to people."""
-
+class OutgoingMessage(BaseModel):
+    id: str
+    project_id: str
+    kind: str
+    to_role: str
+    to_user_id: str | None = None
+    department: str | None = None
+    subject: str
+    text: str
+    link: str | None = None
     recipients: list[str]
 
     def content(self) -> str:
         to = ", ".join(self.recipients) or f"{self.to_role}@{self.department or 'all'}"
-        return f"[Jindu] {self.subject}\nTo: {to}\n{self.text}"
+        lines = [f"[进度 Jindu] {self.subject}", f"→ {to}", self.text]
+        return "\n".join([*lines, self.link] if self.link else lines)
 
 
 class Channel(Protocol):
-    name: str  # key of notifications.channel: each channel sends a step's message once
+    name: str  # key of deliveries.channel: each channel sends a message once
 
     async def send(self, message: OutgoingMessage) -> None: ...
 
@@ -32,20 +44,14 @@ class LogChannel:
     name = "log"
 
     async def send(self, message: OutgoingMessage) -> None:
-        log.info(
-            "notification",
-            project_id=message.project_id,
-            kind=message.kind,
-            to_role=message.to_role,
-            recipients=message.recipients,
-            subject=message.subject,
-            text=message.text,
-        )
+        log.info("notification", project_id=message.project_id, kind=message.kind, to_role=message.to_role,
+                 recipients=message.recipients, subject=message.subject, text=message.text, link=message.link)
 
 
 class WebhookChannel:
     """Posts the robot text format both WeCom and DingTalk accept, plus a `jindu` object
-    with the structured fields for receivers that want them."""
+    with the structured fields for receivers that want them. A robot answers HTTP 200 with
+    a non-zero `errcode` on failure: that is a failure too, and is retried."""
 
     name = "webhook"
 
@@ -53,18 +59,13 @@ class WebhookChannel:
         self.url, self._client, self._timeout = url, client, timeout
 
     @staticmethod
-    def payload(message: OutgoingMessage) -> dict:
+    def payload(message: OutgoingMessage) -> dict[str, Any]:
         return {
             "msgtype": "text",
             "text": {"content": message.content()},
-            "jindu": {
-                "project_id": message.project_id,
-                "kind": message.kind,
-                "to_role": message.to_role,
-                "recipients": message.recipients,
-                "subject": message.subject,
-            },
-        }
+            "jindu": {"project_id": message.project_id, "kind": message.kind, "to_role": message.to_role,
+                      "recipients": message.recipients, "subject": message.subject, "link": message.link},
+        }  # fmt: skip
 
     async def send(self, message: OutgoingMessage) -> None:
         if self._client is not None:
@@ -73,6 +74,9 @@ class WebhookChannel:
             async with httpx.AsyncClient(timeout=self._timeout) as client:
                 response = await client.post(self.url, json=self.payload(message))
         response.raise_for_status()
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        if isinstance(body, dict) and body.get("errcode", 0) != 0:
+            raise RuntimeError(f"robot refused the message: errcode {body.get('errcode')} {body.get('errmsg', '')}")
 
 
 class Notifier:
@@ -81,11 +85,6 @@ class Notifier:
         if len(set(names)) != len(names):
             raise ValueError(f"notification channel names must be unique: {names}")
         self.channels = list(channels)
-
-    async def send(self, message: OutgoingMessage) -> None:
-        """Send on every channel (no once-only bookkeeping: that is the notify activity's)."""
-        for channel in self.channels:
-            await channel.send(message)
 
 
 def build_notifier(webhook_url: str | None) -> Notifier:

@@ -18,7 +18,7 @@ from temporalio.client import Client
 
 from api.errors import install_error_handlers, internal_error
 from api.metrics import HttpMetrics
-from api.routes import health, kpis, projects, tasks
+from api.routes import actions, calendar, health, kpis, operations, projects, tasks
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings, get_settings
 from store.crypto import DataCipher
@@ -91,7 +91,7 @@ def create_app(
             own_pool = state.pool = await create_pool(settings.database_url)
         try:
             if state.client is None:
-                state.client = await connect_temporal(settings)
+                state.client = await connect_temporal(settings, lazy=True)
             if state.cipher is None:
                 state.cipher = DataCipher(settings.data_key_bytes())
             if state.policy is None:
@@ -114,9 +114,8 @@ def create_app(
     app.state.pool, app.state.client, app.state.cipher, app.state.policy = pool, client, cipher, policy
     app.state.metrics = HttpMetrics()
     install_error_handlers(app)
-    app.include_router(projects.router)
-    app.include_router(tasks.router)
-    app.include_router(kpis.router)
+    for module in (projects, actions, operations, tasks, kpis, calendar):
+        app.include_router(module.router)
     app.include_router(health.router)
     app.add_middleware(RequestContext, metrics=app.state.metrics)
     return app

@@ -38,7 +38,9 @@ async def current_user(
 
 
 def actor(user: User) -> Actor:
-    return Actor(user_id=user.id, name=user.name, role=user.role, department=user.department)
+    """The acting user as workflows see them: a customer by id only (no identity in Temporal)."""
+    name = None if user.role == Role.customer else user.name
+    return Actor(user_id=user.id, name=name, role=user.role, department=user.department)
 
 
 def require_role(user: User, *roles: Role, action: str) -> None:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import Depends, Path, Request
-from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import Client
 
 from api.auth import check_visible, current_user, require_role
+from domain.commands import PROJECT_ID_PATTERN, Command
 from domain.errors import NotFound, Unavailable
-from domain.models import STAFF_ROLES, Command, ProjectState, Role, workflow_id
+from domain.models import STAFF_ROLES, Role, workflow_id
 from domain.policy import ProjectPolicy
+from domain.steps import Ack
 from jindu.settings import Settings
 from store.crypto import DataCipher
 from store.reads import ProjectAccess, project_access
@@ -39,39 +45,47 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def _tz(request: Request) -> ZoneInfo:
+    return ZoneInfo(request.app.state.policy.calendar.timezone)
+
+
 class ProjectWorkflows:
     """Sends commands to projects' workflows, each answered within JINDU_UPDATE_TIMEOUT_SECONDS."""
 
-    def __init__(self, client: Client, timeout: float) -> None:
-        self.client, self.timeout = client, timeout
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.client: Client = request.app.state.client
+        self.timeout: float = request.app.state.settings.update_timeout_seconds
 
-    async def update(self, project_id: str, name: str, cmd: Command) -> ProjectState:
+    async def update(self, project_id: str, update: Callable[..., Any], cmd: Command,
+                     update_id: str | None = None) -> Ack:  # fmt: skip
         handle = self.client.get_workflow_handle(workflow_id(project_id))
+        self.request.state.sent_to_temporal = True
         try:
             return await asyncio.wait_for(
-                handle.execute_update(name, cmd, result_type=ProjectState), timeout=self.timeout
-            )
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
+                handle.execute_update(update, cmd, id=update_id or str(uuid.uuid4()), result_type=Ack,
+                                      rpc_timeout=timedelta(seconds=self.timeout)),
+                timeout=self.timeout,
+            )  # fmt: skip
+        except TimeoutError as err:
             raise Unavailable(
-                f"no worker answered within {self.timeout:g} s: the action may still be applied "
-                "once a worker runs; read the project before sending it again"
+                f"no worker answered within {self.timeout:g} s: the action may still be applied once a worker runs; "
+                "retry with the same Idempotency-Key, or read the project before sending it again",
+                may_have_applied=True,
             ) from err
 
 
-def _workflows(request: Request) -> ProjectWorkflows:
-    return ProjectWorkflows(request.app.state.client, request.app.state.settings.update_timeout_seconds)
-
-
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
-Workflows = Annotated[ProjectWorkflows, Depends(_workflows)]
+Workflows = Annotated[ProjectWorkflows, Depends(ProjectWorkflows)]
 TemporalClient = Annotated[Client, Depends(_client)]
 Cipher = Annotated[DataCipher, Depends(_cipher)]
 Policy = Annotated[ProjectPolicy, Depends(_policy)]
 AppSettings = Annotated[Settings, Depends(_settings)]
+CompanyTz = Annotated[ZoneInfo, Depends(_tz)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def role(*roles: Role, action: str):
+def role(*roles: Role, action: str) -> Any:
     """A dependency admitting only `roles`; it runs before the body is validated."""
 
     async def check(user: CurrentUser) -> User:
@@ -82,11 +96,10 @@ def role(*roles: Role, action: str):
 
 
 StaffUser = Annotated[User, role(*STAFF_ROLES, action="see staff views")]
+ProjectId = Annotated[str, Path(description="The project id", pattern=PROJECT_ID_PATTERN)]
 
 
-async def visible_project(
-    project_id: Annotated[str, Path(description="The project id")], user: CurrentUser, pool: Pool
-) -> ProjectAccess:
+async def visible_project(project_id: ProjectId, user: CurrentUser, pool: Pool) -> ProjectAccess:
     project = await project_access(pool, project_id)
     if project is None:
         raise NotFound(f"no project {project_id}")

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from domain.models import (
-    ApprovalRecord,
-    Channel,
-    Kpis,
-    Level,
-    MilestoneState,
-    PendingAction,
-    PlanIn,
-    RectificationTask,
-    Role,
-    Stage,
-    WarningState,
-    WeeklyReportTracker,
-)
-from store.reads import HistoryEvent, InboxItem, ProjectRecord
+from domain.models import Channel, Decision, Gate, Level, Role, Stage
+from domain.project import Kpis, Reporting
+from store.inbox import InboxItem
+from store.reads import HistoryEvent, TaskRecord
 
 
 class CustomerView(BaseModel):
@@ -67,8 +56,58 @@ def masked_customer(data: dict) -> CustomerView:
     )
 
 
+class PendingView(BaseModel):
+    """Who the project waits on, and until when (RULES §Deadlines and escalation)."""
+
+    kind: str = Field(description="assessment, approval, plan, results, rectification or acceptance")
+    gate: Gate | None = None
+    role: Role
+    user_id: str | None = None
+    user_name: str | None = Field(default=None, description="Staff name; null for a role or a customer")
+    department: str | None = None
+    since: datetime
+    due_at: datetime = Field(description="Deadline, counted in working days (docs/calendar.md)")
+    steps_done: int = Field(default=0, description="Escalation steps fired: above 0 it is overdue")
+    description: str = ""
+
+
+class MilestoneView(BaseModel):
+    name: str
+    due_date: date = Field(description="Planned date")
+    done_on: date | None = Field(default=None, description="Actual date")
+
+
+class PlanView(BaseModel):
+    goals: str
+    responsibilities: str
+    resources: str = ""
+    milestones: list[MilestoneView] = Field(default_factory=list)
+
+
+class ApprovalView(BaseModel):
+    gate: Gate
+    level: Role
+    decision: Decision
+    by_user_id: str
+    by_name: str
+    at: datetime
+    comment: str = ""
+    round: int = 1
+    on_behalf_of_id: str | None = Field(default=None, description="The approver operations decided for")
+    on_behalf_of_name: str | None = None
+
+
+class WarningView(BaseModel):
+    active: bool = False
+    reasons: list[str] = Field(default_factory=list)
+    raised_at: datetime | None = None
+    cause: str | None = None
+    analysis: str | None = None
+    analysis_due_at: datetime | None = None
+
+
 class ProjectView(BaseModel):
-    """One project as stored after its last recorded step."""
+    """One project as recorded after its last step."""
 
     id: str
     stage: Stage
@@ -81,17 +120,17 @@ class ProjectView(BaseModel):
     customer_user_id: str | None = None
     risk_level: Level | None = None
     difficulty: Level | None = None
-    expected_cycle_days: int | None = None
-    budget: Decimal | None = None
-    initiation_levels: list[Role] = Field(default_factory=list)
-    pending: PendingAction | None = Field(default=None, description="Who the project waits on, and until when")
-    plan: PlanIn | None = None
-    milestones: list[MilestoneState] = Field(default_factory=list)
-    approvals: list[ApprovalRecord] = Field(default_factory=list)
-    tasks: list[RectificationTask] = Field(default_factory=list, description="Rectification tasks 整改")
-    reports: WeeklyReportTracker = Field(default_factory=WeeklyReportTracker)
-    kpis: Kpis = Field(default_factory=Kpis)
-    warning: WarningState = Field(default_factory=WarningState)
+    expected_cycle_days: int | None = Field(default=None, description="Calendar days (as last re-baselined)")
+    budget: Decimal | None = Field(default=None, description="Yuan")
+    initiation_levels: list[Role] = Field(default_factory=list, description="Who approves initiation, in order")
+    pending: PendingView | None = Field(default=None, description="Who the project waits on, and until when")
+    plan: PlanView | None = None
+    milestones: list[MilestoneView] = Field(default_factory=list)
+    approvals: list[ApprovalView] = Field(default_factory=list)
+    tasks: list[TaskRecord] = Field(default_factory=list, description="Rectification tasks 整改")
+    reports: Reporting = Field(default_factory=Reporting)
+    kpis: Kpis = Field(default_factory=Kpis, description="Live for a running project, frozen once finished")
+    warning: WarningView = Field(default_factory=WarningView)
     overdue: bool = False
     ratings: list[int] = Field(default_factory=list)
     created_at: datetime
@@ -104,43 +143,6 @@ class ProjectView(BaseModel):
         default=None,
         description="Customer personal data: full for authorised staff and the customer, masked for auditors",
     )
-
-    @classmethod
-    def of(cls, record: ProjectRecord, history: list[HistoryEvent], customer: CustomerView | None) -> ProjectView:
-        s = record.state
-        return cls(
-            id=record.id,
-            stage=s.stage,
-            department=s.department,
-            business_type=s.business_type,
-            channel=s.channel,
-            requirement=s.requirement,
-            agent_id=s.agent_id,
-            agent_name=s.agent_name,
-            customer_user_id=s.customer_user_id,
-            risk_level=s.risk_level,
-            difficulty=s.difficulty,
-            expected_cycle_days=s.expected_cycle_days,
-            budget=s.budget,
-            initiation_levels=s.initiation_levels,
-            pending=s.pending,
-            plan=s.plan,
-            milestones=s.milestones,
-            approvals=s.approvals,
-            tasks=s.tasks,
-            reports=s.reports,
-            kpis=s.kpis,
-            warning=s.warning,
-            overdue=record.overdue,
-            ratings=s.ratings,
-            created_at=s.created_at,
-            updated_at=s.updated_at,
-            completed_at=s.completed_at,
-            archive_bundle_id=s.archive_bundle_id,
-            cancel_reason=s.cancel_reason,
-            history=history,
-            customer=customer,
-        )
 
 
 class Inbox(BaseModel):

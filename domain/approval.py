@@ -1,12 +1,19 @@
-"""Approval authority 审批权限 (RULES lifecycle 3, 004).
+"""Approval authority 审批权限 and the escalation ladder (RULES lifecycle 3, §Deadlines, 004).
 
-Jindu's default policy: the dept_head approves initiation; the executive adds a second
-level when the risk is high or the budget is over the configured threshold.
+The one place that says who approves a gate and in which order: the dept_head approves
+every gate; initiation needs the executive too when the risk is high or the budget is over
+the policy's threshold (Jindu's default reading of 004's approval authority table).
 """
+
+from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.models import Level, Role
+from domain.models import Decision, Gate, Level, Role
+from domain.project import ProjectState
+
+# Who is chased when a wait is late: a silent customer by the agent first.
+LADDER = (Role.customer, Role.agent, Role.dept_head, Role.executive)
 
 
 def initiation_levels(risk_level: Level, budget: Decimal, executive_budget_threshold: Decimal) -> list[Role]:
@@ -16,12 +23,21 @@ def initiation_levels(risk_level: Level, budget: Decimal, executive_budget_thres
     return levels
 
 
-def escalation_target(assignee_role: "Role", levels_up: int) -> Role:
-    """The role `levels_up` above the assignee on agent → dept_head → executive.
+def gate_levels(state: ProjectState, gate: Gate) -> list[Role]:
+    """The approvers of `gate`, in order."""
+    if gate == Gate.initiation:
+        return list(state.approvals.initiation_levels) or [Role.dept_head]
+    return [Role.dept_head]
 
-    A customer who does not answer is chased by the agent first, so the customer's
-    ladder starts below the agent.
-    """
-    ladder = [Role.customer, Role.agent, Role.dept_head, Role.executive]
-    start = ladder.index(assignee_role) if assignee_role in ladder else ladder.index(Role.dept_head)
-    return ladder[min(start + levels_up, len(ladder) - 1)]
+
+def next_level(state: ProjectState, gate: Gate) -> Role | None:
+    """The first level of this round that has not approved yet; None once all have."""
+    approved = {a.level for a in state.approvals.this_round(gate) if a.decision == Decision.approve}
+    return next((level for level in gate_levels(state, gate) if level not in approved), None)
+
+
+def escalation_target(assignee_role: Role, levels_up: int) -> Role:
+    """The role `levels_up` above the assignee on customer → agent → dept_head → executive;
+    roles off the ladder (operations) escalate as a dept_head would."""
+    start = LADDER.index(assignee_role) if assignee_role in LADDER else LADDER.index(Role.dept_head)
+    return LADDER[min(start + levels_up, len(LADDER) - 1)]

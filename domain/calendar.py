@@ -1,71 +1,81 @@
 """Working-day calendar for deadlines (RULES §Deadlines and escalation, 004 第5篇).
 
-Working days follow the Chinese calendar: official holidays are off and make-up
-working weekends (调休) are on, per the `chinese-calendar` package. Years the package
-does not know fall back to Monday–Friday plus the dates in `calendar_extra.json`; a
-policy's `extra_holidays` / `extra_workdays` override both (docs/calendar.md).
+Working days follow the Chinese calendar: official holidays are off and make-up working
+weekends (调休) are on. Which dates those are is data a project carries in its history
+(`OfficialDates`: its start input, extended by recorded `publish_calendar` updates), so a
+newly published year or a package upgrade never changes a running project's past.
+Years a project has no dates for count Monday–Friday; a policy's `extra_holidays` /
+`extra_workdays` override both (docs/calendar.md).
 
-Deterministic and I/O-free after import: workflow code calls it.
+Pure and deterministic: workflow code calls it with `workflow.now()`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.policy import CalendarPolicy
 
 MAX_SCAN_DAYS = 3660  # ten years: no real deadline is further away
-EXTRA_FILE = Path(__file__).with_name("calendar_extra.json")
+MAX_DATES_PER_YEAR = 60
 
 
-class OfficialDays:
-    """The published national schedule: the package's data, amended by extra dates.
+class YearDates(BaseModel):
+    """One published year: holidays falling on weekdays, make-up working days on weekends."""
 
-    Extra dates win over the package, so a correction or a newly published year
-    (`calendar_extra.json`) applies without waiting for a package release.
-    """
+    model_config = ConfigDict(frozen=True)
 
-    def __init__(self, holidays: Iterable[date] = (), workdays: Iterable[date] = ()) -> None:
-        self.holidays = frozenset(holidays)
-        self.workdays = frozenset(workdays)
-        both = self.holidays & self.workdays
+    holidays: list[date] = Field(default_factory=list, max_length=MAX_DATES_PER_YEAR)
+    workdays: list[date] = Field(default_factory=list, max_length=MAX_DATES_PER_YEAR)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> YearDates:
+        both = set(self.holidays) & set(self.workdays)
         if both:
             raise ValueError(f"dates listed as both holiday and workday: {sorted(map(str, both))}")
-        self.is_workday = lru_cache(maxsize=4096)(self._is_workday)
+        return self
 
-    @classmethod
-    def load(cls, path: Path) -> OfficialDays:
-        """Read `{"holidays": [ISO dates], "workdays": [ISO dates]}`; a missing file is empty."""
-        if not path.exists():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        unknown = set(data) - {"holidays", "workdays", "comment"}
-        if unknown:
-            raise ValueError(f"{path.name}: unknown keys {sorted(unknown)}")
-        return cls(
-            holidays=(date.fromisoformat(d) for d in data.get("holidays", [])),
-            workdays=(date.fromisoformat(d) for d in data.get("workdays", [])),
-        )
-
-    def _is_workday(self, d: date) -> bool:
-        if d in self.workdays:
-            return True
-        if d in self.holidays:
-            return False
-        try:
-            return chinese_calendar.is_workday(d)
-        except NotImplementedError:  # a year the package has no data for yet
-            return d.weekday() < 5
+    def check_year(self, year: int) -> None:
+        stray = [d for d in (*self.holidays, *self.workdays) if d.year != year]
+        if stray:
+            raise ValueError(f"dates outside {year}: {sorted(map(str, stray))}")
 
 
-OFFICIAL = OfficialDays.load(EXTRA_FILE)
+class OfficialDates(BaseModel):
+    """The national schedule a project decides on, by year."""
+
+    model_config = ConfigDict(frozen=True)
+
+    years: dict[int, YearDates] = Field(default_factory=dict, max_length=20)
+
+    def with_year(self, year: int, dates: YearDates) -> OfficialDates:
+        return OfficialDates(years={**self.years, year: dates})
+
+
+class OfficialDays(Protocol):
+    def is_workday(self, d: date) -> bool: ...
+
+
+class DatesTable:
+    """`OfficialDates` as fast lookups."""
+
+    def __init__(self, dates: OfficialDates) -> None:
+        self._years = frozenset(dates.years)
+        self._holidays = frozenset(d for y in dates.years.values() for d in y.holidays)
+        self._workdays = frozenset(d for y in dates.years.values() for d in y.workdays)
+
+    def is_workday(self, d: date) -> bool:
+        if d.year in self._years:
+            if d in self._workdays:
+                return True
+            if d in self._holidays:
+                return False
+        return d.weekday() < 5
 
 
 def _aware(at: datetime) -> datetime:
@@ -77,10 +87,10 @@ def _aware(at: datetime) -> datetime:
 class WorkCalendar:
     """Working days and cut-offs of one company (its CalendarPolicy)."""
 
-    def __init__(self, policy: CalendarPolicy, *, official: OfficialDays | None = None) -> None:
+    def __init__(self, policy: CalendarPolicy, official: OfficialDays) -> None:
         self.policy = policy
         self._tz = ZoneInfo(policy.timezone)
-        self._official = official or OFFICIAL
+        self._official = official
         self._holidays = frozenset(policy.extra_holidays)
         self._workdays = frozenset(policy.extra_workdays)
 
@@ -95,6 +105,7 @@ class WorkCalendar:
         if d in self._holidays:
             return False
         return self._official.is_workday(d)
+
 
     def local_date(self, at: datetime) -> date:
         return _aware(at).astimezone(self._tz).date()
@@ -154,3 +165,15 @@ class WorkCalendar:
         if candidate <= local:
             candidate = datetime.combine(d + timedelta(days=7), time(hour), self._tz)
         return candidate.astimezone(timezone.utc)
+
+
+def calendar_for(policy: CalendarPolicy, dates: OfficialDates) -> WorkCalendar:
+    """One shared WorkCalendar per (calendar policy, official dates): thousands of cached
+    projects of one company share one table instead of holding a copy each."""
+    return _calendar(policy.model_dump_json(), dates.model_dump_json())
+
+
+@lru_cache(maxsize=64)
+def _calendar(policy_json: str, dates_json: str) -> WorkCalendar:
+    dates = OfficialDates.model_validate_json(dates_json)
+    return WorkCalendar(CalendarPolicy.model_validate_json(policy_json), DatesTable(dates))

@@ -39,7 +39,14 @@ class Invalid(JinduError):
 
 
 class Unavailable(JinduError):
+    """PostgreSQL or Temporal cannot be reached; `may_have_applied` tells a client whether
+    the action could have taken effect (retry it with the same Idempotency-Key)."""
+
     code, http_status = "unavailable", 503
+
+    def __init__(self, message: str, *, may_have_applied: bool = False):
+        super().__init__(message)
+        self.may_have_applied = may_have_applied
 
 
 ERRORS_BY_CODE: dict[str, type[JinduError]] = {

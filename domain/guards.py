@@ -1,33 +1,31 @@
 """Who may do what, when: the checks behind every update validator.
 
-Each guard raises a typed `JinduError` (403 role/ownership, 409 stage or duplicate,
+Each guard raises a typed `JinduError` (403 role or ownership, 409 stage or duplicate,
 422 content, 404 unknown task) and never changes the state. Order: role first, then
-stage, then the finer checks, so a customer posting a decision is told 403 whatever
-the stage.
+stage, then the finer checks, so a customer posting a decision is told 403 whatever the
+stage. Transitions (domain/lifecycle.py) run the same guard again when they apply, since
+the state may have moved between validation and execution.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, NotFound, WrongStage
-from domain.models import (
-    TERMINAL_STAGES,
+from domain.commands import (
     AcceptanceCommand,
-    Actor,
     CompleteTaskCommand,
     DecideCommand,
-    Gate,
+    ExtendDeadlineCommand,
     PlanCommand,
-    ProjectState,
+    PublishCalendarCommand,
+    ReassignCommand,
     ReportCommand,
     ResultsCommand,
-    Role,
-    Stage,
-    TaskSource,
-    TaskStatus,
     WarningAnalysisCommand,
 )
+from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, NotFound, WrongStage
+from domain.models import TERMINAL_STAGES, Actor, Gate, Role, Stage, TaskSource
+from domain.project import ProjectState, Wait
 
 GATE_STAGE = {
     Gate.initiation: Stage.initiation_approval,
@@ -37,6 +35,7 @@ GATE_STAGE = {
 REPORTING_STAGES = frozenset({Stage.execution, Stage.rectification})
 # Rectification work that must be closed before results are resubmitted.
 BLOCKING_SOURCES = frozenset({TaskSource.review_rejection, TaskSource.customer_objection})
+PLAN_HORIZON = timedelta(days=3650)
 
 
 def require_stage(state: ProjectState, *stages: Stage) -> None:
@@ -45,41 +44,51 @@ def require_stage(state: ProjectState, *stages: Stage) -> None:
         raise WrongStage(f"project {state.project_id} is in stage {state.stage.value}, not {wanted}")
 
 
-def require_project_agent(state: ProjectState, actor: Actor) -> None:
+def require_agent(state: ProjectState, actor: Actor) -> None:
+    """The project's agent, or the agent a pending action was reassigned to."""
     if actor.role != Role.agent:
         raise Forbidden(f"only the project's agent may do this, not a {actor.role.value}")
-    if actor.user_id != state.agent_id:
-        raise Forbidden(f"project {state.project_id} belongs to agent {state.agent_name}")
+    pending = state.pending
+    if actor.user_id not in {state.agent.user_id, pending.user_id if pending else None}:
+        raise Forbidden(f"project {state.project_id} belongs to agent {state.agent.label()}")
 
 
-def require_department_head(state: ProjectState, actor: Actor) -> None:
-    if actor.role != Role.dept_head:
-        raise Forbidden(f"only a dept_head of {state.department} may do this, not a {actor.role.value}")
-    if actor.department != state.department:
-        raise Forbidden(f"{actor.name} heads {actor.department}, not {state.department}")
+def require_operations(actor: Actor, action: str) -> None:
+    if actor.role != Role.operations:
+        raise Forbidden(f"only operations may {action}, not a {actor.role.value}")
 
 
 def check_assess(state: ProjectState, actor: Actor) -> None:
-    require_project_agent(state, actor)
+    require_agent(state, actor)
     require_stage(state, Stage.assessment)
 
 
 def check_plan(state: ProjectState, cmd: PlanCommand, today: date) -> None:
-    require_project_agent(state, cmd.actor)
+    require_agent(state, cmd.actor)
     require_stage(state, Stage.planning)
     late = [m.name for m in cmd.body.milestones if m.due_date < today]
     if late:
         raise Invalid(f"milestones due before today ({today.isoformat()}): {', '.join(late)}")
+    far = [m.name for m in cmd.body.milestones if m.due_date > today + PLAN_HORIZON]
+    if far:
+        raise Invalid(f"milestones more than ten years ahead: {', '.join(far)}")
+
+
+def approver(cmd: DecideCommand) -> Actor:
+    """Who decides: the actor, or the absent approver operations decide for."""
+    if cmd.on_behalf_of is None:
+        if cmd.actor.role not in (Role.dept_head, Role.executive):
+            raise Forbidden(f"a {cmd.actor.role.value} cannot decide approval gates")
+        return cmd.actor
+    require_operations(cmd.actor, "decide on behalf of an approver")
+    return cmd.on_behalf_of
 
 
 def check_decision(state: ProjectState, cmd: DecideCommand) -> None:
-    actor, gate = cmd.actor, cmd.body.gate
-    if actor.role not in (Role.dept_head, Role.executive):
-        raise Forbidden(f"a {actor.role.value} cannot decide approval gates")
-    if actor.role == Role.dept_head and actor.department != state.department:
-        raise Forbidden(f"{actor.name} heads {actor.department}, not {state.department}")
-    round_ = state.gate_rounds.get(gate.value, 0)
-    decided = [a for a in state.approvals if a.gate == gate and a.round == round_]
+    who, gate = approver(cmd), cmd.body.gate
+    if who.role == Role.dept_head and who.department != state.department:
+        raise Forbidden(f"{who.label()} heads {who.department}, not {state.department}")
+    decided = state.approvals.this_round(gate)
     if state.stage != GATE_STAGE[gate]:
         if decided:
             raise AlreadyDecided(f"the {gate.value} gate is already decided ({decided[-1].decision.value})")
@@ -87,24 +96,26 @@ def check_decision(state: ProjectState, cmd: DecideCommand) -> None:
     pending = state.pending
     if pending is None or pending.gate != gate:
         raise WrongStage(f"no {gate.value} decision is pending")
-    if any(a.level == actor.role for a in decided):
-        raise AlreadyDecided(f"{actor.role.value} already decided the {gate.value} gate")
-    if pending.role != actor.role:
-        raise Forbidden(f"the {gate.value} gate awaits the {pending.role.value}, not the {actor.role.value}")
+    if any(a.level == who.role for a in decided):
+        raise AlreadyDecided(f"{who.role.value} already decided the {gate.value} gate")
+    if pending.role != who.role:
+        raise Forbidden(f"the {gate.value} gate awaits the {pending.role.value}, not the {who.role.value}")
+    if pending.user_id is not None and pending.user_id != who.user_id:
+        raise Forbidden(f"the {gate.value} gate was assigned to {pending.label()}")
 
 
 def check_report(state: ProjectState, cmd: ReportCommand) -> None:
-    require_project_agent(state, cmd.actor)
+    require_agent(state, cmd.actor)
     require_stage(state, *REPORTING_STAGES)
     check_milestone_names(state, cmd.body.completed_milestones)
 
 
 def check_results(state: ProjectState, cmd: ResultsCommand) -> None:
-    require_project_agent(state, cmd.actor)
+    require_agent(state, cmd.actor)
     require_stage(state, Stage.execution, Stage.rectification)
     check_milestone_names(state, cmd.body.completed_milestones)
     if state.stage == Stage.rectification:
-        still_open = [t for t in state.open_tasks() if t.source in BLOCKING_SOURCES]
+        still_open = [t for t in state.rectification.tasks if t.source in BLOCKING_SOURCES]
         if still_open:
             raise Conflict(
                 f"{len(still_open)} rectification task(s) still open: " + ", ".join(t.id for t in still_open)
@@ -123,26 +134,29 @@ def check_acceptance(state: ProjectState, cmd: AcceptanceCommand) -> None:
     if state.customer_user_id is not None:
         if actor.role != Role.customer or actor.user_id != state.customer_user_id:
             raise Forbidden("only the project's customer may answer the acceptance")
-    elif actor.role != Role.agent or actor.user_id != state.agent_id:
+    else:
         # No customer account: the agent records the signed acceptance confirmation 验收确认书.
-        raise Forbidden("only the project's agent may record the customer's acceptance")
+        require_agent(state, actor)
     require_stage(state, Stage.customer_acceptance)
 
 
 def check_complete_task(state: ProjectState, cmd: CompleteTaskCommand) -> None:
     if state.stage in TERMINAL_STAGES:
         raise WrongStage(f"project {state.project_id} is already {state.stage.value}")
-    task = state.task(cmd.task_id)
+    task = state.rectification.task(cmd.task_id)
     if task is None:
-        raise NotFound(f"no rectification task {cmd.task_id} in project {state.project_id}")
-    if cmd.actor.user_id != task.owner_user_id:
-        raise Forbidden(f"task {task.id} belongs to {task.owner_name}")
-    if task.status != TaskStatus.open:
-        raise AlreadyDecided(f"task {task.id} is already {task.status.value}")
+        raise NotFound(f"no open rectification task {cmd.task_id} in project {state.project_id}")
+    if cmd.actor.user_id != task.user_id:
+        raise Forbidden(f"task {task.id} belongs to {task.label()}")
 
 
 def check_warning_analysis(state: ProjectState, cmd: WarningAnalysisCommand) -> None:
-    require_department_head(state, cmd.actor)
+    analysis, actor = state.warning.analysis, cmd.actor
+    if analysis is not None and analysis.user_id is not None:
+        if actor.user_id != analysis.user_id:
+            raise Forbidden(f"the cause analysis was assigned to {analysis.label()}")
+    elif actor.role != Role.dept_head or actor.department != state.department:
+        raise Forbidden(f"only a dept_head of {state.department} may analyse its progress warnings")
     if not state.warning.active:
         raise WrongStage(f"project {state.project_id} has no active progress warning")
     if state.warning.cause is not None:
@@ -153,7 +167,46 @@ def check_warning_analysis(state: ProjectState, cmd: WarningAnalysisCommand) -> 
 
 
 def check_cancel(state: ProjectState, actor: Actor) -> None:
-    if actor.role != Role.operations:
-        raise Forbidden(f"only operations may cancel a project, not a {actor.role.value}")
+    require_operations(actor, "cancel a project")
     if state.stage in TERMINAL_STAGES or state.stage == Stage.archiving:
         raise WrongStage(f"project {state.project_id} is already {state.stage.value}")
+
+
+def wait_target(state: ProjectState, target: str) -> Wait:
+    """`pending`, `warning_analysis` or `task:<id>`: an open wait of the project."""
+    found: Wait | None
+    if target == "pending":
+        found = state.pending
+    elif target == "warning_analysis":
+        found = state.warning.analysis
+    else:
+        found = state.rectification.task(target.removeprefix("task:"))
+    if found is None:
+        raise NotFound(f"project {state.project_id} has no open {target}")
+    return found
+
+
+def check_reassign(state: ProjectState, cmd: ReassignCommand) -> None:
+    require_operations(cmd.actor, "reassign work")
+    wait = wait_target(state, cmd.body.target)
+    if wait.role == Role.customer:
+        raise Conflict("a customer's acceptance cannot be reassigned")
+    if cmd.to.role != wait.role:
+        raise Invalid(f"{cmd.to.label()} is a {cmd.to.role.value}; this work needs a {wait.role.value}")
+    if cmd.to.user_id == wait.user_id:
+        raise AlreadyDecided(f"this work is already assigned to {cmd.to.label()}")
+
+
+def check_extend_deadline(state: ProjectState, cmd: ExtendDeadlineCommand) -> None:
+    require_operations(cmd.actor, "extend deadlines")
+    wait_target(state, cmd.body.target)
+
+
+def check_publish_calendar(state: ProjectState, cmd: PublishCalendarCommand) -> None:
+    require_operations(cmd.actor, "publish the holiday calendar")
+    try:
+        cmd.dates.check_year(cmd.year)
+    except ValueError as err:
+        raise Invalid(str(err)) from err
+    if state.calendar.years.get(cmd.year) == cmd.dates:
+        raise AlreadyDecided(f"the {cmd.year} calendar is already in use with these dates")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from domain.models import Kpis, MilestoneState
+from domain.project import Kpis, Milestone
 from domain.policy import WarningThresholds
 
 
@@ -20,14 +20,14 @@ def _pct(numerator: float, denominator: float) -> float | None:
     return None if denominator == 0 else round(numerator / denominator * 100, 2)
 
 
-def completion_rate(milestones: Sequence[MilestoneState], today: date) -> float | None:
+def completion_rate(milestones: Sequence[Milestone], today: date) -> float | None:
     """关键节点完成率 = key nodes done ÷ key nodes due so far × 100."""
     due = [m for m in milestones if m.due_date <= today]
     return _pct(sum(1 for m in due if m.done_on is not None), len(due))
 
 
 def forecast_cycle_days(
-    started_on: date, milestones: Sequence[MilestoneState], today: date, finished_on: date | None
+    started_on: date, milestones: Sequence[Milestone], today: date, finished_on: date | None
 ) -> int:
     """The actual cycle once finished; before that, the forecast one.
 
@@ -57,7 +57,7 @@ def satisfaction_score(ratings: Sequence[int]) -> float | None:
 def project_kpis(
     *,
     started_on: date,
-    milestones: Sequence[MilestoneState],
+    milestones: Sequence[Milestone],
     today: date,
     finished_on: date | None,
     expected_cycle_days: int | None,

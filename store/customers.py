@@ -6,7 +6,7 @@ from datetime import datetime
 
 import asyncpg
 
-from domain.models import CustomerIn
+from domain.commands import CustomerIn
 from store.crypto import DISPOSED, DataCipher
 
 Conn = asyncpg.Connection | asyncpg.Pool

@@ -47,7 +47,10 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init_connection)
+    """Connections time out after 5 s and statements after 30 s, so an unreachable or hung
+    server surfaces as an error (503 at the API, a retried activity) instead of a hang."""
+    return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init_connection, timeout=5,
+                                     command_timeout=30)
 
 
 async def connect(url: str) -> asyncpg.Connection:

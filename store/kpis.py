@@ -20,9 +20,9 @@ FACTS_SQL = """
 SELECT p.id, p.department, p.agent_id, p.agent_name, p.created_at, p.cycle_deviation_rate,
        coalesce(m.due, 0) AS milestones_due, coalesce(m.done, 0) AS milestones_done_when_due,
        coalesce(r.ratings, '{}') AS ratings,
-       (p.state->>'first_review_passed')::boolean AS first_review_passed,
-       coalesce((p.state->'reports'->>'due')::int, 0) AS reports_due,
-       coalesce((p.state->'reports'->>'on_time')::int, 0) AS reports_on_time,
+       (p.view->>'first_review_passed')::boolean AS first_review_passed,
+       coalesce((p.view->'reports'->>'due')::int, 0) AS reports_due,
+       coalesce((p.view->'reports'->>'on_time')::int, 0) AS reports_on_time,
        coalesce(w.raised, 0) AS warnings_raised
 FROM projects p
 LEFT JOIN LATERAL (

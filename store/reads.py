@@ -1,20 +1,22 @@
-"""Read-side queries for the HTTP API: the projects read model, its history, inboxes.
+"""Read-side queries for the HTTP API: project lists, one project's records, its history.
 
-The workflow's activities keep these tables in step; nothing here writes.
+The `record` activity keeps these tables in step (store/records.py); nothing here writes.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 from pydantic import BaseModel, Field
 
-from domain.models import Gate, Kpis, ProjectState, Role, Stage
+from domain.models import Gate, Role, Stage
+from domain.project import Kpis
 
 Db = asyncpg.Pool | asyncpg.Connection
+MAX_OFFSET = 100_000
 
 
 def _json(value: Any) -> Any:
@@ -45,7 +47,7 @@ class ProjectSummary(BaseModel):
     pending: PendingSummary | None = None
     overdue: bool
     warning: bool
-    kpis: Kpis
+    kpis: Kpis = Field(description="As of the project's last recorded step")
     created_at: datetime
     updated_at: datetime
 
@@ -69,43 +71,20 @@ WHERE ($1::text IS NULL OR stage = $1)
 def _summary(row: asyncpg.Record) -> ProjectSummary:
     pending = None
     if row["pending_kind"] is not None:
-        pending = PendingSummary(
-            kind=row["pending_kind"],
-            gate=row["pending_gate"],
-            role=row["pending_role"],
-            user_id=row["pending_user_id"],
-            due_at=row["pending_due_at"],
-        )
-    return ProjectSummary(
-        id=row["id"],
-        stage=row["stage"],
-        department=row["department"],
-        business_type=row["business_type"],
-        agent_name=row["agent_name"],
-        risk_level=row["risk_level"],
-        pending=pending,
-        overdue=row["overdue"],
-        warning=row["warning"],
-        kpis=Kpis(
-            completion_rate=row["completion_rate"],
-            cycle_deviation_rate=row["cycle_deviation_rate"],
-            satisfaction_score=row["satisfaction_score"],
-        ),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+        pending = PendingSummary(kind=row["pending_kind"], gate=row["pending_gate"], role=row["pending_role"],
+                                 user_id=row["pending_user_id"], due_at=row["pending_due_at"])  # fmt: skip
+    kpis = Kpis(completion_rate=row["completion_rate"], cycle_deviation_rate=row["cycle_deviation_rate"],
+                satisfaction_score=row["satisfaction_score"])  # fmt: skip
+    return ProjectSummary(id=row["id"], stage=row["stage"], department=row["department"],
+                          business_type=row["business_type"], agent_name=row["agent_name"],
+                          risk_level=row["risk_level"], pending=pending, overdue=row["overdue"],
+                          warning=row["warning"], kpis=kpis, created_at=row["created_at"],
+                          updated_at=row["updated_at"])  # fmt: skip
 
 
-async def list_projects(
-    db: Db,
-    *,
-    stage: str | None = None,
-    department: str | None = None,
-    overdue: bool | None = None,
-    warning: bool | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> ProjectPage:
+async def list_projects(db: Db, *, stage: str | None = None, department: str | None = None,
+                        overdue: bool | None = None, warning: bool | None = None, limit: int = 20,
+                        offset: int = 0) -> ProjectPage:  # fmt: skip
     """Most recently changed first; `total` counts every match, not just this page."""
     args = (stage, department, overdue, warning)
     total = await db.fetchval("SELECT count(*) " + LIST_FILTER, *args)
@@ -113,10 +92,9 @@ async def list_projects(
         "SELECT id, stage, department, business_type, agent_name, risk_level, pending_kind, pending_gate,"
         " pending_role, pending_user_id, pending_due_at, overdue, warning, completion_rate,"
         " cycle_deviation_rate, satisfaction_score, created_at, updated_at "
-        + LIST_FILTER
-        + " ORDER BY updated_at DESC, id LIMIT $5 OFFSET $6",
+        + LIST_FILTER + " ORDER BY updated_at DESC, id LIMIT $5 OFFSET $6",
         *args, limit, offset,
-    )
+    )  # fmt: skip
     return ProjectPage(items=[_summary(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
@@ -140,19 +118,38 @@ async def project_access(db: Db, project_id: str) -> ProjectAccess | None:
     return None if row is None else ProjectAccess(**dict(row))
 
 
-class ProjectRecord(BaseModel):
-    id: str
-    overdue: bool
-    warning: bool
-    state: ProjectState
-
-
-async def project_record(db: Db, project_id: str) -> ProjectRecord | None:
-    row = await db.fetchrow("SELECT id, overdue, warning, state FROM projects WHERE id = $1", project_id)
+async def project_row(db: Db, project_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT id, stage, department, business_type, channel, requirement, agent_id, agent_name, customer_user_id,"
+        " overdue, created_at, updated_at, completed_at, cancel_reason, plan, view FROM projects WHERE id = $1",
+        project_id,
+    )
     if row is None:
         return None
-    state = ProjectState.model_validate(_json(row["state"]))
-    return ProjectRecord(id=row["id"], overdue=row["overdue"], warning=row["warning"], state=state)
+    return {k: _json(v) if k in ("plan", "view") else v for k, v in row.items()}
+
+
+async def milestones(db: Db, project_id: str) -> list[dict[str, Any]]:
+    rows = await db.fetch("SELECT name, due_date, done_on FROM milestones WHERE project_id = $1 "
+                          "ORDER BY due_date, name", project_id)  # fmt: skip
+    return [dict(r) for r in rows]
+
+
+async def approvals(db: Db, project_id: str) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        "SELECT gate, level, decision, by_user_id, by_name, at, comment, round, on_behalf_of_id, on_behalf_of_name"
+        " FROM approvals WHERE project_id = $1 ORDER BY at, step_key", project_id)  # fmt: skip
+    return [dict(r) for r in rows]
+
+
+async def ratings(db: Db, project_id: str) -> list[int]:
+    return [r["rating"] for r in await db.fetch(
+        "SELECT rating FROM ratings WHERE project_id = $1 ORDER BY at, step_key", project_id)]  # fmt: skip
+
+
+async def warning_analysis(db: Db, project_id: str) -> str | None:
+    return await db.fetchval("SELECT analysis FROM warnings WHERE project_id = $1 AND kind = 'analysed' "
+                             "ORDER BY at DESC LIMIT 1", project_id)  # fmt: skip
 
 
 class HistoryEvent(BaseModel):
@@ -171,57 +168,6 @@ async def project_history(db: Db, project_id: str) -> list[HistoryEvent]:
         project_id,
     )
     return [HistoryEvent(**{**dict(r), "data": _json(r["data"]) or {}}) for r in rows]
-
-
-# --------------------------------------------------------------------------- inbox
-
-
-class InboxItem(BaseModel):
-    id: str = Field(description="`<project_id>:<kind>` for a pending action, the task id for a rectification task")
-    kind: str = Field(description="approval, rectification, or the pending action's kind")
-    project_id: str
-    due_at: datetime | None = None
-    description: str = ""
-    gate: Gate | None = None
-
-
-# A pending `rectification` action means "fix the tasks, then resubmit results"; the tasks
-# themselves are the inbox's rectification items, so the action shows as the resubmission.
-INBOX_SQL = """
-SELECT p.id || ':' || p.pending_kind AS id,
-       CASE p.pending_kind WHEN 'rectification' THEN 'results' ELSE p.pending_kind END AS kind,
-       p.id AS project_id, p.pending_due_at AS due_at,
-       coalesce(p.state->'pending'->>'description', '') AS description, p.pending_gate AS gate
-FROM projects p
-WHERE p.pending_kind IS NOT NULL
-  AND ((p.pending_kind = 'approval' AND p.pending_role = $2::text
-         AND (p.department = $3::text OR $2::text = 'executive'))
-       OR p.pending_user_id = $1::text)
-UNION ALL
-SELECT p.id || ':warning_analysis', 'warning_analysis', p.id,
-       (p.state->'warning'->'pending'->>'due_at')::timestamptz,
-       coalesce(p.state->'warning'->'pending'->>'description', ''), NULL
-FROM projects p
-WHERE $2::text = 'dept_head' AND p.department = $3::text AND p.warning
-  AND jsonb_typeof(p.state->'warning'->'pending') = 'object'
-UNION ALL
-SELECT t.id, 'rectification', t.project_id, t.due_at, t.description, NULL
-FROM rectification_tasks t
-WHERE t.owner_user_id = $1::text AND t.status = 'open'
-ORDER BY due_at NULLS LAST, id
-"""
-
-
-async def inbox(db: Db, *, user_id: str, role: Role, department: str | None) -> list[InboxItem]:
-    """The caller's open work, soonest due first."""
-    rows = await db.fetch(INBOX_SQL, user_id, role.value, department)
-    seen: set[str] = set()
-    items = []
-    for row in rows:
-        if row["id"] not in seen:
-            seen.add(row["id"])
-            items.append(InboxItem(**dict(row)))
-    return items
 
 
 # --------------------------------------------------------------------------- rectification tasks
@@ -245,11 +191,20 @@ class TaskRecord(BaseModel):
     escalations: int = 0
 
 
+TASK_COLUMNS = ("id, project_id, source, description, owner_user_id, owner_name, owner_role, department,"
+                " created_at, due_at, status, resolution, completed_at, round, escalations")  # fmt: skip
+
+
 async def rectification_task(db: Db, task_id: str) -> TaskRecord | None:
-    row = await db.fetchrow(
-        "SELECT id, project_id, source, description, owner_user_id, owner_name, owner_role, department,"
-        " created_at, due_at, status, resolution, completed_at, round, escalations"
-        " FROM rectification_tasks WHERE id = $1",
-        task_id,
-    )
+    row = await db.fetchrow(f"SELECT {TASK_COLUMNS} FROM rectification_tasks WHERE id = $1", task_id)
     return None if row is None else TaskRecord(**dict(row))
+
+
+async def project_tasks(db: Db, project_id: str) -> list[TaskRecord]:
+    rows = await db.fetch(f"SELECT {TASK_COLUMNS} FROM rectification_tasks WHERE project_id = $1 "
+                          "ORDER BY created_at, id", project_id)  # fmt: skip
+    return [TaskRecord(**dict(r)) for r in rows]
+
+
+def local_today(tz: Any) -> date:
+    return datetime.now(tz).date()

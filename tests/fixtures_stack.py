@@ -17,7 +17,7 @@ from api.app import create_app
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
 from store.users import create_user
-from worker import build_worker
+from worker import build_outbox, build_worker
 
 STACK_TASK_QUEUE = "jindu-projects-test"
 
@@ -61,8 +61,9 @@ class Stack:
 async def stack(local_env, pool, cipher):
     settings = Settings(task_queue=STACK_TASK_QUEUE)
     app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher, policy=ProjectPolicy())
-    worker = build_worker(local_env.client, pool=pool, notifier=build_notifier(None), cipher=cipher,
-                          task_queue=STACK_TASK_QUEUE)
+    outbox = build_outbox(settings, pool, build_notifier(None))
+    worker = build_worker(local_env.client, pool=pool, task_queue=STACK_TASK_QUEUE, outbox=outbox)
+    app.state.outbox = outbox
     async with worker, app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://jindu.test") as http:

@@ -1,180 +1,124 @@
-"""Projects: intake, lists, the project view, and every decision sent to its workflow.
+"""Projects: intake, lists and the project view.
 
-Routes check who may call and whether the project is visible; the workflow's update
-validators are authoritative for stage, ownership and duplicates (their rejections are
-mapped in api/errors.py). After an update returns the step is already in PostgreSQL, so
-the answer is read from there.
+Intake writes the project and its customer in PostgreSQL first (the id is global and
+claimed atomically), then starts the project's workflow and answers once the workflow
+has recorded the intake. Retrying it — same `id`, or same `Idempotency-Key` — by the
+same agent starts nothing twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-import asyncpg
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.auth import CustomerAccess, actor, customer_access
+from api.auth import actor
 from api.deps import (
     AppSettings,
     Cipher,
+    CompanyTz,
     CurrentUser,
     Policy,
     Pool,
     StaffUser,
-    ProjectWorkflows,
     TemporalClient,
     VisibleProject,
     Workflows,
     role,
 )
 from api.errors import responses
-from api.schemas import CustomerView, ProjectView, masked_customer
-from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, NotFound, WrongStage
-from domain.models import (
-    STAFF_ROLES,
-    TERMINAL_STAGES,
-    AcceptanceCommand,
-    AcceptanceIn,
-    AssessCommand,
-    AssessmentIn,
-    CancelCommand,
-    CancelIn,
-    Command,
-    DecideCommand,
-    DecisionIn,
-    PlanCommand,
-    PlanIn,
-    ProjectCreateIn,
-    ProjectStart,
-    ReportCommand,
-    ResultsCommand,
-    ResultsIn,
-    Role,
-    Stage,
-    WarningAnalysisCommand,
-    WarningAnalysisIn,
-    WeeklyReportIn,
-    workflow_id,
-)
-from store.crypto import DataCipher
-from store.customers import dispose_after_relationship, insert_customer, read_customer
-from store.reads import ProjectAccess, ProjectPage, list_projects, project_access, project_history, project_record
-from store.users import User, user_by_name, users_by_names
+from api.idempotency import IdempotencyKey, once
+from api.project_view import project_view
+from api.schemas import ProjectView
+from domain.commands import Command, ProjectCreateIn
+from domain.errors import Conflict, Forbidden, Invalid, NotFound
+from domain.models import Channel, Role, Stage, workflow_id
+from domain.project import ProjectStart
+from domain.text import Name
+from jindu.holidays import official_dates
+from store.intake import claim_project, published_years
+from store.reads import MAX_OFFSET, ProjectPage, list_projects, project_access
+from store.users import User, user_by_name
+from workflows.project import ProjectWorkflow
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, project: ProjectAccess) -> ProjectView:
-    record = await project_record(pool, project.id)
-    if record is None:
-        raise NotFound(f"no project {project.id}")
-    customer = None
-    access = customer_access(user, project)
-    if access != CustomerAccess.none:
-        data = await read_customer(pool, project.id, cipher)
-        if data is not None:
-            customer = CustomerView(**data) if access == CustomerAccess.full else masked_customer(data)
-    return ProjectView.of(record, await project_history(pool, project.id), customer)
-
-
-async def _update(workflows: ProjectWorkflows, pool: asyncpg.Pool, cipher: DataCipher, user: User,
-                  project: ProjectAccess, name: str, cmd: Command) -> ProjectView:
-    await workflows.update(project.id, name, cmd)
-    return await project_view(pool, cipher, user, project)
-
-
-# --------------------------------------------------------------------------- intake
+def project_id_for(body: ProjectCreateIn, user: User, key: str | None) -> str:
+    if body.id:
+        return body.id
+    if key:  # a retried create without an id names the same project
+        return "p" + hashlib.sha256(f"{user.id}|{key}".encode()).hexdigest()[:11]
+    return uuid.uuid4().hex[:12]
 
 
 @router.post(
-    "",
-    status_code=201,
-    response_model=ProjectView,
-    summary="Record a consultation and start its project",
-    responses={200: {"model": ProjectView, "description": "A project with this `id` already exists in the "
-                     "caller's department: it is returned unchanged (idempotent create)"},
-               **responses(401, 403, 409, 422)},
-)
+    "", status_code=201, response_model=ProjectView, summary="Record a consultation and start its project",
+    responses={200: {"model": ProjectView, "description": "The caller's project with this `id` already exists: "
+                     "it is returned unchanged (idempotent create)"}, **responses(401, 403, 409, 422)},
+)  # fmt: skip
 async def create_project(
-    body: ProjectCreateIn,
-    user: Annotated[User, role(Role.agent, action="record consultations")],
-    response: Response,
-    pool: Pool,
-    client: TemporalClient,
-    workflows: Workflows,
-    cipher: Cipher,
-    policy: Policy,
-    settings: AppSettings,
-) -> ProjectView:
+    request: Request, body: ProjectCreateIn, user: Annotated[User, role(Role.agent, action="record consultations")],
+    pool: Pool, client: TemporalClient, workflows: Workflows, cipher: Cipher, policy: Policy,
+    settings: AppSettings, tz: CompanyTz, key: IdempotencyKey = None,
+) -> ProjectView:  # fmt: skip
     """Consultation intake 客户咨询 by an agent: the customer's data is stored encrypted and the
     project's workflow starts in the agent's department, waiting on the agent's assessment.
 
-    `customer.user` must name an existing account with role `customer` (else 422). Repeating a
-    create with the same `id` returns the existing project with 200 when it belongs to the
-    caller's department, and 409 otherwise."""
+    `customer.user` must name an existing account with role `customer` (else 422). A project
+    id is unique across the company: repeating a create with the same `id` returns the
+    existing project with 200 when the caller created it, and 409 otherwise."""
     customer_user = None
     if body.customer.user is not None:
         customer_user = await user_by_name(pool, body.customer.user)
         if customer_user is None or customer_user.role != Role.customer:
             raise Invalid(f"customer.user: no customer account named {body.customer.user!r}")
-    project_id = body.id or uuid.uuid4().hex[:12]
+    project_id = project_id_for(body, user, key)
 
-    existing = await project_access(pool, project_id)
-    if existing is not None:
-        if existing.department != user.department:
+    async def intake(update_id: str | None) -> tuple[int, ProjectView]:
+        created, row = await claim_project(pool, project_id=project_id, agent=user, body=body, cipher=cipher,
+                                           customer_user_id=customer_user.id if customer_user else None,
+                                           at=datetime.now(UTC))  # fmt: skip
+        if row["agent_id"] != user.id:
             raise Conflict(f"project id {project_id} is already taken")
-        response.status_code = 200
-        return await project_view(pool, cipher, user, existing)
+        if row["stage"] == Stage.intake.value:
+            await start_project(row, user, policy, settings, client, pool)
+            await workflows.update(project_id, ProjectWorkflow.sync, Command(actor=actor(user)))
+        project = await project_access(pool, project_id)
+        if project is None:
+            raise NotFound(f"no project {project_id}")
+        return (201 if created else 200), await project_view(pool, cipher, user, project, tz)
 
-    me = actor(user)
-    await insert_customer(pool, project_id=project_id, customer=body.customer,
-                          user_id=customer_user.id if customer_user else None, cipher=cipher)
+    return await once(request, pool, user.id, key, intake)  # type: ignore[no-any-return]
+
+
+async def start_project(row: dict, user: User, policy: Policy, settings: AppSettings, client: TemporalClient,
+                        pool: Pool) -> None:  # fmt: skip
+    """Start the workflow from the stored row, so that a retry sends the same input."""
+    created_at: datetime = row["created_at"]
     start = ProjectStart(
-        project_id=project_id,
-        department=user.department,
-        business_type=body.business_type,
-        channel=body.channel,
-        requirement=body.requirement,
-        agent=me,
-        customer_user_id=customer_user.id if customer_user else None,
-        customer_user_name=customer_user.name if customer_user else None,
-        created_at=_now(),
-        policy=policy,
-    )
+        project_id=row["id"], department=row["department"], business_type=row["business_type"],
+        channel=Channel(row["channel"]), agent=actor(user), customer_user_id=row["customer_user_id"],
+        created_at=created_at, policy=policy,
+        calendar=official_dates(created_at.astimezone(ZoneInfo(policy.calendar.timezone)).year,
+                                await published_years(pool)),
+    )  # fmt: skip
     try:
         await client.start_workflow(
-            "ProjectWorkflow",
-            start,
-            id=workflow_id(project_id),
-            task_queue=settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            ProjectWorkflow.run, start.model_dump(mode="json"), id=workflow_id(row["id"]),
+            task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             # No customer personal data in Temporal: histories and the UI carry staff names only.
-            static_summary=f"{body.business_type} · {user.department} · agent {user.name} · project {project_id}",
-        )
+            static_summary=f"{row['business_type']} · {row['department']} · agent {user.name} · project {row['id']}",
+        )  # fmt: skip
     except WorkflowAlreadyStartedError:
-        # A concurrent or retried create got there first: answer with that project.
-        response.status_code = 200
-    # Returns once the workflow has recorded the intake in PostgreSQL.
-    await workflows.update(project_id, "sync", Command(actor=me, received_at=_now()))
-    project = await project_access(pool, project_id)
-    if project is None:
-        raise NotFound(f"no project {project_id}")
-    if project.department != user.department:
-        raise Conflict(f"project id {project_id} is already taken")
-    return await project_view(pool, cipher, user, project)
-
-
-# --------------------------------------------------------------------------- reads
+        pass  # a retried create whose workflow has already finished
 
 
 @router.get("", response_model=ProjectPage, summary="List projects", responses=responses(401, 403, 422))
@@ -182,14 +126,14 @@ async def get_projects(
     user: StaffUser,
     pool: Pool,
     stage: Annotated[Stage | None, Query(description="Only projects in this stage")] = None,
-    department: Annotated[str | None, Query(description="Only this department's projects")] = None,
+    department: Annotated[Name | None, Query(description="Only this department's projects")] = None,
     overdue: Annotated[bool | None, Query(description="Only projects with (true) or without (false) "
                                                       "an overdue action or task")] = None,
     warning: Annotated[bool | None, Query(description="Only projects with (true) or without (false) "
                                                       "an active progress warning")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
-) -> ProjectPage:
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
+) -> ProjectPage:  # fmt: skip
     """Staff only; most recently changed first, without customer personal data. Agents and
     dept_heads see their own department only (asking for another department is 403)."""
     if user.role in (Role.agent, Role.dept_head):
@@ -197,134 +141,18 @@ async def get_projects(
             raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
         department = user.department
     return await list_projects(pool, stage=stage.value if stage else None, department=department,
-                               overdue=overdue, warning=warning, limit=limit, offset=offset)
+                               overdue=overdue, warning=warning, limit=limit, offset=offset)  # fmt: skip
 
 
 @router.get("/{project_id}", response_model=ProjectView, summary="One project's current state and history",
-            responses=responses(401, 403, 404))
-async def get_project(project: VisibleProject, user: CurrentUser, pool: Pool, cipher: Cipher) -> ProjectView:
+            responses=responses(401, 403, 404, 422))  # fmt: skip
+async def get_project(project: VisibleProject, user: CurrentUser, pool: Pool, cipher: Cipher,
+                      tz: CompanyTz) -> ProjectView:  # fmt: skip
     """Stage, pending action (who, due), milestones, KPIs, approvals, rectification tasks,
-    warning and the recorded history, as of the last recorded step. Visible to staff of the
-    project's department, executive, operations, auditor and the project's own customer;
-    agents and dept_heads of another department get 403, any other customer 404.
-    `customer` holds the decrypted personal data for the department's staff, executive,
-    operations and the customer; auditors get it masked; others get null."""
-    return await project_view(pool, cipher, user, project)
-
-
-# --------------------------------------------------------------------------- decisions
-
-
-@router.post("/{project_id}/assessment", response_model=ProjectView, summary="Assess the requirement",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_assessment(project: VisibleProject, user: Annotated[User, role(Role.agent, action="assess")],
-                          body: AssessmentIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
-    """The project's agent assesses the requirement 需求评估: out of scope declines the project;
-    in scope (with difficulty, risk level, expected cycle and budget) applies for initiation."""
-    cmd = AssessCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(workflows, pool, cipher, user, project, "assess", cmd)
-
-
-@router.post("/{project_id}/plan", response_model=ProjectView, summary="Submit the plan",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_plan(project: VisibleProject, user: Annotated[User, role(Role.agent, action="submit a plan")],
-                    body: PlanIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
-    """The project's agent submits the plan 方案制定 (goals, milestones with dates no earlier than
-    today, responsibilities, resources) for the dept_head's approval."""
-    cmd = PlanCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(workflows, pool, cipher, user, project, "submit_plan", cmd)
-
-
-@router.post("/{project_id}/decisions", response_model=ProjectView, summary="Decide a pending approval gate",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_decision(
-    project: VisibleProject,
-    user: Annotated[User, role(Role.dept_head, Role.executive, action="decide approval gates")],
-    body: DecisionIn, pool: Pool, workflows: Workflows, cipher: Cipher,
-) -> ProjectView:
-    """The approver the gate (`initiation`, `plan`, `result_review`) awaits approves or rejects it.
-    A second decision on the same gate is 409 `already_decided`."""
-    cmd = DecideCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(workflows, pool, cipher, user, project, "decide", cmd)
-
-
-@router.post("/{project_id}/reports", response_model=ProjectView, summary="Send the weekly progress report",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_report(project: VisibleProject, user: Annotated[User, role(Role.agent, action="report progress")],
-                      body: WeeklyReportIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
-    """The project's agent reports the week's progress, problems and next week's plan, and may
-    mark milestones done; allowed during execution and rectification."""
-    cmd = ReportCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(workflows, pool, cipher, user, project, "report", cmd)
-
-
-@router.post("/{project_id}/results", response_model=ProjectView, summary="Submit results for review",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_results(project: VisibleProject, user: Annotated[User, role(Role.agent, action="submit results")],
-                       body: ResultsIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
-    """The project's agent submits results for the result review, or resubmits them once the
-    rectification tasks are done (409 while any is open)."""
-    cmd = ResultsCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(workflows, pool, cipher, user, project, "submit_results", cmd)
-
-
-@router.post("/{project_id}/acceptance", response_model=ProjectView, summary="Accept the result or object",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_acceptance(
-    project: VisibleProject,
-    user: Annotated[User, role(Role.customer, Role.agent, action="answer the acceptance")],
-    body: AcceptanceIn, pool: Pool, workflows: Workflows, cipher: Cipher,
-) -> ProjectView:
-    """The project's customer accepts with a rating 1–5 or objects (objections become rectification
-    tasks). A project without a customer account has its agent record the signed confirmation."""
-    cmd = AcceptanceCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(workflows, pool, cipher, user, project, "answer_acceptance", cmd)
-
-
-@router.post("/{project_id}/warning-analysis", response_model=ProjectView,
-             summary="Analyse a progress warning and set rectification measures",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_warning_analysis(
-    project: VisibleProject,
-    user: Annotated[User, role(Role.dept_head, action="analyse progress warnings")],
-    body: WarningAnalysisIn, pool: Pool, workflows: Workflows, cipher: Cipher,
-) -> ProjectView:
-    """The department's dept_head names the cause of an active progress warning and sets
-    measures, each owned by a staff member named by user name (unknown owner: 422); each
-    measure becomes a rectification task."""
-    names = sorted({m.owner for m in body.measures})
-    found = await users_by_names(pool, names)
-    unknown = [n for n in names if n not in found or found[n].role not in STAFF_ROLES]
-    if unknown:
-        raise Invalid(f"measures[].owner: no staff member named {', '.join(unknown)}")
-    cmd = WarningAnalysisCommand(actor=actor(user), received_at=_now(), body=body,
-                                 owners={name: actor(u) for name, u in found.items()})
-    return await _update(workflows, pool, cipher, user, project, "analyse_warning", cmd)
-
-
-@router.post("/{project_id}/cancel", response_model=ProjectView, summary="Cancel the project",
-             responses=responses(401, 403, 404, 409, 422))
-async def post_cancel(project: VisibleProject, user: Annotated[User, role(Role.operations, action="cancel projects")],
-                      body: CancelIn, pool: Pool, workflows: Workflows, cipher: Cipher) -> ProjectView:
-    """Operations cancel a project that has not finished, with a reason."""
-    cmd = CancelCommand(actor=actor(user), received_at=_now(), body=body)
-    return await _update(workflows, pool, cipher, user, project, "cancel", cmd)
-
-
-@router.post("/{project_id}/customer/dispose", response_model=ProjectView,
-             summary="Dispose of the customer's personal data", responses=responses(401, 403, 404, 409))
-async def post_dispose_customer(
-    project: VisibleProject,
-    user: Annotated[User, role(Role.operations, action="dispose of customer data")],
-    pool: Pool, cipher: Cipher,
-) -> ProjectView:
-    """Once the business relationship has ended (project completed, declined or cancelled),
-    operations dispose of the customer's personal data (RULES §Customer information): the
-    encrypted fields are overwritten, the archive keeps its reference, and the disposal is
-    appended to the project's history. 409 while the project runs or when already disposed."""
-    if project.stage not in TERMINAL_STAGES:
-        raise WrongStage(f"project {project.id} is still {project.stage.value}; its customer data is in use")
-    if not await dispose_after_relationship(pool, project.id, by_id=user.id, by_name=user.name,
-                                            by_role=user.role.value):
-        raise AlreadyDecided(f"the customer data of project {project.id} is already disposed of")
-    return await project_view(pool, cipher, user, project)
+    warning and the recorded history, as of the last recorded step (KPIs of a running
+    project are computed now). Visible to staff of the project's department, executive,
+    operations, auditor and the project's own customer; agents and dept_heads of another
+    department get 403, any other customer 404. `customer` holds the decrypted personal
+    data for the department's staff, executive, operations and the customer; auditors get
+    it masked; others get null."""
+    return await project_view(pool, cipher, user, project, tz)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
+from temporalio.client import WorkflowUpdateFailedError
 
 from api.auth import actor
 from api.deps import CurrentUser, Pool, Workflows
 from api.errors import responses
+from api.idempotency import IdempotencyKey, once
 from api.schemas import Inbox
-from domain.errors import Forbidden, NotFound
-from domain.models import CompleteTaskCommand, TaskCompleteIn
-from store.reads import TaskRecord, inbox, rectification_task
+from domain.commands import TASK_ID_PATTERN, CompleteTaskCommand, TaskCompleteIn
+from domain.errors import AlreadyDecided, Forbidden, NotFound
+from store.inbox import inbox
+from store.reads import TaskRecord, rectification_task
+from workflows.project import ProjectWorkflow
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
 
@@ -31,14 +34,12 @@ async def get_tasks(user: CurrentUser, pool: Pool) -> Inbox:
 
 
 @router.post("/{task_id}/complete", response_model=TaskRecord, summary="Close a rectification task",
-             responses=responses(401, 403, 404, 409, 422))
+             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def complete_task(
-    task_id: Annotated[str, Path(description="A rectification task id from the inbox")],
-    user: CurrentUser,
-    body: TaskCompleteIn,
-    pool: Pool,
-    workflows: Workflows,
-) -> TaskRecord:
+    request: Request,
+    task_id: Annotated[str, Path(description="A rectification task id from the inbox", pattern=TASK_ID_PATTERN)],
+    user: CurrentUser, body: TaskCompleteIn, pool: Pool, workflows: Workflows, key: IdempotencyKey = None,
+) -> TaskRecord:  # fmt: skip
     """The task's owner closes it with a resolution; a closed task is 409 `already_decided`.
     Answers with the task as recorded (status `done`)."""
     task = await rectification_task(pool, task_id)
@@ -46,6 +47,18 @@ async def complete_task(
         raise NotFound(f"no rectification task {task_id}")
     if task.owner_user_id != user.id:
         raise Forbidden(f"task {task_id} belongs to {task.owner_name}")
-    cmd = CompleteTaskCommand(actor=actor(user), received_at=datetime.now(UTC), task_id=task_id, body=body)
-    await workflows.update(task.project_id, "complete_task", cmd)
-    return await rectification_task(pool, task_id) or task
+
+    async def run(update_id: str | None) -> tuple[int, TaskRecord]:
+        closed = AlreadyDecided(f"task {task_id} is already {task.status}")
+        if task.status != "open" and update_id is None:
+            raise closed
+        cmd = CompleteTaskCommand(actor=actor(user), task_id=task_id, body=body)
+        try:
+            await workflows.update(task.project_id, ProjectWorkflow.complete_task, cmd, update_id)
+        except WorkflowUpdateFailedError as err:
+            if task.status != "open":  # not a retry the workflow recognised: it was closed before
+                raise closed from err
+            raise
+        return 200, await rectification_task(pool, task_id) or task
+
+    return await once(request, pool, user.id, key, run)  # type: ignore[no-any-return]

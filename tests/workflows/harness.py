@@ -1,74 +1,98 @@
 """Runs ProjectWorkflow on a real Temporal server with in-memory stand-ins for its activities.
 
 End-to-end tests (tests/e2e) run the real activities against PostgreSQL; here the
-activities only collect what the workflow asked them to record and send.
+activities only collect what the workflow asked them to record and send. Update helpers
+answer with the project's state, read with the `state` query after the update.
 """
 
 from __future__ import annotations
 
 import uuid
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.models import (
+from domain.calendar import OfficialDates
+from domain.commands import (
     AcceptanceCommand,
     AcceptanceIn,
-    Actor,
-    ArchiveRequest,
-    ArchiveResult,
     AssessCommand,
     AssessmentIn,
-    Channel,
+    CompleteTaskCommand,
     DecideCommand,
     DecisionIn,
-    Level,
-    Notification,
     PlanCommand,
     PlanIn,
-    ProjectStart,
-    ProjectState,
+    ReportCommand,
     ResultsCommand,
     ResultsIn,
-    Role,
-    StepBatch,
-    StepRecord,
+    TaskCompleteIn,
+    WeeklyReportIn,
 )
+from domain.models import Actor, Channel, Level, Role
 from domain.policy import ProjectPolicy
+from domain.project import ProjectStart, ProjectState
+from domain.steps import ArchiveIn, ArchiveOut, Notice, RecordBatch
+from jindu.holidays import official_dates
+from workflows.activities import Unrecordable
 from workflows.project import ProjectWorkflow
 
 
 def actor(role: Role, department: str | None = "sales", name: str | None = None) -> Actor:
     name = name or f"{role.value}-{uuid.uuid4().hex[:4]}"
-    return Actor(user_id=f"u-{name}", name=name, role=role, department=department)
+    return Actor(user_id=f"u-{name}", name=None if role == Role.customer else name, role=role,
+                 department=department)  # fmt: skip
 
 
+@dataclass
+class Recorded:
+    project_id: str
+    seq: int
+    kind: str
+    at: datetime
+    data: dict[str, Any]
+    comment: str = ""
+    actor: Actor | None = None
+
+
+@dataclass
 class Recorder:
-    def __init__(self) -> None:
-        self.steps: list[StepRecord] = []
-        self.notes: list[Notification] = []
+    steps: list[Recorded] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)
+    batches: list[RecordBatch] = field(default_factory=list)
+    failures: list[Unrecordable] = field(default_factory=list)
 
-    @activity.defn(name="record_steps")
-    async def record_steps(self, batch: StepBatch) -> None:
-        self.steps.extend(batch.steps)
+    @activity.defn(name="record")
+    async def record(self, batch: RecordBatch) -> None:
+        if any(b.project_id == batch.project_id and b.version == batch.version for b in self.batches):
+            return  # a retry
+        self.batches.append(batch)
+        self.steps += [Recorded(batch.project_id, s.seq, s.kind, batch.at, s.data, s.comment, s.actor)
+                       for s in batch.steps]  # fmt: skip
+        self.notes += batch.notices
 
-    @activity.defn(name="notify")
-    async def notify(self, note: Notification) -> None:
-        self.notes.append(note)
+    @activity.defn(name="archive")
+    async def archive(self, req: ArchiveIn) -> ArchiveOut:
+        return ArchiveOut(bundle_id=f"archive-{req.project_id}", keywords=[req.project_id])
 
-    @activity.defn(name="archive_project")
-    async def archive_project(self, req: ArchiveRequest) -> ArchiveResult:
-        return ArchiveResult(bundle_id=f"archive-{req.project_id}", keywords=[req.project_id])
+    @activity.defn(name="report_unrecordable")
+    async def report_unrecordable(self, failure: Unrecordable) -> None:
+        self.failures.append(failure)
+
+    def activities(self) -> list[Any]:
+        return [self.record, self.archive, self.report_unrecordable]
 
     def kinds(self, project_id: str) -> list[str]:
         return [s.kind for s in sorted(self.steps, key=lambda s: s.seq) if s.project_id == project_id]
 
-    def of(self, project_id: str, kind: str) -> list[StepRecord]:
+    def of(self, project_id: str, kind: str) -> list[Recorded]:
         return [s for s in sorted(self.steps, key=lambda s: s.seq) if s.project_id == project_id and s.kind == kind]
 
 
@@ -80,26 +104,20 @@ class Harness:
         self.executive = actor(Role.executive, department=None)
         self.customer = actor(Role.customer, department=None)
         self.operations = actor(Role.operations, department=None)
-        self.handles: list[WorkflowHandle] = []
+        self.handles: list[WorkflowHandle[Any, Any]] = []
 
     async def start(self, policy: ProjectPolicy | None = None, *, customer: bool = True,
-                    created_at: datetime | None = None) -> WorkflowHandle:
-        project_id = uuid.uuid4().hex[:12]
+                    created_at: datetime | None = None, calendar: OfficialDates | None = None,
+                    project_id: str | None = None) -> WorkflowHandle[Any, Any]:  # fmt: skip
+        project_id = project_id or uuid.uuid4().hex[:12]
+        created_at = created_at or await self.env.get_current_time()
         start = ProjectStart(
-            project_id=project_id,
-            department="sales",
-            business_type="real_estate",
-            channel=Channel.phone,
-            requirement="Find a 3-room flat near the school",
-            agent=self.agent,
-            customer_user_id=self.customer.user_id if customer else None,
-            customer_user_name=self.customer.name if customer else None,
-            created_at=created_at or await self.env.get_current_time(),
-            policy=policy or ProjectPolicy(),
-        )
-        handle = await self.client.start_workflow(
-            ProjectWorkflow.run, start, id=f"project-{project_id}", task_queue=self.task_queue
-        )
+            project_id=project_id, department="sales", business_type="real_estate", channel=Channel.phone,
+            agent=self.agent, customer_user_id=self.customer.user_id if customer else None, created_at=created_at,
+            policy=policy or ProjectPolicy(), calendar=calendar or official_dates(created_at.year),
+        )  # fmt: skip
+        handle = await self.client.start_workflow(ProjectWorkflow.run, start.model_dump(mode="json"),
+                                                  id=f"project-{project_id}", task_queue=self.task_queue)  # fmt: skip
         self.handles.append(handle)
         return handle
 
@@ -109,35 +127,54 @@ class Harness:
             if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
                 await handle.terminate("test finished")
 
-    async def state(self, handle: WorkflowHandle) -> ProjectState:
+    async def state(self, handle: WorkflowHandle[Any, Any]) -> ProjectState:
         return await handle.query(ProjectWorkflow.state)
 
-    async def assess(self, handle, *, risk: Level = Level.low, budget: str = "10000", cycle: int = 60,
-                     in_scope: bool = True) -> ProjectState:
-        body = AssessmentIn(in_scope=in_scope, comment="" if in_scope else "not our business") if not in_scope else \
-            AssessmentIn(in_scope=True, difficulty=Level.medium, risk_level=risk,
-                         expected_cycle_days=cycle, budget=Decimal(budget))
-        return await handle.execute_update(ProjectWorkflow.assess, AssessCommand(actor=self.agent, body=body))
+    async def update(self, handle: WorkflowHandle[Any, Any], update: Any, cmd: Any) -> ProjectState:
+        await handle.execute_update(update, cmd)
+        return await self.state(handle)
 
-    async def decide(self, handle, gate: str, decision: str = "approve", by: Actor | None = None,
-                     comment: str = "") -> ProjectState:
-        cmd = DecideCommand(actor=by or self.head, body=DecisionIn(gate=gate, decision=decision, comment=comment))
-        return await handle.execute_update(ProjectWorkflow.decide, cmd)
+    async def assess(self, handle: WorkflowHandle[Any, Any], *, risk: Level = Level.low, budget: str = "10000",
+                     cycle: int = 60, in_scope: bool = True) -> ProjectState:  # fmt: skip
+        body = AssessmentIn(in_scope=True, difficulty=Level.medium, risk_level=risk, expected_cycle_days=cycle,
+                            budget=Decimal(budget)) if in_scope else AssessmentIn(in_scope=False,
+                                                                                  comment="not our business")
+        return await self.update(handle, ProjectWorkflow.assess, AssessCommand(actor=self.agent, body=body))
 
-    async def plan(self, handle, milestones: list[tuple[str, object]]) -> ProjectState:
-        body = PlanIn(goals="Close the deal", responsibilities="agent does it",
-                      milestones=[{"name": n, "due_date": d} for n, d in milestones])
-        return await handle.execute_update(ProjectWorkflow.submit_plan, PlanCommand(actor=self.agent, body=body))
+    async def decide(self, handle: WorkflowHandle[Any, Any], gate: str, decision: str = "approve",
+                     by: Actor | None = None, comment: str = "") -> ProjectState:  # fmt: skip
+        body = DecisionIn.model_validate({"gate": gate, "decision": decision, "comment": comment})
+        return await self.update(handle, ProjectWorkflow.decide, DecideCommand(actor=by or self.head, body=body))
 
-    async def results(self, handle, summary: str = "done", milestones: list[str] | None = None) -> ProjectState:
+    async def plan(self, handle: WorkflowHandle[Any, Any], milestones: list[tuple[str, object]]) -> ProjectState:
+        body = PlanIn.model_validate({"goals": "Close the deal", "responsibilities": "agent does it",
+                                      "milestones": [{"name": n, "due_date": d} for n, d in milestones]})
+        return await self.update(handle, ProjectWorkflow.submit_plan, PlanCommand(actor=self.agent, body=body))
+
+    async def report(self, handle: WorkflowHandle[Any, Any], milestones: list[str] | None = None,
+                     progress: str = "progress") -> ProjectState:  # fmt: skip
+        body = WeeklyReportIn(progress=progress, next_week_plan="more", completed_milestones=milestones or [])
+        return await self.update(handle, ProjectWorkflow.report, ReportCommand(actor=self.agent, body=body))
+
+    async def results(self, handle: WorkflowHandle[Any, Any], summary: str = "done",
+                      milestones: list[str] | None = None) -> ProjectState:  # fmt: skip
         body = ResultsIn(summary=summary, completed_milestones=milestones or [])
-        return await handle.execute_update(ProjectWorkflow.submit_results, ResultsCommand(actor=self.agent, body=body))
+        return await self.update(handle, ProjectWorkflow.submit_results, ResultsCommand(actor=self.agent, body=body))
 
-    async def accept(self, handle, rating: int = 5) -> ProjectState:
+    async def complete(self, handle: WorkflowHandle[Any, Any], task_id: str, by: Actor | None = None,
+                       resolution: str = "fixed") -> ProjectState:  # fmt: skip
+        cmd = CompleteTaskCommand(actor=by or self.agent, task_id=task_id, body=TaskCompleteIn(resolution=resolution))
+        return await self.update(handle, ProjectWorkflow.complete_task, cmd)
+
+    async def object(self, handle: WorkflowHandle[Any, Any], *objections: str) -> ProjectState:
+        cmd = AcceptanceCommand(actor=self.customer, body=AcceptanceIn(accepted=False, objections=list(objections)))
+        return await self.update(handle, ProjectWorkflow.answer_acceptance, cmd)
+
+    async def accept(self, handle: WorkflowHandle[Any, Any], rating: int = 5) -> ProjectState:
         cmd = AcceptanceCommand(actor=self.customer, body=AcceptanceIn(accepted=True, rating=rating))
-        return await handle.execute_update(ProjectWorkflow.answer_acceptance, cmd)
+        return await self.update(handle, ProjectWorkflow.answer_acceptance, cmd)
 
-    async def to_execution(self, handle, milestones) -> ProjectState:
+    async def to_execution(self, handle: WorkflowHandle[Any, Any], milestones: list[tuple[str, object]]) -> ProjectState:
         await self.assess(handle)
         await self.decide(handle, "initiation")
         await self.plan(handle, milestones)
@@ -145,15 +182,11 @@ class Harness:
 
 
 @asynccontextmanager
-async def harness(env: WorkflowEnvironment):
-    recorder = Recorder()
+async def harness(env: WorkflowEnvironment, recorder: Recorder | None = None, **worker: Any):  # type: ignore[no-untyped-def]
+    recorder = recorder or Recorder()
     task_queue = f"test-{uuid.uuid4().hex[:8]}"
-    async with Worker(
-        env.client,
-        task_queue=task_queue,
-        workflows=[ProjectWorkflow],
-        activities=[recorder.record_steps, recorder.notify, recorder.archive_project],
-    ):
+    async with Worker(env.client, task_queue=task_queue, workflows=[ProjectWorkflow],
+                      activities=recorder.activities(), **worker):  # fmt: skip
         h = Harness(env, task_queue, recorder)
         try:
             yield h

@@ -1,0 +1,70 @@
+"""`Idempotency-Key`: a retried action applies once and answers with the original outcome.
+
+The key names the action: it is the Temporal update id (scoped to the caller and the
+route), so a retry that reaches the workflow is recognised there even if its first answer
+never came back; and the first successful answer is kept in PostgreSQL and replayed to any
+retry. Reusing a key for a different request is 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from domain.errors import Invalid, Unavailable
+
+KEY_HEADER = "Idempotency-Key"
+KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias=KEY_HEADER, pattern=KEY_PATTERN,
+           description="Any string of 1–200 visible ASCII characters, new for each action; a retry with the same "
+                       "key applies the action at most once and answers with the first outcome"),
+]  # fmt: skip
+
+
+def update_id(user_id: str, request: Request, key: str) -> str:
+    """The Temporal update id of an action: the same for every retry of it."""
+    raw = f"{user_id}|{request.method}|{request.url.path}|{key}"
+    return "idem-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+async def _request_hash(request: Request) -> str:
+    return hashlib.sha256(request.method.encode() + request.url.path.encode() + await request.body()).hexdigest()
+
+
+async def once(request: Request, pool: asyncpg.Pool, user_id: str, key: str | None,
+               act: Callable[[str | None], Awaitable[tuple[int, BaseModel]]]) -> Any:  # fmt: skip
+    """Run `act(update_id)` once per key; answer retries with the stored first answer."""
+    if key is None:
+        status, body = await act(None)
+        return JSONResponse(body.model_dump(mode="json"), status_code=status)
+    digest = await _request_hash(request)
+    stored = await pool.fetchrow("SELECT request_hash, status_code, response FROM idempotency_keys "
+                                 "WHERE user_id = $1 AND key = $2", user_id, key)  # fmt: skip
+    if stored is not None:
+        if stored["request_hash"] != digest:
+            raise Invalid(f"{KEY_HEADER} {key!r} was already used for a different request")
+        response = stored["response"]
+        content = json.loads(response) if isinstance(response, str) else response
+        return JSONResponse(content, status_code=stored["status_code"], headers={"Idempotent-Replayed": "true"})
+    status, body = await act(update_id(user_id, request, key))
+    content = body.model_dump(mode="json")
+    try:
+        await pool.execute(
+            """INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, response)
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, key) DO NOTHING""",
+            user_id, key, digest, status, content,
+        )  # fmt: skip
+    except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError) as err:
+        raise Unavailable("the action was applied but its answer could not be stored; retry with the same "
+                          f"{KEY_HEADER} to read it", may_have_applied=True) from err  # fmt: skip
+    return JSONResponse(content, status_code=status)

@@ -1,0 +1,74 @@
+"""One project as the API shows it, composed from its records (store/reads.py).
+
+KPIs of a running project are computed live with the same formulas the workflow uses
+(domain/kpi.py), so a forecast moves with the calendar between recorded steps.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from api.auth import CustomerAccess, customer_access
+from api.schemas import CustomerView, MilestoneView, PendingView, PlanView, ProjectView, WarningView, masked_customer
+from domain.errors import NotFound
+from domain.kpi import project_kpis
+from domain.project import Kpis, Milestone, Reporting
+from jindu.i18n import t
+from store import reads
+from store.crypto import DataCipher
+from store.customers import read_customer
+from store.reads import ProjectAccess
+from store.users import User
+
+
+def live_kpis(view: dict, created_at: datetime, milestones: list[dict], ratings: list[int], tz: ZoneInfo) -> Kpis:
+    recorded = Kpis.model_validate(view.get("kpis") or {})
+    if view.get("completed_at") or not milestones:
+        return recorded
+    assessment = view.get("assessment") or {}
+    return project_kpis(
+        started_on=created_at.astimezone(tz).date(),
+        milestones=[Milestone(**m) for m in milestones],
+        today=datetime.now(UTC).astimezone(tz).date(),
+        finished_on=None,
+        expected_cycle_days=assessment.get("expected_cycle_days"),
+        ratings=ratings,
+    )
+
+
+async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, project: ProjectAccess,
+                       tz: ZoneInfo) -> ProjectView:  # fmt: skip
+    row = await reads.project_row(pool, project.id)
+    if row is None:
+        raise NotFound(f"no project {project.id}")
+    view, assessment = row["view"] or {}, (row["view"] or {}).get("assessment") or {}
+    milestones = await reads.milestones(pool, project.id)
+    ratings = await reads.ratings(pool, project.id)
+    pending = None
+    if p := view.get("pending"):
+        pending = PendingView(**p, description=t(f"what.{p['kind']}"))
+    warning = WarningView(**{k: v for k, v in (view.get("warning") or {}).items() if k in WarningView.model_fields})
+    if warning.cause:
+        warning.analysis = await reads.warning_analysis(pool, project.id)
+    plan = PlanView(**row["plan"], milestones=milestones) if row["plan"] else None
+    customer = None
+    access = customer_access(user, project)
+    if access != CustomerAccess.none and (data := await read_customer(pool, project.id, cipher)) is not None:
+        customer = CustomerView(**data) if access == CustomerAccess.full else masked_customer(data)
+    return ProjectView(
+        id=row["id"], stage=row["stage"], department=row["department"], business_type=row["business_type"],
+        channel=row["channel"], requirement=row["requirement"] or "", agent_id=row["agent_id"],
+        agent_name=row["agent_name"], customer_user_id=row["customer_user_id"], risk_level=view.get("risk_level"),
+        difficulty=assessment.get("difficulty"), expected_cycle_days=assessment.get("expected_cycle_days"),
+        budget=assessment.get("budget"), initiation_levels=view.get("initiation_levels") or [],
+        pending=pending, plan=plan, milestones=[MilestoneView(**m) for m in milestones],
+        approvals=await reads.approvals(pool, project.id), tasks=await reads.project_tasks(pool, project.id),
+        reports=Reporting.model_validate(view.get("reports") or {}),
+        kpis=live_kpis(view, row["created_at"], milestones, ratings, tz), warning=warning,
+        overdue=row["overdue"], ratings=ratings, created_at=row["created_at"], updated_at=row["updated_at"],
+        completed_at=row["completed_at"], archive_bundle_id=view.get("archive_bundle_id"),
+        cancel_reason=row["cancel_reason"], history=await reads.project_history(pool, project.id), customer=customer,
+    )  # fmt: skip

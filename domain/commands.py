@@ -1,0 +1,253 @@
+"""What people send: API request bodies (`*In`) and the workflow commands that carry them.
+
+A command is a body plus the acting user. Every field is bounded and storable
+(domain/text.py), and the same models validate the update inputs inside the workflow,
+so `temporal workflow update` cannot bypass the bounds. The bodies of the updates v1
+projects also accept keep v1's field names (workflows/v1/commands.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from domain.calendar import YearDates
+from domain.models import Actor, CauseCategory, Channel, Decision, Gate, Level
+from domain.text import (
+    Comment,
+    LongText,
+    Name,
+    OptionalShort,
+    RequiredComment,
+    RequiredLong,
+    Requirement,
+    ShortText,
+    bounded,
+)
+
+PROJECT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:-]{0,99}$"
+OBJECTION_MAX = 1_000
+Objection = bounded(OBJECTION_MAX, 1)
+Phone = bounded(30, single_line=True)
+Email = bounded(254, single_line=True)
+MAX_MILESTONES = 50
+MAX_OBJECTIONS = 20
+MAX_MEASURES = 10
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CustomerIn(Strict):
+    name: Name = Field(description="The customer's name (stored encrypted)")
+    phone: Phone | None = Field(default=None, description="Phone (stored encrypted)")
+    email: Email | None = Field(default=None, description="E-mail (stored encrypted)")
+    company: OptionalShort | None = Field(default=None, description="Company (stored encrypted)")
+    user: Name | None = Field(default=None, description="Name of the customer's own account (role customer)")
+
+
+class ProjectCreateIn(Strict):
+    """Consultation intake 客户咨询 (RULES lifecycle 1)."""
+
+    customer: CustomerIn
+    channel: Channel
+    requirement: Requirement = Field(description="The customer's need, up to 10,000 characters")
+    business_type: Name = Field(description="e.g. real_estate, loan, recruitment")
+    id: str | None = Field(
+        default=None,
+        pattern=PROJECT_ID_PATTERN,
+        description="Client-chosen project id, unique across the company; repeating a create with the same id "
+        "by the same agent returns the same project",
+    )
+
+
+class AssessmentIn(Strict):
+    """Requirement assessment 需求评估 (RULES lifecycle 2-3)."""
+
+    in_scope: bool
+    difficulty: Level | None = None
+    risk_level: Level | None = None
+    expected_cycle_days: int | None = Field(default=None, gt=0, le=3650, description="Expected cycle in calendar days")
+    budget: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2, description="Budget in yuan")
+    comment: Comment = ""
+
+    @model_validator(mode="after")
+    def _in_scope_needs_the_application(self) -> AssessmentIn:
+        if self.in_scope:
+            needed = ("difficulty", "risk_level", "expected_cycle_days", "budget")
+            missing = [f for f in needed if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"an in-scope assessment needs {', '.join(missing)}")
+        return self
+
+
+class MilestoneIn(Strict):
+    name: Name
+    due_date: date = Field(description="Planned date (local), no earlier than today and within ten years")
+
+
+class PlanIn(Strict):
+    """Plan 方案制定 (RULES lifecycle 4)."""
+
+    goals: RequiredLong
+    milestones: list[MilestoneIn] = Field(min_length=1, max_length=MAX_MILESTONES)
+    responsibilities: RequiredLong
+    resources: LongText = ""
+
+    @field_validator("milestones")
+    @classmethod
+    def _unique_names(cls, v: list[MilestoneIn]) -> list[MilestoneIn]:
+        names = [m.name for m in v]
+        if len(set(names)) != len(names):
+            raise ValueError("milestone names must be unique")
+        return v
+
+
+class DecisionIn(Strict):
+    gate: Gate
+    decision: Decision
+    comment: Comment = ""
+
+
+class WeeklyReportIn(Strict):
+    """Weekly progress report (RULES lifecycle 7, 000 §3(1)1)."""
+
+    progress: RequiredLong
+    problems: LongText = ""
+    next_week_plan: RequiredLong
+    completed_milestones: list[Name] = Field(default_factory=list, max_length=MAX_MILESTONES)
+
+
+class ResultsIn(Strict):
+    summary: RequiredLong
+    completed_milestones: list[Name] = Field(default_factory=list, max_length=MAX_MILESTONES)
+    attachments: list[ShortText] = Field(default_factory=list, max_length=20)
+
+
+class AcceptanceIn(Strict):
+    """Customer acceptance 客户验收 (RULES lifecycle 9)."""
+
+    accepted: bool
+    rating: int | None = Field(default=None, ge=1, le=5, description="1 very dissatisfied … 5 very satisfied")
+    objections: list[Objection] = Field(default_factory=list, max_length=MAX_OBJECTIONS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AcceptanceIn:
+        if self.accepted:
+            if self.rating is None:
+                raise ValueError("an acceptance needs a rating from 1 to 5")
+            if self.objections:
+                raise ValueError("an acceptance carries no objections")
+        elif not [o for o in self.objections if o.strip()]:
+            raise ValueError("an objection needs at least one objection text")
+        return self
+
+
+class TaskCompleteIn(Strict):
+    resolution: RequiredComment
+
+
+class MeasureIn(Strict):
+    """A rectification measure 整改措施: owner and a working-day deadline."""
+
+    description: RequiredComment
+    owner: Name = Field(description="User name of the owner")
+    deadline_working_days: int = Field(gt=0, le=250, description="Deadline in working days")
+
+
+class WarningAnalysisIn(Strict):
+    """Cause analysis of a progress-anomaly warning (RULES §Progress anomaly warnings)."""
+
+    cause: CauseCategory
+    analysis: RequiredLong
+    measures: list[MeasureIn] = Field(min_length=1, max_length=MAX_MEASURES)
+    revised_expected_cycle_days: int | None = Field(
+        default=None, gt=0, le=3650,
+        description="Re-baselined expected cycle in calendar days; warnings are judged against it",
+    )  # fmt: skip
+
+
+class CancelIn(Strict):
+    reason: RequiredComment
+
+
+WaitTarget = Annotated[str, Field(pattern=r"^(pending|warning_analysis|task:[A-Za-z0-9_:-]{1,100})$")]
+
+
+class ReassignIn(Strict):
+    """Operations hand a pending action or task to someone else (on behalf of the company)."""
+
+    target: WaitTarget = Field(description="`pending`, `warning_analysis` or `task:<task id>`")
+    to: Name = Field(description="User name of the new assignee")
+    reason: RequiredComment
+
+
+class ExtendDeadlineIn(Strict):
+    target: WaitTarget = Field(description="`pending`, `warning_analysis` or `task:<task id>`")
+    working_days: int = Field(gt=0, le=60, description="Working days added to the current deadline")
+    reason: RequiredComment
+
+
+# --------------------------------------------------------------------------- workflow commands
+
+
+class Command(BaseModel):
+    actor: Actor
+
+
+class AssessCommand(Command):
+    body: AssessmentIn
+
+
+class PlanCommand(Command):
+    body: PlanIn
+
+
+class DecideCommand(Command):
+    body: DecisionIn
+    on_behalf_of: Actor | None = Field(default=None, description="The absent approver operations decide for")
+
+
+class ReportCommand(Command):
+    body: WeeklyReportIn
+
+
+class ResultsCommand(Command):
+    body: ResultsIn
+
+
+class AcceptanceCommand(Command):
+    body: AcceptanceIn
+
+
+class CompleteTaskCommand(Command):
+    task_id: str = Field(pattern=TASK_ID_PATTERN)
+    body: TaskCompleteIn
+
+
+class WarningAnalysisCommand(Command):
+    body: WarningAnalysisIn
+    owners: dict[str, Actor] = Field(default_factory=dict, max_length=MAX_MEASURES)
+
+
+class CancelCommand(Command):
+    body: CancelIn
+
+
+class ReassignCommand(Command):
+    body: ReassignIn
+    to: Actor
+
+
+class ExtendDeadlineCommand(Command):
+    body: ExtendDeadlineIn
+
+
+class PublishCalendarCommand(Command):
+    year: int = Field(ge=2000, le=2100)
+    dates: YearDates

@@ -1,0 +1,289 @@
+"""The project lifecycle as pure rules, in RULES.md §lifecycle order.
+
+Each transition is a function of (state, command, context) that checks the command
+(domain/guards.py), and returns an `Outcome`: the new state, the steps to record and the
+people to notify. Nothing here waits, writes or reads a clock: ProjectWorkflow records the
+outcome and then adopts its state; tests call these functions with literal data.
+
+Stages: intake → assessment → initiation_approval → planning → plan_approval → execution
+→ result_review → customer_acceptance → archiving → completed; rectification loops back
+from result_review and customer_acceptance; declined and cancelled end early.
+"""
+
+from __future__ import annotations
+
+from domain import guards, waits
+from domain.approval import gate_levels, initiation_levels, next_level
+from domain.commands import (
+    AcceptanceCommand,
+    AssessCommand,
+    CancelCommand,
+    CompleteTaskCommand,
+    DecideCommand,
+    PlanCommand,
+    ReportCommand,
+    ResultsCommand,
+    WarningAnalysisCommand,
+)
+from domain.models import Actor, Decision, Gate, Stage, TaskSource
+from domain.progress import refresh_kpis
+from domain.project import ApprovalRecord, Assessment, Milestone, ProjectStart, ProjectState
+from domain.steps import ArchiveOut, Context, Outcome
+
+
+def move(out: Outcome, stage: Stage, actor: Actor | None) -> None:
+    before = out.state.stage
+    out.state.stage = stage
+    out.record("stage_changed", actor, **{"from": before.value, "to": stage.value})
+    waits.announce_pending(out)
+
+
+def finish(out: Outcome, stage: Stage, kind: str, actor: Actor | None, comment: str = "") -> None:
+    out.state.pending = None
+    out.state.warning.analysis = None
+    move(out, stage, actor)
+    out.record(kind, actor, comment)
+
+
+# 1. Consultation intake 客户咨询: the agent owes the assessment.
+def intake(start: ProjectStart, ctx: Context) -> Outcome:
+    state = ProjectState(
+        project_id=start.project_id, stage=Stage.assessment, department=start.department,
+        business_type=start.business_type, channel=start.channel, agent=start.agent,
+        customer_user_id=start.customer_user_id, created_at=start.created_at, updated_at=start.created_at,
+        calendar=start.calendar,
+    )  # fmt: skip
+    out = Outcome.begin(state, ctx)
+    waits.to_agent(out, "assessment", "assessment")
+    out.record("intake", start.agent, channel=start.channel.value, business_type=start.business_type)
+    waits.announce_pending(out)
+    return out
+
+
+# 2. Requirement assessment 需求评估: out of scope declines; in scope applies for initiation.
+def assess(state: ProjectState, cmd: AssessCommand, ctx: Context) -> Outcome:
+    guards.check_assess(state, cmd.actor)
+    out, body = Outcome.begin(state, ctx), cmd.body
+    out.record("assessment", cmd.actor, body.comment, **body.model_dump(mode="json", exclude={"comment"}))
+    if not body.in_scope:
+        finish(out, Stage.declined, "declined", cmd.actor, body.comment)
+        return out
+    assert body.difficulty and body.risk_level and body.expected_cycle_days and body.budget is not None
+    s = out.state
+    s.assessment = Assessment(difficulty=body.difficulty, risk_level=body.risk_level, budget=body.budget,
+                              expected_cycle_days=body.expected_cycle_days,
+                              original_expected_cycle_days=body.expected_cycle_days)  # fmt: skip
+    s.approvals.initiation_levels = initiation_levels(
+        body.risk_level, body.budget, ctx.policy.executive_budget_threshold
+    )
+    open_gate(out, Gate.initiation)
+    move(out, Stage.initiation_approval, cmd.actor)
+    return out
+
+
+# 3, 4, 8. Approval gates: initiation (dept_head, + executive by authority), plan, result review.
+def open_gate(out: Outcome, gate: Gate) -> None:
+    a = out.state.approvals
+    a.rounds[gate] = a.round(gate) + 1
+    a.decided = [r for r in a.decided if r.gate != gate]
+    waits.approval(out, gate, gate_levels(out.state, gate)[0])
+
+
+def decide(state: ProjectState, cmd: DecideCommand, ctx: Context) -> Outcome:
+    guards.check_decision(state, cmd)
+    out, body, who = Outcome.begin(state, ctx), cmd.body, guards.approver(cmd)
+    s, gate = out.state, body.gate
+    round_ = s.approvals.round(gate)
+    s.approvals.decided.append(ApprovalRecord(gate=gate, level=who.role, decision=body.decision, by=cmd.actor,
+                                              on_behalf_of=cmd.on_behalf_of, at=ctx.now, round=round_))
+    if gate == Gate.result_review and s.approvals.first_review_passed is None:
+        s.approvals.first_review_passed = body.decision == Decision.approve
+    behalf = cmd.on_behalf_of.model_dump(mode="json") if cmd.on_behalf_of else None
+    if body.decision == Decision.reject:
+        out.record("decision", cmd.actor, body.comment, gate=gate.value, level=who.role.value,
+                   decision=body.decision.value, round=round_, on_behalf_of=behalf)  # fmt: skip
+        on_rejection(out, gate, cmd)
+        return out
+    following = next_level(s, gate)
+    if following is not None:
+        waits.approval(out, gate, following)
+    out.record("decision", cmd.actor, body.comment, gate=gate.value, level=who.role.value,
+               decision=body.decision.value, round=round_, on_behalf_of=behalf)  # fmt: skip
+    if following is not None:
+        waits.announce_pending(out)
+    else:
+        on_gate_passed(out, gate, cmd.actor)
+    return out
+
+
+def on_gate_passed(out: Outcome, gate: Gate, actor: Actor) -> None:
+    s, ctx = out.state, out.ctx
+    if gate == Gate.initiation:
+        waits.to_agent(out, "plan", "planning")
+        move(out, Stage.planning, actor)
+    elif gate == Gate.plan:
+        s.execution_started_at = ctx.now
+        restart_weekly_reports(out)
+        last = max(m.due_date for m in s.milestones)
+        waits.to_agent(out, "results", "execution", due_at=ctx.calendar.end_of_day(last))
+        move(out, Stage.execution, actor)
+    else:
+        waits.acceptance(out)
+        move(out, Stage.customer_acceptance, actor)
+
+
+def on_rejection(out: Outcome, gate: Gate, cmd: DecideCommand) -> None:
+    if gate == Gate.initiation:
+        waits.to_agent(out, "assessment", "assessment")
+        move(out, Stage.assessment, cmd.actor)
+    elif gate == Gate.plan:
+        waits.to_agent(out, "plan", "planning")
+        move(out, Stage.planning, cmd.actor)
+    else:
+        open_rectification(out, TaskSource.review_rejection, [cmd.body.comment], Stage.result_review, cmd.actor)
+
+
+# 4. Plan 方案制定 with milestones (key nodes) and resources 资源调配.
+def submit_plan(state: ProjectState, cmd: PlanCommand, ctx: Context) -> Outcome:
+    guards.check_plan(state, cmd, ctx.today)
+    out = Outcome.begin(state, ctx)
+    out.state.milestones = [Milestone(name=m.name, due_date=m.due_date) for m in cmd.body.milestones]
+    open_gate(out, Gate.plan)
+    out.record("plan_submitted", cmd.actor, **cmd.body.model_dump(mode="json"))
+    move(out, Stage.plan_approval, cmd.actor)
+    return out
+
+
+# 6-7. Execution and the weekly progress report 周报.
+def restart_weekly_reports(out: Outcome) -> None:
+    """Reports are owed while work goes on; weeks spent waiting on others are not owed."""
+    wp, r = out.ctx.policy.weekly_report, out.state.reporting
+    r.next_due_at = out.ctx.calendar.next_weekly(out.ctx.now, wp.weekday, wp.hour)
+    r.received_this_week = False
+
+
+def complete_milestones(out: Outcome, names: list[str]) -> dict[str, str]:
+    done = {}
+    for m in out.state.milestones:
+        if m.name in names and m.done_on is None:
+            m.done_on = out.ctx.today
+            done[m.name] = m.done_on.isoformat()
+    return done
+
+
+def report(state: ProjectState, cmd: ReportCommand, ctx: Context) -> Outcome:
+    guards.check_report(state, cmd)
+    out = Outcome.begin(state, ctx)
+    r = out.state.reporting
+    on_time = not r.received_this_week
+    r.received += 1
+    r.on_time += on_time
+    r.received_this_week, r.missed_in_row = True, 0
+    done = complete_milestones(out, cmd.body.completed_milestones)
+    out.record("weekly_report", cmd.actor, **cmd.body.model_dump(mode="json"), on_time=on_time, milestones_done=done)
+    refresh_kpis(out)
+    return out
+
+
+# 8. Results for review (also resubmitted after rectification).
+def submit_results(state: ProjectState, cmd: ResultsCommand, ctx: Context) -> Outcome:
+    guards.check_results(state, cmd)
+    out = Outcome.begin(state, ctx)
+    s = out.state
+    s.reporting.results_submissions += 1
+    done = complete_milestones(out, cmd.body.completed_milestones)
+    out.record("results_submitted", cmd.actor, **cmd.body.model_dump(mode="json"),
+               submission=s.reporting.results_submissions, milestones_done=done)  # fmt: skip
+    back_to = s.rectification.return_stage if s.stage == Stage.rectification else None
+    if back_to == Stage.customer_acceptance:
+        waits.acceptance(out)
+        move(out, Stage.customer_acceptance, cmd.actor)
+    else:
+        open_gate(out, Gate.result_review)
+        move(out, Stage.result_review, cmd.actor)
+    refresh_kpis(out)
+    return out
+
+
+# 9. Customer acceptance 客户验收: objections open rectification "until the customer is satisfied".
+def answer_acceptance(state: ProjectState, cmd: AcceptanceCommand, ctx: Context) -> Outcome:
+    guards.check_acceptance(state, cmd)
+    out, body = Outcome.begin(state, ctx), cmd.body
+    if body.accepted:
+        assert body.rating is not None
+        out.state.ratings.append(body.rating)
+        out.state.pending = None
+        out.record("accepted", cmd.actor, rating=body.rating)
+        move(out, Stage.archiving, cmd.actor)
+        return out
+    objections = [o.strip() for o in body.objections if o.strip()]
+    out.record("objection", cmd.actor, objections=len(objections))
+    open_rectification(out, TaskSource.customer_objection, objections, Stage.customer_acceptance, cmd.actor)
+    return out
+
+
+def open_rectification(out: Outcome, source: TaskSource, descriptions: list[str], back_to: Stage,
+                       actor: Actor) -> None:
+    """整改 round: tasks for the agent; results go back to `back_to` once they are done."""
+    s, ctx = out.state, out.ctx
+    s.rectification.round += 1
+    s.rectification.return_stage = back_to
+    restart_weekly_reports(out)
+    waits.to_agent(out, "rectification", "rectification")
+    move(out, Stage.rectification, actor)
+    due = waits.due_in(ctx, "rectification_task")
+    for text in descriptions:
+        waits.open_task(out, source, text, s.agent, due)
+
+
+def complete_task(state: ProjectState, cmd: CompleteTaskCommand, ctx: Context) -> Outcome:
+    guards.check_complete_task(state, cmd)
+    out = Outcome.begin(state, ctx)
+    r = out.state.rectification
+    task = r.task(cmd.task_id)
+    assert task is not None
+    r.tasks.remove(task)
+    out.record("task_completed", cmd.actor, cmd.body.resolution, task_id=task.id, source=task.source.value)
+    refresh_kpis(out)
+    return out
+
+
+# §Progress anomaly warnings: the dept_head's cause analysis sets measures 整改措施.
+def analyse_warning(state: ProjectState, cmd: WarningAnalysisCommand, ctx: Context) -> Outcome:
+    guards.check_warning_analysis(state, cmd)
+    out, body = Outcome.begin(state, ctx), cmd.body
+    s = out.state
+    s.warning.cause, s.warning.analysis = body.cause, None
+    if body.revised_expected_cycle_days is not None and s.assessment is not None:
+        s.assessment.expected_cycle_days = body.revised_expected_cycle_days
+    out.record("warning_analysed", cmd.actor, body.analysis, cause=body.cause.value, measures=len(body.measures),
+               revised_expected_cycle_days=body.revised_expected_cycle_days)  # fmt: skip
+    for m in body.measures:
+        due = ctx.calendar.add_working_days(ctx.now, m.deadline_working_days)
+        s.warning.task_ids.append(waits.open_task(out, TaskSource.progress_warning, m.description,
+                                                  cmd.owners[m.owner], due))  # fmt: skip
+    refresh_kpis(out)
+    return out
+
+
+# 10. Archiving 归档: KPIs frozen at the finish day, then the bundle (an activity), then done.
+def begin_archive(state: ProjectState, ctx: Context) -> Outcome:
+    out = Outcome.begin(state, ctx)
+    out.state.completed_at = ctx.now
+    refresh_kpis(out, check_warning=False)
+    return out
+
+
+def archived(state: ProjectState, bundle: ArchiveOut, ctx: Context) -> Outcome:
+    out = Outcome.begin(state, ctx)
+    out.state.archive_bundle_id = bundle.bundle_id
+    out.record("archived", bundle_id=bundle.bundle_id, keywords=bundle.keywords)
+    finish(out, Stage.completed, "completed", None)
+    return out
+
+
+def cancel(state: ProjectState, cmd: CancelCommand, ctx: Context) -> Outcome:
+    guards.check_cancel(state, cmd.actor)
+    out = Outcome.begin(state, ctx)
+    finish(out, Stage.cancelled, "cancelled", cmd.actor, cmd.body.reason)
+    return out

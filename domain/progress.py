@@ -1,0 +1,57 @@
+"""Progress metrics and anomaly warnings of a running project (RULES §Progress metrics,
+§Progress anomaly warnings); the formulas themselves are domain/kpi.py's.
+"""
+
+from __future__ import annotations
+
+from domain.kpi import project_kpis, warning_reasons
+from domain.models import Role, Stage
+from domain.project import Wait, WarningState
+from domain.steps import Outcome
+from domain.waits import due_in
+
+WARNING_STAGES = frozenset({Stage.execution, Stage.rectification, Stage.result_review, Stage.customer_acceptance})
+
+
+def refresh_kpis(out: Outcome, *, check_warning: bool = True) -> None:
+    """Recompute the KPIs; record them when they moved; raise or clear the warning."""
+    s, ctx = out.state, out.ctx
+    if not s.milestones:
+        return
+    kpis = project_kpis(
+        started_on=ctx.calendar.local_date(s.created_at),
+        milestones=s.milestones,
+        today=ctx.today,
+        finished_on=ctx.calendar.local_date(s.completed_at) if s.completed_at else None,
+        expected_cycle_days=s.assessment.expected_cycle_days if s.assessment else None,
+        ratings=s.ratings,
+    )
+    if kpis != s.kpis:
+        s.kpis = kpis
+        out.record("kpis_updated", **kpis.model_dump(mode="json"))
+    if check_warning and s.stage in WARNING_STAGES:
+        check_warning_state(out)
+
+
+def check_warning_state(out: Outcome) -> None:
+    """Raise a warning when a KPI leaves its range; clear it once all are back in range and
+    the measures set by its analysis are done."""
+    s, ctx = out.state, out.ctx
+    warning = s.warning
+    reasons = warning_reasons(s.kpis, ctx.policy.warnings)
+    if reasons and not warning.active:
+        s.warning = WarningState(
+            active=True, reasons=reasons, raised_at=ctx.now, times_raised=warning.times_raised + 1,
+            analysis=Wait(sla="warning_analysis", role=Role.dept_head, department=s.department,
+                          since=ctx.now, due_at=due_in(ctx, "warning_analysis")),
+        )  # fmt: skip
+        out.record("warning_raised", reasons=reasons)
+        out.notify("warning", "notify.warning_raised", Role.dept_head, reasons=reasons,
+                   due_at=s.warning.analysis.due_at if s.warning.analysis else None)  # fmt: skip
+    elif warning.active and not reasons:
+        open_ids = {t.id for t in s.rectification.tasks}
+        if not open_ids & set(warning.task_ids):
+            s.warning = WarningState(times_raised=warning.times_raised)
+            out.record("warning_cleared", **s.kpis.model_dump(mode="json"))
+    elif warning.active and reasons != warning.reasons:
+        warning.reasons = reasons

@@ -1,0 +1,123 @@
+"""What a transition produces: the steps to record and the people to notify.
+
+A recorded step carries its own facts (a decision's gate and level, a report's text), not
+a copy of the project: the read model applies each kind of fact (store/records.py). One
+`RecordBatch` per update or clock tick holds its steps, the read model's changed fields
+and the notifications, written in one transaction by the `record` activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+
+from domain.calendar import WorkCalendar
+from domain.models import Actor, Role, Stage
+from domain.policy import ProjectPolicy
+from domain.project import ProjectState
+
+NoticeKind = Literal["assigned", "reminder", "escalation", "warning", "info"]
+EMPTY: tuple[Any, ...] = (None, "", {}, [])
+
+
+class Compact(BaseModel):
+    """Leaves empty fields out of the payload: steps go into Temporal's history."""
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if not any(v is e or v == e for e in EMPTY)}
+
+
+class Step(Compact):
+    seq: int
+    kind: str
+    actor: Actor | None = None
+    comment: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Notice(Compact):
+    """A notification: a message key and its parameters, rendered from the message
+    catalogue when sent; `seq` is the step it belongs to (its once-only key)."""
+
+    seq: int
+    kind: NoticeKind
+    key: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    to_role: Role
+    to_user_id: str | None = None
+    department: str | None = None
+
+    def notice_id(self, project_id: str) -> str:
+        return f"{project_id}:{self.seq}:{self.kind}:{self.to_role.value}"
+
+
+class RecordBatch(BaseModel):
+    """`version` counts the project's batches: the read model never goes back to an older one."""
+
+    project_id: str
+    version: int
+    at: datetime
+    steps: list[Step] = Field(default_factory=list)
+    view: dict[str, Any] = Field(default_factory=dict, description="Changed read-model fields")
+    notices: list[Notice] = Field(default_factory=list)
+
+
+class Ack(BaseModel):
+    """What an update answers: read the project itself from PostgreSQL or the `state` query."""
+
+    seq: int
+    stage: Stage
+
+
+class ArchiveIn(BaseModel):
+    project_id: str
+    seq: int
+
+
+class ArchiveOut(BaseModel):
+    bundle_id: str
+    keywords: list[str]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a transition may read besides the state and the command."""
+
+    now: datetime
+    calendar: WorkCalendar
+    policy: ProjectPolicy
+
+    @property
+    def today(self) -> date:
+        return self.calendar.local_date(self.now)
+
+
+@dataclass
+class Outcome:
+    """A transition's result: the new state and what to record and send."""
+
+    state: ProjectState
+    ctx: Context
+    steps: list[Step] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @classmethod
+    def begin(cls, state: ProjectState, ctx: Context) -> Outcome:
+        return cls(state=state.model_copy(deep=True), ctx=ctx)
+
+    def record(self, kind: str, actor: Actor | None = None, comment: str = "", **data: Any) -> int:
+        s = self.state
+        s.seq += 1
+        s.updated_at = self.ctx.now
+        self.steps.append(Step(seq=s.seq, kind=kind, actor=actor, comment=comment, data=data))
+        return s.seq
+
+    def notify(self, kind: NoticeKind, key: str, role: Role, user_id: str | None = None, **params: Any) -> None:
+        s = self.state
+        seq = self.steps[-1].seq if self.steps else s.seq
+        self.notices.append(Notice(seq=seq, kind=kind, key=key, params={"project_id": s.project_id, **params},
+                                   to_role=role, to_user_id=user_id, department=s.department))

@@ -1,0 +1,56 @@
+"""Consultation intake 客户咨询: the project row and its customer, written together.
+
+A project id is global: the first agent to claim it owns it, atomically, and the customer
+row is written in the same transaction, so it can never be attached to another agent's
+or department's project.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from domain.calendar import YearDates
+from domain.commands import ProjectCreateIn
+from store.crypto import DataCipher
+from store.customers import insert_customer
+from store.users import User
+
+
+async def claim_project(pool: asyncpg.Pool, *, project_id: str, agent: User, body: ProjectCreateIn,
+                        customer_user_id: str | None, cipher: DataCipher,
+                        at: datetime) -> tuple[bool, dict[str, Any]]:  # fmt: skip
+    """Write the project (stage `intake`) and its customer unless the id is taken. Returns
+    whether this call wrote it, and the project row as stored."""
+    async with pool.acquire() as conn, conn.transaction():
+        inserted = await conn.fetchval(
+            """INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id, agent_name,
+                   customer_user_id, requirement, created_at, updated_at)
+               VALUES ($1, 'project-' || $1, 'intake', $2, $3, $4, $5, $6, $7, $8, $9, $9)
+               ON CONFLICT (id) DO NOTHING RETURNING id""",
+            project_id, agent.department, body.business_type, body.channel.value, agent.id, agent.name,
+            customer_user_id, body.requirement, at,
+        )  # fmt: skip
+        if inserted:
+            await insert_customer(conn, project_id=project_id, customer=body.customer, user_id=customer_user_id,
+                                  cipher=cipher)  # fmt: skip
+        row = await conn.fetchrow(
+            "SELECT id, stage, department, business_type, channel, agent_id, customer_user_id, created_at"
+            " FROM projects WHERE id = $1", project_id)  # fmt: skip
+    return inserted is not None, dict(row)
+
+
+async def published_years(pool: asyncpg.Pool) -> dict[int, YearDates]:
+    rows = await pool.fetch("SELECT year, holidays, workdays FROM calendar_years")
+    return {r["year"]: YearDates(holidays=list(r["holidays"]), workdays=list(r["workdays"])) for r in rows}
+
+
+async def publish_year(pool: asyncpg.Pool, year: int, dates: YearDates, by: str) -> None:
+    await pool.execute(
+        """INSERT INTO calendar_years (year, holidays, workdays, published_by) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,
+               published_by = EXCLUDED.published_by, published_at = now()""",
+        year, dates.holidays, dates.workdays, by,
+    )

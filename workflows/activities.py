@@ -1,0 +1,37 @@
+"""The activities ProjectWorkflow calls, as typed stubs (workflow code imports no asyncpg).
+
+The worker registers their implementations, `activities.project.ProjectActivities`,
+under the same names.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from temporalio import activity
+
+from domain.steps import ArchiveIn, ArchiveOut, RecordBatch
+
+
+class Unrecordable(BaseModel):
+    """A batch PostgreSQL refused for good, reported so operations see it."""
+
+    project_id: str
+    seq: int
+    kinds: list[str]
+    error: str = Field(max_length=1000)
+
+
+class ProjectRecording:
+    @activity.defn(name="record")
+    async def record(self, batch: RecordBatch) -> None:
+        """Write one batch of steps, the read model's changes and the notifications."""
+        raise NotImplementedError
+
+    @activity.defn(name="archive")
+    async def archive(self, req: ArchiveIn) -> ArchiveOut:
+        """Build the project's archive bundle from its records."""
+        raise NotImplementedError
+
+    @activity.defn(name="report_unrecordable")
+    async def report_unrecordable(self, failure: Unrecordable) -> None:
+        raise NotImplementedError

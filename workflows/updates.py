@@ -1,0 +1,195 @@
+"""ProjectWorkflow's updates and query: each validated by its guard, then applied by its
+transition (domain/lifecycle.py, domain/operations.py) under the workflow's lock.
+
+An update id seen before (the API's Idempotency-Key) is answered without applying it again,
+also after a continue-as-new (`ProjectState.recent_updates`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain import guards, lifecycle, operations
+    from domain.commands import (
+        AcceptanceCommand,
+        AssessCommand,
+        CancelCommand,
+        Command,
+        CompleteTaskCommand,
+        DecideCommand,
+        ExtendDeadlineCommand,
+        PlanCommand,
+        PublishCalendarCommand,
+        ReassignCommand,
+        ReportCommand,
+        ResultsCommand,
+        WarningAnalysisCommand,
+    )
+    from domain.errors import JinduError
+    from domain.models import Stage
+    from domain.project import RECENT_UPDATES, ProjectState
+    from domain.steps import Ack, Context, Outcome
+
+C = TypeVar("C", bound=Command)
+
+
+def rejected(err: JinduError) -> ApplicationError:
+    return ApplicationError(err.message, type=err.code, non_retryable=True)
+
+
+class ProjectUpdates:
+    project: ProjectState
+    lock: asyncio.Lock
+    ready: bool
+    legacy: Any
+
+    def ctx(self) -> Context:
+        raise NotImplementedError
+
+    def _ack(self) -> Ack:
+        return Ack(seq=self.project.seq, stage=self.project.stage)
+
+    async def _record(self, out: Outcome, *, from_clock: bool = False) -> None:
+        raise NotImplementedError
+
+    async def _apply(self, transition: Callable[[ProjectState, C, Context], Outcome], cmd: C) -> Ack:
+        info = workflow.current_update_info()
+        update_id = info.id if info else None
+        await workflow.wait_condition(lambda: self.ready)
+        async with self.lock:
+            if update_id in self.project.recent_updates:
+                return self._ack()  # a retry of an applied update (Idempotency-Key)
+            try:
+                out = transition(self.project, cmd, self.ctx())
+            except JinduError as err:
+                raise rejected(err) from err
+            if update_id:
+                out.state.recent_updates = [*out.state.recent_updates, update_id][-RECENT_UPDATES:]
+            await self._record(out)
+        return self._ack()
+
+    def _check(self, check: Callable[..., None], *args: Any) -> None:
+        if self.legacy is not None:
+            raise ApplicationError("this project runs workflow v1, which has no such action", type="wrong_stage")
+        info = workflow.current_update_info()
+        if info is not None and info.id in self.project.recent_updates:
+            return
+        try:
+            check(*args)
+        except JinduError as err:
+            raise rejected(err) from err
+
+    @workflow.query
+    def state(self) -> ProjectState:
+        return self.project
+
+    @workflow.update
+    async def sync(self, cmd: Command) -> Ack:
+        """Answers once the intake and every step so far are recorded."""
+        await workflow.wait_condition(lambda: self.ready and not self.lock.locked())
+        return self._ack()
+
+    @workflow.update
+    async def assess(self, cmd: AssessCommand) -> Ack:
+        return await self._apply(lifecycle.assess, cmd)
+
+    @assess.validator
+    def _v_assess(self, cmd: AssessCommand) -> None:
+        self._check(guards.check_assess, self.project, cmd.actor)
+
+    @workflow.update
+    async def submit_plan(self, cmd: PlanCommand) -> Ack:
+        return await self._apply(lifecycle.submit_plan, cmd)
+
+    @submit_plan.validator
+    def _v_plan(self, cmd: PlanCommand) -> None:
+        self._check(guards.check_plan, self.project, cmd, self.ctx().today)
+
+    @workflow.update
+    async def decide(self, cmd: DecideCommand) -> Ack:
+        return await self._apply(lifecycle.decide, cmd)
+
+    @decide.validator
+    def _v_decide(self, cmd: DecideCommand) -> None:
+        self._check(guards.check_decision, self.project, cmd)
+
+    @workflow.update
+    async def report(self, cmd: ReportCommand) -> Ack:
+        return await self._apply(lifecycle.report, cmd)
+
+    @report.validator
+    def _v_report(self, cmd: ReportCommand) -> None:
+        self._check(guards.check_report, self.project, cmd)
+
+    @workflow.update
+    async def submit_results(self, cmd: ResultsCommand) -> Ack:
+        return await self._apply(lifecycle.submit_results, cmd)
+
+    @submit_results.validator
+    def _v_results(self, cmd: ResultsCommand) -> None:
+        self._check(guards.check_results, self.project, cmd)
+
+    @workflow.update
+    async def answer_acceptance(self, cmd: AcceptanceCommand) -> Ack:
+        ack = await self._apply(lifecycle.answer_acceptance, cmd)
+        # Answer with the archived project: the run loop archives it meanwhile.
+        await workflow.wait_condition(lambda: self.project.stage != Stage.archiving and not self.lock.locked())
+        return ack if ack.stage != Stage.archiving else self._ack()
+
+    @answer_acceptance.validator
+    def _v_acceptance(self, cmd: AcceptanceCommand) -> None:
+        self._check(guards.check_acceptance, self.project, cmd)
+
+    @workflow.update
+    async def complete_task(self, cmd: CompleteTaskCommand) -> Ack:
+        return await self._apply(lifecycle.complete_task, cmd)
+
+    @complete_task.validator
+    def _v_complete_task(self, cmd: CompleteTaskCommand) -> None:
+        self._check(guards.check_complete_task, self.project, cmd)
+
+    @workflow.update
+    async def analyse_warning(self, cmd: WarningAnalysisCommand) -> Ack:
+        return await self._apply(lifecycle.analyse_warning, cmd)
+
+    @analyse_warning.validator
+    def _v_analyse_warning(self, cmd: WarningAnalysisCommand) -> None:
+        self._check(guards.check_warning_analysis, self.project, cmd)
+
+    @workflow.update
+    async def cancel(self, cmd: CancelCommand) -> Ack:
+        return await self._apply(lifecycle.cancel, cmd)
+
+    @cancel.validator
+    def _v_cancel(self, cmd: CancelCommand) -> None:
+        self._check(guards.check_cancel, self.project, cmd.actor)
+
+    @workflow.update
+    async def reassign(self, cmd: ReassignCommand) -> Ack:
+        return await self._apply(operations.reassign, cmd)
+
+    @reassign.validator
+    def _v_reassign(self, cmd: ReassignCommand) -> None:
+        self._check(guards.check_reassign, self.project, cmd)
+
+    @workflow.update
+    async def extend_deadline(self, cmd: ExtendDeadlineCommand) -> Ack:
+        return await self._apply(operations.extend_deadline, cmd)
+
+    @extend_deadline.validator
+    def _v_extend_deadline(self, cmd: ExtendDeadlineCommand) -> None:
+        self._check(guards.check_extend_deadline, self.project, cmd)
+
+    @workflow.update
+    async def publish_calendar(self, cmd: PublishCalendarCommand) -> Ack:
+        return await self._apply(operations.publish_calendar, cmd)
+
+    @publish_calendar.validator
+    def _v_publish_calendar(self, cmd: PublishCalendarCommand) -> None:
+        self._check(guards.check_publish_calendar, self.project, cmd)
