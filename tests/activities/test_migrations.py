@@ -8,7 +8,7 @@ ALL = [m.name for m in migrations()]
 
 
 async def test_second_run_applies_nothing(pg_url):
-    assert ALL[:2] == ["0001_init", "0002_project_indexes"]
+    assert ALL[:3] == ["0001_init", "0002_project_indexes", "0003_lean_records"]
     assert await migrate(pg_url) == []
     conn = await connect(pg_url)
     try:

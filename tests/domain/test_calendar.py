@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.calendar import OFFICIAL, OfficialDays, WorkCalendar
+from domain.calendar import DatesTable, OfficialDates, WorkCalendar, YearDates, calendar_for
+from jindu.holidays import PACKAGE_DAYS, PackageDays, official_dates
 from domain.policy import CalendarPolicy
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -29,7 +30,9 @@ def utc(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=UTC)
 
 
-cal = WorkCalendar(CalendarPolicy())
+# A project started in 2026 carries the official dates of 2026 and the following years.
+OFFICIAL = DatesTable(official_dates(2026))
+cal = WorkCalendar(CalendarPolicy(), OFFICIAL)
 
 
 # --------------------------------------------------------------------------- ordinary weeks
@@ -86,14 +89,14 @@ def test_end_of_day():
 
 
 def test_cutoff_24_is_midnight_and_any_time_that_day_counts():
-    midnight = WorkCalendar(CalendarPolicy(cutoff_hour=24))
+    midnight = WorkCalendar(CalendarPolicy(cutoff_hour=24), OFFICIAL)
     assert midnight.end_of_day(date(2026, 11, 23)) == utc(2026, 11, 23, 16)
     assert midnight.effective_day(sh(2026, 11, 23, 23, 30)) == date(2026, 11, 23)
     assert midnight.add_working_days(sh(2026, 11, 23, 23, 30), 1) == utc(2026, 11, 24, 16)
 
 
 def test_other_company_time_zone():
-    london = WorkCalendar(CalendarPolicy(timezone="Europe/London", cutoff_hour=17))
+    london = WorkCalendar(CalendarPolicy(timezone="Europe/London", cutoff_hour=17), OFFICIAL)
     assert london.tz == ZoneInfo("Europe/London")
     # Winter time: London is UTC+0; 2026-11-23 08:00 Shanghai is 00:00 London, Monday.
     assert london.add_working_days(sh(2026, 11, 23, 8), 2) == utc(2026, 11, 25, 17)
@@ -189,8 +192,8 @@ def test_far_future_year_falls_back_to_weekdays():
 def test_extra_file_dates_add_a_newly_published_year(tmp_path):
     path = tmp_path / "calendar_extra.json"
     path.write_text(json.dumps({"holidays": ["2027-01-01"], "workdays": ["2027-01-09"]}))
-    official = OfficialDays.load(path)
-    new_year = WorkCalendar(CalendarPolicy(), official=official)
+    official = PackageDays.load(path)
+    new_year = WorkCalendar(CalendarPolicy(), official)
     assert not new_year.is_working_day(date(2027, 1, 1))
     assert new_year.is_working_day(date(2027, 1, 9))  # a Saturday
     assert new_year.add_working_days(sh(2026, 12, 31), 1) == utc(2027, 1, 4, 10)
@@ -198,60 +201,60 @@ def test_extra_file_dates_add_a_newly_published_year(tmp_path):
 
 
 def test_extra_file_overrides_the_package_too():
-    official = OfficialDays(workdays=[date(2026, 2, 16)])
-    assert WorkCalendar(CalendarPolicy(), official=official).is_working_day(date(2026, 2, 16))
+    official = PackageDays(workdays=[date(2026, 2, 16)])
+    assert WorkCalendar(CalendarPolicy(), official).is_working_day(date(2026, 2, 16))
 
 
 def test_extra_file_missing_is_empty_and_bad_files_are_rejected(tmp_path):
-    assert OfficialDays.load(tmp_path / "absent.json").holidays == frozenset()
+    assert PackageDays.load(tmp_path / "absent.json").holidays == frozenset()
     both = tmp_path / "both.json"
     both.write_text(json.dumps({"holidays": ["2027-01-01"], "workdays": ["2027-01-01"]}))
     with pytest.raises(ValueError, match="both"):
-        OfficialDays.load(both)
+        PackageDays.load(both)
     typo = tmp_path / "typo.json"
     typo.write_text(json.dumps({"holiday": ["2027-01-01"]}))
     with pytest.raises(ValueError, match="unknown keys"):
-        OfficialDays.load(typo)
+        PackageDays.load(typo)
     bad_date = tmp_path / "bad.json"
     bad_date.write_text(json.dumps({"holidays": ["2027-13-01"]}))
     with pytest.raises(ValueError):
-        OfficialDays.load(bad_date)
+        PackageDays.load(bad_date)
 
 
 def test_packaged_extra_file_loads():
-    assert isinstance(OFFICIAL, OfficialDays)
-    assert not OFFICIAL.holidays & OFFICIAL.workdays
+    assert isinstance(PACKAGE_DAYS, PackageDays)
+    assert not PACKAGE_DAYS.holidays & PACKAGE_DAYS.workdays
 
 
 # --------------------------------------------------------------------------- policy overrides
 
 
 def test_policy_extra_holidays_push_a_deadline():
-    company = WorkCalendar(CalendarPolicy(extra_holidays=[date(2026, 11, 24)]))
+    company = WorkCalendar(CalendarPolicy(extra_holidays=[date(2026, 11, 24)]), OFFICIAL)
     assert not company.is_working_day(date(2026, 11, 24))
     assert company.add_working_days(sh(2026, 11, 23), 1) == utc(2026, 11, 25, 10)
 
 
 def test_policy_extra_workdays_open_a_holiday():
-    company = WorkCalendar(CalendarPolicy(extra_workdays=[date(2026, 2, 16)]))
+    company = WorkCalendar(CalendarPolicy(extra_workdays=[date(2026, 2, 16)]), OFFICIAL)
     assert company.add_working_days(sh(2026, 2, 14), 1) == utc(2026, 2, 16, 10)
 
 
 def test_policy_workday_beats_policy_holiday():
     day = date(2026, 11, 28)
-    both = WorkCalendar(CalendarPolicy(extra_holidays=[day], extra_workdays=[day]))
+    both = WorkCalendar(CalendarPolicy(extra_holidays=[day], extra_workdays=[day]), OFFICIAL)
     assert both.is_working_day(day)
 
 
 def test_policy_overrides_the_extra_file():
-    official = OfficialDays(holidays=[date(2027, 1, 1)])
-    company = WorkCalendar(CalendarPolicy(extra_workdays=[date(2027, 1, 1)]), official=official)
+    official = PackageDays(holidays=[date(2027, 1, 1)])
+    company = WorkCalendar(CalendarPolicy(extra_workdays=[date(2027, 1, 1)]), official)
     assert company.is_working_day(date(2027, 1, 1))
 
 
 def test_endless_holiday_is_guarded():
     start = date(2026, 11, 24)
-    never = WorkCalendar(CalendarPolicy(extra_holidays=[start + timedelta(days=i) for i in range(3700)]))
+    never = WorkCalendar(CalendarPolicy(extra_holidays=[start + timedelta(days=i) for i in range(3700)]), OFFICIAL)
     with pytest.raises(ValueError, match="ten years"):
         never.add_working_days(sh(2026, 11, 23, 19), 0)
 
@@ -348,3 +351,48 @@ def test_deadline_is_a_working_day_cutoff_after_the_start(day, hour):
         assert due > start
         assert cal.is_working_day(cal.local_date(due))
         assert due.astimezone(SH).hour == 18
+
+
+# --------------------------------------------------------------------------- dates carried by a project
+
+
+def test_official_dates_list_weekday_holidays_and_weekend_workdays_only():
+    dates = official_dates(2026).years[2026]
+    assert date(2026, 10, 1) in dates.holidays  # National Day, a Thursday
+    assert date(2026, 10, 3) not in dates.holidays  # a Saturday: off anyway
+    assert date(2026, 2, 14) in dates.workdays and date(2026, 9, 20) in dates.workdays
+    assert all(d.weekday() < 5 for d in dates.holidays) and all(d.weekday() >= 5 for d in dates.workdays)
+
+
+def test_official_dates_cover_only_known_years_of_the_horizon():
+    assert set(official_dates(2026).years) == {2026}  # chinese-calendar 1.11 stops at 2026
+    assert official_dates(2030).years == {}
+
+
+def test_published_year_wins_over_the_package():
+    mine = YearDates(holidays=[date(2027, 1, 1)], workdays=[date(2027, 1, 9)])
+    dates = official_dates(2026, {2027: mine})
+    assert dates.years[2027] == mine
+    table = DatesTable(dates)
+    assert not table.is_workday(date(2027, 1, 1)) and table.is_workday(date(2027, 1, 9))
+
+
+def test_a_year_without_dates_counts_monday_to_friday():
+    table = DatesTable(OfficialDates())
+    assert table.is_workday(date(2026, 10, 1))  # National Day, unknown to an empty table
+    assert not table.is_workday(date(2026, 2, 14))  # the make-up Saturday likewise
+
+
+def test_year_dates_refuse_a_date_twice_and_dates_of_another_year():
+    with pytest.raises(ValueError, match="both"):
+        YearDates(holidays=[date(2027, 1, 1)], workdays=[date(2027, 1, 1)])
+    with pytest.raises(ValueError, match="outside 2027"):
+        YearDates(holidays=[date(2028, 1, 3)]).check_year(2027)
+
+
+def test_calendar_for_shares_one_table_per_policy_and_dates():
+    dates = official_dates(2026)
+    first = calendar_for(CalendarPolicy(), dates)
+    assert calendar_for(CalendarPolicy(), OfficialDates.model_validate_json(dates.model_dump_json())) is first
+    assert calendar_for(CalendarPolicy(cutoff_hour=17), dates) is not first
+    assert first.add_working_days(sh(2026, 9, 30, 19), 0) == utc(2026, 10, 8, 10)

@@ -19,14 +19,14 @@ from domain.kpi import (
     summarize,
     warning_reasons,
 )
-from domain.models import Kpis, MilestoneState
+from domain.project import Kpis, Milestone
 from domain.policy import WarningThresholds
 
 TODAY = date(2026, 11, 23)
 
 
-def ms(name: str, due: date, done: date | None = None) -> MilestoneState:
-    return MilestoneState(name=name, due_date=due, done_on=done)
+def ms(name: str, due: date, done: date | None = None) -> Milestone:
+    return Milestone(name=name, due_date=due, done_on=done)
 
 
 MILESTONES = [
