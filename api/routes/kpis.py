@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import Policy, Pool, StaffUser
 from api.errors import responses
-from domain.calendar import WorkCalendar
 from domain.errors import Forbidden, Invalid
 from domain.kpi import KpiSummary, period_bounds
 from domain.models import Role
@@ -52,9 +52,8 @@ async def get_kpis(
             period_bounds(period)
         except ValueError as err:
             raise Invalid(str(err)) from err
-    calendar = WorkCalendar(policy.calendar)
-    today = calendar.local_date(datetime.now(UTC))
-    facts = await project_facts(pool, today=today, department=department, agent=agent, period=period,
-                                tz=calendar.tz)
+    tz = ZoneInfo(policy.calendar.timezone)
+    today = datetime.now(UTC).astimezone(tz).date()
+    facts = await project_facts(pool, today=today, department=department, agent=agent, period=period, tz=tz)
     return KpiReport(group_by=group_by, period=period, department=department, agent=agent,
                      items=group(facts, group_by))
