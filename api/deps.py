@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import Depends, Path, Request
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 
 from api.auth import check_visible, current_user, require_role
 from domain.commands import PROJECT_ID_PATTERN, Command
@@ -67,7 +67,7 @@ class ProjectWorkflows:
                                       rpc_timeout=timedelta(seconds=self.timeout)),
                 timeout=self.timeout,
             )  # fmt: skip
-        except TimeoutError as err:
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
             raise Unavailable(
                 f"no worker answered within {self.timeout:g} s: the action may still be applied once a worker runs; "
                 "retry with the same Idempotency-Key, or read the project before sending it again",
