@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import httpx
 import pytest_asyncio
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHandle
 
 from activities.notifier import build_notifier
 from api.app import create_app
@@ -20,6 +22,18 @@ from store.users import create_user
 from worker import build_outbox, build_worker
 
 STACK_TASK_QUEUE = "jindu-projects-test"
+DECISIVE = frozenset({
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+    EventType.EVENT_TYPE_MARKER_RECORDED,  # a local activity: `record`, `report_unrecordable`
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+})
+
+
+async def history_size(handle: WorkflowHandle) -> tuple[int, int]:
+    """(events in the workflow's history, decisive ones among them: accepted updates and
+    activities, the local `record` activity included). A rejected update adds neither."""
+    events = (await handle.fetch_history()).events
+    return len(events), sum(1 for e in events if e.event_type in DECISIVE)
 
 
 @dataclass

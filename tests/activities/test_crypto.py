@@ -3,7 +3,7 @@ import uuid
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from domain.models import CustomerIn
+from domain.commands import CustomerIn
 from store.crypto import DataCipher, decode_data_key, new_data_key
 from store.customers import dispose_customer, insert_customer, read_customer
 

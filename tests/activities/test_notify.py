@@ -1,14 +1,26 @@
+"""The outbox: notifications queued with their steps are sent by every channel once, retried
+while a channel fails, given up after `max_attempts`; v1 projects' notifications too."""
+
 import asyncio
 import json
 import uuid
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from temporalio.testing import ActivityEnvironment
 
-from activities.notifier import LogChannel, Notifier, WebhookChannel
-from activities.project import ProjectActivities
-from domain.models import Notification, Role
+from activities.notifier import LogChannel, Notifier, OutgoingMessage, WebhookChannel
+from activities.outbox import Outbox
+from activities.v1 import V1Activities
+from domain.models import Role
+from domain.steps import Notice
+from store import records
+from workflows.v1.state import Notification
+
+TZ = ZoneInfo("Asia/Shanghai")
+PUBLIC_URL = "http://jindu.example"
+DUE = "2026-03-05T09:00:00+00:00"
 
 
 class WebhookReceiver:
@@ -40,6 +52,24 @@ class WebhookReceiver:
         await writer.drain()
         writer.close()
 
+    def of(self, project_id: str) -> list[dict]:
+        """The bodies about one project: a drain also sends what other tests queued."""
+        return [b for b in self.bodies if b["jindu"]["project_id"] == project_id]
+
+
+class Recording:
+    """A channel that keeps what it sends."""
+
+    def __init__(self, name: str = "recording") -> None:
+        self.name = name
+        self.sent: list[OutgoingMessage] = []
+
+    async def send(self, message: OutgoingMessage) -> None:
+        self.sent.append(message)
+
+    def of(self, project_id: str) -> list[OutgoingMessage]:
+        return [m for m in self.sent if m.project_id == project_id]
+
 
 async def add_user(pool, name: str, role: str, department: str | None) -> str:
     user_id = f"u-{uuid.uuid4().hex[:10]}"
@@ -50,87 +80,132 @@ async def add_user(pool, name: str, role: str, department: str | None) -> str:
     return user_id
 
 
-def note(**changes) -> Notification:
-    base = Notification(
-        step_key=f"p-{uuid.uuid4().hex[:8]}:5:assigned:dept_head",
-        project_id="p-1",
-        kind="assigned",
-        to_role=Role.dept_head,
-        department=f"dept-{uuid.uuid4().hex[:6]}",
-        subject="Approve the plan",
-        text="Approve the plan for project p-1 — due 2026-03-05 17:00",
-    )
+def outbox(pool, *channels, **options) -> Outbox:
+    return Outbox(pool, Notifier(list(channels)), tz=TZ, public_url=PUBLIC_URL, **options)
+
+
+async def queue(pool, project_id: str, *notices: Notice) -> None:
+    async with pool.acquire() as conn:
+        await records.enqueue(conn, project_id, list(notices))
+
+
+def approval(project_id: str, department: str, **changes) -> Notice:
+    base = Notice(seq=5, kind="assigned", key="notify.assigned.approval", to_role=Role.dept_head,
+                  department=department, params={"project_id": project_id, "gate": "plan",
+                                                 "due_at": DUE})  # fmt: skip
     return base.model_copy(update=changes)
 
 
-async def notify(pool, cipher, channels, n: Notification) -> None:
-    await ActivityEnvironment().run(ProjectActivities(pool, Notifier(channels), cipher).notify, n)
+@pytest.fixture
+def pid() -> str:
+    return f"p-{uuid.uuid4().hex[:8]}"
 
 
-async def sent_rows(pool, step_key):
-    return await pool.fetch("SELECT * FROM notifications WHERE step_key = $1 ORDER BY channel", step_key)
-
-
-async def test_webhook_receives_the_robot_text_message_once(pool, cipher):
-    n = note()
+async def test_webhook_receives_the_rendered_robot_text_once(pool, pid):
+    dept = f"dept-{uuid.uuid4().hex[:6]}"
     head = f"Head Li {uuid.uuid4().hex[:4]}"
-    await add_user(pool, head, "dept_head", n.department)
+    await add_user(pool, head, "dept_head", dept)
     await add_user(pool, f"Other head {uuid.uuid4().hex[:4]}", "dept_head", "elsewhere")
+    await queue(pool, pid, approval(pid, dept))
     async with WebhookReceiver(200) as hook, httpx.AsyncClient(trust_env=False) as http:
-        channels = [LogChannel(), WebhookChannel(hook.url, http)]
-        await notify(pool, cipher, channels, n)
-        await notify(pool, cipher, channels, n)
-    assert hook.bodies == [
+        sender = outbox(pool, LogChannel(), WebhookChannel(hook.url, http))
+        assert await sender.drain() >= 1
+        await sender.drain()
+    subject = f"待审批：项目 {pid} 方案审批"
+    text = f"项目 {pid} 的方案审批等待您审批，截止 2026-03-05 17:00。"  # 09:00 UTC in Shanghai
+    link = f"{PUBLIC_URL}/projects/{pid}"
+    assert hook.of(pid) == [
         {
             "msgtype": "text",
-            "text": {"content": f"[Jindu] Approve the plan\nTo: {head}\n{n.text}"},
-            "jindu": {
-                "project_id": "p-1",
-                "kind": "assigned",
-                "to_role": "dept_head",
-                "recipients": [head],
-                "subject": "Approve the plan",
-            },
+            "text": {"content": f"[进度 Jindu] {subject}\n→ {head}\n{text}\n{link}"},
+            "jindu": {"project_id": pid, "kind": "assigned", "to_role": "dept_head", "recipients": [head],
+                      "subject": subject, "link": link},
         }
     ]
-    rows = await sent_rows(pool, n.step_key)
-    assert [r["channel"] for r in rows] == ["log", "webhook"]
-    assert rows[1]["body"] == hook.bodies[0]["text"]["content"]
+    notice_id = f"{pid}:5:assigned:dept_head"
+    channels = await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1 ORDER BY channel", notice_id)
+    assert [r["channel"] for r in channels] == ["log", "webhook"]
+    row = await pool.fetchrow("SELECT sent_at, attempts, last_error FROM outbox WHERE id = $1", notice_id)
+    assert row["sent_at"] is not None and row["attempts"] == 1 and row["last_error"] is None
 
 
-async def test_concurrent_duplicates_send_once(pool, cipher):
-    n = note()
+async def test_concurrent_dispatchers_send_once(pool, pid):
+    await queue(pool, pid, approval(pid, "sales"), approval(pid, "sales", seq=6))
     async with WebhookReceiver(200) as hook, httpx.AsyncClient(trust_env=False) as http:
-        channels = [WebhookChannel(hook.url, http)]
-        await asyncio.gather(*(notify(pool, cipher, channels, n) for _ in range(3)))
-    assert len(hook.bodies) == 1
-    assert len(await sent_rows(pool, n.step_key)) == 1
+        senders = [outbox(pool, WebhookChannel(hook.url, http)) for _ in range(3)]
+        await asyncio.gather(*(s.drain() for s in senders))
+    assert sorted(b["text"]["content"].count(pid) > 0 for b in hook.of(pid)) == [True, True]
+    assert await pool.fetchval("SELECT count(*) FROM deliveries d JOIN outbox o ON o.id = d.outbox_id "
+                               "WHERE o.project_id = $1", pid) == 2  # fmt: skip
 
 
-async def test_a_failing_webhook_raises_and_books_nothing(pool, cipher):
-    n = note()
+async def test_a_failing_webhook_is_retried_and_only_the_webhook_resends(pool, pid):
+    await queue(pool, pid, approval(pid, "sales"))
+    notice_id = f"{pid}:5:assigned:dept_head"
+    log = Recording("log")
     async with WebhookReceiver(500) as hook, httpx.AsyncClient(trust_env=False) as http:
-        channels = [LogChannel(), WebhookChannel(hook.url, http)]
-        with pytest.raises(httpx.HTTPStatusError):
-            await notify(pool, cipher, channels, n)
-        assert len(hook.bodies) == 1
-        assert [r["channel"] for r in await sent_rows(pool, n.step_key)] == ["log"]
+        sender = outbox(pool, log, WebhookChannel(hook.url, http))
+        await sender.drain()
+        assert len(hook.of(pid)) == 1 and len(log.of(pid)) == 1
+        row = await pool.fetchrow("SELECT * FROM outbox WHERE id = $1", notice_id)
+        assert row["sent_at"] is None and row["failed_at"] is None and row["attempts"] == 1
+        assert "500" in row["last_error"] and row["next_attempt_at"] > row["created_at"]
+        assert [r["channel"] for r in await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1",
+                                                       notice_id)] == ["log"]  # fmt: skip
+        await sender.drain()
+        assert len(hook.of(pid)) == 1  # not due again before its backoff
 
-        # The retry after the endpoint recovers sends the webhook, and only the webhook.
         hook.status = 200
-        await notify(pool, cipher, channels, n)
-    assert len(hook.bodies) == 2
-    assert [r["channel"] for r in await sent_rows(pool, n.step_key)] == ["log", "webhook"]
+        await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)  # backoff elapsed
+        await sender.drain()
+    assert len(hook.of(pid)) == 2 and len(log.of(pid)) == 1
+    channels = await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1 ORDER BY channel", notice_id)
+    assert [r["channel"] for r in channels] == ["log", "webhook"]
+    row = await pool.fetchrow("SELECT sent_at, attempts FROM outbox WHERE id = $1", notice_id)
+    assert row["sent_at"] is not None and row["attempts"] == 2
 
 
-async def test_recipients_by_user_or_company_wide_role(pool, cipher):
+async def test_a_notification_is_given_up_after_max_attempts(pool, pid):
+    await queue(pool, pid, approval(pid, "sales"))
+    notice_id = f"{pid}:5:assigned:dept_head"
+    async with WebhookReceiver(500) as hook, httpx.AsyncClient(trust_env=False) as http:
+        sender = outbox(pool, WebhookChannel(hook.url, http), max_attempts=2)
+        for _ in range(3):
+            await sender.drain()
+            await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)
+    assert len(hook.of(pid)) == 2
+    row = await pool.fetchrow("SELECT sent_at, failed_at, attempts FROM outbox WHERE id = $1", notice_id)
+    assert row["sent_at"] is None and row["failed_at"] is not None and row["attempts"] == 2
+
+
+async def test_recipients_by_user_or_company_wide_role(pool, pid):
     customer = f"Customer Chen {uuid.uuid4().hex[:4]}"
     customer_id = await add_user(pool, customer, "customer", None)
     executive = f"Exec Zhao {uuid.uuid4().hex[:4]}"
     await add_user(pool, executive, "executive", None)
-    async with WebhookReceiver(200) as hook, httpx.AsyncClient(trust_env=False) as http:
-        channels = [WebhookChannel(hook.url, http)]
-        await notify(pool, cipher, channels, note(to_role=Role.customer, to_user_id=customer_id))
-        await notify(pool, cipher, channels, note(to_role=Role.executive, kind="escalation"))
-    assert hook.bodies[0]["jindu"]["recipients"] == [customer]
-    assert executive in hook.bodies[1]["jindu"]["recipients"]
+    await queue(pool, pid,
+                Notice(seq=7, kind="assigned", key="notify.assigned.acceptance", to_role=Role.customer,
+                       to_user_id=customer_id, department="sales", params={"project_id": pid, "due_at": DUE}),
+                Notice(seq=8, kind="escalation", key="notify.escalation", to_role=Role.executive, department="sales",
+                       params={"project_id": pid, "what": "approval", "assignee": "dept_head@sales",
+                               "due_at": DUE}))  # fmt: skip
+    channel = Recording()
+    await outbox(pool, channel).drain()
+    by_seq = {m.id.split(":")[1]: m for m in channel.of(pid)}
+    assert by_seq["7"].recipients == [customer]
+    assert executive in by_seq["8"].recipients
+    assert by_seq["8"].subject == f"升级：项目 {pid} 审批逾期未办"
+
+
+async def test_a_v1_projects_notification_is_sent_as_it_was_written(pool, pid):
+    note = Notification(step_key=f"{pid}:5:assigned:dept_head", project_id=pid, kind="assigned",
+                        to_role=Role.dept_head, department="sales", subject="Approve the plan",
+                        text="Approve the plan for project p-1 — due 2026-03-05 17:00")  # fmt: skip
+    acts = V1Activities(pool)
+    await ActivityEnvironment().run(acts.notify, note)
+    await ActivityEnvironment().run(acts.notify, note)  # a retried activity queues it once
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE project_id = $1", pid) == 1
+    channel = Recording()
+    await outbox(pool, channel).drain()
+    [message] = channel.of(pid)
+    assert (message.id, message.subject, message.text) == (note.step_key, note.subject, note.text)

@@ -1,117 +1,206 @@
+"""The `record` activity: one batch of steps in one transaction, written once whatever the
+retries, facts into their tables, the read model patched in order, notifications queued."""
+
+from datetime import date, timedelta
+
 import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.notifier import build_notifier
 from activities.project import ProjectActivities
-from domain.models import Role, Stage, StepBatch, TaskStatus
-from tests.fixtures_db import project_state, rectification_task, step_record
+from activities.v1 import V1Activities
+from domain.models import Role, Stage
+from domain.steps import Notice, RecordBatch
+from tests.fixtures_db import (
+    AGENT,
+    CUSTOMER,
+    HEAD,
+    T0,
+    intake_step,
+    new_project_id,
+    project_state,
+    record_batch,
+    step,
+)
+from workflows.activities import Unrecordable
+from workflows.v1.state import MilestoneState, StepBatch, StepRecord
+from workflows.v1.state import PendingAction as V1Pending
+from workflows.v1.state import ProjectState as V1State
 
 
 @pytest.fixture
-def acts(pool, cipher):
-    return ProjectActivities(pool, build_notifier(None), cipher)
+def acts(pool):
+    return ProjectActivities(pool)
 
 
-async def record(acts, *steps):
-    await ActivityEnvironment().run(acts.record_steps, StepBatch(steps=list(steps)))
+async def record(acts, batch: RecordBatch) -> None:
+    await ActivityEnvironment().run(acts.record, batch)
 
 
 async def count(pool, table, project_id):
     return await pool.fetchval(f"SELECT count(*) FROM {table} WHERE project_id = $1", project_id)
 
 
+async def started(acts, project_id: str | None = None) -> str:
+    """A project whose intake (batch 1) is recorded."""
+    pid = project_id or new_project_id()
+    await record(acts, record_batch(pid, 1, intake_step(), view={"stage": "assessment"}))
+    return pid
+
+
 DECISION = {"gate": "plan", "level": "dept_head", "decision": "approve", "round": 2}
 
 
 async def test_a_retried_step_writes_once(acts, pool):
-    state = project_state(seq=3)
-    step = step_record(state, "decision", data=DECISION, actor_role=Role.dept_head, comment="good plan")
-    await record(acts, step)
-    await record(acts, step)
-    assert await count(pool, "events", state.project_id) == 1
-    assert await count(pool, "approvals", state.project_id) == 1
-    row = await pool.fetchrow("SELECT * FROM approvals WHERE project_id = $1", state.project_id)
+    pid = await started(acts)
+    batch = record_batch(pid, 2, step(2, "decision", HEAD, "good plan", **DECISION))
+    await record(acts, batch)
+    await record(acts, batch)
+    assert await count(pool, "events", pid) == 2
+    assert await count(pool, "approvals", pid) == 1
+    row = await pool.fetchrow("SELECT * FROM approvals WHERE project_id = $1", pid)
     assert (row["gate"], row["level"], row["decision"], row["round"]) == ("plan", "dept_head", "approve", 2)
     assert (row["by_user_id"], row["by_name"], row["comment"]) == ("u-head", "Head Li", "good plan")
-    event = await pool.fetchrow("SELECT * FROM events WHERE step_key = $1", step.step_key)
-    assert event["data"] == DECISION and event["actor_role"] == "dept_head"
+    assert (row["on_behalf_of_id"], row["on_behalf_of_name"]) == (None, None)
+    event = await pool.fetchrow("SELECT * FROM events WHERE step_key = $1", f"{pid}:2")
+    assert event["data"] == DECISION and (event["actor_role"], event["actor_name"]) == ("dept_head", "Head Li")
+    assert (event["seq"], event["kind"], event["at"]) == (2, "decision", T0 + timedelta(hours=2))
 
 
-async def test_the_read_model_mirrors_the_state(acts, pool):
-    task = rectification_task(steps_done=1)
-    state = project_state(seq=4, tasks=[task])
-    await record(acts, step_record(state, "task_created", data={"task_id": task.id}))
-    row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", state.project_id)
-    assert row["workflow_id"] == f"project-{state.project_id}"
-    assert (row["stage"], row["department"], row["risk_level"], row["seq"]) == ("execution", "sales", "medium", 4)
-    assert (row["pending_kind"], row["pending_role"], row["pending_user_id"]) == ("results", "agent", "u-agent")
+async def test_intake_writes_a_minimal_project_row_when_none_was_claimed(acts, pool):
+    """A project started some other way (an operator's `temporal workflow start`) is recorded too."""
+    pid = await started(acts)
+    row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
+    assert (row["workflow_id"], row["stage"], row["department"], row["agent_id"], row["agent_name"]) == (
+        f"project-{pid}", "assessment", "sales", "u-agent", "Agent Wang")
+    assert (row["business_type"], row["channel"], row["created_at"]) == ("property_sale", "visit", T0 + timedelta(hours=1))
+
+
+async def test_the_read_model_takes_the_batchs_view(acts, pool):
+    pid = await started(acts)
+    state = project_state(pid, kpis={"completion_rate": 50.0, "cycle_deviation_rate": 25.0})
+    state.pending.steps_done = 1
+    state.warning.active, state.warning.reasons = True, ["completion_rate 50.0 < 80.0"]
+    await record(acts, record_batch(pid, 2, step(2, "reminder", to_role="agent", what="results", step=1),
+                                    view=state.read_view()))
+    row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
+    assert (row["stage"], row["risk_level"], row["seq"], row["view_version"]) == ("execution", "medium", 2, 2)
+    assert (row["pending_kind"], row["pending_gate"], row["pending_role"], row["pending_user_id"]) == (
+        "results", None, "agent", "u-agent")
     assert row["pending_due_at"] == state.pending.due_at
-    assert row["overdue"] is True and row["warning"] is False
-    assert (row["completion_rate"], row["cycle_deviation_rate"], row["satisfaction_score"]) == (100.0, 5.0, None)
-    assert row["state"] == state.model_dump(mode="json")
-    milestones = await pool.fetch("SELECT name, due_date FROM milestones WHERE project_id = $1 ORDER BY due_date",
-                                  state.project_id)
-    assert [(m["name"], m["due_date"]) for m in milestones] == [(m.name, m.due_date) for m in state.milestones]
-    stored = await pool.fetchrow("SELECT * FROM rectification_tasks WHERE id = $1", task.id)
-    assert (stored["status"], stored["escalations"], stored["owner_name"]) == ("open", 1, "Agent Wang")
+    assert row["overdue"] is True and row["warning"] is True
+    assert (row["completion_rate"], row["cycle_deviation_rate"], row["satisfaction_score"]) == (50.0, 25.0, None)
+    assert row["updated_at"] == T0 + timedelta(hours=2) and row["completed_at"] is None
+    assert row["view"] == state.read_view()
+
+    # A later batch carries only the fields that changed; the others stay.
+    done = {"stage": "completed", "pending": None, "overdue": False, "completed_at": (T0 + timedelta(days=3)).isoformat()}
+    await record(acts, record_batch(pid, 3, step(3, "completed"), view=done))
+    row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
+    assert (row["stage"], row["pending_kind"], row["pending_due_at"], row["overdue"]) == ("completed", None, None, False)
+    assert row["completed_at"] == T0 + timedelta(days=3) and row["risk_level"] == "medium"
+    assert row["view"] == state.read_view() | done
 
 
-async def test_an_older_step_never_overwrites_a_newer_read_model(acts, pool):
-    task = rectification_task()
-    newer = project_state(seq=8, stage=Stage.customer_acceptance,
-                          tasks=[task.model_copy(update={"status": TaskStatus.done, "resolution": "fixed"})])
-    older = project_state(newer.project_id, seq=7, stage=Stage.rectification, tasks=[task])
-    await record(acts, step_record(newer, "stage_changed", data={"from": "rectification", "to": "customer_acceptance"}))
-    await record(acts, step_record(older, "task_created", data={"task_id": task.id}))
+async def test_a_late_retry_never_moves_the_read_model_back(acts, pool):
+    pid = await started(acts)
+    older = record_batch(pid, 2, step(2, "stage_changed", HEAD, **{"from": "result_review", "to": "rectification"}),
+                         view={"stage": "rectification"})
+    newer = record_batch(pid, 3, step(3, "stage_changed", AGENT, **{"from": "rectification", "to": "result_review"}),
+                         view={"stage": "result_review"})
+    await record(acts, older)
+    await record(acts, newer)
+    await record(acts, older)  # its activity was retried after the next batch got through
+    row = await pool.fetchrow("SELECT stage, seq, view_version, view FROM projects WHERE id = $1", pid)
+    assert (row["stage"], row["seq"], row["view_version"], row["view"]["stage"]) == ("result_review", 3, 3,
+                                                                                     "result_review")
+    # A batch older than the view, written for the first time, still joins the audit trail.
+    lost = record_batch(pid, 2, step(4, "reminder", to_role="agent", what="results", step=1),
+                        view={"stage": "planning"})
+    await record(acts, lost)
+    row = await pool.fetchrow("SELECT stage, view_version FROM projects WHERE id = $1", pid)
+    assert (row["stage"], row["view_version"]) == ("result_review", 3)
+    seqs = await pool.fetch("SELECT seq FROM events WHERE project_id = $1 ORDER BY seq", pid)
+    assert [r["seq"] for r in seqs] == [1, 2, 3, 4]
 
-    row = await pool.fetchrow("SELECT stage, seq, state FROM projects WHERE id = $1", newer.project_id)
-    assert (row["stage"], row["seq"], row["state"]["seq"]) == ("customer_acceptance", 8, 8)
-    assert await pool.fetchval("SELECT status FROM rectification_tasks WHERE id = $1", task.id) == "done"
-    # The late step is still part of the audit trail.
-    seqs = await pool.fetch("SELECT seq FROM events WHERE project_id = $1 ORDER BY seq", newer.project_id)
-    assert [r["seq"] for r in seqs] == [7, 8]
+
+def plan(*milestones: tuple[str, date]) -> dict:
+    return {"goals": "sell", "responsibilities": "agent", "resources": "car",
+            "milestones": [{"name": n, "due_date": d.isoformat()} for n, d in milestones]}
 
 
 async def test_a_newer_plan_replaces_the_milestones(acts, pool):
-    first = project_state(seq=1)
-    await record(acts, step_record(first, "plan_submitted"))
-    done = first.milestones[0].model_copy(update={"done_on": first.milestones[0].due_date})
-    await record(acts, step_record(project_state(first.project_id, seq=2, milestones=[done]), "weekly_report",
-                                   data={"progress": "viewed", "next_week_plan": "sign", "on_time": True}))
-    rows = await pool.fetch("SELECT name, done_on FROM milestones WHERE project_id = $1", first.project_id)
-    assert [(r["name"], r["done_on"]) for r in rows] == [("viewing", done.done_on)]
+    pid = await started(acts)
+    viewing, contract, handover = date(2026, 3, 10), date(2026, 3, 20), date(2026, 3, 30)
+    await record(acts, record_batch(pid, 2, step(2, "plan_submitted", AGENT, **plan(("viewing", viewing),
+                                                                                     ("contract", contract)))))
+    await record(acts, record_batch(pid, 3, step(3, "weekly_report", AGENT, progress="viewed", next_week_plan="sign",
+                                                 milestones_done={"viewing": "2026-03-09"})))  # fmt: skip
+    rows = await pool.fetch("SELECT name, due_date, done_on FROM milestones WHERE project_id = $1 ORDER BY due_date",
+                            pid)  # fmt: skip
+    assert [tuple(r) for r in rows] == [("viewing", viewing, date(2026, 3, 9)), ("contract", contract, None)]
+    assert await pool.fetchval("SELECT plan FROM projects WHERE id = $1", pid) == {
+        "goals": "sell", "responsibilities": "agent", "resources": "car"}
+
+    # A plan rejected and submitted again: its milestones are the new ones, none done yet.
+    await record(acts, record_batch(pid, 4, step(4, "plan_submitted", AGENT, **plan(("viewing", viewing + timedelta(1)),
+                                                                                     ("handover", handover)))))
+    rows = await pool.fetch("SELECT name, due_date, done_on FROM milestones WHERE project_id = $1 ORDER BY due_date",
+                            pid)  # fmt: skip
+    assert [tuple(r) for r in rows] == [("viewing", viewing + timedelta(1), None), ("handover", handover, None)]
 
 
 async def test_each_kind_writes_its_table(acts, pool):
-    state = project_state(seq=1)
-    pid = state.project_id
+    pid = await started(acts)
+    due = T0 + timedelta(days=3)
+    task = {"task_id": f"{pid}-t1", "source": "review_rejection", "owner_id": "u-agent", "owner": "Agent Wang",
+            "owner_role": "agent", "department": "sales", "due_at": due.isoformat(), "round": 1}
+    ops = {"user_id": "u-ops", "name": "Ops Qian", "role": "operations"}
     steps = [
-        ("intake", {"channel": "visit", "business_type": "property_sale"}, Role.agent),
-        ("decision", {"gate": "initiation", "level": "dept_head", "decision": "reject", "round": 1}, Role.dept_head),
-        ("weekly_report", {"progress": "p", "problems": "none", "next_week_plan": "n",
-                           "completed_milestones": ["viewing"], "on_time": False}, Role.agent),
-        ("results_submitted", {"summary": "sold", "attachments": ["contract.pdf"], "completed_milestones": [],
-                               "submission": 1}, Role.agent),
-        ("accepted", {"rating": 4}, Role.customer),
-        ("rating", {"rating": 5}, Role.customer),
-        ("warning_raised", {"reasons": ["completion rate 50% < 80%"]}, None),
-        ("warning_analysed", {"cause": "resources", "analysis": "short of staff", "measures": []}, Role.dept_head),
-        ("warning_cleared", {"kpis": {}}, None),
+        step(2, "decision", HEAD, "no budget", gate="initiation", level="dept_head", decision="reject", round=1),
+        step(3, "decision", HEAD.model_copy(update={"user_id": "u-ops", "name": "Ops Qian", "role": Role.operations}),
+             gate="plan", level="dept_head", decision="approve", round=1, on_behalf_of=HEAD.model_dump(mode="json")),
+        step(4, "plan_submitted", AGENT, **plan(("viewing", date(2026, 3, 10)))),
+        step(5, "weekly_report", AGENT, progress="p", problems="none", next_week_plan="n",
+             completed_milestones=["viewing"], on_time=False, milestones_done={"viewing": "2026-03-10"}),
+        step(6, "results_submitted", AGENT, summary="sold", attachments=["contract.pdf"], submission=1),
+        step(7, "task_created", None, "Add the mortgage clause", **task),
+        step(8, "reminder", None, task_id=task["task_id"], to_role="agent", what="task", step=1),
+        step(9, "reassigned", None, "on leave", target=f"task:{task['task_id']}", to="Agent Sun", to_id="u-sun",
+             to_role="agent", department="sales-2"),
+        step(10, "deadline_extended", None, "waiting for the bank", target=f"task:{task['task_id']}",
+             due_at=(due + timedelta(days=2)).isoformat()),
+        step(11, "task_completed", AGENT, "Clause added", task_id=task["task_id"]),
+        step(12, "accepted", CUSTOMER, rating=4),
+        step(13, "warning_raised", reasons=["completion rate 50% < 80%"]),
+        step(14, "warning_analysed", HEAD, "short of staff", cause="resources", measures=1),
+        step(15, "warning_cleared", completion_rate=100.0),
+        step(16, "cancelled", None, "customer withdrew"),
     ]
-    for seq, (kind, data, role) in enumerate(steps, start=1):
-        await record(acts, step_record(project_state(pid, seq=seq), kind, data=data, actor_role=role))
+    for s in steps:
+        await record(acts, record_batch(pid, s.seq, s))
 
-    assert await count(pool, "events", pid) == len(steps)
-    assert await count(pool, "approvals", pid) == 1
+    assert await count(pool, "events", pid) == len(steps) + 1
+    approvals = await pool.fetch("SELECT * FROM approvals WHERE project_id = $1 ORDER BY step_key", pid)
+    assert [(a["gate"], a["decision"], a["by_name"], a["on_behalf_of_id"], a["on_behalf_of_name"], a["comment"])
+            for a in approvals] == [("initiation", "reject", "Head Li", None, None, "no budget"),
+                                    ("plan", "approve", "Ops Qian", "u-head", "Head Li", "")]  # fmt: skip
     report = await pool.fetchrow("SELECT * FROM weekly_reports WHERE project_id = $1", pid)
     assert (report["progress"], report["problems"], report["next_week_plan"]) == ("p", "none", "n")
     assert report["completed_milestones"] == ["viewing"] and report["on_time"] is False
     assert (report["agent_id"], report["department"]) == ("u-agent", "sales")
+    assert await pool.fetchval("SELECT done_on FROM milestones WHERE project_id = $1", pid) == date(2026, 3, 10)
     result = await pool.fetchrow("SELECT * FROM result_submissions WHERE project_id = $1", pid)
     assert (result["submission"], result["summary"], result["attachments"]) == (1, "sold", ["contract.pdf"])
-    ratings = await pool.fetch("SELECT rating, agent_id FROM ratings WHERE project_id = $1 ORDER BY at", pid)
-    assert [(r["rating"], r["agent_id"]) for r in ratings] == [(4, "u-agent"), (5, "u-agent")]
+    t = await pool.fetchrow("SELECT * FROM rectification_tasks WHERE project_id = $1", pid)
+    assert (t["id"], t["source"], t["description"], t["summary"], t["round"]) == (
+        task["task_id"], "review_rejection", "Add the mortgage clause", "Add the mortgage clause", 1)
+    assert (t["owner_user_id"], t["owner_name"], t["owner_role"], t["department"]) == ("u-sun", "Agent Sun", "agent",
+                                                                                       "sales-2")
+    assert (t["due_at"], t["escalations"]) == (due + timedelta(days=2), 0)  # the extension restarts its chain
+    assert (t["status"], t["resolution"], t["completed_at"]) == ("done", "Clause added", T0 + timedelta(hours=11))
+    ratings = await pool.fetch("SELECT rating, agent_id, department FROM ratings WHERE project_id = $1", pid)
+    assert [tuple(r) for r in ratings] == [(4, "u-agent", "sales")]
     warnings = await pool.fetch("SELECT kind, reasons, cause, analysis FROM warnings WHERE project_id = $1 ORDER BY at",
                                 pid)
     assert [tuple(w) for w in warnings] == [
@@ -119,34 +208,125 @@ async def test_each_kind_writes_its_table(acts, pool):
         ("analysed", [], "resources", "short of staff"),
         ("cleared", [], None, None),
     ]
+    assert await pool.fetchval("SELECT cancel_reason FROM projects WHERE id = $1", pid) == "customer withdrew"
 
 
-async def test_a_malformed_step_is_not_retried(acts, pool):
-    state = project_state(seq=1)
+async def test_a_reminder_counts_the_tasks_escalations(acts, pool):
+    pid = await started(acts)
+    task = {"task_id": f"{pid}-t1", "source": "customer_objection", "owner_id": "u-agent", "owner_role": "agent",
+            "department": "sales", "due_at": (T0 + timedelta(days=1)).isoformat()}
+    await record(acts, record_batch(pid, 2, step(2, "task_created", None, "Earlier handover", **task)))
+    await record(acts, record_batch(pid, 3, step(3, "reminder", task_id=task["task_id"], step=1),
+                                    step(4, "escalation", task_id=task["task_id"], step=2)))
+    row = await pool.fetchrow("SELECT owner_name, escalations, status FROM rectification_tasks WHERE id = $1",
+                              task["task_id"])  # fmt: skip
+    assert tuple(row) == ("", 2, "open")
+
+
+async def test_a_malformed_step_fails_for_good_and_writes_nothing(acts, pool):
+    pid = new_project_id()
+    batch = record_batch(pid, 1, intake_step(), step(2, "decision", HEAD, gate="plan"), view={"stage": "assessment"})
     with pytest.raises(ApplicationError) as caught:
-        await record(acts, step_record(state, "decision", data={"gate": "plan"}, actor_role=Role.dept_head))
-    assert caught.value.non_retryable
-    # The transaction rolled back: not even the project row was written.
-    assert await pool.fetchval("SELECT count(*) FROM projects WHERE id = $1", state.project_id) == 0
+        await record(acts, batch)
+    assert caught.value.non_retryable and caught.value.type == "Unrecordable"
+    assert "decision" in caught.value.message
+    # The transaction rolled back: not even the project row or its intake event.
+    assert await pool.fetchval("SELECT count(*) FROM projects WHERE id = $1", pid) == 0
+    assert await count(pool, "events", pid) == 0
 
 
-async def test_a_batch_keeps_every_event_and_the_newest_snapshot(acts, pool):
-    first = project_state(seq=1, stage=Stage.assessment)
-    second = project_state(first.project_id, seq=2, stage=Stage.initiation_approval)
-    third = project_state(first.project_id, seq=3, stage=Stage.initiation_approval,
-                          tasks=[rectification_task(status=TaskStatus.open)])
-    batch = [step_record(third, "task_created"), step_record(first, "assessment"),
-             step_record(second, "stage_changed", data={"from": "assessment", "to": "initiation_approval"})]
-    await record(acts, *batch)
-    await record(acts, *batch)  # a retried batch adds nothing
-    row = await pool.fetchrow("SELECT seq, stage FROM projects WHERE id = $1", first.project_id)
+@pytest.mark.parametrize("bad", ["\x00", "\ud800"], ids=["nul", "lone-surrogate"])
+async def test_text_postgresql_cannot_store_fails_for_good_and_is_reported(acts, pool, bad):
+    """What the validators let through by mistake freezes nothing: the batch fails
+    non-retryably, and the failure is recorded where operations look."""
+    pid = await started(acts)
+    batch = record_batch(pid, 2, step(2, "weekly_report", AGENT, progress=f"fine{bad}", next_week_plan="n"),
+                         view={"stage": "execution"},
+                         notices=[Notice(seq=2, kind="info", key="notify.reminder", to_role=Role.dept_head)])
+    with pytest.raises(ApplicationError) as caught:
+        await record(acts, batch)
+    assert caught.value.non_retryable and caught.value.type == "Unrecordable"
+    assert await count(pool, "events", pid) == 1 and await count(pool, "weekly_reports", pid) == 0
+    assert await count(pool, "outbox", pid) == 0
+    assert await pool.fetchval("SELECT stage FROM projects WHERE id = $1", pid) == "assessment"
+
+    failure = Unrecordable(project_id=pid, seq=2, kinds=["weekly_report"], error=caught.value.message)
+    await ActivityEnvironment().run(acts.report_unrecordable, failure)
+    await ActivityEnvironment().run(acts.report_unrecordable, failure)  # a retry updates the same row
+    rows = await pool.fetch("SELECT seq, kinds, error FROM record_failures WHERE project_id = $1", pid)
+    assert [(r["seq"], list(r["kinds"])) for r in rows] == [(2, ["weekly_report"])] and rows[0]["error"]
+
+
+async def test_a_batch_keeps_every_event_and_the_view_once(acts, pool):
+    pid = new_project_id()
+    task = {"task_id": f"{pid}-t1", "source": "review_rejection", "owner_id": "u-agent", "owner_role": "agent",
+            "department": "sales", "due_at": (T0 + timedelta(days=3)).isoformat()}
+    batch = record_batch(
+        pid, 1,
+        step(3, "task_created", None, "Fix the contract", **task),
+        intake_step(),
+        step(2, "stage_changed", AGENT, **{"from": "assessment", "to": "initiation_approval"}),
+        view={"stage": Stage.initiation_approval.value},
+    )  # fmt: skip
+    await record(acts, batch)
+    await record(acts, batch)  # a retried batch adds nothing
+    row = await pool.fetchrow("SELECT seq, stage FROM projects WHERE id = $1", pid)
     assert (row["seq"], row["stage"]) == (3, "initiation_approval")
-    kinds = await pool.fetch("SELECT kind FROM events WHERE project_id = $1 ORDER BY seq", first.project_id)
-    assert [k["kind"] for k in kinds] == ["assessment", "stage_changed", "task_created"]
-    assert await count(pool, "rectification_tasks", first.project_id) == 1
+    kinds = await pool.fetch("SELECT kind FROM events WHERE project_id = $1 ORDER BY seq", pid)
+    assert [k["kind"] for k in kinds] == ["intake", "stage_changed", "task_created"]
+    assert await count(pool, "rectification_tasks", pid) == 1
 
 
-async def test_a_batch_mixing_projects_is_refused(acts):
-    a, b = project_state(seq=1), project_state(seq=2)
-    with pytest.raises(ApplicationError, match="another project"):
-        await record(acts, step_record(a, "intake"), step_record(b, "intake"))
+async def test_notifications_are_queued_once_with_their_steps(pool):
+    woken = []
+    acts = ProjectActivities(pool, on_notices=lambda: woken.append(1))
+    pid = await started(acts)
+    assert woken == []  # nothing to send, nobody woken
+    notices = [Notice(seq=2, kind="assigned", key="notify.assigned.approval", to_role=Role.dept_head,
+                      department="sales", params={"project_id": pid, "gate": "initiation"}),
+               Notice(seq=2, kind="assigned", key="notify.assigned.approval", to_role=Role.executive,
+                      params={"project_id": pid, "gate": "initiation"})]  # fmt: skip
+    batch = record_batch(pid, 2, step(2, "assessment", AGENT), notices=notices)
+    await record(acts, batch)
+    await record(acts, batch)
+    rows = await pool.fetch("SELECT * FROM outbox WHERE project_id = $1 ORDER BY id", pid)
+    assert [r["id"] for r in rows] == [f"{pid}:2:assigned:dept_head", f"{pid}:2:assigned:executive"]
+    assert (rows[0]["key"], rows[0]["params"], rows[0]["department"], rows[0]["sent_at"]) == (
+        "notify.assigned.approval", {"project_id": pid, "gate": "initiation"}, "sales", None)
+    assert len(woken) == 2
+
+
+async def test_a_v1_projects_steps_land_in_the_same_tables(pool):
+    """Running v1 projects record full snapshots through `record_steps`; the adapter turns
+    each batch into the same events, facts and read model as a v2 batch."""
+    pid = new_project_id()
+    state = V1State(
+        project_id=pid, stage=Stage.execution, department="sales", business_type="property_sale", channel="visit",
+        requirement="Sell a flat", agent_id="u-agent", agent_name="Agent Wang", created_at=T0, updated_at=T0,
+        in_scope=True, difficulty="low", risk_level="high", expected_cycle_days=30, original_expected_cycle_days=30,
+        budget="1000", milestones=[MilestoneState(name="viewing", due_date=date(2026, 3, 10), done_on=date(2026, 3, 9))],
+        pending=V1Pending(kind="results", sla="execution", role=Role.agent, user_id="u-agent", department="sales",
+                          since=T0, due_at=T0 + timedelta(days=9), steps_done=1),
+        seq=3,
+    )  # fmt: skip
+
+    def record_(seq: int, kind: str, **fields) -> StepRecord:
+        return StepRecord(step_key=f"{pid}:{seq}", project_id=pid, seq=seq, kind=kind, at=T0 + timedelta(hours=seq),
+                          state=state.model_copy(update={"seq": seq}), **fields)  # fmt: skip
+
+    plan = {"goals": "g", "responsibilities": "r", "milestones": [{"name": "viewing", "due_date": "2026-03-10"}]}
+    batch = StepBatch(steps=[
+        record_(3, "decision", actor_id="u-head", actor_name="Head Li", actor_role=Role.dept_head,
+                data={"gate": "plan", "level": "dept_head", "decision": "approve", "round": 1}),
+        record_(2, "plan_submitted", actor_id="u-agent", actor_name="Agent Wang", actor_role=Role.agent, data=plan),
+    ])  # fmt: skip
+    acts = V1Activities(pool)
+    await ActivityEnvironment().run(acts.record_steps, batch)
+    await ActivityEnvironment().run(acts.record_steps, batch)
+    assert [r["seq"] for r in await pool.fetch("SELECT seq FROM events WHERE project_id = $1 ORDER BY seq", pid)] == [2, 3]
+    assert await count(pool, "approvals", pid) == 1
+    row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
+    assert (row["stage"], row["risk_level"], row["pending_kind"], row["overdue"], row["requirement"]) == (
+        "execution", "high", "results", True, "Sell a flat")
+    assert row["view"]["assessment"]["expected_cycle_days"] == 30
+    assert await pool.fetchval("SELECT done_on FROM milestones WHERE project_id = $1", pid) == date(2026, 3, 9)

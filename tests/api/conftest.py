@@ -1,6 +1,6 @@
 """The real FastAPI app over httpx's ASGI transport, on the session's PostgreSQL and
-Temporal dev server. Read tests insert `projects` rows directly; tests of decisions run
-the real worker (`worker` fixture) on the app's own task queue."""
+Temporal dev server. Read tests insert read-model rows directly (tests/fixtures_db.py);
+tests of decisions run the real worker (`worker` fixture) on the app's own task queue."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import pytest
 import pytest_asyncio
 
 from api.app import create_app
-from domain.models import Channel, CustomerIn, Kpis, PendingAction, ProjectState, Role, Stage
+from domain.commands import CustomerIn
+from domain.models import Actor, Channel, Role, Stage
 from domain.policy import ProjectPolicy
+from domain.project import Kpis, PendingAction, ProjectState
 from jindu.settings import Settings
 from store.customers import insert_customer
 from store.users import create_user
+from tests.fixtures_db import insert_read_model
 from tests.fixtures_stack import Person
 
 API_TASK_QUEUE = "jindu-projects-api-test"
@@ -46,31 +49,19 @@ class Api:
         updated_at: datetime | None = None,
         events: list[tuple[str, str]] = (),
     ) -> str:
-        """A read-model row as the record_steps activity would leave it (no workflow behind it)."""
+        """A read-model row as the `record` activity would leave it (no workflow behind it)."""
         pid = f"t-{uuid.uuid4().hex[:10]}"
         now = datetime.now(UTC)
         state = ProjectState(
             project_id=pid, stage=stage, department=department, business_type="real_estate",
-            channel=Channel.visit, requirement="A flat near schools", agent_id=agent.id, agent_name=agent.name,
-            customer_user_id=customer.id if customer else None, customer_user_name=customer.name if customer else None,
-            created_at=now, updated_at=updated_at or now, pending=pending, kpis=kpis or Kpis(), seq=len(events),
-        )
+            channel=Channel.visit, agent=Actor(user_id=agent.id, name=agent.name, role=Role.agent,
+                                               department=department),
+            customer_user_id=customer.id if customer else None, created_at=now, updated_at=updated_at or now,
+            pending=pending, kpis=kpis or Kpis(),
+        )  # fmt: skip
+        await insert_read_model(self.pool, state, requirement="A flat near schools", seq=len(events),
+                                overdue=overdue, warning=warning)  # fmt: skip
         async with self.pool.acquire() as db, db.transaction():
-            await db.execute(
-                """INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id,
-                       agent_name, customer_user_id, pending_kind, pending_gate, pending_role, pending_user_id,
-                       pending_due_at, overdue, warning, completion_rate, cycle_deviation_rate,
-                       satisfaction_score, created_at, updated_at, seq, state)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                       $20, $21, $22, $23)""",
-                pid, f"project-{pid}", stage.value, department, state.business_type, state.channel.value,
-                agent.id, agent.name, state.customer_user_id,
-                pending.kind if pending else None, pending.gate.value if pending and pending.gate else None,
-                pending.role.value if pending else None, pending.user_id if pending else None,
-                pending.due_at if pending else None, overdue, warning, state.kpis.completion_rate,
-                state.kpis.cycle_deviation_rate, state.kpis.satisfaction_score, state.created_at, state.updated_at,
-                state.seq, state.model_dump(mode="json"),
-            )
             for seq, (kind, comment) in enumerate(events, start=1):
                 await db.execute(
                     """INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role,
@@ -84,12 +75,12 @@ class Api:
         return pid
 
 
-def pending(kind: str, role: Role, department: str, due_in: timedelta, *, gate=None, user: Person | None = None,
-            description: str = "") -> PendingAction:
+def pending(kind: str, role: Role, department: str, due_in: timedelta, *, gate=None,
+            user: Person | None = None) -> PendingAction:
     now = datetime.now(UTC)
     return PendingAction(kind=kind, sla="assessment", gate=gate, role=role, user_id=user.id if user else None,
-                         user_name=user.name if user else None, department=department, since=now,
-                         due_at=now + due_in, description=description or f"{kind} please")
+                         user_name=user.name if user and role != Role.customer else None, department=department,
+                         since=now, due_at=now + due_in)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -105,10 +96,10 @@ async def api(local_env, pool, cipher):
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def worker(local_env, pool, cipher):
     from activities.notifier import build_notifier
-    from worker import build_worker
+    from worker import build_outbox, build_worker
 
-    w = build_worker(local_env.client, pool=pool, notifier=build_notifier(None), cipher=cipher,
-                     task_queue=API_TASK_QUEUE)
+    outbox = build_outbox(Settings(task_queue=API_TASK_QUEUE), pool, build_notifier(None))
+    w = build_worker(local_env.client, pool=pool, task_queue=API_TASK_QUEUE, outbox=outbox)
     async with w:
         yield w
 

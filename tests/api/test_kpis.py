@@ -3,27 +3,42 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.models import Kpis, MilestoneState, ProjectState, Stage, WeeklyReportTracker
-from store.records import write_steps
-from tests.fixtures_db import project_state, step_record
+from domain.models import Actor, Role
+from tests.fixtures_db import intake_step, new_project_id, record_batch, step, write
 
 CREATED = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # 2026-11-02 10:00 in Asia/Shanghai
 
 
-def ms(name: str, due: str, done: str | None = None) -> MilestoneState:
-    return MilestoneState(name=name, due_date=date.fromisoformat(due),
-                          done_on=date.fromisoformat(done) if done else None)
-
-
-async def seed(pool, state: ProjectState, *extra: tuple[str, dict]) -> None:
-    async with pool.acquire() as db, db.transaction():
-        await write_steps(db, [step_record(state, "intake", seq=1)])
-        for seq, (kind, data) in enumerate(extra, start=2):
-            await write_steps(db, [step_record(state.model_copy(update={"seq": seq}), kind, seq=seq, data=data)])
+async def seed(pool, agent, dept: str, milestones: list[tuple[str, str, str | None]], *, deviation: float,
+               reports: dict, first_review_passed: bool | None = None, rating: int | None = None,
+               warning: str | None = None) -> str:  # fmt: skip
+    """One project in execution recorded as its workflow would: intake, plan, a report
+    completing milestones, then the acceptance rating or a warning, each its own batch."""
+    pid = new_project_id()
+    by = Actor(user_id=agent.id, name=agent.name, role=Role.agent, department=dept)
+    plan = {"goals": "g", "responsibilities": "r", "milestones": [{"name": n, "due_date": d} for n, d, _ in milestones]}
+    done = {n: on for n, _, on in milestones if on}
+    view = {"stage": "execution", "kpis": {"cycle_deviation_rate": deviation}, "reports": reports,
+            "first_review_passed": first_review_passed}  # fmt: skip
+    batches = [
+        record_batch(pid, 1, intake_step(by, business_type="real_estate"), at=CREATED, view={"stage": "assessment"}),
+        record_batch(pid, 2, step(2, "plan_submitted", by, **plan), at=CREATED + timedelta(hours=1)),
+        record_batch(pid, 3, step(3, "weekly_report", by, progress="p", next_week_plan="n", milestones_done=done),
+                     at=CREATED + timedelta(hours=2), view=view),
+    ]  # fmt: skip
+    if rating is not None:
+        batches.append(record_batch(pid, 4, step(4, "accepted", Actor(user_id="u-c", role=Role.customer),
+                                                 rating=rating), at=CREATED + timedelta(hours=3)))
+    if warning is not None:
+        batches.append(record_batch(pid, 4, step(4, "warning_raised", reasons=[warning]),
+                                    at=CREATED + timedelta(hours=3)))
+    for batch in batches:
+        await write(pool, batch)
+    return pid
 
 
 @pytest.fixture
@@ -31,23 +46,15 @@ async def seeded(stack):
     """Department D: agent A1 with P1 and P2, agent A2 with P3 (numbers in the test)."""
     dept = f"kpi-{uuid.uuid4().hex[:6]}"
     a1, a2 = await stack.person("agent", dept), await stack.person("agent", dept)
-
-    def project(agent, **changes) -> ProjectState:
-        return project_state(department=dept, agent_id=agent.id, agent_name=agent.name, created_at=CREATED,
-                             stage=Stage.execution, pending=None, **changes)
-
-    p1 = project(a1, milestones=[ms("m1", "2026-11-01", "2026-10-30"), ms("m2", "2026-11-10"),
-                                 ms("m3", "2099-01-01")],
-                 kpis=Kpis(cycle_deviation_rate=10.0), first_review_passed=True,
-                 reports=WeeklyReportTracker(due=4, on_time=3, received=3))
-    p2 = project(a1, milestones=[ms("n1", "2026-11-05", "2026-11-05"), ms("n2", "2026-11-06", "2026-11-06")],
-                 kpis=Kpis(cycle_deviation_rate=-20.0), first_review_passed=False,
-                 reports=WeeklyReportTracker(due=2, on_time=2, received=2), ratings=[4])
-    p3 = project(a2, milestones=[ms("k1", "2026-11-02")], kpis=Kpis(cycle_deviation_rate=50.0),
-                 reports=WeeklyReportTracker(due=1, on_time=0), ratings=[2])
-    await seed(stack.pool, p1, ("warning_raised", {"reasons": ["completion_rate 50.0 < 80.0"]}))
-    await seed(stack.pool, p2, ("accepted", {"rating": 4}))
-    await seed(stack.pool, p3, ("accepted", {"rating": 2}))
+    await seed(stack.pool, a1, dept, [("m1", "2026-11-01", "2026-10-30"), ("m2", "2026-11-10", None),
+                                      ("m3", "2099-01-01", None)],
+               deviation=10.0, first_review_passed=True, reports={"due": 4, "on_time": 3, "received": 3},
+               warning="completion_rate 50.0 < 80.0")  # fmt: skip
+    await seed(stack.pool, a1, dept, [("n1", "2026-11-05", "2026-11-05"), ("n2", "2026-11-06", "2026-11-06")],
+               deviation=-20.0, first_review_passed=False, reports={"due": 2, "on_time": 2, "received": 2},
+               rating=4)  # fmt: skip
+    await seed(stack.pool, a2, dept, [("k1", "2026-11-02", None)], deviation=50.0,
+               reports={"due": 1, "on_time": 0}, rating=2)  # fmt: skip
     head = await stack.person("dept_head", dept)
     return dept, a1, a2, head
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from domain.models import CustomerIn, Gate, Kpis, Role, Stage
+from domain.commands import CustomerIn
+from domain.models import Gate, Role, Stage
+from domain.project import Kpis
 
 from .conftest import assert_error, pending
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from domain.models import Gate, Role, Stage
+from jindu.i18n import t
 
 from .conftest import assert_error, pending
 
@@ -29,7 +30,7 @@ async def test_inbox_lists_the_callers_work_soonest_due_first(api, users):
                                          pending=pending("approval", Role.dept_head, dept, 3 * d, gate=Gate.plan))
     initiation = await api.insert_project(
         department=dept, agent=agent, stage=Stage.initiation_approval,
-        pending=pending("approval", Role.dept_head, dept, 1 * d, gate=Gate.initiation, description="Approve it"))
+        pending=pending("approval", Role.dept_head, dept, 1 * d, gate=Gate.initiation))
     to_assess = await api.insert_project(department=dept, agent=agent,
                                          pending=pending("assessment", Role.agent, dept, 2 * d, user=agent))
     executive_gate = await api.insert_project(
@@ -43,13 +44,16 @@ async def test_inbox_lists_the_callers_work_soonest_due_first(api, users):
     inbox = (await api.http.get("/v1/tasks", headers=head.headers)).json()["items"]
     assert [(i["id"], i["kind"], i["gate"]) for i in inbox] == [
         (f"{initiation}:approval", "approval", "initiation"), (f"{plan_gate}:approval", "approval", "plan")]
-    assert inbox[0]["project_id"] == initiation and inbox[0]["description"] == "Approve it"
+    # Pending actions are described in the catalogue's words: the gate for an approval.
+    assert inbox[0]["project_id"] == initiation and inbox[0]["description"] == t("gate.initiation") == "立项审批"
+    assert inbox[1]["description"] == t("gate.plan")
     assert inbox[0]["due_at"] < inbox[1]["due_at"]
 
     inbox = (await api.http.get("/v1/tasks", headers=agent.headers)).json()["items"]
     assert [(i["id"], i["kind"]) for i in inbox] == [
         (f"{to_assess}:assessment", "assessment"), (open_task, "rectification"), (f"{rework}:rectification", "results")]
     assert inbox[1]["project_id"] == rework and inbox[1]["description"] == "Add the mortgage clause"
+    assert inbox[0]["description"] == t("what.assessment") and inbox[2]["description"] == t("what.results")
 
     executive = await api.person("executive")  # no department: sees every department's executive gates
     ids = [i["id"] for i in (await api.http.get("/v1/tasks", headers=executive.headers)).json()["items"]]

@@ -24,4 +24,5 @@ async def test_an_action_without_a_worker_is_a_clear_503(stack):
     assert r.status_code == 503, r.text
     assert r.json()["error"]["code"] == "unavailable"
     assert "no worker answered within 1 s" in r.json()["error"]["message"]
+    assert r.json()["error"]["may_have_applied"] is True and r.headers["retry-after"]
     await stack.client.get_workflow_handle(f"project-nw-{agent.name}").terminate("test over")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
 from api.app import create_app
-from domain.calendar import WorkCalendar
+from domain.calendar import DatesTable, WorkCalendar
 from domain.policy import CalendarPolicy
+from jindu.holidays import official_dates
 from jindu.settings import Settings
 from tests.fixtures_stack import STACK_TASK_QUEUE
 
@@ -42,6 +44,8 @@ async def test_policy_file_sets_the_assessment_sla_of_new_projects(stack, tmp_pa
                 "business_type": "finance"})
     assert r.status_code == 201, r.text
     due = datetime.fromisoformat(r.json()["pending"]["due_at"])
-    expected = WorkCalendar(CalendarPolicy(cutoff_hour=17)).add_working_days(before, 1)
+    # Counted on the official dates the project started with (its start input).
+    official = DatesTable(official_dates(before.astimezone(ZoneInfo("Asia/Shanghai")).year))
+    expected = WorkCalendar(CalendarPolicy(cutoff_hour=17), official).add_working_days(before, 1)
     assert due == expected
-    assert due.astimezone(WorkCalendar(CalendarPolicy()).tz).hour == 17
+    assert due.astimezone(ZoneInfo("Asia/Shanghai")).hour == 17

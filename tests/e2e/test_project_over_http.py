@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from temporalio.client import WorkflowExecutionStatus
 
-from domain.models import ProjectState
+from domain.steps import Ack
 
 
 def soon(days: int) -> str:
@@ -78,7 +78,7 @@ async def test_high_risk_project_from_intake_to_archive(stack):
     state = await post(f"{p}/acceptance", customer, {"accepted": True, "rating": 5})
     assert state["stage"] == "completed"  # answered once archived
 
-    handle = stack.client.get_workflow_handle(f"project-{pid}", result_type=ProjectState)
+    handle = stack.client.get_workflow_handle(f"project-{pid}", result_type=Ack)
     final = await handle.result()
     assert final.stage == "completed"
     assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
@@ -87,6 +87,7 @@ async def test_high_risk_project_from_intake_to_archive(stack):
     assert view["stage"] == "completed"
     assert view["customer"]["name"] == "王小明"
     kinds = [e["kind"] for e in view["history"]]
+    assert final.seq == view["history"][-1]["seq"] == len(kinds)  # the workflow's last step is recorded
     milestones = ["intake", "assessment", "decision", "decision", "plan_submitted", "decision", "weekly_report",
                   "results_submitted", "decision", "task_created", "task_completed", "results_submitted", "decision",
                   "objection", "task_created", "task_completed", "results_submitted", "accepted", "archived",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.history import decisive_events
+from tests.fixtures_stack import history_size
 
 
 async def snapshot(stack, pid: str) -> tuple:
@@ -15,7 +15,7 @@ async def snapshot(stack, pid: str) -> tuple:
         events = await db.fetchval("SELECT count(*) FROM events WHERE project_id=$1", pid)
         seq = await db.fetchval("SELECT seq FROM projects WHERE id=$1", pid)
         approvals = await db.fetchval("SELECT count(*) FROM approvals WHERE project_id=$1", pid)
-    history = await decisive_events(stack.client.get_workflow_handle(f"project-{pid}"))
+    history = await history_size(stack.client.get_workflow_handle(f"project-{pid}"))
     return events, seq, approvals, history
 
 
