@@ -38,10 +38,14 @@ def next_due(state: ProjectState, ctx: Context) -> datetime | None:
 
 def kpi_watch_at(state: ProjectState, ctx: Context) -> datetime | None:
     """The next cut-off at which time alone can raise a warning: an open milestone falling
-    due (completion rate), or the forecast cycle outgrowing the expected one (deviation).
-    Events (reports, results, tasks) refresh the KPIs themselves."""
-    if state.stage not in WARNING_STAGES or not state.milestones or state.warning.active:
+    due (completion rate), or the forecast cycle outgrowing the expected one (deviation);
+    daily while a warning is active. Events (reports, results, tasks) refresh the KPIs
+    themselves."""
+    if state.stage not in WARNING_STAGES or not state.milestones:
         return None
+    checked = state.kpis_checked_at or state.created_at
+    if state.warning.active:  # while it lasts, its reasons follow the KPIs day by day
+        return ctx.calendar.end_of_day(ctx.calendar.local_date(checked) + timedelta(days=1))
     days = [m.due_date for m in state.milestones if m.done_on is None]
     if state.assessment is not None:
         expected = state.assessment.expected_cycle_days
@@ -49,8 +53,7 @@ def kpi_watch_at(state: ProjectState, ctx: Context) -> datetime | None:
         started = ctx.calendar.local_date(state.created_at)
         days.append(started + timedelta(days=math.floor(allowed) + 1))
     moments = [ctx.calendar.end_of_day(d) for d in days]
-    later = [at for at in moments if at > ctx.now]
-    return min(later, default=None)
+    return min((at for at in moments if at > checked), default=None)
 
 
 def tick(state: ProjectState, ctx: Context) -> Outcome:

@@ -18,6 +18,7 @@ def refresh_kpis(out: Outcome, *, check_warning: bool = True) -> None:
     s, ctx = out.state, out.ctx
     if not s.milestones:
         return
+    s.kpis_checked_at = ctx.now
     kpis = project_kpis(
         started_on=ctx.calendar.local_date(s.created_at),
         milestones=s.milestones,

@@ -45,7 +45,8 @@ class Wait(BaseModel):
             return self.user_name
         if self.role == Role.customer:
             return "customer"
-        return f"{self.role.value}@{self.department}" if self.department else self.role.value
+        department_bound = self.role in (Role.agent, Role.dept_head) and self.department
+        return f"{self.role.value}@{self.department}" if department_bound else self.role.value
 
 
 class PendingAction(Wait):
@@ -165,6 +166,7 @@ class ProjectState(BaseModel):
     reporting: Reporting = Field(default_factory=Reporting)
     ratings: list[int] = Field(default_factory=list)
     kpis: Kpis = Field(default_factory=Kpis)
+    kpis_checked_at: datetime | None = None
     warning: WarningState = Field(default_factory=WarningState)
     execution_started_at: datetime | None = None
     completed_at: datetime | None = None

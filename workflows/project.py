@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import calendar_for
     from domain.models import TERMINAL_STAGES, Stage
     from domain.project import ProjectStart, ProjectState
-    from domain.steps import ArchiveIn, Context, Outcome, RecordBatch
+    from domain.steps import Ack, ArchiveIn, Context, Outcome, RecordBatch
     from workflows import publish
     from workflows.activities import ProjectRecording, Unrecordable
     from workflows.updates import ProjectUpdates
@@ -69,12 +69,14 @@ class ProjectWorkflow(ProjectUpdates):
 
     def ctx(self) -> Context:
         dates = self.project.calendar if hasattr(self, "project") else self.start.calendar
-        return Context(workflow.now(), calendar_for(self.start.policy.calendar, dates), self.start.policy)
+        if getattr(self, "dates", None) != dates:
+            self.dates, self.calendar = dates, calendar_for(self.start.policy.calendar, dates)
+        return Context(workflow.now(), self.calendar, self.start.policy)
 
     # ------------------------------------------------------------------ the run
 
     @workflow.run
-    async def run(self, start: dict[str, Any]) -> Any:
+    async def run(self, start: dict[str, Any]) -> Ack:
         if self.legacy is not None:
             return await self.legacy.run(self.legacy.start)
         if not self.ready:
@@ -90,7 +92,7 @@ class ProjectWorkflow(ProjectUpdates):
             async with self.lock:
                 if (due := clock.next_due(self.project, self.ctx())) is not None and due <= workflow.now():
                     await self._record(clock.tick(self.project, self.ctx()), from_clock=True)
-            if workflow.info().is_continue_as_new_suggested():
+            if workflow.info().is_continue_as_new_suggested() and self.project.stage != Stage.archiving:
                 await self._quiesce()
                 workflow.continue_as_new(self.start.model_copy(update={"carried": self.project}))
         await self._quiesce()
@@ -102,13 +104,16 @@ class ProjectWorkflow(ProjectUpdates):
         due, now = clock.next_due(self.project, self.ctx()), workflow.now()
         if due is not None and due <= now:
             return
-        if due is not None and (self.timer is None or self.timer.done() or due < self.timer_at):
-            if self.timer is not None:
-                self.timer.cancel()
-            self.timer_at = due
-            self.timer = asyncio.create_task(asyncio.sleep((due - now).total_seconds()))
+        if due is None:
+            timer = None
+        else:
+            if self.timer is None or self.timer.done() or due < self.timer_at:
+                if self.timer is not None:
+                    self.timer.cancel()
+                self.timer_at = due
+                self.timer = asyncio.create_task(asyncio.sleep((due - now).total_seconds()))
+            timer = self.timer
         self.changed = False
-        timer = self.timer
         await workflow.wait_condition(lambda: self.changed or (timer is not None and timer.done()))
 
     async def _archive(self) -> None:
@@ -135,8 +140,9 @@ class ProjectWorkflow(ProjectUpdates):
                                 steps=out.steps, view=patch, notices=out.notices)  # fmt: skip
             try:
                 await workflow.execute_local_activity_method(ProjectRecording.record, batch, **RECORD)
-            except ActivityError as err:
-                cause = err.cause
+            except (ActivityError, ApplicationError) as err:
+                # A local activity's failure arrives as its own error, a remote one's as the cause.
+                cause = err.cause if isinstance(err, ActivityError) else err
                 if not (isinstance(cause, ApplicationError) and cause.type == "Unrecordable"):
                     raise
                 await self._unrecordable(out, cause.message)
@@ -153,6 +159,7 @@ class ProjectWorkflow(ProjectUpdates):
         workflow.logger.error("steps cannot be recorded", extra={"error": error, "seq": out.state.seq})
         failure = Unrecordable(project_id=self.project.project_id, seq=out.state.seq,
                                kinds=[s.kind for s in out.steps], error=error[:1000])  # fmt: skip
+        self._publish()
         await workflow.execute_local_activity_method(ProjectRecording.report_unrecordable, failure, **RECORD)
 
     def _publish(self) -> None:

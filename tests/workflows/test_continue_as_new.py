@@ -8,11 +8,10 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from domain.models import ProjectState, ReportCommand, Stage, WeeklyReportIn
+from domain.models import Stage
 from jindu.temporal import temporal_cli_path
 from tests.workflows.harness import harness
 from workflows import search_attributes
-from workflows.project import ProjectWorkflow
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -34,17 +33,19 @@ async def test_project_continues_as_new_without_losing_a_step(small_history_env)
         handle = await h.start()
         first_run = (await handle.describe()).run_id
         await h.to_execution(handle, [("m1", date.today() + timedelta(days=30))])
-        for week in range(8):
-            await handle.execute_update(ProjectWorkflow.report, ReportCommand(
-                actor=h.agent, body=WeeklyReportIn(progress=f"week {week}", next_week_plan="more")))
+        for week in range(12):
+            await h.report(handle, progress=f"week {week}")
+        latest = small_history_env.client.get_workflow_handle(handle.id)
+        assert (await latest.describe()).run_id != first_run
         await h.results(handle, milestones=["m1"])
         await h.decide(handle, "result_review")
-        await h.accept(handle, rating=5)
+        state = await h.accept(handle, rating=5)
+        assert state.stage == Stage.completed
 
-        final = await small_history_env.client.get_workflow_handle(handle.id, result_type=ProjectState).result()
-        assert final.stage == Stage.completed
-        assert (await small_history_env.client.get_workflow_handle(handle.id).describe()).run_id != first_run
-        assert final.reports.received == 8
-        assert [a.gate.value for a in final.approvals] == ["initiation", "plan", "result_review"]
+        final = await h.state(latest)
+        assert final.reporting.received == 12 and final.ratings == [5]
+        assert final.approvals.first_review_passed is True
         seqs = sorted(s.seq for s in h.rec.steps if s.project_id == final.project_id)
         assert seqs == list(range(1, final.seq + 1))  # one record per step across runs
+        versions = [b.version for b in h.rec.batches if b.project_id == final.project_id]
+        assert versions == list(range(1, len(versions) + 1))  # the read model's order survives it too

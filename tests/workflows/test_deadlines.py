@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from domain.calendar import WorkCalendar
-from domain.models import (
-    CauseCategory,
-    CompleteTaskCommand,
-    ReportCommand,
-    Role,
-    Stage,
-    TaskCompleteIn,
-    WarningAnalysisCommand,
-    WarningAnalysisIn,
-    WeeklyReportIn,
-)
+from domain.calendar import YearDates, calendar_for
+from domain.commands import MeasureIn, PublishCalendarCommand, WarningAnalysisCommand, WarningAnalysisIn
+from domain.models import CauseCategory, Role, Stage
 from domain.policy import CalendarPolicy, ProjectPolicy
+from jindu.holidays import official_dates
 from tests.workflows.harness import harness
 from workflows import search_attributes as sa
 from workflows.project import ProjectWorkflow
@@ -30,48 +22,49 @@ async def now_of(env) -> datetime:
     return (await env.get_current_time()).astimezone(timezone.utc)
 
 
+def calendar(policy: ProjectPolicy, year: int):
+    return calendar_for(policy.calendar, official_dates(year))
+
+
 async def test_missed_assessment_is_reminded_then_escalated_twice(skip_env):
     async with harness(skip_env) as h:
         handle = await h.start()
-        due = (await h.state(handle)).pending.due_at
+        state = await h.state(handle)
+        due = state.pending.due_at
         await skip_env.sleep(timedelta(days=20))
 
         state = await h.state(handle)
-        assert state.stage == Stage.assessment
-        assert state.pending.steps_done == 3
-        reminder, = h.rec.of(state.project_id, "reminder")
+        assert state.stage == Stage.assessment and state.pending.steps_done == 3
+        (reminder,) = h.rec.of(state.project_id, "reminder")
         first, second = h.rec.of(state.project_id, "escalation")
-        cal = WorkCalendar(ProjectPolicy().calendar)
+        cal = calendar(ProjectPolicy(), state.created_at.year)
         assert near(reminder.at, due)
         assert near(first.at, cal.add_working_days(due - timedelta(seconds=1), 1))
         assert near(second.at, cal.add_working_days(due - timedelta(seconds=1), 2))
         assert [first.data["to_role"], second.data["to_role"]] == ["dept_head", "executive"]
         roles = {(n.kind, n.to_role) for n in h.rec.notes}
         assert {("reminder", Role.agent), ("escalation", Role.dept_head), ("escalation", Role.executive)} <= roles
-        desc = await handle.describe()
-        assert desc.typed_search_attributes.get(sa.OVERDUE) is True
-        assert desc.typed_search_attributes.get(sa.STAGE) == "assessment"
+        attrs = (await handle.describe()).typed_search_attributes
+        assert (attrs.get(sa.OVERDUE), attrs.get(sa.STAGE)) == (True, "assessment")
 
 
 async def test_deadline_before_a_holiday_lands_after_it(skip_env):
-    start = await now_of(skip_env)
-    cal_policy = CalendarPolicy()
-    today = WorkCalendar(cal_policy).local_date(start)
+    today = calendar(ProjectPolicy(), 2026).local_date(await now_of(skip_env))
     holidays = [today + timedelta(days=i) for i in range(1, 10)]
     policy = ProjectPolicy(calendar=CalendarPolicy(extra_holidays=holidays))
-    cal = WorkCalendar(policy.calendar)
     async with harness(skip_env) as h:
         handle = await h.start(policy)
-        due = (await h.state(handle)).pending.due_at
+        state = await h.state(handle)
+        cal = calendar(policy, state.created_at.year)
+        due = state.pending.due_at
         assert cal.local_date(due) > holidays[-1]
         await skip_env.sleep(timedelta(days=30))
-        reminder, = h.rec.of((await h.state(handle)).project_id, "reminder")
-        assert cal.local_date(reminder.at) > holidays[-1]
-        assert near(reminder.at, due)
+        (reminder,) = h.rec.of(state.project_id, "reminder")
+        assert cal.local_date(reminder.at) > holidays[-1] and near(reminder.at, due)
 
 
 async def test_missed_weekly_reports_are_reminded_and_two_in_a_row_escalate(skip_env):
-    today = WorkCalendar(CalendarPolicy()).local_date(await now_of(skip_env))
+    today = calendar(ProjectPolicy(), 2026).local_date(await now_of(skip_env))
     async with harness(skip_env) as h:
         handle = await h.start()
         await h.to_execution(handle, [("m1", today + timedelta(days=60)), ("m2", today + timedelta(days=90))])
@@ -79,61 +72,78 @@ async def test_missed_weekly_reports_are_reminded_and_two_in_a_row_escalate(skip
 
         await skip_env.sleep(timedelta(days=7))
         assert len(h.rec.of(pid, "weekly_report_missed")) == 1
-        assert not [e for e in h.rec.of(pid, "escalation") if e.data.get("weekly_report")]
+        assert not [e for e in h.rec.of(pid, "escalation") if e.data.get("what") == "weekly_report"]
 
-        await handle.execute_update(ProjectWorkflow.report, ReportCommand(
-            actor=h.agent, body=WeeklyReportIn(progress="viewed 3 flats", next_week_plan="negotiate")))
+        await h.report(handle, progress="viewed 3 flats")
         await skip_env.sleep(timedelta(days=7))
         assert len(h.rec.of(pid, "weekly_report_missed")) == 1  # the report covered that week
 
         await skip_env.sleep(timedelta(days=14))
         missed = h.rec.of(pid, "weekly_report_missed")
         assert [m.data["missed_in_row"] for m in missed] == [1, 1, 2]
-        escalations = [e for e in h.rec.of(pid, "escalation") if e.data.get("weekly_report")]
+        escalations = [e for e in h.rec.of(pid, "escalation") if e.data.get("what") == "weekly_report"]
         assert len(escalations) == 1 and escalations[0].data["to_role"] == "dept_head"
-        state = await h.state(handle)
-        assert state.reports.received == 1 and state.reports.on_time == 1 and state.reports.due == 4
+        r = (await h.state(handle)).reporting
+        assert (r.received, r.on_time, r.due) == (1, 1, 4)
 
 
 async def test_slipping_project_raises_warning_escalates_measure_and_clears(skip_env):
-    today = WorkCalendar(CalendarPolicy()).local_date(await now_of(skip_env))
+    today = calendar(ProjectPolicy(), 2026).local_date(await now_of(skip_env))
     async with harness(skip_env) as h:
         handle = await h.start()
         await h.assess(handle, cycle=20)
         await h.decide(handle, "initiation")
         await h.plan(handle, [("survey", today + timedelta(days=5)), ("handover", today + timedelta(days=18))])
         await h.decide(handle, "plan")
-        await handle.execute_update(ProjectWorkflow.report, ReportCommand(
-            actor=h.agent, body=WeeklyReportIn(progress="surveyed", next_week_plan="handover",
-                                              completed_milestones=["survey"])))
+        await h.report(handle, milestones=["survey"])
         pid = (await h.state(handle)).project_id
 
         await skip_env.sleep(timedelta(days=28))  # handover slips: forecast cycle > 20 days × 1.2
         state = await h.state(handle)
-        assert state.warning.active
-        assert any(r.startswith("cycle_deviation_rate") for r in state.warning.reasons)
+        assert state.warning.active and any(r.startswith("cycle_deviation_rate") for r in state.warning.reasons)
         assert len(h.rec.of(pid, "warning_raised")) == 1
         assert (await handle.describe()).typed_search_attributes.get(sa.WARNING) is True
 
-        state = await handle.execute_update(ProjectWorkflow.analyse_warning, WarningAnalysisCommand(
-            actor=h.head,
-            body=WarningAnalysisIn(cause=CauseCategory.resources, analysis="agent overloaded",
-                                   measures=[{"description": "hand over this week", "owner": h.agent.name,
-                                              "deadline_working_days": 2}],
-                                   revised_expected_cycle_days=60),
-            owners={h.agent.name: h.agent}))
+        body = WarningAnalysisIn(cause=CauseCategory.resources, analysis="agent overloaded",
+                                 measures=[MeasureIn(description="hand over this week", owner=h.agent.name,
+                                                     deadline_working_days=2)], revised_expected_cycle_days=60)
+        state = await h.update(handle, ProjectWorkflow.analyse_warning, WarningAnalysisCommand(
+            actor=h.head, body=body, owners={h.agent.name: h.agent}))  # fmt: skip
         [task_id] = state.warning.task_ids
         await skip_env.sleep(timedelta(days=10))
-        task_steps = [e for e in h.rec.steps if e.project_id == pid and e.data.get("task_id") == task_id
-                      and e.kind in ("reminder", "escalation")]
-        assert [e.kind for e in task_steps] == ["reminder", "escalation", "escalation"]
+        task_steps = [e.kind for e in h.rec.steps if e.project_id == pid and e.data.get("task_id") == task_id
+                      and e.kind in ("reminder", "escalation")]  # fmt: skip
+        assert task_steps == ["reminder", "escalation", "escalation"]
         assert (await h.state(handle)).warning.active  # measure still open
 
-        await handle.execute_update(ProjectWorkflow.report, ReportCommand(
-            actor=h.agent, body=WeeklyReportIn(progress="handed over", next_week_plan="results",
-                                              completed_milestones=["handover"])))
-        state = await handle.execute_update(ProjectWorkflow.complete_task, CompleteTaskCommand(
-            actor=h.agent, task_id=task_id, body=TaskCompleteIn(resolution="handed over")))
-        assert not state.warning.active
-        assert len(h.rec.of(pid, "warning_cleared")) == 1
+        await h.report(handle, milestones=["handover"])
+        state = await h.complete(handle, task_id, resolution="handed over")
+        assert not state.warning.active and len(h.rec.of(pid, "warning_cleared")) == 1
         assert (await handle.describe()).typed_search_attributes.get(sa.WARNING) is False
+
+
+async def test_a_published_year_moves_the_deadlines_counted_after_it(skip_env):
+    """Dates a project decides on come from its history: a year published to it while it
+    runs moves its later escalation steps."""
+    async with harness(skip_env) as h:
+        handle = await h.start()
+        state = await h.state(handle)
+        cal = calendar_for(ProjectPolicy().calendar, state.calendar)
+        step_one = cal.local_date(cal.add_working_days(state.pending.due_at - timedelta(seconds=1), 1))
+        year = state.calendar.years.get(step_one.year, YearDates())
+        if step_one.weekday() < 5:  # make the day of the first escalation a holiday
+            dates = YearDates(holidays=[*year.holidays, step_one], workdays=year.workdays)
+        else:  # it is a make-up working weekend day: cancel it
+            dates = YearDates(holidays=year.holidays, workdays=[d for d in year.workdays if d != step_one])
+        await handle.execute_update(ProjectWorkflow.publish_calendar, PublishCalendarCommand(
+            actor=h.operations, year=step_one.year, dates=dates))  # fmt: skip
+        await skip_env.sleep(timedelta(days=30))
+        first = h.rec.of(state.project_id, "escalation")[0]
+        assert cal.local_date(first.at) > step_one  # the published day off pushed it
+        [published] = h.rec.of(state.project_id, "calendar_published")
+        assert published.data["year"] == step_one.year and published.actor.role == Role.operations
+        assert (await h.state(handle)).calendar.years[step_one.year] == dates
+
+
+def test_local_dates_are_shanghai_dates():
+    assert calendar(ProjectPolicy(), 2026).local_date(datetime(2026, 1, 1, 17, tzinfo=timezone.utc)) == date(2026, 1, 2)

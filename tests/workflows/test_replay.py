@@ -1,23 +1,70 @@
-"""Committed histories of shipped ProjectWorkflow versions must still replay (STYLE §11)."""
+"""Committed histories of shipped ProjectWorkflow versions must still replay (STYLE §11),
+whatever the installed holiday data says."""
 
+from __future__ import annotations
+
+from datetime import date
 from pathlib import Path
 
+import chinese_calendar
+import json
+
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+import jindu.holidays
 from workflows.project import ProjectWorkflow
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HERE = Path(__file__).parent / "histories"
+HISTORIES = sorted(p for p in HERE.glob("*.json") if not p.name.endswith(".steps.json"))
 
 
-def test_histories_are_committed():
-    assert {p.stem for p in HISTORIES} >= {"v1_full_lifecycle", "v1_declined"}
+def load(path: Path) -> WorkflowHistory:
+    return WorkflowHistory.from_json(f"project-{path.stem}", path.read_text())
+
+
+async def replay(history: WorkflowHistory) -> None:
+    replayer = Replayer(workflows=[ProjectWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)
+
+
+def kinds(history: WorkflowHistory) -> set[str]:
+    return {EventType.Name(e.event_type) for e in history.events}
+
+
+def recorded(name: str) -> set[str]:
+    return set(json.loads((HERE / f"{name}.steps.json").read_text()))
+
+
+def test_the_corpus_covers_real_life():
+    names = {p.stem for p in HISTORIES}
+    assert {"v1_full_lifecycle", "v1_declined", "v2_full_lifecycle", "v2_declined", "v2_deadlines",
+            "v2_continue_as_new_run1", "v2_continue_as_new_run2"} <= names  # fmt: skip
+    assert {"reminder", "escalation", "weekly_report_missed", "warning_raised", "warning_analysed",
+            "warning_cleared", "calendar_published"} <= recorded("v2_deadlines")  # fmt: skip
+    assert "EVENT_TYPE_TIMER_FIRED" in kinds(load(HERE / "v2_deadlines.json"))
+    assert "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW" in kinds(load(HERE / "v2_continue_as_new_run1.json"))
+    lifecycle = recorded("v2_full_lifecycle")
+    assert {"reassigned", "deadline_extended", "task_completed", "objection", "archived"} <= lifecycle
+    text = (HERE / "v2_full_lifecycle.json").read_text()
+    assert text.count("submit_results") >= 3  # three rounds of results: two rectifications
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path):
-    history = WorkflowHistory.from_json(f"project-{path.stem}", path.read_text())
-    replayer = Replayer(workflows=[ProjectWorkflow], data_converter=pydantic_data_converter)
-    await replayer.replay_workflow(history)
+    await replay(load(path))
+
+
+async def test_a_changed_holiday_table_cannot_change_a_running_projects_past(monkeypatch):
+    """v2 projects carry their dates: publishing a holiday on every day of the year, in the
+    package and in the extra file alike, does not change how their fired deadlines replay."""
+    everything_off = jindu.holidays.PackageDays(holidays=[date.fromordinal(o) for o in range(
+        date(2026, 1, 1).toordinal(), date(2029, 1, 1).toordinal())])  # fmt: skip
+    monkeypatch.setattr(jindu.holidays, "PACKAGE_DAYS", everything_off)
+    monkeypatch.setattr(chinese_calendar, "is_workday", lambda d: False)
+    history = load(HERE / "v2_deadlines.json")
+    assert "EVENT_TYPE_TIMER_FIRED" in kinds(history)
+    await replay(history)
