@@ -14,6 +14,7 @@ from api.errors import responses
 from domain.errors import Forbidden, Invalid
 from domain.kpi import KpiSummary, period_bounds
 from domain.models import Role
+from domain.text import Name
 from store.kpis import GroupBy, group, project_facts
 
 router = APIRouter(prefix="/v1/kpis", tags=["kpis"])
@@ -35,8 +36,8 @@ async def get_kpis(
     policy: Policy,
     group_by: Annotated[GroupBy, Query(description="department, agent (the appraisal view), month or quarter")] = "department",
     period: Annotated[str | None, Query(description="Only projects started in this period: YYYY-MM, YYYY-Qn or YYYY")] = None,
-    department: Annotated[str | None, Query(description="Only this department")] = None,
-    agent: Annotated[str | None, Query(description="Only this agent (user name)")] = None,
+    department: Annotated[Name | None, Query(description="Only this department")] = None,
+    agent: Annotated[Name | None, Query(description="Only this agent (user name)")] = None,
 ) -> KpiReport:
     """Each row: projects counted, key-node completion rate (done ÷ due so far, pooled),
     mean cycle deviation rate (forecast for running projects), satisfaction score (mean
