@@ -1,0 +1,58 @@
+"""A project id is global (issue 6): the first agent to claim it owns it, atomically, and its
+customer is stored with it; the same id from another agent or department is 409."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from store.customers import read_customer
+
+
+def intake(pid: str, customer: str) -> dict:
+    return {"id": pid, "customer": {"name": customer, "phone": "13800001111"}, "channel": "phone",
+            "requirement": f"{customer} wants a flat", "business_type": "real_estate"}  # fmt: skip
+
+
+async def test_concurrent_creates_of_one_id_from_two_departments(stack):
+    for _ in range(3):  # a few rounds: either department may win a round
+        pid = f"global-{uuid.uuid4().hex[:8]}"
+        east = await stack.person("agent", f"east-{uuid.uuid4().hex[:4]}")
+        west = await stack.person("agent", f"west-{uuid.uuid4().hex[:4]}")
+        answers = await asyncio.gather(
+            stack.http.post("/v1/projects", json=intake(pid, "东方客户"), headers=east.headers),
+            stack.http.post("/v1/projects", json=intake(pid, "西方客户"), headers=west.headers),
+        )
+        assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]
+        winner, customer = (east, "东方客户") if answers[0].status_code == 201 else (west, "西方客户")
+        loser = answers[1] if winner is east else answers[0]
+        assert loser.json()["error"]["code"] == "conflict" and pid in loser.json()["error"]["message"]
+        view = next(r for r in answers if r.status_code == 201).json()
+        assert (view["id"], view["department"], view["agent_name"]) == (pid, winner.department, winner.name)
+        assert view["customer"]["name"] == customer
+
+        row = await stack.pool.fetchrow("SELECT department, agent_id, requirement FROM projects WHERE id = $1", pid)
+        assert (row["department"], row["agent_id"], row["requirement"]) == (winner.department, winner.id,
+                                                                            f"{customer} wants a flat")
+        assert await stack.pool.fetchval("SELECT count(*) FROM customers WHERE project_id = $1", pid) == 1
+        stored = await read_customer(stack.pool, pid, stack.app.state.cipher)
+        assert stored["name"] == customer
+        assert await stack.pool.fetchval("SELECT count(*) FROM events WHERE project_id = $1 AND kind = 'intake'",
+                                          pid) == 1  # fmt: skip
+        handle = stack.client.get_workflow_handle(f"project-{pid}")
+        state = await handle.query("state")  # the workflow started with the winner's row
+        assert state["department"] == winner.department and state["agent"]["user_id"] == winner.id
+
+
+async def test_the_same_id_from_a_colleague_is_409_and_from_its_owner_200(stack):
+    team = await stack.team()
+    pid = f"global-{uuid.uuid4().hex[:8]}"
+    first = await stack.http.post("/v1/projects", json=intake(pid, "王小明"), headers=team["agent"].headers)
+    assert first.status_code == 201, first.text
+    colleague = await stack.person("agent", team["agent"].department)
+    r = await stack.http.post("/v1/projects", json=intake(pid, "李雷"), headers=colleague.headers)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "conflict", r.text
+    again = await stack.http.post("/v1/projects", json=intake(pid, "王小明"), headers=team["agent"].headers)
+    assert again.status_code == 200 and again.json()["id"] == pid
+    assert (await read_customer(stack.pool, pid, stack.app.state.cipher))["name"] == "王小明"
+    assert await stack.pool.fetchval("SELECT count(*) FROM customers WHERE project_id = $1", pid) == 1
