@@ -121,6 +121,16 @@ async def _rpc_error(request: Request, exc: Exception) -> JSONResponse:
     return internal_error()
 
 
+async def _runtime_error(request: Request, exc: Exception) -> JSONResponse:
+    # A lazy Temporal client that cannot connect raises the bridge's RuntimeError, not an
+    # RPCError; nothing was sent.
+    if str(exc).startswith("Failed client connect"):
+        log.warning("temporal unavailable", error=str(exc))
+        return unavailable("Temporal cannot be reached; try again shortly", may_have_applied=False)
+    log.error("unhandled error", method=request.method, path=request.url.path, exc_info=exc)
+    return internal_error()
+
+
 async def _update_timeout(request: Request, exc: Exception) -> JSONResponse:
     return unavailable("Temporal did not answer in time; the action may still be applied", may_have_applied=True)
 
@@ -137,6 +147,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WorkflowUpdateFailedError, _update_failed)
     app.add_exception_handler(WorkflowUpdateRPCTimeoutOrCancelledError, _update_timeout)
     app.add_exception_handler(RPCError, _rpc_error)
+    app.add_exception_handler(RuntimeError, _runtime_error)
     for outage in DB_OUTAGES:
         app.add_exception_handler(outage, _db_outage)
     # Anything else is caught by the request middleware (api/app.py), which logs it and
