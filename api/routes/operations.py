@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from api.auth import actor
 from api.deps import Cipher, CompanyTz, Pool, VisibleProject, role
 from api.errors import responses
+from api.idempotency import IdempotencyKey, once
 from api.project_view import project_view
 from api.routes.actions import ERRORS, Act
 from api.schemas import ProjectView
@@ -51,16 +52,21 @@ async def post_deadline(act: Act, user: Operations, body: ExtendDeadlineIn) -> P
 
 
 @router.post("/{project_id}/customer/dispose", response_model=ProjectView,
-             summary="Dispose of the customer's personal data", responses=responses(401, 403, 404, 409))  # fmt: skip
-async def post_dispose_customer(project: VisibleProject, user: Operations, pool: Pool, cipher: Cipher,
-                                tz: CompanyTz) -> ProjectView:  # fmt: skip
+             summary="Dispose of the customer's personal data", responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+async def post_dispose_customer(request: Request, project: VisibleProject, user: Operations, pool: Pool,
+                                cipher: Cipher, tz: CompanyTz, key: IdempotencyKey = None) -> ProjectView:  # fmt: skip
     """Once the business relationship has ended (project completed, declined or cancelled),
     operations dispose of the customer's personal data (RULES §Customer information): the
     encrypted fields are overwritten, the archive keeps its reference, and the disposal is
-    appended to the project's history. 409 while the project runs or when already disposed."""
-    if project.stage not in TERMINAL_STAGES:
-        raise WrongStage(f"project {project.id} is still {project.stage.value}; its customer data is in use")
-    if not await dispose_after_relationship(pool, project.id, by_id=user.id, by_name=user.name,
-                                            by_role=user.role.value):  # fmt: skip
-        raise AlreadyDecided(f"the customer data of project {project.id} is already disposed of")
-    return await project_view(pool, cipher, user, project, tz)
+    appended to the project's history. 409 while the project runs or when already disposed
+    (a retry with the same `Idempotency-Key` answers with the first outcome instead)."""
+
+    async def dispose(update_id: str | None) -> tuple[int, ProjectView]:
+        if project.stage not in TERMINAL_STAGES:
+            raise WrongStage(f"project {project.id} is still {project.stage.value}; its customer data is in use")
+        if not await dispose_after_relationship(pool, project.id, by_id=user.id, by_name=user.name,
+                                                by_role=user.role.value):  # fmt: skip
+            raise AlreadyDecided(f"the customer data of project {project.id} is already disposed of")
+        return 200, await project_view(pool, cipher, user, project, tz)
+
+    return await once(request, pool, user.id, key, dispose)  # type: ignore[no-any-return]
