@@ -12,6 +12,9 @@ CONTRACT = {
     ("post", "/v1/projects/{project_id}/warning-analysis"), ("post", "/v1/projects/{project_id}/cancel"),
     ("get", "/v1/tasks"), ("post", "/v1/tasks/{task_id}/complete"), ("get", "/v1/kpis"),
     ("get", "/healthz"), ("get", "/metrics"),
+    # Additions (issue 6 and operations): not in DESIGN's first table, fixed since.
+    ("post", "/v1/projects/{project_id}/reassign"), ("post", "/v1/projects/{project_id}/deadline"),
+    ("post", "/v1/projects/{project_id}/customer/dispose"), ("get", "/v1/calendar"), ("put", "/v1/calendar/{year}"),
 }
 
 
@@ -47,3 +50,26 @@ async def test_openapi_lists_every_contract_path_with_descriptions(api):
     create = doc["paths"]["/v1/projects"]["post"]
     assert {"200", "201", "403", "409", "422"} <= set(create["responses"])
     assert "bearer" in str(doc["components"]["securitySchemes"]).lower()
+
+
+async def test_openapi_documents_idempotency_keys_and_outages(api):
+    """DESIGN §Additions: every action takes an Idempotency-Key; outages are 503 with
+    Retry-After and `may_have_applied` — all of it in the OpenAPI document."""
+    doc = (await api.http.get("/openapi.json")).json()
+    actions = [(path, op) for path, ops in doc["paths"].items() for method, op in ops.items()
+               if method == "post" and path.startswith(("/v1/projects", "/v1/tasks"))]  # fmt: skip
+    assert len(actions) >= 13
+    for path, op in actions:
+        headers = {p["name"]: p for p in op.get("parameters", []) if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, path
+        assert headers["Idempotency-Key"]["schema"]["anyOf"][0]["pattern"], path
+        assert "422" in op["responses"], path
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            if path.startswith("/v1/"):
+                outage = op["responses"].get("503")
+                assert outage and "Retry-After" in outage["headers"], (method, path)
+    detail = doc["components"]["schemas"]["ErrorDetail"]["properties"]
+    assert {"code", "message", "details", "may_have_applied"} <= set(detail)
+    listing = {p["name"]: p["schema"] for p in doc["paths"]["/v1/projects"]["get"]["parameters"]}
+    assert listing["offset"]["maximum"] == 100_000 and listing["limit"]["maximum"] == 100

@@ -18,8 +18,12 @@ async def test_operations_dispose_of_a_finished_projects_customer_data(stack):
     assert_error(await http.post(f"{p}/customer/dispose", headers=team["agent"].headers), 403, "forbidden")
     assert (await http.post(f"{p}/cancel", headers=ops.headers, json={"reason": "customer withdrew"})).status_code == 200
 
-    r = await http.post(f"{p}/customer/dispose", headers=ops.headers)
+    keyed = {**ops.headers, "Idempotency-Key": f"dispose-{pid}"}
+    r = await http.post(f"{p}/customer/dispose", headers=keyed)
     assert r.status_code == 200, r.text
+    retried = await http.post(f"{p}/customer/dispose", headers=keyed)  # its answer was lost: same outcome
+    assert retried.status_code == 200 and retried.json() == r.json()
+    assert retried.headers["idempotent-replayed"] == "true"
     customer = r.json()["customer"]
     assert (customer["name"], customer["phone"], customer["email"]) == (None, None, None)
     assert r.json()["history"][-1]["kind"] == "customer_data_disposed"
@@ -29,3 +33,5 @@ async def test_operations_dispose_of_a_finished_projects_customer_data(stack):
     assert row["phone_enc"] is None and row["email_enc"] is None and row["disposed_at"] is not None
     assert stack.app.state.cipher.decrypt(row["name_enc"]) is None
     assert_error(await http.post(f"{p}/customer/dispose", headers=ops.headers), 409, "already_decided")
+    disposals = "SELECT count(*) FROM events WHERE project_id=$1 AND kind='customer_data_disposed'"
+    assert await stack.pool.fetchval(disposals, pid) == 1
