@@ -55,6 +55,8 @@ async def test_create_starts_the_project_once(api, users):
     payloads = payload_bytes(await handle.fetch_history())
     assert agent.name.encode() in payloads  # the check can see names: staff names are there
     assert "韩梅梅".encode() not in payloads and b"13912345678" not in payloads  # customer data is not
+    assert users["customer"].name.encode() not in payloads  # nor the customer's account name
+    assert users["customer"].id.encode() in payloads  # the customer is an id there
 
     # The customer named in the intake may read it; the generated id is used when none is given.
     assert (await api.http.get(f"/v1/projects/{body['id']}", headers=users["customer"].headers)).status_code == 200

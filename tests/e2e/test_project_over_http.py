@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from temporalio.client import WorkflowExecutionStatus
 
 from domain.steps import Ack
+from tests.history import payload_bytes
 
 
 def soon(days: int) -> str:
@@ -118,6 +119,12 @@ async def test_high_risk_project_from_intake_to_archive(stack):
         assert seqs == list(range(1, len(seqs) + 1))
         raw = await db.fetchrow("SELECT name_enc, phone_enc FROM customers WHERE project_id=$1", pid)
         assert "王小明".encode() not in raw["name_enc"] and b"13812345678" not in raw["phone_enc"]
+
+    # No customer identity in Temporal: ids, roles and staff names only (README, issue 6).
+    payloads = payload_bytes(await handle.fetch_history())
+    assert agent.name.encode() in payloads and customer.id.encode() in payloads
+    for secret in ("王小明", "13812345678", "wxm@example.com", customer.name):
+        assert secret.encode() not in payloads, secret
 
     own = await http.get(p, headers=customer.headers)
     assert own.status_code == 200 and own.json()["customer"]["name"] == "王小明"
