@@ -28,9 +28,13 @@ VALID_BODIES = {
     "warning-analysis": {"cause": "people", "analysis": "a",
                          "measures": [{"description": "d", "owner": "x", "deadline_working_days": 2}]},
     "cancel": {"reason": "r"},
+    "reassign": {"target": "pending", "to": "x", "reason": "r"},
+    "deadline": {"target": "pending", "working_days": 1, "reason": "r"},
+    "customer/dispose": None,
 }
 WHO = {"assessment": "agent", "plan": "agent", "decisions": "dept_head", "reports": "agent", "results": "agent",
-       "acceptance": "customer", "warning-analysis": "dept_head", "cancel": "operations"}
+       "acceptance": "customer", "warning-analysis": "dept_head", "cancel": "operations", "reassign": "operations",
+       "deadline": "operations", "customer/dispose": "operations"}
 
 
 async def counts(api) -> tuple[int, int, int]:
@@ -105,7 +109,8 @@ async def test_wrong_role_on_each_decision_route_is_403(api, users):
     dept = users["agent"].department
     pid = await api.insert_project(department=dept, agent=users["agent"], customer=users["customer"])
     wrong = {"assessment": "dept_head", "plan": "operations", "decisions": "agent", "reports": "executive",
-             "results": "auditor", "acceptance": "dept_head", "warning-analysis": "agent", "cancel": "executive"}
+             "results": "auditor", "acceptance": "dept_head", "warning-analysis": "agent", "cancel": "executive",
+             "reassign": "dept_head", "deadline": "agent", "customer/dispose": "auditor"}
     for action, role in wrong.items():
         r = await api.http.post(f"/v1/projects/{pid}/{action}", json=VALID_BODIES[action], headers=users[role].headers)
         assert_error(r, 403, "forbidden")
