@@ -23,13 +23,16 @@ async def claim_project(pool: asyncpg.Pool, *, project_id: str, agent: User, bod
                         customer_user_id: str | None, cipher: DataCipher,
                         at: datetime) -> tuple[bool, dict[str, Any]]:  # fmt: skip
     """Write the project (stage `intake`) and its customer unless the id is taken. Returns
-    whether this call wrote it, and the project row as stored."""
+    whether this call wrote it, and the project row as stored.
+
+    No conflict target: two claims racing for one id can meet on either unique index (`id`
+    or `workflow_id`), and the loser must do nothing either way, not fail."""
     async with pool.acquire() as conn, conn.transaction():
         inserted = await conn.fetchval(
             """INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id, agent_name,
                    customer_user_id, requirement, created_at, updated_at)
                VALUES ($1, 'project-' || $1, 'intake', $2, $3, $4, $5, $6, $7, $8, $9, $9)
-               ON CONFLICT (id) DO NOTHING RETURNING id""",
+               ON CONFLICT DO NOTHING RETURNING id""",
             project_id, agent.department, body.business_type, body.channel.value, agent.id, agent.name,
             customer_user_id, body.requirement, at,
         )  # fmt: skip
