@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 
+from domain.commands import ProjectCreateIn
 from store.customers import read_customer
+from store.intake import claim_project
+from store.users import user_by_token
 
 
 def intake(pid: str, customer: str) -> dict:
@@ -15,7 +19,7 @@ def intake(pid: str, customer: str) -> dict:
 
 
 async def test_concurrent_creates_of_one_id_from_two_departments(stack):
-    for _ in range(3):  # a few rounds: either department may win a round
+    for _ in range(10):  # rounds: either department may win one, and the race hits either unique index
         pid = f"global-{uuid.uuid4().hex[:8]}"
         east = await stack.person("agent", f"east-{uuid.uuid4().hex[:4]}")
         west = await stack.person("agent", f"west-{uuid.uuid4().hex[:4]}")
@@ -56,3 +60,20 @@ async def test_the_same_id_from_a_colleague_is_409_and_from_its_owner_200(stack)
     assert again.status_code == 200 and again.json()["id"] == pid
     assert (await read_customer(stack.pool, pid, stack.app.state.cipher))["name"] == "王小明"
     assert await stack.pool.fetchval("SELECT count(*) FROM customers WHERE project_id = $1", pid) == 1
+
+
+async def test_many_claims_racing_for_one_id_make_one_project(stack):
+    """The store under more contention than two requests make: every loser gets the
+    winner's row, none fails (the race meets either unique index, `id` or `workflow_id`)."""
+    agents = [await user_by_token(stack.pool, (await stack.person("agent", f"d{i}-{uuid.uuid4().hex[:4]}")).token)
+              for i in range(8)]
+    for _ in range(10):
+        pid = f"race-{uuid.uuid4().hex[:8]}"
+        claims = await asyncio.gather(*(
+            claim_project(stack.pool, project_id=pid, agent=a, body=ProjectCreateIn(**intake(pid, a.name)),
+                          customer_user_id=None, cipher=stack.app.state.cipher, at=datetime.now(UTC))
+            for a in agents))  # fmt: skip
+        assert sorted(created for created, _ in claims) == [False] * 7 + [True]
+        [winner] = [a for a, (created, _) in zip(agents, claims, strict=True) if created]
+        assert {row["agent_id"] for _, row in claims} == {winner.id}
+        assert (await read_customer(stack.pool, pid, stack.app.state.cipher))["name"] == winner.name
