@@ -15,6 +15,7 @@ from activities.notifier import Notifier, build_notifier
 from activities.outbox import Outbox
 from activities.project import ProjectActivities
 from activities.v1 import V1Activities
+from domain.policy import ProjectPolicy
 from jindu.settings import Settings
 from workflows.project import ProjectWorkflow
 
@@ -22,14 +23,14 @@ log = structlog.get_logger(__name__)
 
 
 def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox: Outbox | None = None,
-                 max_cached_workflows: int = 1000) -> Worker:  # fmt: skip
-    acts = ProjectActivities(pool, on_notices=outbox.wake if outbox else None)
+                 policy: ProjectPolicy | None = None, max_cached_workflows: int = 1000) -> Worker:  # fmt: skip
+    acts = ProjectActivities(pool, policy or ProjectPolicy(), on_notices=outbox.wake if outbox else None)
     v1 = V1Activities(pool)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ProjectWorkflow],
-        activities=[acts.record, acts.archive, acts.report_unrecordable, v1.record_steps, v1.notify,
+        activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable, v1.record_steps, v1.notify,
                     v1.archive_project],
         max_cached_workflows=max_cached_workflows,
     )  # fmt: skip
@@ -46,7 +47,7 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     """Run until `stop` is set (or forever); the caller owns the client and the pool."""
     stop = stop or asyncio.Event()
     outbox = build_outbox(settings, pool)
-    worker = build_worker(client, pool=pool, task_queue=settings.task_queue, outbox=outbox)
+    worker = build_worker(client, pool=pool, task_queue=settings.task_queue, outbox=outbox, policy=settings.policy())
     log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace)
     sending = asyncio.create_task(outbox.run(stop))
     try:

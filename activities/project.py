@@ -6,15 +6,20 @@ may retry it freely; a batch PostgreSQL refuses for good fails non-retryably
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import asyncpg
 import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from domain.policy import ProjectPolicy
 from domain.steps import ArchiveIn, ArchiveOut, RecordBatch
+from jindu.holidays import official_dates
 from store import archive, records
+from store.intake import published_years
 from store.records import MalformedStep
-from workflows.activities import ProjectRecording, Unrecordable
+from workflows.activities import ProjectRecording, Setup, SetupIn, Unrecordable
 
 log = structlog.get_logger(__name__)
 
@@ -28,9 +33,15 @@ def unrecordable(err: BaseException) -> ApplicationError:
 
 
 class ProjectActivities(ProjectRecording):
-    def __init__(self, pool: asyncpg.Pool, on_notices: object = None) -> None:
-        self.pool = pool
+    def __init__(self, pool: asyncpg.Pool, policy: ProjectPolicy, on_notices: object = None) -> None:
+        self.pool, self.policy = pool, policy
         self.on_notices = on_notices  # called after a batch queued notifications (wakes the outbox)
+
+    @activity.defn(name="setup")
+    async def setup(self, req: SetupIn) -> Setup:
+        year = req.created_at.astimezone(ZoneInfo(self.policy.calendar.timezone)).year
+        dates = official_dates(year, await published_years(self.pool))
+        return Setup(policy=self.policy.model_dump_json(), calendar=dates.model_dump_json())
 
     @activity.defn(name="record")
     async def record(self, batch: RecordBatch) -> None:

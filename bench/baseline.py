@@ -1,12 +1,17 @@
-"""The raw-SDK baseline: N updates, each persisted by one activity, then done."""
+"""The raw-SDK baseline: a workflow whose every update runs one activity that records it.
+
+Its update takes the same command Jindu's does and passes it whole to its activity, so
+the comparison measures what Jindu adds, not a difference in payloads.
+"""
 
 from datetime import timedelta
+from typing import Any
 
 from temporalio import activity, workflow
 
 
 @activity.defn(name="baseline_record")
-async def baseline_record(step: dict) -> None:
+async def baseline_record(command: dict[str, Any]) -> None:
     return None
 
 
@@ -21,7 +26,7 @@ class BaselineWorkflow:
         return self.count
 
     @workflow.update
-    async def step(self, body: dict) -> int:
+    async def step(self, command: dict[str, Any]) -> int:
+        await workflow.execute_activity("baseline_record", command, start_to_close_timeout=timedelta(seconds=30))
         self.count += 1
-        await workflow.execute_activity("baseline_record", body, start_to_close_timeout=timedelta(seconds=30))
         return self.count

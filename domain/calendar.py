@@ -56,6 +56,15 @@ class OfficialDates(BaseModel):
     def with_year(self, year: int, dates: YearDates) -> OfficialDates:
         return OfficialDates(years={**self.years, year: dates})
 
+    def __deepcopy__(self, memo: dict[int, object]) -> OfficialDates:
+        return self  # immutable: a copied project shares its dates
+
+
+@lru_cache(maxsize=64)
+def shared_dates(json_text: str) -> OfficialDates:
+    """One OfficialDates object per distinct schedule, shared by the projects using it."""
+    return OfficialDates.model_validate_json(json_text)
+
 
 class OfficialDays(Protocol):
     def is_workday(self, d: date) -> bool: ...

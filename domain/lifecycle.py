@@ -47,6 +47,7 @@ def finish(out: Outcome, stage: Stage, kind: str, actor: Actor | None, comment: 
 
 # 1. Consultation intake 客户咨询: the agent owes the assessment.
 def intake(start: ProjectStart, ctx: Context) -> Outcome:
+    assert start.calendar is not None, "a project starts with its official dates"
     state = ProjectState(
         project_id=start.project_id, stage=Stage.assessment, department=start.department,
         business_type=start.business_type, channel=start.channel, agent=start.agent,
@@ -94,8 +95,7 @@ def decide(state: ProjectState, cmd: DecideCommand, ctx: Context) -> Outcome:
     out, body, who = Outcome.begin(state, ctx), cmd.body, guards.approver(cmd)
     s, gate = out.state, body.gate
     round_ = s.approvals.round(gate)
-    s.approvals.decided.append(ApprovalRecord(gate=gate, level=who.role, decision=body.decision, by=cmd.actor,
-                                              on_behalf_of=cmd.on_behalf_of, at=ctx.now, round=round_))
+    s.approvals.decided.append(ApprovalRecord(gate=gate, level=who.role, decision=body.decision, round=round_))
     if gate == Gate.result_review and s.approvals.first_review_passed is None:
         s.approvals.first_review_passed = body.decision == Decision.approve
     behalf = cmd.on_behalf_of.model_dump(mode="json") if cmd.on_behalf_of else None

@@ -8,6 +8,7 @@ without code changes. RULES §Deadlines and escalation, §Progress anomaly warni
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 from typing import Literal
 
@@ -123,3 +124,10 @@ class ProjectPolicy(BaseModel):
 
     def sla(self, name: str) -> SlaPolicy:
         return self.slas[name]
+
+
+@lru_cache(maxsize=64)
+def shared_policy(json_text: str) -> ProjectPolicy:
+    """One ProjectPolicy object per distinct policy: the projects of a company share it (it
+    is never changed once a project has it)."""
+    return ProjectPolicy.model_validate_json(json_text)

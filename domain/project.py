@@ -13,11 +13,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer, field_validator
 
-from domain.calendar import OfficialDates
+from domain.calendar import OfficialDates, shared_dates
 from domain.models import Actor, CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
-from domain.policy import ProjectPolicy
+from domain.policy import ProjectPolicy, shared_policy
 
 PendingKind = Literal["assessment", "approval", "plan", "results", "rectification", "acceptance"]
 RECENT_UPDATES = 32  # update ids remembered across continue-as-new: a late retry applies once
@@ -72,12 +72,11 @@ class Assessment(BaseModel):
 
 
 class ApprovalRecord(BaseModel):
+    """A decision of this round: who decided, when and why are recorded in PostgreSQL."""
+
     gate: Gate
     level: Role
     decision: Decision
-    by: Actor
-    on_behalf_of: Actor | None = None
-    at: datetime
     round: int
 
 
@@ -174,6 +173,15 @@ class ProjectState(BaseModel):
     recent_updates: list[str] = Field(default_factory=list)
     calendar: OfficialDates = Field(default_factory=OfficialDates, description="The official dates it decides on")
 
+    @field_validator("calendar", mode="before")
+    @classmethod
+    def _shared_dates(cls, value: Any) -> Any:
+        return shared_dates(value) if isinstance(value, str) else value
+
+    @field_serializer("calendar", when_used="json")
+    def _dates_as_json_text(self, value: OfficialDates) -> str:
+        return value.model_dump_json()  # one shared object per schedule when read back
+
     def waits(self) -> list[Wait]:
         found: list[Wait] = [*self.rectification.tasks]
         if self.pending is not None:
@@ -208,9 +216,14 @@ class ProjectState(BaseModel):
 
 class ProjectStart(BaseModel):
     """ProjectWorkflow's input. `version` 2 tells it from a v1 run (workflows/v1/__init__.py);
-    `carried` is set when the workflow continues as new."""
+    `carried` is set when the workflow continues as new.
 
-    version: Literal[2] = 2
+    A new project's input carries neither policy nor calendar: the workflow records them once
+    when it starts (the `setup` local activity), which keeps every cached project's input
+    small. A continued run carries them, as JSON strings (one string weighs far less than
+    nested objects) that every project with the same ones shares once read."""
+
+    version: Literal[2]
     project_id: str
     department: str
     business_type: str
@@ -218,6 +231,25 @@ class ProjectStart(BaseModel):
     agent: Actor
     customer_user_id: str | None = None
     created_at: datetime
-    policy: ProjectPolicy = Field(default_factory=ProjectPolicy)
-    calendar: OfficialDates = Field(default_factory=OfficialDates)
+    policy: ProjectPolicy | None = Field(default=None, description="None: the worker's, recorded at start")
+    calendar: OfficialDates | None = Field(default=None, description="None: the official dates, recorded at start")
     carried: ProjectState | None = None
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _shared_policy(cls, value: Any) -> Any:
+        return shared_policy(value) if isinstance(value, str) else value
+
+    @field_validator("calendar", mode="before")
+    @classmethod
+    def _shared_dates(cls, value: Any) -> Any:
+        return shared_dates(value) if isinstance(value, str) else value
+
+    @field_validator("carried", mode="before")
+    @classmethod
+    def _carried(cls, value: Any) -> Any:
+        return ProjectState.model_validate_json(value) if isinstance(value, str) else value
+
+    @field_serializer("policy", "calendar", "carried", when_used="json")
+    def _as_json_text(self, value: BaseModel | None) -> str | None:
+        return None if value is None else value.model_dump_json()

@@ -5,11 +5,37 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import functools
 from typing import Any
 
+from pydantic import TypeAdapter
 from temporalio.client import Client
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter
+from temporalio.converter import DataConverter
 from temporalio.service import RetryConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
+
+# Every cached workflow gets its own payload converter; one type adapter per type for the
+# whole process keeps each project from building (and holding) its own set of them.
+_TYPE_ADAPTERS = functools.lru_cache(maxsize=1024)(TypeAdapter)
+
+
+class SharedPydanticJSON(PydanticJSONPlainPayloadConverter):
+    def __init__(self) -> None:
+        super().__init__()
+        self._type_adapter = _TYPE_ADAPTERS
+
+
+class JinduPayloadConverter(PydanticPayloadConverter):
+    """Pydantic payloads (temporalio.contrib.pydantic) with process-wide type adapters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        shared = SharedPydanticJSON()
+        self.converters = {encoding: shared if isinstance(c, PydanticJSONPlainPayloadConverter) else c
+                           for encoding, c in self.converters.items()}  # fmt: skip
+
+
+data_converter = DataConverter(payload_converter_class=JinduPayloadConverter)
 
 
 def _binary(name: str, package: str) -> Path:
@@ -35,7 +61,7 @@ async def connect_temporal(settings: Any, *, lazy: bool = False) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter,
         tls=settings.temporal_tls,
         api_key=settings.temporal_api_key,
         lazy=lazy,

@@ -6,6 +6,8 @@ under the same names.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 from temporalio import activity
 
@@ -21,7 +23,24 @@ class Unrecordable(BaseModel):
     error: str = Field(max_length=1000)
 
 
+class SetupIn(BaseModel):
+    created_at: datetime
+
+
+class Setup(BaseModel):
+    """The company policy and the official dates of a new project, as JSON text."""
+
+    policy: str
+    calendar: str
+
+
 class ProjectRecording:
+    @activity.defn(name="setup")
+    async def setup(self, req: SetupIn) -> Setup:
+        """The worker's company policy (JINDU_POLICY_FILE) and the official dates of the years
+        the project starts in (chinese-calendar, calendar_extra.json, published years)."""
+        raise NotImplementedError
+
     @activity.defn(name="record")
     async def record(self, batch: RecordBatch) -> None:
         """Write one batch of steps, the read model's changes and the notifications."""

@@ -1,8 +1,9 @@
 """ProjectWorkflow: one client project from consultation to archive (RULES §lifecycle).
 
-The rules are domain/lifecycle.py's; this class validates updates against them, records
-each outcome (one `record` activity per update or clock tick), then adopts its state,
-sleeps until the next thing falls due and publishes the project to the Web UI.
+The rules are domain/lifecycle.py's; the workflow validates updates against them
+(workflows/updates.py), records each outcome — one `record` local activity per update or
+clock tick — then adopts its state, sleeps until the next thing falls due and publishes the
+project to the Web UI (workflows/engine.py).
 
 Updates (validated first; a rejected update writes nothing; each answers an `Ack`):
   sync, assess, submit_plan, decide, report, submit_results, answer_acceptance,
@@ -10,159 +11,27 @@ Updates (validated first; a rejected update writes nothing; each answers an `Ack
 Query: state (the ProjectState)
 
 A run whose input has no `version` is a v1 project and runs workflows/v1 unchanged.
+This module is kept to the class the SDK needs: the sandbox imports it again for every
+project, while everything it imports is shared.
 """
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-from typing import Any
-
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
 
-# Everything but this module is passed through: shared by every cached project, not
-# imported again for each one (the rules are deterministic, see tests/workflows).
 with workflow.unsafe.imports_passed_through():
-    from domain import clock, lifecycle
-    from domain.calendar import calendar_for
-    from domain.models import TERMINAL_STAGES, Stage
-    from domain.project import ProjectStart, ProjectState
-    from domain.steps import Ack, ArchiveIn, Context, Outcome, RecordBatch
-    from workflows import publish
-    from workflows.activities import ProjectRecording, Unrecordable
-    from workflows.updates import ProjectUpdates
-    from workflows.v1 import ProjectV1
+    from domain.project import ProjectStart
+    from domain.steps import Ack
+    from workflows.engine import ProjectEngine
     from workflows.v1.state import ProjectStart as StartV1
-
-# Records are written by a local activity: a short, idempotent PostgreSQL transaction run
-# inside the workflow task, so its input (the steps) is not copied into the history and an
-# update costs no round trip through the server. While PostgreSQL is down it retries.
-RECORD: Any = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30),
-                                non_retryable_error_types=["Unrecordable"]),
-}  # fmt: skip
-ARCHIVE: Any = {**RECORD, "start_to_close_timeout": timedelta(minutes=2)}
 
 
 @workflow.defn
-class ProjectWorkflow(ProjectUpdates):
+class ProjectWorkflow(ProjectEngine):
     @workflow.init
-    def __init__(self, start: dict[str, Any]) -> None:
-        self.legacy: ProjectV1 | None = None
-        if "version" not in start:
-            self.legacy = ProjectV1(StartV1.model_validate(start))
-            self.legacy.register()
-            return
-        self.start = ProjectStart.model_validate(start)
-        self.lock = asyncio.Lock()
-        self.ready = self.start.carried is not None
-        self.project: ProjectState = self.start.carried or lifecycle.intake(self.start, self.ctx()).state
-        self.view: dict[str, Any] = {}
-        self.attributes: dict[str, Any] = {}
-        self.changed = False
-        self.attention: str | None = None
-        self.timer: asyncio.Task[None] | None = None
-        self.timer_at = self.project.created_at
-
-    def ctx(self) -> Context:
-        dates = self.project.calendar if hasattr(self, "project") else self.start.calendar
-        if getattr(self, "dates", None) != dates:
-            self.dates, self.calendar = dates, calendar_for(self.start.policy.calendar, dates)
-        return Context(workflow.now(), self.calendar, self.start.policy)
-
-    # ------------------------------------------------------------------ the run
+    def __init__(self, start: ProjectStart | StartV1) -> None:
+        self.setup(start)
 
     @workflow.run
-    async def run(self, start: dict[str, Any]) -> Ack:
-        if self.legacy is not None:
-            return await self.legacy.run(self.legacy.start)
-        if not self.ready:
-            async with self.lock:
-                await self._record(lifecycle.intake(self.start, self.ctx()))
-            self.ready = True
-        self._publish()
-        while self.project.stage not in TERMINAL_STAGES:
-            if self.project.stage == Stage.archiving:
-                await self._archive()
-                continue
-            await self._sleep_until_due()
-            async with self.lock:
-                if (due := clock.next_due(self.project, self.ctx())) is not None and due <= workflow.now():
-                    await self._record(clock.tick(self.project, self.ctx()), from_clock=True)
-            if workflow.info().is_continue_as_new_suggested() and self.project.stage != Stage.archiving:
-                await self._quiesce()
-                workflow.continue_as_new(self.start.model_copy(update={"carried": self.project}))
-        await self._quiesce()
-        return self._ack()
-
-    async def _sleep_until_due(self) -> None:
-        """Wake when something falls due or an update changed the state. A timer is only
-        started when something falls due earlier than the one already running."""
-        due, now = clock.next_due(self.project, self.ctx()), workflow.now()
-        if due is not None and due <= now:
-            return
-        if due is None:
-            timer = None
-        else:
-            if self.timer is None or self.timer.done() or due < self.timer_at:
-                if self.timer is not None:
-                    self.timer.cancel()
-                self.timer_at = due
-                self.timer = asyncio.create_task(asyncio.sleep((due - now).total_seconds()))
-            timer = self.timer
-        self.changed = False
-        await workflow.wait_condition(lambda: self.changed or (timer is not None and timer.done()))
-
-    async def _archive(self) -> None:
-        async with self.lock:
-            await self._record(lifecycle.begin_archive(self.project, self.ctx()))
-            bundle = await workflow.execute_activity_method(
-                ProjectRecording.archive, ArchiveIn(project_id=self.project.project_id, seq=self.project.seq), **ARCHIVE
-            )
-            await self._record(lifecycle.archived(self.project, bundle, self.ctx()))
-
-    async def _quiesce(self) -> None:
-        await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self.lock.locked())
-
-    # ------------------------------------------------------------------ recording
-
-    async def _record(self, out: Outcome, *, from_clock: bool = False) -> None:
-        """Record the outcome in PostgreSQL, then adopt its state. A batch PostgreSQL refuses
-        for good is reported and, for an update, fails it with nothing applied."""
-        view = out.state.read_view()
-        patch = {k: v for k, v in view.items() if k not in self.view or self.view[k] != v}
-        if out.steps or patch or out.notices:
-            out.state.batches += 1
-            batch = RecordBatch(project_id=self.project.project_id, version=out.state.batches, at=out.ctx.now,
-                                steps=out.steps, view=patch, notices=out.notices)  # fmt: skip
-            try:
-                await workflow.execute_local_activity_method(ProjectRecording.record, batch, **RECORD)
-            except (ActivityError, ApplicationError) as err:
-                # A local activity's failure arrives as its own error, a remote one's as the cause.
-                cause = err.cause if isinstance(err, ActivityError) else err
-                if not (isinstance(cause, ApplicationError) and cause.type == "Unrecordable"):
-                    raise
-                await self._unrecordable(out, cause.message)
-                if not from_clock:
-                    raise ApplicationError(f"the action cannot be stored: {cause.message}", type="invalid",
-                                           non_retryable=True) from err  # fmt: skip
-            self.view = view
-        self.project = out.state
-        self.changed = True
-        self._publish()
-
-    async def _unrecordable(self, out: Outcome, error: str) -> None:
-        self.attention = error[:200]
-        workflow.logger.error("steps cannot be recorded", extra={"error": error, "seq": out.state.seq})
-        failure = Unrecordable(project_id=self.project.project_id, seq=out.state.seq,
-                               kinds=[s.kind for s in out.steps], error=error[:1000])  # fmt: skip
-        self._publish()
-        await workflow.execute_local_activity_method(ProjectRecording.report_unrecordable, failure, **RECORD)
-
-    def _publish(self) -> None:
-        self.attributes = publish.upsert_changed(self.attributes, self.project)
-        workflow.set_current_details(publish.details(self.project, self.ctx().calendar.tz, self.attention))
-
+    async def run(self, start: ProjectStart | StartV1) -> Ack:
+        return await self.run_project()

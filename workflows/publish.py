@@ -33,7 +33,8 @@ def search_view(state: ProjectState) -> dict[str, Any]:
 
 
 def upsert_changed(previous: dict[str, Any], state: ProjectState) -> dict[str, Any]:
-    """Upsert only the attributes that changed since `previous`; return the new view."""
+    """Upsert only the attributes that changed since `previous`; return the new view. (Values,
+    not hashes, are kept: an upsert is a command in the history and must replay exactly.)"""
     view = search_view(state)
     updates: list[SearchAttributeUpdate[Any]] = []
     for name, value in view.items():

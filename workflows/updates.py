@@ -74,14 +74,16 @@ class ProjectUpdates:
             await self._record(out)
         return self._ack()
 
-    def _check(self, check: Callable[..., None], *args: Any) -> None:
+    def _check(self, check: Callable[[], None]) -> None:
         if self.legacy is not None:
             raise ApplicationError("this project runs workflow v1, which has no such action", type="wrong_stage")
+        if not self.ready:
+            return  # its state is being set up: the handler checks the same guard once it is
         info = workflow.current_update_info()
         if info is not None and info.id in self.project.recent_updates:
             return
         try:
-            check(*args)
+            check()
         except JinduError as err:
             raise rejected(err) from err
 
@@ -101,7 +103,7 @@ class ProjectUpdates:
 
     @assess.validator
     def _v_assess(self, cmd: AssessCommand) -> None:
-        self._check(guards.check_assess, self.project, cmd.actor)
+        self._check(lambda: guards.check_assess(self.project, cmd.actor))
 
     @workflow.update
     async def submit_plan(self, cmd: PlanCommand) -> Ack:
@@ -109,7 +111,7 @@ class ProjectUpdates:
 
     @submit_plan.validator
     def _v_plan(self, cmd: PlanCommand) -> None:
-        self._check(guards.check_plan, self.project, cmd, self.ctx().today)
+        self._check(lambda: guards.check_plan(self.project, cmd, self.ctx().today))
 
     @workflow.update
     async def decide(self, cmd: DecideCommand) -> Ack:
@@ -117,7 +119,7 @@ class ProjectUpdates:
 
     @decide.validator
     def _v_decide(self, cmd: DecideCommand) -> None:
-        self._check(guards.check_decision, self.project, cmd)
+        self._check(lambda: guards.check_decision(self.project, cmd))
 
     @workflow.update
     async def report(self, cmd: ReportCommand) -> Ack:
@@ -125,7 +127,7 @@ class ProjectUpdates:
 
     @report.validator
     def _v_report(self, cmd: ReportCommand) -> None:
-        self._check(guards.check_report, self.project, cmd)
+        self._check(lambda: guards.check_report(self.project, cmd))
 
     @workflow.update
     async def submit_results(self, cmd: ResultsCommand) -> Ack:
@@ -133,7 +135,7 @@ class ProjectUpdates:
 
     @submit_results.validator
     def _v_results(self, cmd: ResultsCommand) -> None:
-        self._check(guards.check_results, self.project, cmd)
+        self._check(lambda: guards.check_results(self.project, cmd))
 
     @workflow.update
     async def answer_acceptance(self, cmd: AcceptanceCommand) -> Ack:
@@ -144,7 +146,7 @@ class ProjectUpdates:
 
     @answer_acceptance.validator
     def _v_acceptance(self, cmd: AcceptanceCommand) -> None:
-        self._check(guards.check_acceptance, self.project, cmd)
+        self._check(lambda: guards.check_acceptance(self.project, cmd))
 
     @workflow.update
     async def complete_task(self, cmd: CompleteTaskCommand) -> Ack:
@@ -152,7 +154,7 @@ class ProjectUpdates:
 
     @complete_task.validator
     def _v_complete_task(self, cmd: CompleteTaskCommand) -> None:
-        self._check(guards.check_complete_task, self.project, cmd)
+        self._check(lambda: guards.check_complete_task(self.project, cmd))
 
     @workflow.update
     async def analyse_warning(self, cmd: WarningAnalysisCommand) -> Ack:
@@ -160,7 +162,7 @@ class ProjectUpdates:
 
     @analyse_warning.validator
     def _v_analyse_warning(self, cmd: WarningAnalysisCommand) -> None:
-        self._check(guards.check_warning_analysis, self.project, cmd)
+        self._check(lambda: guards.check_warning_analysis(self.project, cmd))
 
     @workflow.update
     async def cancel(self, cmd: CancelCommand) -> Ack:
@@ -168,7 +170,7 @@ class ProjectUpdates:
 
     @cancel.validator
     def _v_cancel(self, cmd: CancelCommand) -> None:
-        self._check(guards.check_cancel, self.project, cmd.actor)
+        self._check(lambda: guards.check_cancel(self.project, cmd.actor))
 
     @workflow.update
     async def reassign(self, cmd: ReassignCommand) -> Ack:
@@ -176,7 +178,7 @@ class ProjectUpdates:
 
     @reassign.validator
     def _v_reassign(self, cmd: ReassignCommand) -> None:
-        self._check(guards.check_reassign, self.project, cmd)
+        self._check(lambda: guards.check_reassign(self.project, cmd))
 
     @workflow.update
     async def extend_deadline(self, cmd: ExtendDeadlineCommand) -> Ack:
@@ -184,7 +186,7 @@ class ProjectUpdates:
 
     @extend_deadline.validator
     def _v_extend_deadline(self, cmd: ExtendDeadlineCommand) -> None:
-        self._check(guards.check_extend_deadline, self.project, cmd)
+        self._check(lambda: guards.check_extend_deadline(self.project, cmd))
 
     @workflow.update
     async def publish_calendar(self, cmd: PublishCalendarCommand) -> Ack:
@@ -192,4 +194,4 @@ class ProjectUpdates:
 
     @publish_calendar.validator
     def _v_publish_calendar(self, cmd: PublishCalendarCommand) -> None:
-        self._check(guards.check_publish_calendar, self.project, cmd)
+        self._check(lambda: guards.check_publish_calendar(self.project, cmd))

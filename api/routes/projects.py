@@ -12,7 +12,6 @@ import hashlib
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -24,7 +23,6 @@ from api.deps import (
     Cipher,
     CompanyTz,
     CurrentUser,
-    Policy,
     Pool,
     StaffUser,
     TemporalClient,
@@ -41,8 +39,7 @@ from domain.errors import Conflict, Forbidden, Invalid, NotFound
 from domain.models import Channel, Role, Stage, workflow_id
 from domain.project import ProjectStart
 from domain.text import Name
-from jindu.holidays import official_dates
-from store.intake import claim_project, published_years
+from store.intake import claim_project
 from store.reads import MAX_OFFSET, ProjectPage, list_projects, project_access
 from store.users import User, user_by_name
 from workflows.project import ProjectWorkflow
@@ -65,7 +62,7 @@ def project_id_for(body: ProjectCreateIn, user: User, key: str | None) -> str:
 )  # fmt: skip
 async def create_project(
     request: Request, body: ProjectCreateIn, user: Annotated[User, role(Role.agent, action="record consultations")],
-    pool: Pool, client: TemporalClient, workflows: Workflows, cipher: Cipher, policy: Policy,
+    pool: Pool, client: TemporalClient, workflows: Workflows, cipher: Cipher,
     settings: AppSettings, tz: CompanyTz, key: IdempotencyKey = None,
 ) -> ProjectView:  # fmt: skip
     """Consultation intake 客户咨询 by an agent: the customer's data is stored encrypted and the
@@ -88,7 +85,7 @@ async def create_project(
         if row["agent_id"] != user.id:
             raise Conflict(f"project id {project_id} is already taken")
         if row["stage"] == Stage.intake.value:
-            await start_project(row, user, policy, settings, client, pool)
+            await start_project(row, user, settings, client)
             await workflows.update(project_id, ProjectWorkflow.sync, Command(actor=actor(user)))
         project = await project_access(pool, project_id)
         if project is None:
@@ -98,16 +95,13 @@ async def create_project(
     return await once(request, pool, user.id, key, intake)  # type: ignore[no-any-return]
 
 
-async def start_project(row: dict, user: User, policy: Policy, settings: AppSettings, client: TemporalClient,
-                        pool: Pool) -> None:  # fmt: skip
+async def start_project(row: dict, user: User, settings: AppSettings, client: TemporalClient) -> None:
     """Start the workflow from the stored row, so that a retry sends the same input."""
     created_at: datetime = row["created_at"]
     start = ProjectStart(
-        project_id=row["id"], department=row["department"], business_type=row["business_type"],
+        version=2, project_id=row["id"], department=row["department"], business_type=row["business_type"],
         channel=Channel(row["channel"]), agent=actor(user), customer_user_id=row["customer_user_id"],
-        created_at=created_at, policy=policy,
-        calendar=official_dates(created_at.astimezone(ZoneInfo(policy.calendar.timezone)).year,
-                                await published_years(pool)),
+        created_at=created_at,  # the worker records the policy and the official dates when it starts
     )  # fmt: skip
     try:
         await client.start_workflow(

@@ -57,7 +57,7 @@ def ctx(now: datetime = MONDAY, policy: ProjectPolicy = POLICY) -> Context:
 
 
 def start(*, customer: bool = True, created: datetime = MONDAY) -> ProjectStart:
-    return ProjectStart(project_id="flat-001", department="sales", business_type="real_estate",
+    return ProjectStart(version=2, project_id="flat-001", department="sales", business_type="real_estate",
                         channel=Channel.visit, agent=AGENT, customer_user_id=CUSTOMER.user_id if customer else None,
                         created_at=created, policy=POLICY, calendar=DATES)  # fmt: skip
 

@@ -41,7 +41,7 @@ from domain.policy import ProjectPolicy
 from domain.project import ProjectStart, ProjectState
 from domain.steps import ArchiveIn, ArchiveOut, Notice, RecordBatch
 from jindu.holidays import official_dates
-from workflows.activities import Unrecordable
+from workflows.activities import Setup, SetupIn, Unrecordable
 from workflows.project import ProjectWorkflow
 
 
@@ -69,6 +69,11 @@ class Recorder:
     batches: list[RecordBatch] = field(default_factory=list)
     failures: list[Unrecordable] = field(default_factory=list)
 
+    @activity.defn(name="setup")
+    async def setup(self, req: SetupIn) -> Setup:
+        dates = official_dates(req.created_at.year)
+        return Setup(policy=ProjectPolicy().model_dump_json(), calendar=dates.model_dump_json())
+
     @activity.defn(name="record")
     async def record(self, batch: RecordBatch) -> None:
         if any(b.project_id == batch.project_id and b.version == batch.version for b in self.batches):
@@ -87,7 +92,7 @@ class Recorder:
         self.failures.append(failure)
 
     def activities(self) -> list[Any]:
-        return [self.record, self.archive, self.report_unrecordable]
+        return [self.setup, self.record, self.archive, self.report_unrecordable]
 
     def kinds(self, project_id: str) -> list[str]:
         return [s.kind for s in sorted(self.steps, key=lambda s: s.seq) if s.project_id == project_id]
@@ -112,10 +117,10 @@ class Harness:
         project_id = project_id or uuid.uuid4().hex[:12]
         created_at = created_at or await self.env.get_current_time()
         start = ProjectStart(
-            project_id=project_id, department="sales", business_type="real_estate", channel=Channel.phone,
+            version=2, project_id=project_id, department="sales", business_type="real_estate", channel=Channel.phone,
             agent=self.agent, customer_user_id=self.customer.user_id if customer else None, created_at=created_at,
-            policy=policy or ProjectPolicy(), calendar=calendar or official_dates(created_at.year),
-        )  # fmt: skip
+            policy=policy, calendar=calendar or (official_dates(created_at.year) if policy else None),
+        )  # fmt: skip  # neither given: the workflow sets them up, as for a project the API starts
         handle = await self.client.start_workflow(ProjectWorkflow.run, start.model_dump(mode="json"),
                                                   id=f"project-{project_id}", task_queue=self.task_queue)  # fmt: skip
         self.handles.append(handle)

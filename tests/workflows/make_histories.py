@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
+from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import YearDates, calendar_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
+from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.models import Stage

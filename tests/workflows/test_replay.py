@@ -12,7 +12,7 @@ import json
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
+from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.worker import Replayer
 
 import jindu.holidays
