@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True, help="unique user name, e.g. 'Li Wei'")
     create.add_argument("--role", required=True, metavar="ROLE", help="one of: " + ", ".join(r.value for r in Role))
     create.add_argument("--department", help="the department an agent or dept_head works for, e.g. sales")
+    from jindu import cli_calendar
+
+    cli_calendar.add_parser(commands)
     return parser
 
 
@@ -240,6 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings)
         if args.command == "user":
             asyncio.run(_user_create(settings, args))
+        elif args.command == "calendar":
+            from jindu import cli_calendar
+
+            asyncio.run(cli_calendar.run(_settings_for_database(settings, need_key=False), args, _connect))
         else:
             asyncio.run({"dev": _dev, "worker": _worker, "api": _api, "migrate": _migrate}[args.command](settings))
     except ValidationError as err:  # bad JINDU_* values
@@ -247,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jindu: {problems}", file=sys.stderr)
         return USAGE_ERROR
     except (UsageError, JinduError, ValueError, OSError) as err:
-        name = " ".join(filter(None, [args.command, getattr(args, "user_command", None)]))
+        sub = getattr(args, "user_command", None) or getattr(args, "calendar_command", None)
+        name = " ".join(filter(None, [args.command, sub]))
         print(f"jindu {name}: {err}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

@@ -8,7 +8,6 @@ them in their start input) and sent to every running project as a recorded
 from __future__ import annotations
 
 import asyncio
-import hashlib
 
 import asyncpg
 from pydantic import BaseModel
@@ -40,14 +39,14 @@ async def publish(pool: asyncpg.Pool, client: Client, year: int, dates: YearDate
     await publish_year(pool, year, dates, by.name or by.user_id)
     report = PublishReport(year=year)
     cmd = PublishCalendarCommand(actor=by, year=year, dates=dates)
-    update_id = f"calendar-{year}-" + hashlib.sha256(dates.model_dump_json().encode()).hexdigest()[:16]
     gate = asyncio.Semaphore(concurrency)
 
     async def send(workflow_id: str) -> None:
         async with gate:
             try:
-                await client.get_workflow_handle(workflow_id).execute_update(ProjectWorkflow.publish_calendar, cmd,
-                                                                             id=update_id)
+                # A project that has these dates already refuses them (already_decided): a
+                # repeat counts it as unchanged and records nothing.
+                await client.get_workflow_handle(workflow_id).execute_update(ProjectWorkflow.publish_calendar, cmd)
                 report.updated += 1
             except WorkflowUpdateFailedError as err:
                 cause = err.cause
