@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -56,7 +56,7 @@ class OfficialDates(BaseModel):
     def with_year(self, year: int, dates: YearDates) -> OfficialDates:
         return OfficialDates(years={**self.years, year: dates})
 
-    def __deepcopy__(self, memo: dict[int, object]) -> OfficialDates:
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> OfficialDates:
         return self  # immutable: a copied project shares its dates
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from domain.calendar import YearDates
 from domain.models import Actor, CauseCategory, Channel, Decision, Gate, Level
@@ -25,15 +25,17 @@ from domain.text import (
     RequiredLong,
     Requirement,
     ShortText,
-    bounded,
+    one_line,
+    storable,
 )
 
 PROJECT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:-]{0,99}$"
 OBJECTION_MAX = 1_000
-Objection = bounded(OBJECTION_MAX, 1)
-Phone = bounded(30, single_line=True)
-Email = bounded(254, single_line=True)
+Objection: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=OBJECTION_MAX),
+                                 AfterValidator(storable)]
+Phone: TypeAlias = Annotated[str, StringConstraints(max_length=30, strip_whitespace=True), AfterValidator(one_line)]
+Email: TypeAlias = Annotated[str, StringConstraints(max_length=254, strip_whitespace=True), AfterValidator(one_line)]
 MAX_MILESTONES = 50
 MAX_OBJECTIONS = 20
 MAX_MEASURES = 10

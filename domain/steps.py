@@ -109,14 +109,14 @@ class Outcome:
     def begin(cls, state: ProjectState, ctx: Context) -> Outcome:
         return cls(state=state.model_copy(deep=True), ctx=ctx)
 
-    def record(self, kind: str, actor: Actor | None = None, comment: str = "", **data: Any) -> int:
+    def record(self, kind: str, actor: Actor | None = None, comment: str = "", /, **data: Any) -> int:
         s = self.state
         s.seq += 1
         s.updated_at = self.ctx.now
         self.steps.append(Step(seq=s.seq, kind=kind, actor=actor, comment=comment, data=data))
         return s.seq
 
-    def notify(self, kind: NoticeKind, key: str, role: Role, user_id: str | None = None, **params: Any) -> None:
+    def notify(self, kind: NoticeKind, key: str, role: Role, user_id: str | None = None, /, **params: Any) -> None:
         s = self.state
         seq = self.steps[-1].seq if self.steps else s.seq
         self.notices.append(Notice(seq=seq, kind=kind, key=key, params={"project_id": s.project_id, **params},

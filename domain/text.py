@@ -10,7 +10,7 @@ limit (tests/e2e/test_largest_requests.py measures it: docs/limits.md).
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any, TypeAlias
 
 from pydantic import AfterValidator, StringConstraints
 
@@ -40,20 +40,23 @@ def one_line(value: str) -> str:
     return value
 
 
-def bounded(max_length: int, min_length: int = 0, *, single_line: bool = False) -> type[str]:
+def bounded(max_length: int, min_length: int = 0, *, single_line: bool = False) -> Any:
+    """A bounded, storable text type: `Annotated[str, ...]` for pydantic fields."""
     check = one_line if single_line else storable
-    return Annotated[  # type: ignore[return-value]
-        str,
-        StringConstraints(min_length=min_length, max_length=max_length, strip_whitespace=single_line),
-        AfterValidator(check),
-    ]
+    constraints = StringConstraints(min_length=min_length, max_length=max_length, strip_whitespace=single_line)
+    return Annotated[str, constraints, AfterValidator(check)]
 
 
-Name = bounded(NAME_MAX, 1, single_line=True)
-ShortText = bounded(SHORT_MAX, 1, single_line=True)
-OptionalShort = bounded(SHORT_MAX, single_line=True)
-Comment = bounded(COMMENT_MAX)
-RequiredComment = bounded(COMMENT_MAX, 1)
-LongText = bounded(LONG_MAX)
-RequiredLong = bounded(LONG_MAX, 1)
-Requirement = bounded(REQUIREMENT_MAX, 1)
+Name: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, strip_whitespace=True),
+                            AfterValidator(one_line)]
+ShortText: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=SHORT_MAX, strip_whitespace=True),
+                                 AfterValidator(one_line)]
+OptionalShort: TypeAlias = Annotated[str, StringConstraints(max_length=SHORT_MAX, strip_whitespace=True),
+                                     AfterValidator(one_line)]
+Comment: TypeAlias = Annotated[str, StringConstraints(max_length=COMMENT_MAX), AfterValidator(storable)]
+RequiredComment: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_MAX),
+                                       AfterValidator(storable)]
+LongText: TypeAlias = Annotated[str, StringConstraints(max_length=LONG_MAX), AfterValidator(storable)]
+RequiredLong: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=LONG_MAX), AfterValidator(storable)]
+Requirement: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=REQUIREMENT_MAX),
+                                   AfterValidator(storable)]

@@ -70,7 +70,7 @@ def open_task(out: Outcome, source: TaskSource, description: str, owner: Actor, 
         department=owner.department or s.department, since=ctx.now, due_at=due_at,
     )  # fmt: skip
     r.tasks.append(task)
-    out.record("task_created", comment=description, task_id=task.id, source=source.value,
+    out.record("task_created", None, description, task_id=task.id, source=source.value,
                owner_id=owner.user_id, owner=owner.name, owner_role=owner.role.value,
                department=task.department, due_at=due_at.isoformat(), round=r.round)  # fmt: skip
     out.notify("assigned", "notify.assigned.task", owner.role, owner.user_id, task_id=task.id,

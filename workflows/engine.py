@@ -65,7 +65,7 @@ class ProjectEngine(ProjectUpdates):
         self.timer: asyncio.Task[None] | None = None
         self.timer_at = self.start.created_at
 
-    @property  # type: ignore[override]
+    @property
     def project(self) -> ProjectState:
         """The state, kept as its JSON between activations: a parked project holds one string
         instead of a tree of objects (parsing it back is a JSON load per activation)."""
@@ -104,7 +104,8 @@ class ProjectEngine(ProjectUpdates):
 
     async def run_project(self) -> Ack:
         if self.legacy is not None:
-            return await self.legacy.run(self.legacy.start)
+            finished = await self.legacy.run(self.legacy.start)  # v1's ProjectState
+            return Ack(seq=finished.seq, stage=finished.stage)
         if not self.ready:
             async with self.lock:
                 await self._set_up()
@@ -119,11 +120,14 @@ class ProjectEngine(ProjectUpdates):
             async with self.lock:
                 if (due := clock.next_due(self.project, self.ctx())) is not None and due <= workflow.now():
                     await self._record(clock.tick(self.project, self.ctx()), from_clock=True)
-            if workflow.info().is_continue_as_new_suggested() and self.project.stage != Stage.archiving:
+            if workflow.info().is_continue_as_new_suggested() and not self._archiving():
                 await self._quiesce()
                 workflow.continue_as_new(self.start.model_copy(update={"carried": self.project}))
         await self._quiesce()
         return self._ack()
+
+    def _archiving(self) -> bool:
+        return self.project.stage == Stage.archiving
 
     async def _sleep_until_due(self) -> None:
         """Wake when something falls due or an update changed the state. A timer is only
