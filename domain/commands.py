@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -248,6 +248,21 @@ class ReassignCommand(Command):
 
 class ExtendDeadlineCommand(Command):
     body: ExtendDeadlineIn
+
+
+class ComplaintTasksCommand(Command):
+    """A complaint about a running project opens rectification tasks in it (source complaint)."""
+
+    complaint_id: str = Field(pattern=PROJECT_ID_PATTERN)
+    descriptions: list[Objection] = Field(min_length=1, max_length=MAX_OBJECTIONS)
+
+
+class RateCommand(Command):
+    """A satisfaction rating given after acceptance: at a revisit or a complaint's confirmation."""
+
+    source: Literal["revisit", "complaint"]
+    source_id: str = Field(pattern=PROJECT_ID_PATTERN)
+    rating: int = Field(ge=1, le=5)
 
 
 class PublishCalendarCommand(Command):

@@ -65,6 +65,11 @@ SLA_NAMES = (
     "customer_acceptance",
     "rectification_task",
     "warning_analysis",
+    "risk_review",  # due at the risk's review date; only its chain is used
+    "complaint_first_reply",
+    "complaint_resolution",
+    "complaint_confirmation",
+    "revisit",
 )
 
 
@@ -80,6 +85,11 @@ def default_slas() -> dict[str, SlaPolicy]:
         "customer_acceptance": 5,
         "rectification_task": 5,
         "warning_analysis": 2,
+        "risk_review": 0,
+        "complaint_first_reply": 1,  # 002 §2(3): answered within a stated time
+        "complaint_resolution": 5,
+        "complaint_confirmation": 5,
+        "revisit": 5,
     }
     return {name: SlaPolicy(working_days=d) for name, d in days.items()}
 
@@ -105,12 +115,42 @@ class WeeklyReportPolicy(BaseModel):
     escalate_after_missed: int = Field(default=2, ge=1)
 
 
+class RiskPolicy(BaseModel):
+    """000 §5, 001 业务风险管理制度: when a risk needs the dept_head's (and executive's) attention."""
+
+    expected_loss_threshold: Decimal = Field(default=Decimal("100000"), ge=0,
+                                             description="Yuan: probability × loss above it notifies")  # fmt: skip
+    notify_executive: bool = Field(default=True, description="High risks also notify the executive")
+
+
+class RevisitPolicy(BaseModel):
+    """回访 (002 §2(3)3, 003 §4.3): a revisit task after completion."""
+
+    after_working_days: int = Field(default=3, ge=0, le=60, description="Working days after completion")
+
+
+class AppraisalWeights(BaseModel):
+    """000 §7, 001 业务质量考核制度: weights of the scorecard's total (they need not sum to 100;
+    the total is the weighted mean of the figures that exist)."""
+
+    completion: float = Field(default=20, ge=0)
+    deviation: float = Field(default=15, ge=0)
+    satisfaction: float = Field(default=25, ge=0)
+    first_pass: float = Field(default=10, ge=0)
+    report_timeliness: float = Field(default=10, ge=0)
+    complaints_on_time: float = Field(default=10, ge=0)
+    risk: float = Field(default=10, ge=0)
+
+
 class ProjectPolicy(BaseModel):
     calendar: CalendarPolicy = Field(default_factory=CalendarPolicy)
     slas: dict[str, SlaPolicy] = Field(default_factory=default_slas)
     executive_budget_threshold: Decimal = Decimal("500000")
     weekly_report: WeeklyReportPolicy = Field(default_factory=WeeklyReportPolicy)
     warnings: WarningThresholds = Field(default_factory=WarningThresholds)
+    risk: RiskPolicy = Field(default_factory=RiskPolicy)
+    revisit: RevisitPolicy = Field(default_factory=RevisitPolicy)
+    appraisal: AppraisalWeights = Field(default_factory=AppraisalWeights)
 
     @model_validator(mode="after")
     def _every_sla_named(self) -> ProjectPolicy:

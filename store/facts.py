@@ -94,6 +94,16 @@ async def _rating(conn: asyncpg.Connection, pid: str, at: datetime, step: Step) 
     )
 
 
+async def _rated(conn: asyncpg.Connection, pid: str, at: datetime, step: Step) -> None:
+    """A rating after acceptance (revisit, complaint confirmation) of a running project."""
+    await conn.execute(
+        """INSERT INTO ratings (step_key, project_id, agent_id, department, rating, at, source)
+           SELECT $1, $2, p.agent_id, p.department, $3, $4, $5 FROM projects p WHERE p.id = $2
+           ON CONFLICT (step_key) DO NOTHING""",
+        f"{pid}:{step.seq}", pid, int(step.data["rating"]), at, step.data["source"],
+    )
+
+
 async def _task_created(conn: asyncpg.Connection, pid: str, at: datetime, step: Step) -> None:
     d = step.data
     await conn.execute(
@@ -162,6 +172,7 @@ WRITERS: dict[str, Writer] = {
     "weekly_report": _weekly_report,
     "results_submitted": _results,
     "accepted": _rating,
+    "rated": _rated,
     "task_created": _task_created,
     "task_completed": _task_completed,
     "reminder": _task_escalated,

@@ -15,17 +15,19 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import guards, lifecycle, operations
+    from domain import guards, lifecycle, operations, service
     from domain.commands import (
         AcceptanceCommand,
         AssessCommand,
         CancelCommand,
         Command,
+        ComplaintTasksCommand,
         CompleteTaskCommand,
         DecideCommand,
         ExtendDeadlineCommand,
         PlanCommand,
         PublishCalendarCommand,
+        RateCommand,
         ReassignCommand,
         ReportCommand,
         ResultsCommand,
@@ -195,3 +197,19 @@ class ProjectUpdates:
     @publish_calendar.validator
     def _v_publish_calendar(self, cmd: PublishCalendarCommand) -> None:
         self._check(lambda: guards.check_publish_calendar(self.project, cmd))
+
+    @workflow.update
+    async def complaint_tasks(self, cmd: ComplaintTasksCommand) -> Ack:
+        return await self._apply(service.complaint_tasks, cmd)
+
+    @complaint_tasks.validator
+    def _v_complaint_tasks(self, cmd: ComplaintTasksCommand) -> None:
+        self._check(lambda: service.check_complaint_tasks(self.project, cmd))
+
+    @workflow.update
+    async def rate(self, cmd: RateCommand) -> Ack:
+        return await self._apply(service.rate, cmd)
+
+    @rate.validator
+    def _v_rate(self, cmd: RateCommand) -> None:
+        self._check(lambda: service.check_rating(self.project, cmd))

@@ -8,7 +8,7 @@ ALL = [m.name for m in migrations()]
 
 
 async def test_second_run_applies_nothing(pg_url):
-    assert ALL[:3] == ["0001_init", "0002_project_indexes", "0003_lean_records"]
+    assert ALL[:4] == ["0001_init", "0002_project_indexes", "0003_lean_records", "0004_service"]
     assert await migrate(pg_url) == []
     conn = await connect(pg_url)
     try:
