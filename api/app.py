@@ -18,10 +18,13 @@ from temporalio.client import Client
 
 from api.errors import install_error_handlers, internal_error
 from api.metrics import HttpMetrics
-from api.routes import health, kpis, projects, tasks
+from api.docs import install_offline_docs
+from api.openapi_notes import install_openapi_notes
+from api.routes import dashboard, health, kpis, projects, tasks, users
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings, get_settings
 from store.crypto import DataCipher
+from web import install_workspace
 
 log = structlog.get_logger("jindu.api")
 
@@ -109,6 +112,8 @@ def create_app(
         description="Each client project is a long-lived Temporal workflow; people act through this API. "
         "Errors are `{\"error\": {\"code\", \"message\"}}`. Authenticate with `Authorization: Bearer <token>`.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.pool, app.state.client, app.state.cipher, app.state.policy = pool, client, cipher, policy
@@ -118,5 +123,10 @@ def create_app(
     app.include_router(tasks.router)
     app.include_router(kpis.router)
     app.include_router(health.router)
+    app.include_router(users.router)
+    app.include_router(dashboard.router)
+    install_offline_docs(app)
+    install_openapi_notes(app)
+    install_workspace(app)
     app.add_middleware(RequestContext, metrics=app.state.metrics)
     return app
