@@ -9,6 +9,8 @@ import structlog
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.channels import build_router
+from activities.channels.deliver import NotificationDelivery
 from activities.notifier import Notifier, build_notifier
 from activities.project import ProjectActivities
 from jindu.settings import Settings
@@ -25,8 +27,9 @@ def build_worker(
     notifier: Notifier,
     cipher: DataCipher,
     task_queue: str,
+    delivery: NotificationDelivery | None = None,
 ) -> Worker:
-    acts = ProjectActivities(pool, notifier, cipher)
+    acts = ProjectActivities(pool, notifier, cipher, delivery)
     return Worker(
         client,
         task_queue=task_queue,
@@ -49,6 +52,8 @@ async def run_worker(
         notifier=build_notifier(settings.webhook_url),
         cipher=DataCipher(settings.data_key_bytes()),
         task_queue=settings.task_queue,
+        delivery=NotificationDelivery(build_router(settings), public_url=settings.public_url,
+                                      timezone=settings.policy().calendar.timezone),
     )
     log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace)
     try:

@@ -13,6 +13,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.channels.deliver import NotificationDelivery
 from activities.notifier import Notifier, OutgoingMessage
 from domain.models import ArchiveRequest, ArchiveResult, Notification, ProjectState, StepBatch
 from store import records
@@ -22,8 +23,10 @@ log = structlog.get_logger(__name__)
 
 
 class ProjectActivities:
-    def __init__(self, pool: asyncpg.Pool, notifier: Notifier, cipher: DataCipher) -> None:
+    def __init__(self, pool: asyncpg.Pool, notifier: Notifier, cipher: DataCipher,
+                 delivery: NotificationDelivery | None = None) -> None:
         self.pool, self.notifier, self.cipher = pool, notifier, cipher
+        self.delivery = delivery  # issue 8 channels (activities/channels); the outbox will take this over
 
     @activity.defn(name="record_steps")
     async def record_steps(self, batch: StepBatch) -> None:
@@ -61,6 +64,8 @@ class ProjectActivities:
                 )
                 if booked:
                     await channel.send(message)
+        if self.delivery is not None:
+            await self.delivery.deliver(self.pool, self.cipher, note)
 
     @activity.defn(name="archive_project")
     async def archive_project(self, req: ArchiveRequest) -> ArchiveResult:
