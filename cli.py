@@ -76,18 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Apply the database migrations not applied yet (store/migrations/*.sql) and list them.",
         FALLBACK_NOTE,
     )
-    user = command("user", "Manage the people who use the API.")
+    user = command("user", "Manage the people who use the API and the web workspace.")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
-    create = user_commands.add_parser(
-        "create",
-        help="Create a user and print their API token.",
-        description="Create a user and print their bearer token, alone on the last line. The token is "
-        "shown once and only its hash is stored. Agents and department heads need --department; "
-        "customers, executives, operations and auditors may have none. " + FALLBACK_NOTE.replace("\n", " "),
-    )
-    create.add_argument("--name", required=True, help="unique user name, e.g. 'Li Wei'")
-    create.add_argument("--role", required=True, metavar="ROLE", help="one of: " + ", ".join(r.value for r in Role))
-    create.add_argument("--department", help="the department an agent or dept_head works for, e.g. sales")
+    from jindu.cli_users import add_user_commands
+
+    add_user_commands(user_commands, FALLBACK_NOTE)
     return parser
 
 
@@ -187,24 +180,18 @@ async def _migrate(settings: Settings) -> None:
     print("applied: " + ", ".join(applied) if applied else "the database is up to date")
 
 
-async def _user_create(settings: Settings, args: argparse.Namespace) -> None:
-    from store.db import create_pool
-    from store.users import create_user
+async def _user(settings: Settings, args: argparse.Namespace) -> None:
+    from jindu.cli_users import needs_data_key, run
 
-    settings = _settings_for_database(settings, need_key=False)
-    pool = await create_pool(settings.database_url, min_size=1, max_size=1)
-    try:
-        user, token = await create_user(pool, name=args.name, role=args.role, department=args.department)
-    finally:
-        await pool.close()
-    where = f" in {user.department}" if user.department else ""
-    print(f"created {user.role.value} {user.name!r}{where} (id {user.id}); their API token:")
-    print(token)
+    await run(_settings_for_database(settings, need_key=needs_data_key(args)), args)
 
 
 def _check_user_args(args: argparse.Namespace) -> None:
     """The same rules store.users enforces, checked before touching any database."""
     from store.users import DEPARTMENT_ROLES
+
+    if args.user_command != "create":
+        return
 
     try:
         role = Role(args.role)
@@ -239,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         configure_logging(settings)
         if args.command == "user":
-            asyncio.run(_user_create(settings, args))
+            asyncio.run(_user(settings, args))
         else:
             asyncio.run({"dev": _dev, "worker": _worker, "api": _api, "migrate": _migrate}[args.command](settings))
     except ValidationError as err:  # bad JINDU_* values
