@@ -122,7 +122,7 @@ async def _dev(settings: Settings) -> None:
         raise UsageError(str(err)) from None
 
 
-async def _connect(settings: Settings):
+async def _connect(settings: Settings, runtime=None):
     """Temporal client and PostgreSQL pool, or one clear line saying which is unreachable."""
     import asyncpg
 
@@ -130,7 +130,7 @@ async def _connect(settings: Settings):
     from store.db import create_pool
 
     try:
-        client = await connect_temporal(settings)
+        client = await connect_temporal(settings, runtime)
     except RuntimeError as err:
         raise UsageError(f"cannot reach Temporal at {settings.temporal_address}: {err}") from None
     try:
@@ -141,11 +141,11 @@ async def _connect(settings: Settings):
 
 
 async def _worker(settings: Settings) -> None:
-    from worker import run_worker
+    from worker import run_worker, sdk_metrics_runtime
 
     settings = _settings_for_database(settings, need_key=True)
     stop = _stop_on_signals()
-    client, pool = await _connect(settings)
+    client, pool = await _connect(settings, sdk_metrics_runtime(settings))
     try:
         await run_worker(settings, client=client, pool=pool, stop=stop)
     finally:

@@ -7,6 +7,7 @@ import asyncio
 import asyncpg
 import structlog
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.channels import build_router
@@ -18,6 +19,14 @@ from store.crypto import DataCipher
 from workflows.project import ProjectWorkflow
 
 log = structlog.get_logger(__name__)
+
+
+def sdk_metrics_runtime(settings: Settings) -> Runtime | None:
+    """A Temporal runtime that serves the SDK's own Prometheus metrics on
+    JINDU_WORKER_METRICS_ADDRESS (host:port, path /metrics); None when unset."""
+    if not settings.worker_metrics_address:
+        return None
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=settings.worker_metrics_address)))
 
 
 def build_worker(

