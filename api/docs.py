@@ -14,6 +14,10 @@ from fastapi.staticfiles import StaticFiles
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 PREFIX = "/static/docs"
+# The pages may load nothing from elsewhere: ReDoc's sidebar links a logo on a CDN, which
+# this policy keeps the browser from requesting (it hides the image when it fails).
+OFFLINE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'")
 
 
 def install_offline_docs(app: FastAPI) -> None:
@@ -23,16 +27,21 @@ def install_offline_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
+        return _offline(get_swagger_ui_html(
             openapi_url=app.openapi_url, title=f"{title} API",
             swagger_js_url=f"{PREFIX}/swagger-ui-bundle.js", swagger_css_url=f"{PREFIX}/swagger-ui.css",
             swagger_favicon_url=f"{PREFIX}/favicon.png",
             # No call to the public validator badge service.
             swagger_ui_parameters={"validatorUrl": None},
-        )
+        ))
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url=app.openapi_url, title=f"{title} API",
-                              redoc_js_url=f"{PREFIX}/redoc.standalone.js",
-                              redoc_favicon_url=f"{PREFIX}/favicon.png", with_google_fonts=False)
+        return _offline(get_redoc_html(openapi_url=app.openapi_url, title=f"{title} API",
+                                       redoc_js_url=f"{PREFIX}/redoc.standalone.js",
+                                       redoc_favicon_url=f"{PREFIX}/favicon.png", with_google_fonts=False))
+
+
+def _offline(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = OFFLINE_CSP
+    return page
