@@ -106,6 +106,8 @@ async def list_users(
 @router.get("/{user_id}", response_model=UserDetail, summary="One user and the actions recorded on them",
             responses=responses(401, 403, 404))
 async def get_user(user_id: UserId, user: Operations, pool: Pool) -> UserDetail:
+    """Operations only: the user (contacts never shown) and every recorded operator action on
+    them (`user_events`), newest first."""
     found = await people.person(pool, user_id)
     if found is None:
         raise NotFound(f"no user {user_id}")
@@ -140,6 +142,8 @@ async def rotate_user_token(user_id: UserId, user: Operations, pool: Pool, body:
 @router.post("/{user_id}/signin-link", response_model=SigninLink, summary="Issue a one-time sign-in link",
              responses=responses(401, 403, 404, 409))
 async def signin_link(user_id: UserId, user: Operations, pool: Pool, settings: AppSettings) -> SigninLink:
+    """Operations only: a new one-time link (JINDU_PUBLIC_URL base, expires after
+    JINDU_SIGNIN_LINK_HOURS) to hand to the person. A deactivated user gets none (409)."""
     found = await people.person(pool, user_id)
     if found is None:
         raise NotFound(f"no user {user_id}")
