@@ -12,7 +12,7 @@ from temporalio.worker import Worker
 
 from activities.channels import build_router
 from activities.channels.deliver import NotificationDelivery
-from activities.notifier import Notifier, build_notifier
+from activities.notifier import Notifier, WebhookChannel
 from activities.project import ProjectActivities
 from jindu.settings import Settings
 from store.crypto import DataCipher
@@ -58,7 +58,9 @@ async def run_worker(
     worker = build_worker(
         client,
         pool=pool,
-        notifier=build_notifier(settings.webhook_url),
+        # The log line comes from the channels below (Chinese, with the workspace link); the
+        # older generic robot text (JINDU_WEBHOOK_URL) still goes out when set.
+        notifier=Notifier([WebhookChannel(settings.webhook_url)] if settings.webhook_url else []),
         cipher=DataCipher(settings.data_key_bytes()),
         task_queue=settings.task_queue,
         delivery=NotificationDelivery(build_router(settings), public_url=settings.public_url,

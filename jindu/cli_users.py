@@ -55,7 +55,9 @@ def _contact_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def needs_data_key(args: argparse.Namespace) -> bool:
-    return args.user_command == "contact" or bool(getattr(args, "mobile", None) or getattr(args, "email", None))
+    """Contacts are stored encrypted with JINDU_DATA_KEY."""
+    contact = [getattr(args, name, None) for name in ("mobile", "email", "channels")]
+    return args.user_command == "contact" or (args.user_command == "create" and any(contact))
 
 
 def _contact_body(args: argparse.Namespace) -> dict:
@@ -106,28 +108,18 @@ async def _create(pool, settings, args) -> None:
     from store.people import record_user_event
     from store.users import create_user
 
-    contact = _contact_body(args) if needs_data_key(args) or args.channels else None
+    contact = _contact_body(args) if needs_data_key(args) else None
     user, token = await create_user(pool, name=args.name, role=args.role, department=args.department)
     await record_user_event(pool, user.id, "created", _by())
     if contact is not None:
         from store.contacts import set_contact
 
-        cipher = DataCipher(settings.data_key_bytes()) if needs_data_key(args) else None
-        await set_contact(pool, user.id, cipher or _NoCipher(), **contact)
+        await set_contact(pool, user.id, DataCipher(settings.data_key_bytes()), **contact)
     link = await _link(pool, settings, user.id)
     where = f" in {user.department}" if user.department else ""
     print(f"created {user.role.value} {user.name!r}{where} (id {user.id}); their API token is on the last line")
     print(f"one-time sign-in link (expires in {settings.signin_link_hours:g} h): {link}")
     print(token)
-
-
-class _NoCipher:
-    """Channels and language need no key; nothing to encrypt."""
-
-    def encrypt(self, text):
-        if text is not None:
-            raise ValueError("JINDU_DATA_KEY is needed to store a mobile or e-mail")
-        return None
 
 
 async def _list(pool, settings, args) -> None:

@@ -96,27 +96,27 @@ async def _end_sessions(conn: asyncpg.Connection, user_id: str) -> None:
 
 
 async def deactivate(pool: asyncpg.Pool, user_id: str, by: By, reason: str = "") -> PersonRecord:
-    async with pool.acquire() as conn, conn.transaction():
-        row = await conn.fetchrow(
-            "UPDATE users SET deactivated_at = now() WHERE id = $1 AND deactivated_at IS NULL RETURNING id", user_id)
-        if row is None:
-            await _must_exist(conn, user_id)
-            raise AlreadyDecided(f"user {user_id} is already deactivated")
-        await _end_sessions(conn, user_id)
-        await conn.execute("UPDATE signin_links SET expires_at = now() WHERE user_id = $1 AND used_at IS NULL "
-                           "AND expires_at > now()", user_id)
-        await record_user_event(conn, user_id, "deactivated", by, reason)
-        return await person(conn, user_id)
+    return await _set_active(pool, user_id, by, reason, active=False)
 
 
 async def reactivate(pool: asyncpg.Pool, user_id: str, by: By, reason: str = "") -> PersonRecord:
+    """Their token works again; sessions ended by the deactivation stay ended."""
+    return await _set_active(pool, user_id, by, reason, active=True)
+
+
+async def _set_active(pool: asyncpg.Pool, user_id: str, by: By, reason: str, *, active: bool) -> PersonRecord:
     async with pool.acquire() as conn, conn.transaction():
         row = await conn.fetchrow(
-            "UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL RETURNING id", user_id)
+            "UPDATE users SET deactivated_at = CASE WHEN $2 THEN NULL ELSE now() END "
+            "WHERE id = $1 AND (deactivated_at IS NULL) <> $2 RETURNING id", user_id, active)
         if row is None:
             await _must_exist(conn, user_id)
-            raise AlreadyDecided(f"user {user_id} is already active")
-        await record_user_event(conn, user_id, "reactivated", by, reason)
+            raise AlreadyDecided(f"user {user_id} is already {'active' if active else 'deactivated'}")
+        if not active:
+            await _end_sessions(conn, user_id)
+            await conn.execute("UPDATE signin_links SET expires_at = now() WHERE user_id = $1 AND used_at IS NULL "
+                               "AND expires_at > now()", user_id)
+        await record_user_event(conn, user_id, "reactivated" if active else "deactivated", by, reason)
         return await person(conn, user_id)
 
 

@@ -9,8 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from jindu.i18n import t
+from web.errors import Problem
 from web.render import page
-from web.session import CsrfRefused, SignInRequired, signin_redirect
+from web.session import CsrfRefused, SignInRequired, page_lang, signin_redirect
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -20,10 +22,6 @@ async def _sign_in_first(request: Request, exc: SignInRequired) -> Response:
 
 
 async def _csrf_refused(request: Request, exc: CsrfRefused) -> Response:
-    from web.errors import Problem
-    from jindu.i18n import t
-    from web.session import page_lang
-
     lang = page_lang(request)
     return page(request, "error.html", status=403,
                 problem=Problem(403, t("web.errors.csrf", lang), t("web.errors.csrf_reason", lang)))

@@ -11,6 +11,9 @@ LIFECYCLE = ("intake", "assessment", "initiation_approval", "planning", "plan_ap
              "result_review", "rectification", "customer_acceptance", "archiving", "completed")
 ENDED = ("completed", "declined", "cancelled")
 REPORTING_STAGES = ("execution", "rectification")
+# What a redirect after a successful action may announce (`?done=<key>`, web.done.<key>).
+DONE_KEYS = frozenset({"decision", "assessment", "plan", "report", "results", "acceptance", "task",
+                       "warning_analysis", "cancel", "intake", "user", "contact"})
 
 
 def step_bar(stage: str) -> list[dict[str, str]]:

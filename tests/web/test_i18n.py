@@ -14,8 +14,7 @@ from store.contacts import CHANNELS
 from web.errors import FIELD_TYPES
 from web.routes.admin import USER_ACTIONS
 from web.routes.dashboard import CHARTED, GROUPINGS
-from web.routes.inbox import DONE_KEYS
-from web.views import LIFECYCLE
+from web.views import DONE_KEYS, LIFECYCLE
 
 TEMPLATES = Path(__file__).parents[2] / "web" / "templates"
 STATIC_KEY = re.compile(r"""\bt\(\s*['"]([a-z0-9_.]+)['"]""")

@@ -11,11 +11,10 @@ from web.api import seg
 from web.errors import problem
 from web.render import page
 from web.session import SignedIn
+from web.views import DONE_KEYS
 
 
 router = APIRouter(include_in_schema=False)
-DONE_KEYS = frozenset({"decision", "assessment", "plan", "report", "results", "acceptance", "task",
-                       "warning_analysis", "cancel", "intake", "user", "contact"})
 
 
 @router.get("/")

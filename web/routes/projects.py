@@ -12,7 +12,7 @@ from web.api import seg
 from web.errors import Problem, problem
 from web.render import page
 from web.session import SignedIn, Visitor, check_csrf, safe_next
-from web.views import gate_history, offered_forms, open_tasks, step_bar
+from web.views import DONE_KEYS, gate_history, offered_forms, open_tasks, step_bar
 
 router = APIRouter(include_in_schema=False)
 FILTERS = ("stage", "department", "overdue", "warning")
@@ -63,8 +63,6 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
 
 @router.get("/projects/{project_id}")
 async def project(request: Request, project_id: str, visitor: SignedIn, done: str = "") -> Response:
-    from web.routes.inbox import DONE_KEYS
-
     return await project_page(request, visitor, project_id, done=done if done in DONE_KEYS else "")
 
 
