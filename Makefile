@@ -7,13 +7,24 @@ VENV := .venv
 STAMP := $(VENV)/.jindu-installed
 PYTEST_ARGS ?=
 
-.PHONY: dev test install bench clean
+.PHONY: dev test install bench clean browser
 
 dev: $(STAMP)
 	$(VENV)/bin/jindu dev
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium with Playwright from PyPI (no browser download);
+# a CJK font makes the screenshots readable. Installed when missing and apt-get exists (CI
+# runs as root on Debian); elsewhere, install Chromium yourself or set JINDU_CHROMIUM.
+browser:
+	@if [ -z "$$JINDU_CHROMIUM" ] && [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "no /usr/bin/chromium: install Chromium or set JINDU_CHROMIUM; the browser tests will fail without it"; fi; \
+	fi
 
 install: $(STAMP)
 

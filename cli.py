@@ -76,20 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Apply the database migrations not applied yet (store/migrations/*.sql) and list them.",
         FALLBACK_NOTE,
     )
-    user = command("user", "Manage the people who use the API.")
+    user = command("user", "Manage the people who use the API and the web workspace.")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
-    create = user_commands.add_parser(
-        "create",
-        help="Create a user and print their API token.",
-        description="Create a user and print their bearer token, alone on the last line. The token is "
-        "shown once and only its hash is stored. Agents and department heads need --department; "
-        "customers, executives, operations and auditors may have none. " + FALLBACK_NOTE.replace("\n", " "),
-    )
-    create.add_argument("--name", required=True, help="unique user name, e.g. 'Li Wei'")
-    create.add_argument("--role", required=True, metavar="ROLE", help="one of: " + ", ".join(r.value for r in Role))
-    create.add_argument("--department", help="the department an agent or dept_head works for, e.g. sales")
     from jindu import cli_calendar
+    from jindu.cli_users import add_user_commands
 
+    add_user_commands(user_commands, FALLBACK_NOTE)
     cli_calendar.add_parser(commands)
     return parser
 
@@ -132,7 +124,7 @@ async def _dev(settings: Settings) -> None:
         raise UsageError(str(err)) from None
 
 
-async def _connect(settings: Settings):
+async def _connect(settings: Settings, runtime=None):
     """Temporal client and PostgreSQL pool, or one clear line saying which is unreachable."""
     import asyncpg
 
@@ -140,7 +132,7 @@ async def _connect(settings: Settings):
     from store.db import create_pool
 
     try:
-        client = await connect_temporal(settings)
+        client = await connect_temporal(settings, runtime=runtime)
     except RuntimeError as err:
         raise UsageError(f"cannot reach Temporal at {settings.temporal_address}: {err}") from None
     try:
@@ -151,11 +143,11 @@ async def _connect(settings: Settings):
 
 
 async def _worker(settings: Settings) -> None:
-    from worker import run_worker
+    from worker import run_worker, sdk_metrics_runtime
 
     settings = _settings_for_database(settings, need_key=True)
     stop = _stop_on_signals()
-    client, pool = await _connect(settings)
+    client, pool = await _connect(settings, sdk_metrics_runtime(settings))
     try:
         await run_worker(settings, client=client, pool=pool, stop=stop)
     finally:
@@ -190,24 +182,18 @@ async def _migrate(settings: Settings) -> None:
     print("applied: " + ", ".join(applied) if applied else "the database is up to date")
 
 
-async def _user_create(settings: Settings, args: argparse.Namespace) -> None:
-    from store.db import create_pool
-    from store.users import create_user
+async def _user(settings: Settings, args: argparse.Namespace) -> None:
+    from jindu.cli_users import needs_data_key, run
 
-    settings = _settings_for_database(settings, need_key=False)
-    pool = await create_pool(settings.database_url, min_size=1, max_size=1)
-    try:
-        user, token = await create_user(pool, name=args.name, role=args.role, department=args.department)
-    finally:
-        await pool.close()
-    where = f" in {user.department}" if user.department else ""
-    print(f"created {user.role.value} {user.name!r}{where} (id {user.id}); their API token:")
-    print(token)
+    await run(_settings_for_database(settings, need_key=needs_data_key(args)), args)
 
 
 def _check_user_args(args: argparse.Namespace) -> None:
     """The same rules store.users enforces, checked before touching any database."""
     from store.users import DEPARTMENT_ROLES
+
+    if args.user_command != "create":
+        return
 
     try:
         role = Role(args.role)
@@ -242,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         configure_logging(settings)
         if args.command == "user":
-            asyncio.run(_user_create(settings, args))
+            asyncio.run(_user(settings, args))
         elif args.command == "calendar":
             from jindu import cli_calendar
 

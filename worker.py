@@ -9,17 +9,27 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
-from activities.notifier import Notifier, build_notifier
+from activities.channels import Router, build_router
 from activities.outbox import Outbox
 from activities.project import ProjectActivities
 from activities.v1 import V1Activities
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
+from store.crypto import DataCipher
 from workflows.project import ProjectWorkflow
 
 log = structlog.get_logger(__name__)
+
+
+def sdk_metrics_runtime(settings: Settings) -> Runtime | None:
+    """A Temporal runtime that serves the SDK's own Prometheus metrics on
+    JINDU_WORKER_METRICS_ADDRESS (host:port, path /metrics); None when unset."""
+    if not settings.worker_metrics_address:
+        return None
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=settings.worker_metrics_address)))
 
 
 def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox: Outbox | None = None,
@@ -36,10 +46,11 @@ def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox:
     )  # fmt: skip
 
 
-def build_outbox(settings: Settings, pool: asyncpg.Pool, notifier: Notifier | None = None) -> Outbox:
-    policy = settings.policy()
-    return Outbox(pool, notifier or build_notifier(settings.webhook_url), tz=ZoneInfo(policy.calendar.timezone),
-                  public_url=settings.public_url)  # fmt: skip
+def build_outbox(settings: Settings, pool: asyncpg.Pool, router: Router | None = None,
+                 cipher: DataCipher | None = None) -> Outbox:  # fmt: skip
+    """The channels configured in the settings (JINDU_WECOM_*, JINDU_DINGTALK_*, …, the log)."""
+    return Outbox(pool, router or build_router(settings), cipher or DataCipher(settings.data_key_bytes()),
+                  tz=ZoneInfo(settings.policy().calendar.timezone), public_url=settings.public_url)  # fmt: skip
 
 
 async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,

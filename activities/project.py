@@ -33,8 +33,8 @@ def unrecordable(err: BaseException) -> ApplicationError:
 
 
 class ProjectActivities(ProjectRecording):
-    def __init__(self, pool: asyncpg.Pool, policy: ProjectPolicy, on_notices: object = None) -> None:
-        self.pool, self.policy = pool, policy
+    def __init__(self, pool: asyncpg.Pool, policy: ProjectPolicy | None = None, on_notices: object = None) -> None:
+        self.pool, self.policy = pool, policy or ProjectPolicy()
         self.on_notices = on_notices  # called after a batch queued notifications (wakes the outbox)
 
     @activity.defn(name="setup")

@@ -18,10 +18,13 @@ from temporalio.client import Client
 
 from api.errors import install_error_handlers, internal_error
 from api.metrics import HttpMetrics
-from api.routes import actions, calendar, health, kpis, operations, projects, tasks
+from api.docs import install_offline_docs
+from api.openapi_notes import install_openapi_notes
+from api.routes import actions, calendar, dashboard, health, kpis, operations, projects, tasks, users
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings, get_settings
 from store.crypto import DataCipher
+from web import install_workspace
 
 log = structlog.get_logger("jindu.api")
 
@@ -109,13 +112,17 @@ def create_app(
         description="Each client project is a long-lived Temporal workflow; people act through this API. "
         "Errors are `{\"error\": {\"code\", \"message\"}}`. Authenticate with `Authorization: Bearer <token>`.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.pool, app.state.client, app.state.cipher, app.state.policy = pool, client, cipher, policy
     app.state.metrics = HttpMetrics()
     install_error_handlers(app)
-    for module in (projects, actions, operations, tasks, kpis, calendar):
+    for module in (projects, actions, operations, tasks, kpis, calendar, users, dashboard, health):
         app.include_router(module.router)
-    app.include_router(health.router)
+    install_offline_docs(app)
+    install_openapi_notes(app)
+    install_workspace(app)
     app.add_middleware(RequestContext, metrics=app.state.metrics)
     return app

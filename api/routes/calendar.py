@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.auth import actor
-from api.deps import Pool, StaffUser, TemporalClient, role
+from api.deps import AppSettings, Pool, StaffUser, TemporalClient, role
 from api.errors import responses
 from domain.calendar import YearDates
 from domain.errors import Invalid
@@ -31,7 +31,8 @@ async def get_calendar(user: StaffUser, pool: Pool) -> dict[int, YearDates]:
 @router.put("/{year}", response_model=PublishReport, summary="Publish a year's holidays to every project",
             responses=responses(401, 403, 422))  # fmt: skip
 async def put_calendar(year: Year, dates: YearDates, user: Annotated[User, role(Role.operations,
-                       action="publish the holiday calendar")], pool: Pool, client: TemporalClient) -> PublishReport:  # fmt: skip
+                       action="publish the holiday calendar")], pool: Pool, client: TemporalClient,
+                       settings: AppSettings) -> PublishReport:  # fmt: skip
     """Operations publish a year's official dates: `holidays` on weekdays and make-up working
     days (`workdays`) on weekends. New projects take them when they start; every running
     project records them as a `calendar_published` step and counts later deadlines on them
@@ -40,4 +41,4 @@ async def put_calendar(year: Year, dates: YearDates, user: Annotated[User, role(
         dates.check_year(year)
     except ValueError as err:
         raise Invalid(str(err)) from err
-    return await publish(pool, client, year, dates, actor(user))
+    return await publish(pool, client, year, dates, actor(user), settings.task_queue)

@@ -23,7 +23,12 @@ async def healthz() -> Health:
 )
 async def metrics(request: Request) -> Response:
     """Request counts (`jindu_http_requests_total`) and latency histograms
-    (`jindu_http_request_duration_seconds`) by method, route template and status, plus
-    process metrics."""
-    body, content_type = request.app.state.metrics.render()
+    (`jindu_http_request_duration_seconds`) by method, route template and status, update
+    latency (`jindu_api_update_duration_seconds`), process metrics, and the business
+    figures from PostgreSQL (api/metrics.py): `jindu_projects`, `jindu_projects_overdue`,
+    `jindu_projects_warning`, `jindu_rectification_tasks_open`, `jindu_escalations_total`,
+    `jindu_notification_failures_total`."""
+    app = request.app
+    await app.state.metrics.refresh(app.state.pool, app.state.settings.metrics_cache_seconds)
+    body, content_type = app.state.metrics.render()
     return Response(content=body, media_type=content_type)

@@ -1,16 +1,15 @@
 """The outbox: notifications queued with their steps are sent by every channel once, retried
-while a channel fails, given up after `max_attempts`; v1 projects' notifications too."""
+while a channel fails, given up after `max_attempts`; v1 projects' notifications too. The
+channels' own formats are tests/channels'."""
 
 import asyncio
-import json
 import uuid
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from temporalio.testing import ActivityEnvironment
 
-from activities.notifier import LogChannel, Notifier, OutgoingMessage, WebhookChannel
+from activities.channels import ChannelError, RenderedMessage, Router
 from activities.outbox import Outbox
 from activities.v1 import V1Activities
 from domain.models import Role
@@ -23,51 +22,23 @@ PUBLIC_URL = "http://jindu.example"
 DUE = "2026-03-05T09:00:00+00:00"
 
 
-class WebhookReceiver:
-    """A real HTTP endpoint on 127.0.0.1 answering every POST with `status`."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.bodies: list[dict] = []
-
-    async def __aenter__(self) -> "WebhookReceiver":
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        host, port = self.server.sockets[0].getsockname()[:2]
-        self.url = f"http://{host}:{port}/robot/send?key=test"
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        self.server.close()
-        await self.server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        headers = dict(
-            line.split(": ", 1) for line in head.decode("latin-1").split("\r\n")[1:] if ": " in line
-        )
-        length = int({k.lower(): v for k, v in headers.items()}["content-length"])
-        self.bodies.append(json.loads(await reader.readexactly(length)))
-        reason = "OK" if self.status == 200 else "Error"
-        writer.write(f"HTTP/1.1 {self.status} {reason}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}".encode())
-        await writer.drain()
-        writer.close()
-
-    def of(self, project_id: str) -> list[dict]:
-        """The bodies about one project: a drain also sends what other tests queued."""
-        return [b for b in self.bodies if b["jindu"]["project_id"] == project_id]
-
-
 class Recording:
-    """A channel that keeps what it sends."""
+    """A group channel (like a chat robot) that keeps what it sends, or fails while `failing`."""
 
-    def __init__(self, name: str = "recording") -> None:
-        self.name = name
-        self.sent: list[OutgoingMessage] = []
+    group = True
 
-    async def send(self, message: OutgoingMessage) -> None:
+    def __init__(self, name: str = "robot") -> None:
+        self.name, self.failing = name, False
+        self.sent: list[RenderedMessage] = []
+        self.tried = 0
+
+    async def send(self, message: RenderedMessage) -> None:
+        self.tried += 1
+        if self.failing:
+            raise ChannelError(self.name, "errcode 45009")
         self.sent.append(message)
 
-    def of(self, project_id: str) -> list[OutgoingMessage]:
+    def of(self, project_id: str) -> list[RenderedMessage]:
         return [m for m in self.sent if m.project_id == project_id]
 
 
@@ -80,8 +51,8 @@ async def add_user(pool, name: str, role: str, department: str | None) -> str:
     return user_id
 
 
-def outbox(pool, *channels, **options) -> Outbox:
-    return Outbox(pool, Notifier(list(channels)), tz=TZ, public_url=PUBLIC_URL, **options)
+def outbox(pool, cipher, *channels, **options) -> Outbox:
+    return Outbox(pool, Router(list(channels)), cipher, tz=TZ, public_url=PUBLIC_URL, **options)
 
 
 async def queue(pool, project_id: str, *notices: Notice) -> None:
@@ -101,84 +72,78 @@ def pid() -> str:
     return f"p-{uuid.uuid4().hex[:8]}"
 
 
-async def test_webhook_receives_the_rendered_robot_text_once(pool, pid):
+async def test_a_robot_receives_the_rendered_chinese_message_once(pool, cipher, pid):
     dept = f"dept-{uuid.uuid4().hex[:6]}"
     head = f"Head Li {uuid.uuid4().hex[:4]}"
     await add_user(pool, head, "dept_head", dept)
     await add_user(pool, f"Other head {uuid.uuid4().hex[:4]}", "dept_head", "elsewhere")
     await queue(pool, pid, approval(pid, dept))
-    async with WebhookReceiver(200) as hook, httpx.AsyncClient(trust_env=False) as http:
-        sender = outbox(pool, LogChannel(), WebhookChannel(hook.url, http))
-        assert await sender.drain() >= 1
-        await sender.drain()
-    subject = f"待审批：项目 {pid} 方案审批"
-    text = f"项目 {pid} 的方案审批等待您审批，截止 2026-03-05 17:00。"  # 09:00 UTC in Shanghai
-    link = f"{PUBLIC_URL}/projects/{pid}"
-    assert hook.of(pid) == [
-        {
-            "msgtype": "text",
-            "text": {"content": f"[进度 Jindu] {subject}\n→ {head}\n{text}\n{link}"},
-            "jindu": {"project_id": pid, "kind": "assigned", "to_role": "dept_head", "recipients": [head],
-                      "subject": subject, "link": link},
-        }
-    ]
+    robot = Recording()
+    sender = outbox(pool, cipher, robot)
+    assert await sender.drain(pid) == 1
+    await sender.drain(pid)
+    [message] = robot.of(pid)
+    assert message.subject == f"待审批：项目 {pid} 方案审批"
+    assert f"项目 {pid} 的方案审批等待您审批，截止 2026-03-05 17:00。" in message.text  # 09:00 UTC in Shanghai
+    assert message.link == f"{PUBLIC_URL}/projects/{pid}" and message.lang == "zh"
+    assert [r.name for r in message.recipients] == [head]
     notice_id = f"{pid}:5:assigned:dept_head"
-    channels = await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1 ORDER BY channel", notice_id)
-    assert [r["channel"] for r in channels] == ["log", "webhook"]
+    assert [r["channel"] for r in await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1",
+                                                   notice_id)] == ["robot"]  # fmt: skip
     row = await pool.fetchrow("SELECT sent_at, attempts, last_error FROM outbox WHERE id = $1", notice_id)
     assert row["sent_at"] is not None and row["attempts"] == 1 and row["last_error"] is None
 
 
-async def test_concurrent_dispatchers_send_once(pool, pid):
+async def test_concurrent_dispatchers_send_once(pool, cipher, pid):
     await queue(pool, pid, approval(pid, "sales"), approval(pid, "sales", seq=6))
-    async with WebhookReceiver(200) as hook, httpx.AsyncClient(trust_env=False) as http:
-        senders = [outbox(pool, WebhookChannel(hook.url, http)) for _ in range(3)]
-        await asyncio.gather(*(s.drain() for s in senders))
-    assert sorted(b["text"]["content"].count(pid) > 0 for b in hook.of(pid)) == [True, True]
+    robot = Recording()
+    senders = [outbox(pool, cipher, robot) for _ in range(3)]
+    await asyncio.gather(*(s.drain(pid) for s in senders))
+    assert len(robot.of(pid)) == 2
     assert await pool.fetchval("SELECT count(*) FROM deliveries d JOIN outbox o ON o.id = d.outbox_id "
                                "WHERE o.project_id = $1", pid) == 2  # fmt: skip
 
 
-async def test_a_failing_webhook_is_retried_and_only_the_webhook_resends(pool, pid):
+async def test_a_failing_channel_is_retried_and_only_it_resends(pool, cipher, pid):
     await queue(pool, pid, approval(pid, "sales"))
     notice_id = f"{pid}:5:assigned:dept_head"
-    log = Recording("log")
-    async with WebhookReceiver(500) as hook, httpx.AsyncClient(trust_env=False) as http:
-        sender = outbox(pool, log, WebhookChannel(hook.url, http))
-        await sender.drain()
-        assert len(hook.of(pid)) == 1 and len(log.of(pid)) == 1
-        row = await pool.fetchrow("SELECT * FROM outbox WHERE id = $1", notice_id)
-        assert row["sent_at"] is None and row["failed_at"] is None and row["attempts"] == 1
-        assert "500" in row["last_error"] and row["next_attempt_at"] > row["created_at"]
-        assert [r["channel"] for r in await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1",
-                                                       notice_id)] == ["log"]  # fmt: skip
-        await sender.drain()
-        assert len(hook.of(pid)) == 1  # not due again before its backoff
+    fine, robot = Recording("first"), Recording("second")
+    robot.failing = True
+    sender = outbox(pool, cipher, fine, robot)
+    await sender.drain(pid)
+    assert (len(fine.of(pid)), robot.tried) == (1, 1)
+    row = await pool.fetchrow("SELECT * FROM outbox WHERE id = $1", notice_id)
+    assert row["sent_at"] is None and row["failed_at"] is None and row["attempts"] == 1
+    assert "45009" in row["last_error"] and row["next_attempt_at"] > row["created_at"]
+    assert await pool.fetchval("SELECT count(*) FROM notification_failures WHERE step_key = $1", notice_id) == 1
+    await sender.drain(pid)
+    assert robot.tried == 1  # not due again before its backoff
 
-        hook.status = 200
-        await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)  # backoff elapsed
-        await sender.drain()
-    assert len(hook.of(pid)) == 2 and len(log.of(pid)) == 1
+    robot.failing = False
+    await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)  # backoff elapsed
+    await sender.drain(pid)
+    assert (len(fine.of(pid)), len(robot.of(pid))) == (1, 1)  # the first channel did not resend
     channels = await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1 ORDER BY channel", notice_id)
-    assert [r["channel"] for r in channels] == ["log", "webhook"]
+    assert [r["channel"] for r in channels] == ["first", "second"]
     row = await pool.fetchrow("SELECT sent_at, attempts FROM outbox WHERE id = $1", notice_id)
     assert row["sent_at"] is not None and row["attempts"] == 2
 
 
-async def test_a_notification_is_given_up_after_max_attempts(pool, pid):
+async def test_a_notification_is_given_up_after_max_attempts(pool, cipher, pid):
     await queue(pool, pid, approval(pid, "sales"))
     notice_id = f"{pid}:5:assigned:dept_head"
-    async with WebhookReceiver(500) as hook, httpx.AsyncClient(trust_env=False) as http:
-        sender = outbox(pool, WebhookChannel(hook.url, http), max_attempts=2)
-        for _ in range(3):
-            await sender.drain()
-            await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)
-    assert len(hook.of(pid)) == 2
+    robot = Recording()
+    robot.failing = True
+    sender = outbox(pool, cipher, robot, max_attempts=2)
+    for _ in range(3):
+        await sender.drain(pid)
+        await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)
+    assert robot.tried == 2
     row = await pool.fetchrow("SELECT sent_at, failed_at, attempts FROM outbox WHERE id = $1", notice_id)
     assert row["sent_at"] is None and row["failed_at"] is not None and row["attempts"] == 2
 
 
-async def test_recipients_by_user_or_company_wide_role(pool, pid):
+async def test_recipients_by_user_or_company_wide_role(pool, cipher, pid):
     customer = f"Customer Chen {uuid.uuid4().hex[:4]}"
     customer_id = await add_user(pool, customer, "customer", None)
     executive = f"Exec Zhao {uuid.uuid4().hex[:4]}"
@@ -189,15 +154,18 @@ async def test_recipients_by_user_or_company_wide_role(pool, pid):
                 Notice(seq=8, kind="escalation", key="notify.escalation", to_role=Role.executive, department="sales",
                        params={"project_id": pid, "what": "approval", "assignee": "dept_head@sales",
                                "due_at": DUE}))  # fmt: skip
-    channel = Recording()
-    await outbox(pool, channel).drain()
-    by_seq = {m.id.split(":")[1]: m for m in channel.of(pid)}
-    assert by_seq["7"].recipients == [customer]
-    assert executive in by_seq["8"].recipients
-    assert by_seq["8"].subject == f"升级：项目 {pid} 审批逾期未办"
+    sender = outbox(pool, cipher, Recording())
+    rows = {r["seq"]: dict(r) for r in await pool.fetch("SELECT * FROM outbox WHERE project_id = $1", pid)}
+    [to_customer] = await sender.messages(rows[7])
+    [to_executives] = await sender.messages(rows[8])
+    assert [r.name for r in to_customer.recipients] == [customer]
+    assert executive in [r.name for r in to_executives.recipients]
+    assert to_executives.subject == f"升级：项目 {pid} 审批逾期未办"
+    await sender.drain(pid)
+    assert sender.router.channels["robot"].of(pid) == [to_executives.to(to_executives.recipients)]  # not the customer
 
 
-async def test_a_v1_projects_notification_is_sent_as_it_was_written(pool, pid):
+async def test_a_v1_projects_notification_is_sent_as_it_was_written(pool, cipher, pid):
     note = Notification(step_key=f"{pid}:5:assigned:dept_head", project_id=pid, kind="assigned",
                         to_role=Role.dept_head, department="sales", subject="Approve the plan",
                         text="Approve the plan for project p-1 — due 2026-03-05 17:00")  # fmt: skip
@@ -205,7 +173,8 @@ async def test_a_v1_projects_notification_is_sent_as_it_was_written(pool, pid):
     await ActivityEnvironment().run(acts.notify, note)
     await ActivityEnvironment().run(acts.notify, note)  # a retried activity queues it once
     assert await pool.fetchval("SELECT count(*) FROM outbox WHERE project_id = $1", pid) == 1
-    channel = Recording()
-    await outbox(pool, channel).drain()
-    [message] = channel.of(pid)
-    assert (message.id, message.subject, message.text) == (note.step_key, note.subject, note.text)
+    robot = Recording()
+    await outbox(pool, cipher, robot).drain(pid)
+    [message] = robot.of(pid)
+    assert (message.key, message.subject) == (note.step_key, note.subject)
+    assert note.text in message.text

@@ -95,10 +95,9 @@ async def api(local_env, pool, cipher):
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def worker(local_env, pool, cipher):
-    from activities.notifier import build_notifier
     from worker import build_outbox, build_worker
 
-    outbox = build_outbox(Settings(task_queue=API_TASK_QUEUE), pool, build_notifier(None))
+    outbox = build_outbox(Settings(task_queue=API_TASK_QUEUE), pool, cipher=cipher)
     w = build_worker(local_env.client, pool=pool, task_queue=API_TASK_QUEUE, outbox=outbox)
     async with w:
         yield w

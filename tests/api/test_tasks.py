@@ -45,15 +45,15 @@ async def test_inbox_lists_the_callers_work_soonest_due_first(api, users):
     assert [(i["id"], i["kind"], i["gate"]) for i in inbox] == [
         (f"{initiation}:approval", "approval", "initiation"), (f"{plan_gate}:approval", "approval", "plan")]
     # Pending actions are described in the catalogue's words: the gate for an approval.
-    assert inbox[0]["project_id"] == initiation and inbox[0]["description"] == t("gate.initiation") == "立项审批"
-    assert inbox[1]["description"] == t("gate.plan")
+    assert inbox[0]["project_id"] == initiation and inbox[0]["description"] == t("web.gate.initiation") == "立项审批"
+    assert inbox[1]["description"] == t("web.gate.plan")
     assert inbox[0]["due_at"] < inbox[1]["due_at"]
 
     inbox = (await api.http.get("/v1/tasks", headers=agent.headers)).json()["items"]
     assert [(i["id"], i["kind"]) for i in inbox] == [
         (f"{to_assess}:assessment", "assessment"), (open_task, "rectification"), (f"{rework}:rectification", "results")]
     assert inbox[1]["project_id"] == rework and inbox[1]["description"] == "Add the mortgage clause"
-    assert inbox[0]["description"] == t("what.assessment") and inbox[2]["description"] == t("what.results")
+    assert inbox[0]["description"] == t("web.pending.assessment") and inbox[2]["description"] == t("web.pending.results")
 
     executive = await api.person("executive")  # no department: sees every department's executive gates
     ids = [i["id"] for i in (await api.http.get("/v1/tasks", headers=executive.headers)).json()["items"]]

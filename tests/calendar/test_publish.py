@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from domain.calendar import YearDates
+from tests.fixtures_stack import STACK_TASK_QUEUE
 from workflows.project import ProjectWorkflow
 
 YEAR = 2027
@@ -76,7 +77,7 @@ async def test_the_command_publishes_for_a_named_operations_user(stack, pg_url, 
     project = await intake(stack, team["agent"])
     dates = tmp_path / "2028.json"
     dates.write_text(json.dumps({"holidays": ["2028-01-03"], "workdays": []}))
-    env = {**os.environ, "JINDU_DATABASE_URL": pg_url,
+    env = {**os.environ, "JINDU_DATABASE_URL": pg_url, "JINDU_TASK_QUEUE": STACK_TASK_QUEUE,
            "JINDU_TEMPORAL_ADDRESS": local_env.client.service_client.config.target_host}  # fmt: skip
     jindu = str(Path(sys.executable).with_name("jindu"))
 

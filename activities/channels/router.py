@@ -1,0 +1,85 @@
+"""Which channels reach each recipient.
+
+- Staff are reached on the channels they chose, else on every configured chat robot
+  (the group robot @mentions them by mobile, Feishu by e-mail).
+- Customers are reached only on channels they have given, and never through a staff
+  group robot: today that is e-mail.
+- E-mail goes to each person separately; a chat robot posts once per message.
+- The log gets every message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from activities.channels.message import Channel, Recipient, RenderedMessage
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: Channel
+    message: RenderedMessage
+    key: str  # what a sender books once: the channel name, or `email:<user>` per person
+
+
+class Router:
+    def __init__(self, channels: Sequence[Channel]) -> None:
+        names = [c.name for c in channels]
+        if len(set(names)) != len(names):
+            raise ValueError(f"channel names must be unique: {names}")
+        self.channels = {c.name: c for c in channels}
+
+    def channels_of(self, person: Recipient) -> list[str]:
+        chosen = [name for name in person.channels if name in self.channels]
+        if person.is_customer:
+            return [name for name in chosen if not self.channels[name].group]
+        if chosen:
+            return chosen
+        return [name for name, c in self.channels.items() if c.group and name != "log"]
+
+    def plan(self, message: RenderedMessage) -> list[Delivery]:
+        deliveries: list[Delivery] = []
+        if "log" in self.channels:
+            deliveries.append(Delivery(self.channels["log"], message, "log"))
+        routed = {person.name: self.channels_of(person) for person in message.recipients}
+        for name, channel in self.channels.items():
+            if name == "log":
+                continue
+            people = [p for p in message.recipients if name in routed[p.name]]
+            if channel.group:
+                # Nobody named at all (no such user yet): the group still sees it, unmentioned.
+                if people or (not message.recipients and name != "email"):
+                    deliveries.append(Delivery(channel, message.to(people), name))
+            else:
+                for person in people:
+                    deliveries.append(Delivery(channel, message.to([person]), f"{name}:{person.user_id or person.name}"))
+        return deliveries
+
+    async def send(self, message: RenderedMessage) -> None:
+        """Every delivery in turn; the first failure raises (ChannelError)."""
+        for delivery in self.plan(message):
+            await delivery.channel.send(delivery.message)
+
+
+def build_router(settings) -> Router:
+    """The channels configured in the settings (JINDU_WECOM_*, JINDU_DINGTALK_*, …) plus the log."""
+    from activities.channels.dingtalk import DingTalkRobot
+    from activities.channels.feishu import FeishuBot
+    from activities.channels.log import LogChannel
+    from activities.channels.smtp import SmtpMail
+    from activities.channels.wecom import WeComRobot
+
+    channels: list[Channel] = [LogChannel()]
+    wecom = settings.wecom_webhook_url or settings.webhook_url  # JINDU_WEBHOOK_URL: the older name
+    if wecom:
+        channels.append(WeComRobot(wecom))
+    if settings.dingtalk_webhook_url:
+        channels.append(DingTalkRobot(settings.dingtalk_webhook_url, settings.dingtalk_secret))
+    if settings.feishu_webhook_url:
+        channels.append(FeishuBot(settings.feishu_webhook_url, settings.feishu_secret))
+    if settings.smtp_host:
+        channels.append(SmtpMail(settings.smtp_host, settings.smtp_port, sender=settings.smtp_from,
+                                 username=settings.smtp_username, password=settings.smtp_password,
+                                 starttls=settings.smtp_starttls, use_ssl=settings.smtp_ssl))
+    return Router(channels)

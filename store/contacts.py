@@ -1,0 +1,62 @@
+"""People's contacts for notifications: mobile and e-mail stored encrypted like customer
+data (store.crypto), preferred channels and language in plain columns."""
+
+from __future__ import annotations
+
+import asyncpg
+from pydantic import BaseModel, Field
+
+from domain.models import Role
+from store.crypto import DataCipher
+
+Db = asyncpg.Pool | asyncpg.Connection
+CHANNELS = ("wecom", "dingtalk", "feishu", "email")
+
+
+class Contact(BaseModel):
+    """A person a message can reach, with what they have given."""
+
+    user_id: str
+    name: str
+    role: Role
+    department: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    channels: list[str] = Field(default_factory=list)
+    lang: str = "zh"
+
+
+_SELECT = "SELECT id, name, role, department, mobile_enc, email_enc, channels, lang FROM users"
+
+
+def _contact(row: asyncpg.Record, cipher: DataCipher) -> Contact:
+    return Contact(
+        user_id=row["id"], name=row["name"], role=row["role"], department=row["department"],
+        mobile=cipher.decrypt(row["mobile_enc"]), email=cipher.decrypt(row["email_enc"]),
+        channels=list(row["channels"] or []), lang=row["lang"],
+    )
+
+
+async def contacts_by_names(db: Db, names: list[str], cipher: DataCipher) -> list[Contact]:
+    """Active people among `names`, in the order given."""
+    rows = await db.fetch(_SELECT + " WHERE name = ANY($1::text[]) AND deactivated_at IS NULL", list(names))
+    by_name = {r["name"]: _contact(r, cipher) for r in rows}
+    return [by_name[n] for n in names if n in by_name]
+
+
+async def contact(db: Db, user_id: str, cipher: DataCipher) -> Contact | None:
+    row = await db.fetchrow(_SELECT + " WHERE id = $1", user_id)
+    return None if row is None else _contact(row, cipher)
+
+
+async def set_contact(db: Db, user_id: str, cipher: DataCipher, *, mobile: str | None, email: str | None,
+                      channels: list[str], lang: str) -> bool:
+    """Replace a person's contact details; True if the user exists."""
+    unknown = sorted(set(channels) - set(CHANNELS))
+    if unknown:
+        raise ValueError(f"unknown channels: {', '.join(unknown)}")
+    row = await db.fetchrow(
+        "UPDATE users SET mobile_enc = $2, email_enc = $3, channels = $4, lang = $5 WHERE id = $1 RETURNING id",
+        user_id, cipher.encrypt(mobile), cipher.encrypt(email), sorted(set(channels)), lang,
+    )
+    return row is not None

@@ -1,0 +1,104 @@
+"""One catalogue: every key in every language, every key the pages use exists, and no
+words are written into the templates themselves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
+from jindu.i18n import LANGUAGES, MissingMessage, catalogue, has, keys, pick_language, t
+from store.contacts import CHANNELS
+from web.errors import FIELD_TYPES
+from web.routes.admin import USER_ACTIONS
+from web.routes.dashboard import CHARTED, GROUPINGS
+from web.views import DONE_KEYS, LIFECYCLE
+
+TEMPLATES = Path(__file__).parents[2] / "web" / "templates"
+STATIC_KEY = re.compile(r"""\bt\(\s*['"]([a-z0-9_.]+)['"]""")
+PENDING_KINDS = ("assessment", "approval", "plan", "results", "rectification", "acceptance", "warning_analysis")
+INBOX_KINDS = (*PENDING_KINDS, "complaint", "revisit", "risk_review")
+EVENTS = ("intake", "assessment", "decision", "plan_submitted", "weekly_report", "weekly_report_missed",
+          "results_submitted", "task_created", "task_completed", "objection", "accepted", "archived", "completed",
+          "declined", "cancelled", "stage_changed", "reminder", "escalation", "warning_raised", "warning_analysed",
+          "warning_cleared", "kpis_updated", "customer_data_disposed")
+FORMS = ("assessment", "plan", "decision", "report", "results", "acceptance", "warning_analysis", "cancel")
+
+
+def test_every_language_has_the_same_keys():
+    zh = keys("zh")
+    assert len(zh) > 250
+    for lang in LANGUAGES:
+        assert keys(lang) == zh, sorted(keys(lang) ^ zh)
+        assert all(value.strip() for value in catalogue(lang).values())
+
+
+def test_every_key_a_template_names_exists():
+    used = {key for path in TEMPLATES.rglob("*.html") for key in STATIC_KEY.findall(path.read_text("utf-8"))}
+    static = {key for key in used if not key.endswith((".", "_"))}
+    assert len(static) > 120
+    missing = sorted(key for key in static if not has(key))
+    assert not missing, missing
+
+
+FAMILIES = {
+    "web.stage.": [s.value for s in Stage] + list(LIFECYCLE),
+    "web.role.": [r.value for r in Role],
+    "web.level.": [lv.value for lv in Level],
+    "web.gate.": [g.value for g in Gate],
+    "web.decision.": [d.value for d in Decision],
+    "web.channel.": [c.value for c in Channel],
+    "web.channel_kind.": list(CHANNELS),
+    "web.cause.": [c.value for c in CauseCategory],
+    "web.source.": [s.value for s in TaskSource],
+    "web.pending.": list(PENDING_KINDS),
+    "web.kind.": list(INBOX_KINDS),
+    "web.event.": list(EVENTS),
+    "web.rating.": ["1", "2", "3", "4", "5"],
+    "web.lang.": list(LANGUAGES),
+    "web.done.": sorted(DONE_KEYS),
+    "web.users.done.": ["deactivate", "reactivate", "rotate", "link"],
+    "web.users.secret.": ["rotate", "link"],
+    "web.kpi.": list(CHARTED),
+    "web.kpi.by.": list(GROUPINGS),
+    "web.errors.field.": list(FIELD_TYPES),
+    "web.errors.code.": ["unauthorized", "forbidden", "not_found", "wrong_stage", "already_decided", "conflict",
+                         "invalid", "unavailable", "internal"],
+    "web.form.intake.customer_": ["name", "phone", "email", "company", "user"],
+    "web.form.assessment.": ["difficulty", "risk_level"],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(FAMILIES))
+def test_every_key_built_from_a_value_exists(prefix):
+    missing = [prefix + v for v in FAMILIES[prefix] if not has(prefix + v)]
+    assert not missing
+    assert all(has(f"web.form.{name}.title") for name in FORMS)
+    assert set(USER_ACTIONS) == set(FAMILIES["web.users.done."])
+
+
+def test_every_dynamic_prefix_in_templates_is_covered():
+    used = {key for path in TEMPLATES.rglob("*.html") for key in STATIC_KEY.findall(path.read_text("utf-8"))}
+    prefixes = {key for key in used if key.endswith((".", "_"))} - {"web.form."}  # web.form.<name>.title: FORMS above
+    assert prefixes <= set(FAMILIES), prefixes - set(FAMILIES)
+
+
+def test_templates_carry_no_words_of_their_own():
+    """Strip Jinja, tags and entities: what is left must be punctuation and spacing."""
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text("utf-8")
+        text = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", text)
+        words = re.findall(r"[A-Za-z\u4e00-\u9fff]{2,}", text)
+        assert not words, f"{path.name}: {words}"
+
+
+def test_t_formats_parameters_and_refuses_unknown_keys():
+    assert t("web.inbox.due", when="12-03 18:00") == "截止 12-03 18:00"
+    assert t("web.inbox.due", "en", when="12-03") == "due 12-03"
+    assert t("web.stage.execution", "fr") == "业务操作"
+    with pytest.raises(MissingMessage):
+        t("web.no.such.key")
+    assert pick_language("en-US") == "en" and pick_language("de", None) == "zh" and pick_language("zh_CN") == "zh"

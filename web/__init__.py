@@ -1,0 +1,37 @@
+"""The web workspace (issue 8): server-rendered pages in Simplified Chinese (English by
+`?lang=en`), served by the API's own FastAPI app at `/`, built as a client of `/v1`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from jindu.i18n import t
+from web.errors import Problem
+from web.render import page
+from web.session import CsrfRefused, SignInRequired, page_lang, signin_redirect
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+async def _sign_in_first(request: Request, exc: SignInRequired) -> Response:
+    return RedirectResponse(signin_redirect(exc.next_path), status_code=303)
+
+
+async def _csrf_refused(request: Request, exc: CsrfRefused) -> Response:
+    lang = page_lang(request)
+    return page(request, "error.html", status=403,
+                problem=Problem(403, t("web.errors.csrf", lang), t("web.errors.csrf_reason", lang)))
+
+
+def install_workspace(app: FastAPI) -> None:
+    from web.routes import admin, dashboard, inbox, projects, signin
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (signin, inbox, projects, dashboard, admin):
+        app.include_router(module.router)
+    app.add_exception_handler(SignInRequired, _sign_in_first)
+    app.add_exception_handler(CsrfRefused, _csrf_refused)

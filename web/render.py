@@ -1,0 +1,91 @@
+"""Templates and what every page gets: the catalogue (`t`), local times, money, the user."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from jindu.i18n import LANGUAGES, has, translator
+from web.views import gate_history
+from web.session import LANG_COOKIE, Visitor, page_lang
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["LANGUAGES"] = LANGUAGES
+TEMPLATES.env.globals["gate_history"] = gate_history
+
+
+def parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class Formats:
+    """Display helpers in the company's time zone (policy calendar, default Asia/Shanghai)."""
+
+    def __init__(self, tz: ZoneInfo, now: datetime) -> None:
+        self.tz, self.now = tz, now
+
+    def time(self, value: Any) -> str:
+        at = parse_time(value)
+        return at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else ""
+
+    def overdue(self, value: Any) -> bool:
+        at = parse_time(value)
+        return at is not None and at < self.now
+
+    @staticmethod
+    def money(value: Any) -> str:
+        try:
+            return f"¥{Decimal(str(value)):,.2f}" if value not in (None, "") else ""
+        except InvalidOperation:
+            return str(value)
+
+    @staticmethod
+    def pct(value: Any) -> str:
+        return "—" if value is None else f"{float(value):.1f}%"
+
+
+def timezone(request: Request) -> ZoneInfo:
+    policy = request.app.state.policy
+    return ZoneInfo(policy.calendar.timezone if policy else "Asia/Shanghai")
+
+
+def page(request: Request, template: str, visitor: Visitor | None = None, status: int = 200,
+         **context: Any) -> HTMLResponse:
+    lang = visitor.lang if visitor else page_lang(request)
+
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "t": translator(lang),
+            "has": lambda key: has(key, lang),
+            "lang": lang,
+            "visitor": visitor,
+            "user": visitor.user if visitor else None,
+            "csrf": visitor.csrf if visitor else context.pop("csrf", ""),
+            "fmt": Formats(timezone(request), datetime.now(UTC)),
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status,
+    )
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="lax",
+                            secure=request.app.state.settings.secure_cookies())
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Language"] = "zh-CN" if lang == "zh" else "en"
+    return response

@@ -1,0 +1,68 @@
+"""Operator user administration in the workspace: list, deactivate, reactivate, rotate a
+token, issue a sign-in link. Each is the `/v1/users` API, recorded as done by the visitor.
+My own contact details and channels: `/me`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from web.api import seg
+from web.errors import problem
+from web.render import page
+from web.session import SignedIn, check_csrf
+
+router = APIRouter(include_in_schema=False)
+USER_ACTIONS = {"deactivate": "deactivate", "reactivate": "reactivate", "rotate": "rotate-token",
+                "link": "signin-link"}
+
+
+async def _users_page(request: Request, visitor, *, status: int = 200, **context) -> Response:
+    answer = await visitor.api.get("/v1/users", {"limit": 200})
+    if not answer.ok:
+        return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
+    return page(request, "users.html", visitor, status=status, users=answer.body["items"],
+                total=answer.body["total"], **context)
+
+
+@router.get("/users")
+async def users(request: Request, visitor: SignedIn, done: str = "") -> Response:
+    return await _users_page(request, visitor, done=done if done in USER_ACTIONS else "")
+
+
+@router.post("/users/{user_id}/{action}")
+async def user_action(request: Request, user_id: str, action: str, visitor: SignedIn) -> Response:
+    form = await check_csrf(request, visitor)
+    if action not in USER_ACTIONS:
+        return RedirectResponse("/users", status_code=303)
+    reason = str(form.get("reason") or "").strip()
+    body = {} if action == "link" else {"reason": reason}
+    answer = await visitor.api.post(f"/v1/users/{seg(user_id)}/{USER_ACTIONS[action]}", body)
+    if not answer.ok:
+        return await _users_page(request, visitor, status=answer.status, failure=problem(answer, visitor.lang))
+    if action in ("rotate", "link"):
+        # Shown once, on this page only; never stored in plain text.
+        return await _users_page(request, visitor, secret={"action": action, **answer.body})
+    return RedirectResponse(f"/users?done={action}", status_code=303)
+
+
+@router.get("/me")
+async def me(request: Request, visitor: SignedIn, done: str = "") -> Response:
+    return page(request, "me.html", visitor, values={}, failure=None, done=done == "contact")
+
+
+@router.post("/me")
+async def set_my_contact(request: Request, visitor: SignedIn) -> Response:
+    form = await check_csrf(request, visitor)
+    body = {
+        "mobile": str(form.get("mobile") or "").strip() or None,
+        "email": str(form.get("email") or "").strip() or None,
+        "channels": [c for c in form.getlist("channels") if isinstance(c, str)],
+        "lang": str(form.get("lang") or visitor.lang),
+    }
+    answer = await visitor.api.put(f"/v1/users/{seg(visitor.user.id)}/contact", body)
+    if answer.ok:
+        return RedirectResponse("/me?done=contact", status_code=303)
+    values = {k: v for k, v in body.items()}
+    return page(request, "me.html", visitor, status=answer.status, values=values,
+                failure=problem(answer, visitor.lang), done=False)

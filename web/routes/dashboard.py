@@ -1,0 +1,47 @@
+"""Dashboards for operations and executives, and the KPI / appraisal view with charts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from jindu.i18n import translator
+from web.charts import bar_chart
+from web.errors import problem
+from web.render import page
+from web.session import SignedIn
+
+router = APIRouter(include_in_schema=False)
+GROUPINGS = ("department", "agent", "month", "quarter")
+CHARTED = ("completion_rate", "cycle_deviation_rate", "satisfaction_score", "first_review_pass_rate",
+           "report_timeliness_rate")
+
+
+@router.get("/dashboard")
+async def dashboard(request: Request, visitor: SignedIn) -> Response:
+    answer = await visitor.api.get("/v1/dashboard")
+    if not answer.ok:
+        return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
+    data = answer.body
+    stages = sorted({row["stage"] for row in data["by_stage"]})
+    table: dict[str, dict[str, int]] = {}
+    for row in data["by_stage"]:
+        table.setdefault(row["department"], {})[row["stage"]] = row["projects"]
+    return page(request, "dashboard.html", visitor, data=data, stages=stages, table=table)
+
+
+@router.get("/kpis")
+async def kpis(request: Request, visitor: SignedIn, group_by: str = "department", period: str = "") -> Response:
+    group_by = group_by if group_by in GROUPINGS else "department"
+    answer = await visitor.api.get("/v1/kpis", {"group_by": group_by, "period": period.strip()[:10]})
+    if not answer.ok:
+        return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
+    items = answer.body["items"]
+    t = translator(visitor.lang)
+    charts = {
+        name: bar_chart([(row["key"], row[name]) for row in items], title=t(f"web.kpi.{name}"),
+                        maximum=100.0, unit="%", empty=t("web.common.none"))
+        for name in CHARTED
+    }
+    return page(request, "kpis.html", visitor, items=items, group_by=group_by, period=period,
+                groupings=GROUPINGS, charts=charts, charted=CHARTED)
