@@ -9,6 +9,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.project import ProjectActivities
 from activities.v1 import V1Activities
+from domain.policy import ProjectPolicy
 from domain.commands import CustomerIn
 from domain.steps import ArchiveIn
 from store.customers import insert_customer
@@ -19,7 +20,7 @@ from workflows.v1.state import ProjectState as V1State
 
 @pytest.fixture
 def acts(pool):
-    return ProjectActivities(pool)
+    return ProjectActivities(pool, ProjectPolicy())
 
 
 async def test_archive_bundles_the_project_once(acts, pool, cipher):
@@ -72,7 +73,7 @@ async def test_archive_bundles_the_project_once(acts, pool, cipher):
 
 
 async def test_a_v1_project_is_archived_into_the_same_bundles(pool):
-    acts = ProjectActivities(pool)
+    acts = ProjectActivities(pool, ProjectPolicy())
     pid = f"p-{uuid.uuid4().hex[:12]}"
     await ActivityEnvironment().run(acts.record, record_batch(pid, 1, intake_step(), view={"stage": "archiving"}))
     state = V1State(project_id=pid, stage="archiving", department="sales", business_type="property_sale",

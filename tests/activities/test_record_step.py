@@ -9,6 +9,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.project import ProjectActivities
 from activities.v1 import V1Activities
+from domain.policy import ProjectPolicy
 from domain.models import Role, Stage
 from domain.steps import Notice, RecordBatch
 from tests.fixtures_db import (
@@ -30,7 +31,7 @@ from workflows.v1.state import ProjectState as V1State
 
 @pytest.fixture
 def acts(pool):
-    return ProjectActivities(pool)
+    return ProjectActivities(pool, ProjectPolicy())
 
 
 async def record(acts, batch: RecordBatch) -> None:
@@ -279,7 +280,7 @@ async def test_a_batch_keeps_every_event_and_the_view_once(acts, pool):
 
 async def test_notifications_are_queued_once_with_their_steps(pool):
     woken = []
-    acts = ProjectActivities(pool, on_notices=lambda: woken.append(1))
+    acts = ProjectActivities(pool, ProjectPolicy(), on_notices=lambda: woken.append(1))
     pid = await started(acts)
     assert woken == []  # nothing to send, nobody woken
     notices = [Notice(seq=2, kind="assigned", key="notify.assigned.approval", to_role=Role.dept_head,

@@ -87,6 +87,10 @@ async def outage(local_env, cipher, tmp_path_factory):
         queue = f"outage-{uuid.uuid4().hex[:6]}"
         async with build_worker(local_env.client, pool=pool, task_queue=queue):
             yield Outage(pg, pool, cipher, local_env.client, team, queue)
+        # No project is left running without a worker (a calendar publication would wait on it).
+        running = f"TaskQueue = '{queue}' AND ExecutionStatus = 'Running'"
+        async for wf in local_env.client.list_workflows(running):
+            await local_env.client.get_workflow_handle(wf.id, run_id=wf.run_id).terminate("test module over")
         await pool.close()
     finally:
         await pg.stop()

@@ -10,6 +10,7 @@ from temporalio import activity
 from temporalio.worker import Worker
 
 from activities.project import ProjectActivities
+from domain.policy import ProjectPolicy
 from domain.steps import RecordBatch
 from tests.workflows.harness import Harness, Recorder
 from workflows.project import ProjectWorkflow
@@ -29,11 +30,11 @@ class DiesAfterWriting(ProjectActivities):
 
 
 async def test_retried_batches_write_each_record_once(local_env, pool):
-    acts = DiesAfterWriting(pool)
+    acts = DiesAfterWriting(pool, ProjectPolicy())
     acts.attempts = []
     queue = f"retry-{uuid.uuid4().hex[:6]}"
     async with Worker(local_env.client, task_queue=queue, workflows=[ProjectWorkflow],
-                      activities=[acts.record, acts.archive, acts.report_unrecordable]):  # fmt: skip
+                      activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable]):  # fmt: skip
         h = Harness(local_env, queue, Recorder())
         handle = await h.start()
         await h.assess(handle)
