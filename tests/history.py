@@ -7,20 +7,15 @@ from temporalio.client import WorkflowHandle, WorkflowHistory
 
 
 async def decisive_events(handle: WorkflowHandle) -> int:
-    """Accepted updates plus scheduled record_steps activities.
+    """Accepted updates plus recorded local activities (each `record` batch is a marker).
 
-    Background notifications may still complete and add their own events, so the whole
-    history length is not a stable measure; these two kinds are.
-    """
+    A rejected update adds neither; the whole history length is not a stable measure
+    (timers, workflow tasks), these two kinds are."""
     history = await handle.fetch_history()
     return sum(
         1
         for e in history.events
-        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
-        or (
-            e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-            and e.activity_task_scheduled_event_attributes.activity_type.name == "record_steps"
-        )
+        if e.event_type in (EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_MARKER_RECORDED)
     )
 
 
