@@ -22,6 +22,7 @@ def clocks(state: ProjectState, ctx: Context) -> list[tuple[datetime, str]]:
     found: list[tuple[datetime, str]] = []
     named = [("pending", state.pending), ("warning_analysis", state.warning.analysis)]
     named += [(f"task:{t.id}", t) for t in state.rectification.tasks]
+    named += [(f"risk:{r.id}", r) for r in state.risks]
     for name, wait in named:
         if wait is not None and (at := waits.next_step_at(wait, ctx)) is not None:
             found.append((at, name))
@@ -71,8 +72,10 @@ def tick(state: ProjectState, ctx: Context) -> Outcome:
             waits.escalate(out, s.pending, s.pending.kind, gate=s.pending.gate)
         elif name == "warning_analysis" and s.warning.analysis is not None:
             waits.escalate(out, s.warning.analysis, "warning_analysis")
-        elif (task := s.rectification.task(name.removeprefix("task:"))) is not None:
+        elif name.startswith("task:") and (task := s.rectification.task(name.removeprefix("task:"))):
             waits.escalate(out, task, "task", task_id=task.id, summary=task.summary)
+        elif name.startswith("risk:") and (risk := next((r for r in s.risks if f"risk:{r.id}" == name), None)):
+            waits.escalate(out, risk, "risk_review", risk_id=risk.id)
     if fired:
         refresh_kpis(out)
     return out

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, field_serializer, field_validator
 from domain.calendar import OfficialDates, shared_dates
 from domain.models import Actor, CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
 from domain.policy import ProjectPolicy, shared_policy
+from domain.risk import RiskCategory
 
 PendingKind = Literal["assessment", "approval", "plan", "results", "rectification", "acceptance"]
 RECENT_UPDATES = 32  # update ids remembered across continue-as-new: a late retry applies once
@@ -61,6 +62,20 @@ class RectificationTask(Wait):
     source: TaskSource
     round: int = 1
     summary: str = Field(default="", max_length=80, description="The description's start, for reminders")
+
+
+class Risk(Wait):
+    """An open risk of the register, waiting on its owner's next review (due at the cut-off
+    of its review date); texts and history are in PostgreSQL."""
+
+    id: str
+    category: RiskCategory
+    likelihood: Level
+    impact: Level
+    level: Level
+    probability: Decimal | None = None
+    loss_amount: Decimal | None = None
+    expected_loss: Decimal | None = None
 
 
 class Assessment(BaseModel):
@@ -162,6 +177,8 @@ class ProjectState(BaseModel):
     milestones: list[Milestone] = Field(default_factory=list)
     pending: PendingAction | None = None
     rectification: Rectification = Field(default_factory=Rectification)
+    risks: list[Risk] = Field(default_factory=list, description="Open risks; settled ones are in PostgreSQL")
+    risks_added: int = 0
     reporting: Reporting = Field(default_factory=Reporting)
     ratings: list[int] = Field(default_factory=list)
     kpis: Kpis = Field(default_factory=Kpis)
@@ -183,7 +200,7 @@ class ProjectState(BaseModel):
         return value.model_dump_json()  # one shared object per schedule when read back
 
     def waits(self) -> list[Wait]:
-        found: list[Wait] = [*self.rectification.tasks]
+        found: list[Wait] = [*self.rectification.tasks, *self.risks]
         if self.pending is not None:
             found.insert(0, self.pending)
         if self.warning.analysis is not None:

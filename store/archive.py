@@ -19,6 +19,8 @@ QUERIES = {
     "rectification_tasks": "SELECT * FROM rectification_tasks WHERE project_id = $1 ORDER BY created_at, id",
     "warnings": "SELECT * FROM warnings WHERE project_id = $1 ORDER BY at, step_key",
     "ratings": "SELECT * FROM ratings WHERE project_id = $1 ORDER BY at, step_key",
+    "risk_register": "SELECT * FROM risks WHERE project_id = $1 ORDER BY created_at, id",
+    "risk_events": "SELECT * FROM risk_events WHERE project_id = $1 ORDER BY at, step_key",
 }
 SUMMARY = ("department", "business_type", "channel", "requirement", "agent_id", "agent_name", "created_at",
            "completed_at", "customer_user_id")  # fmt: skip

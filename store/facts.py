@@ -10,6 +10,7 @@ from datetime import date, datetime
 import asyncpg
 
 from domain.steps import Step
+from store import risk_facts
 
 Writer = Callable[[asyncpg.Connection, str, datetime, Step], Awaitable[None]]
 
@@ -124,6 +125,7 @@ async def _task_completed(conn: asyncpg.Connection, pid: str, at: datetime, step
 
 
 async def _task_escalated(conn: asyncpg.Connection, pid: str, at: datetime, step: Step) -> None:
+    await risk_facts.risk_escalated(conn, pid, step)
     if task_id := step.data.get("task_id"):
         await conn.execute("UPDATE rectification_tasks SET escalations = $3 WHERE id = $1 AND project_id = $2",
                            task_id, pid, int(step.data["step"]))  # fmt: skip
@@ -183,6 +185,7 @@ WRITERS: dict[str, Writer] = {
     "warning_analysed": _warning,
     "warning_cleared": _warning,
     "cancelled": _cancelled,
+    **risk_facts.WRITERS,
 }
 
 

@@ -48,6 +48,11 @@ UNION ALL
 SELECT t.id, 'rectification', t.project_id, t.due_at, t.escalations > 0, t.description, NULL
 FROM rectification_tasks t
 WHERE t.owner_user_id = $1::text AND t.status = 'open'
+UNION ALL
+SELECT r.id, 'risk_review', r.project_id, r.review_due_at,
+       r.escalations > 0, left(r.description, 200), NULL
+FROM risks r
+WHERE r.owner_user_id = $1::text AND r.status = 'open'
 ORDER BY due_at NULLS LAST, id
 """
 

@@ -8,7 +8,7 @@ project to the Web UI (workflows/engine.py).
 Updates (validated first; a rejected update writes nothing; each answers an `Ack`):
   sync, assess, submit_plan, decide, report, submit_results, answer_acceptance,
   complete_task, analyse_warning, cancel, reassign, extend_deadline, publish_calendar,
-  complaint_tasks, rate
+  complaint_tasks, rate, add_risk, update_risk
 Query: state (the ProjectState)
 
 A run whose input has no `version` is a v1 project and runs workflows/v1 unchanged.

@@ -15,9 +15,10 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import guards, lifecycle, operations, service
+    from domain import guards, lifecycle, operations, risks, service
     from domain.commands import (
         AcceptanceCommand,
+        AddRiskCommand,
         AssessCommand,
         CancelCommand,
         Command,
@@ -31,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         ReassignCommand,
         ReportCommand,
         ResultsCommand,
+        UpdateRiskCommand,
         WarningAnalysisCommand,
     )
     from domain.errors import JinduError
@@ -213,3 +215,19 @@ class ProjectUpdates:
     @rate.validator
     def _v_rate(self, cmd: RateCommand) -> None:
         self._check(lambda: service.check_rating(self.project, cmd))
+
+    @workflow.update
+    async def add_risk(self, cmd: AddRiskCommand) -> Ack:
+        return await self._apply(risks.add_risk, cmd)
+
+    @add_risk.validator
+    def _v_add_risk(self, cmd: AddRiskCommand) -> None:
+        self._check(lambda: risks.check_add(self.project, cmd, self.ctx().today))
+
+    @workflow.update
+    async def update_risk(self, cmd: UpdateRiskCommand) -> Ack:
+        return await self._apply(risks.update_risk, cmd)
+
+    @update_risk.validator
+    def _v_update_risk(self, cmd: UpdateRiskCommand) -> None:
+        self._check(lambda: risks.check_update(self.project, cmd, self.ctx().today))

@@ -19,6 +19,7 @@ CREATE TABLE risks (
     owner_user_id  text NOT NULL,
     owner_name     text NOT NULL,
     review_on      date NOT NULL,
+    review_due_at  timestamptz NOT NULL,
     status         text NOT NULL CHECK (status IN ('open','occurred','closed')),
     escalations    integer NOT NULL DEFAULT 0,
     created_at     timestamptz NOT NULL,

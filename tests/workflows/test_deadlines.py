@@ -147,3 +147,24 @@ async def test_a_published_year_moves_the_deadlines_counted_after_it(skip_env):
 
 def test_local_dates_are_shanghai_dates():
     assert calendar(ProjectPolicy(), 2026).local_date(datetime(2026, 1, 1, 17, tzinfo=timezone.utc)) == date(2026, 1, 2)
+
+
+async def test_a_risk_review_date_that_passes_is_reminded_then_escalated(skip_env):
+    from domain.commands import AddRiskCommand, RiskIn
+
+    today = calendar(ProjectPolicy(), 2026).local_date(await now_of(skip_env))
+    async with harness(skip_env) as h:
+        handle = await h.start()
+        await h.to_execution(handle, [("m1", today + timedelta(days=90))])
+        body = RiskIn(category="market", description="prices may fall", likelihood="medium", impact="medium",
+                      response="accept", owner=h.agent.name or "", review_on=today + timedelta(days=2))
+        state = await h.update(handle, ProjectWorkflow.add_risk, AddRiskCommand(actor=h.agent, body=body, owner=h.agent))
+        [risk] = state.risks
+        await skip_env.sleep(timedelta(days=10))
+        reviews = [(s.kind, s.data["to_role"]) for s in h.rec.steps
+                   if s.project_id == state.project_id and s.data.get("risk_id") == risk.id
+                   and s.kind in ("reminder", "escalation")]  # fmt: skip
+        assert reviews[:2] == [("reminder", "agent"), ("escalation", "dept_head")]
+        (reminder,) = [s for s in h.rec.of(state.project_id, "reminder") if s.data.get("risk_id") == risk.id]
+        assert near(reminder.at, risk.due_at)
+        assert (await handle.describe()).typed_search_attributes.get(sa.OVERDUE) is True
