@@ -25,12 +25,18 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import YearDates, calendar_for
 from domain.commands import (
+    AddRiskCommand,
+    ComplaintTasksCommand,
     ExtendDeadlineCommand,
     ExtendDeadlineIn,
     MeasureIn,
     PublishCalendarCommand,
+    RateCommand,
     ReassignCommand,
     ReassignIn,
+    RiskIn,
+    RiskPatchIn,
+    UpdateRiskCommand,
     WarningAnalysisCommand,
     WarningAnalysisIn,
 )
@@ -73,9 +79,20 @@ async def full_lifecycle(h: Harness) -> None:
         actor=h.operations, body=ExtendDeadlineIn(target="pending", working_days=2, reason="trip")))
     await h.decide(handle, "plan", by=deputy)
     await h.report(handle, milestones=["viewing"])
+    risk = RiskIn(category="credit", description="loan refused", likelihood="high", impact="high",
+                  response="reduce", owner=h.agent.name or "", review_on=h_today() + timedelta(days=5))
+    await h.update(handle, ProjectWorkflow.add_risk, AddRiskCommand(actor=h.agent, body=risk, owner=h.agent))
+    pid = handle.id.removeprefix("project-")
+    await h.update(handle, ProjectWorkflow.update_risk, UpdateRiskCommand(
+        actor=h.head, risk_id=f"{pid}-r1", body=RiskPatchIn(status="occurred", loss_amount=5000)))
+    await h.update(handle, ProjectWorkflow.complaint_tasks, ComplaintTasksCommand(
+        actor=h.head, complaint_id="c-1", descriptions=["call the customer back"]))
+    await h.update(handle, ProjectWorkflow.rate, RateCommand(actor=h.customer, source="complaint",
+                                                             source_id="c-1", rating=4))
     await h.results(handle)
     state = await h.decide(handle, "result_review", "reject", comment="redo the contract")
-    await h.complete(handle, state.rectification.tasks[0].id)
+    for task in state.rectification.tasks:
+        await h.complete(handle, task.id)
     await h.results(handle, milestones=["contract"])
     await h.decide(handle, "result_review")
     state = await h.object(handle, "price", "date")

@@ -48,7 +48,8 @@ def test_the_corpus_covers_real_life():
     assert "EVENT_TYPE_TIMER_FIRED" in kinds(load(HERE / "v2_deadlines.json"))
     assert "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW" in kinds(load(HERE / "v2_continue_as_new_run1.json"))
     lifecycle = recorded("v2_full_lifecycle")
-    assert {"reassigned", "deadline_extended", "task_completed", "objection", "archived"} <= lifecycle
+    assert {"reassigned", "deadline_extended", "task_completed", "objection", "archived", "risk_added",
+            "risk_occurred", "complaint_tasks", "rated"} <= lifecycle
     text = (HERE / "v2_full_lifecycle.json").read_text()
     assert text.count("submit_results") >= 3  # three rounds of results: two rectifications
 
