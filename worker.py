@@ -25,6 +25,7 @@ def build_worker(
     notifier: Notifier,
     cipher: DataCipher,
     task_queue: str,
+    max_cached_workflows: int = 1000,
 ) -> Worker:
     acts = ProjectActivities(pool, notifier, cipher)
     return Worker(
@@ -32,6 +33,7 @@ def build_worker(
         task_queue=task_queue,
         workflows=[ProjectWorkflow],
         activities=[acts.record_steps, acts.notify, acts.archive_project],
+        max_cached_workflows=max_cached_workflows,
     )
 
 
@@ -49,8 +51,10 @@ async def run_worker(
         notifier=build_notifier(settings.webhook_url),
         cipher=DataCipher(settings.data_key_bytes()),
         task_queue=settings.task_queue,
+        max_cached_workflows=settings.max_cached_workflows,
     )
-    log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace)
+    log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace,
+             max_cached_workflows=settings.max_cached_workflows)
     try:
         async with worker:
             await (stop.wait() if stop else asyncio.Event().wait())
