@@ -7,7 +7,7 @@ VENV := .venv
 STAMP := $(VENV)/.jindu-installed
 PYTEST_ARGS ?=
 
-.PHONY: dev test install bench clean
+.PHONY: dev test test-faults install bench clean
 
 dev: $(STAMP)
 	$(VENV)/bin/jindu dev
@@ -21,7 +21,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,test]'
 	touch $@
 
 bench: $(STAMP)
