@@ -15,6 +15,10 @@ dev: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
+# The fault tests alone (they also run in `make test`): real processes killed mid-burst.
+test-faults: $(STAMP)
+	$(VENV)/bin/pytest -q tests/faults $(PYTEST_ARGS)
+
 install: $(STAMP)
 
 $(VENV)/bin/python:
