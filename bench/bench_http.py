@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 from common import DevServer, Process, free_port, machine, pct, python, table
 
 from store.crypto import new_data_key
@@ -82,6 +83,11 @@ async def drive(url: str, plans: list[tuple[tuple, list[tuple]]], concurrency: i
             "updates_per_s": len(lat) / wall, "p50": pct(lat, 50), "p95": pct(lat, 95), "p99": pct(lat, 99)}
 
 
+def cpu_seconds(proc: Process) -> float:
+    times = psutil.Process(proc.pid).cpu_times()
+    return times.user + times.system
+
+
 async def wait_http(url: str, path: str, proc: Process, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=2) as http:
@@ -119,7 +125,11 @@ async def run_side(side: str, ctx: dict, workers: int, args, workdir: Path) -> d
             p.wait_for_line("worker starting")
         await wait_http(url, "/healthz" if side == "jindu" else "/docs", api)
         await drive(url, plans[:4], 4)  # warm up both paths
-        return await drive(url, plans[4:], args.concurrency)
+        cpu_before = {p: cpu_seconds(p) for p in [api, *procs]}
+        result = await drive(url, plans[4:], args.concurrency)
+        result["api_cpu"] = cpu_seconds(api) - cpu_before[api]
+        result["worker_cpu"] = sum(cpu_seconds(p) - cpu_before[p] for p in procs)
+        return result
     finally:
         for p in [api, *procs]:
             p.stop()
@@ -164,6 +174,8 @@ async def main() -> None:
                                 ("decision latency p50 (ms)", raw["p50"] * 1000, jin["p50"] * 1000),
                                 ("decision latency p95 (ms)", raw["p95"] * 1000, jin["p95"] * 1000),
                                 ("decision latency p99 (ms)", raw["p99"] * 1000, jin["p99"] * 1000),
+                                ("API process CPU (s)", raw["api_cpu"], jin["api_cpu"]),
+                                ("worker processes CPU (s)", raw["worker_cpu"], jin["worker_cpu"]),
                             ]), flush=True)
         finally:
             server.stop()
