@@ -81,7 +81,7 @@ async def main() -> None:
     parser.add_argument("--lead", type=float, help="seconds from the start of parking to the due time "
                         "(default: enough to park --projects)")
     args = parser.parse_args()
-    lead = args.lead or max(20.0, args.projects / 70)
+    lead = args.lead or max(30.0, args.projects / 25)
     print(machine(), flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="jindu-storm-") as tmp:
