@@ -129,6 +129,7 @@ async def run_side(side: str, ctx: dict, workers: int, args, workdir: Path) -> d
         result = await drive(url, plans[4:], args.concurrency)
         result["api_cpu"] = cpu_seconds(api) - cpu_before[api]
         result["worker_cpu"] = sum(cpu_seconds(p) - cpu_before[p] for p in procs)
+        result["api_rss"] = psutil.Process(api.pid).memory_info().rss / 2**20
         return result
     finally:
         for p in [api, *procs]:
@@ -176,6 +177,7 @@ async def main() -> None:
                                 ("decision latency p99 (ms)", raw["p99"] * 1000, jin["p99"] * 1000),
                                 ("API process CPU (s)", raw["api_cpu"], jin["api_cpu"]),
                                 ("worker processes CPU (s)", raw["worker_cpu"], jin["worker_cpu"]),
+                                ("API process RSS after (MB)", raw["api_rss"], jin["api_rss"]),
                             ]), flush=True)
         finally:
             server.stop()
