@@ -7,7 +7,7 @@ VENV := .venv
 STAMP := $(VENV)/.jindu-installed
 PYTEST_ARGS ?=
 
-.PHONY: dev test install bench clean browser
+.PHONY: dev test test-faults install bench clean browser
 
 dev: $(STAMP)
 	$(VENV)/bin/jindu dev
@@ -26,13 +26,17 @@ browser:
 	  else echo "no /usr/bin/chromium: install Chromium or set JINDU_CHROMIUM; the browser tests will fail without it"; fi; \
 	fi
 
+# The fault tests alone (they also run in `make test`): real processes killed mid-burst.
+test-faults: $(STAMP)
+	$(VENV)/bin/pytest -q tests/faults $(PYTEST_ARGS)
+
 install: $(STAMP)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,test]'
 	touch $@
 
 bench: $(STAMP)

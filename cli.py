@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )  # fmt: skip
 
-    command(
+    dev = command(
         "dev",
         "Run everything on this machine: Temporal dev server with its Web UI, embedded "
         "PostgreSQL, migrations, the worker and the API.",
@@ -57,7 +57,25 @@ def build_parser() -> argparse.ArgumentParser:
         "PostgreSQL cluster and data.key, so a later start finds the same projects.\n"
         "Set JINDU_DATABASE_URL to use your own PostgreSQL instead of the embedded one.\n"
         "Ports: API JINDU_API_PORT (8000), Temporal JINDU_TEMPORAL_PORT (7233),\n"
-        "Temporal UI JINDU_TEMPORAL_UI_PORT (8233). Ctrl-C stops everything.",
+        "Temporal UI JINDU_TEMPORAL_UI_PORT (8233). Ctrl-C stops everything.\n\n"
+        "Without --workers/--api-replicas the worker and the API run inside this process.\n"
+        "With either, each worker and each API is its own OS process (`jindu worker`,\n"
+        "`jindu api --reuse-port`): the APIs share JINDU_API_PORT through SO_REUSEPORT, logs\n"
+        "go to <data dir>/logs/, and a child that exits stops the whole stack.",
+    )
+    dev.add_argument("--workers", type=int, metavar="N",
+                     help="run N worker processes (default with --api-replicas: 1)")
+    dev.add_argument("--api-replicas", type=int, metavar="M",
+                     help="run M API processes on one port (default with --workers: 1)")
+    command(
+        "postgres",
+        "Run the embedded PostgreSQL of the data dir in the foreground until interrupted.",
+        "Starts (and initialises, the first time) the server in <data dir>/pg, creates the\n"
+        "`jindu` database and prints its URL alone on the last line. `jindu worker`, `api`,\n"
+        "`migrate` and `user create` with the same JINDU_DATA_DIR find it without\n"
+        "JINDU_DATABASE_URL. Ctrl-C (or SIGTERM) stops the server. With `jindu worker` and\n"
+        "`jindu api` against a Temporal server, it starts the stack part by part, each part a\n"
+        "process that can be stopped on its own.",
     )
     command(
         "worker",
@@ -65,16 +83,26 @@ def build_parser() -> argparse.ArgumentParser:
         "Connects to JINDU_TEMPORAL_ADDRESS (namespace JINDU_TEMPORAL_NAMESPACE, task queue\n"
         "JINDU_TASK_QUEUE) and needs JINDU_DATA_KEY.\n" + FALLBACK_NOTE,
     )
-    command(
+    api = command(
         "api",
         "Serve the HTTP API (OpenAPI docs at /docs) on JINDU_API_HOST:JINDU_API_PORT.",
         "Starts workflows and sends decisions to Temporal at JINDU_TEMPORAL_ADDRESS; reads\n"
         "PostgreSQL. Needs JINDU_DATA_KEY.\n" + FALLBACK_NOTE,
     )
+    api.add_argument("--reuse-port", action="store_true",
+                     help="bind with SO_REUSEPORT, so several API processes can serve one port")
     command(
         "migrate",
         "Apply the database migrations not applied yet (store/migrations/*.sql) and list them.",
         FALLBACK_NOTE,
+    )
+    command(
+        "rotate-data-key",
+        "Re-encrypt every customer's personal data under JINDU_NEW_DATA_KEY, in one transaction.",
+        "The old key is JINDU_DATA_KEY (or the key `jindu dev` keeps in the data dir, which is\n"
+        "then replaced by the new one). Stop the API and the workers first, and start them\n"
+        "again with JINDU_DATA_KEY set to the new key. A repeated run changes nothing.\n"
+        + FALLBACK_NOTE,
     )
     user = command("user", "Manage the people who use the API and the web workspace.")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
@@ -115,13 +143,38 @@ def _settings_for_database(settings: Settings, *, need_key: bool) -> Settings:
     return settings.model_copy(update=update)
 
 
-async def _dev(settings: Settings) -> None:
+async def _dev(settings: Settings, args: argparse.Namespace) -> None:
     from jindu.devstack import DevError, run_dev
 
     try:
-        await run_dev(settings)
+        if args.workers is None and args.api_replicas is None:
+            await run_dev(settings)
+        else:
+            from jindu.devcluster import run_cluster
+
+            await run_cluster(settings, workers=args.workers or 1, api_replicas=args.api_replicas or 1)
     except DevError as err:
         raise UsageError(str(err)) from None
+
+
+async def _postgres(settings: Settings, args: argparse.Namespace) -> None:
+    from jindu.devstack import DevError
+    from jindu.postgres import run_postgres
+
+    try:
+        await run_postgres(settings)
+    except DevError as err:
+        raise UsageError(str(err)) from None
+
+
+async def _rotate_data_key(settings: Settings, args: argparse.Namespace) -> None:
+    from jindu.data_key import new_key_from_env, rotate
+    from jindu.devstack import data_key_file
+
+    new_key = new_key_from_env()
+    key_file = None if settings.data_key else data_key_file(settings)
+    settings = _settings_for_database(settings, need_key=True)
+    print(await rotate(settings, new_key, key_file=key_file))
 
 
 async def _connect(settings: Settings, runtime=None):
@@ -142,7 +195,7 @@ async def _connect(settings: Settings, runtime=None):
     return client, pool
 
 
-async def _worker(settings: Settings) -> None:
+async def _worker(settings: Settings, args: argparse.Namespace) -> None:
     from worker import run_worker, sdk_metrics_runtime
 
     settings = _settings_for_database(settings, need_key=True)
@@ -154,7 +207,7 @@ async def _worker(settings: Settings) -> None:
         await pool.close()
 
 
-async def _api(settings: Settings) -> None:
+async def _api(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.app import create_app
@@ -166,15 +219,20 @@ async def _api(settings: Settings) -> None:
         create_app(settings, client=client, pool=pool),
         host=settings.api_host, port=settings.api_port, log_config=None, access_log=False,
     )  # fmt: skip
+    sockets = None
+    if args.reuse_port:
+        from jindu.devcluster import reuse_port_socket
+
+        sockets = [reuse_port_socket(settings.api_host, settings.api_port)]
     try:
-        await uvicorn.Server(config).serve()
+        await uvicorn.Server(config).serve(sockets=sockets)
     except SystemExit:  # uvicorn's way of failing to start (port in use)
         raise UsageError(f"the API did not start on {settings.api_host}:{settings.api_port} (see the log above)") from None
     finally:
         await pool.close()
 
 
-async def _migrate(settings: Settings) -> None:
+async def _migrate(settings: Settings, args: argparse.Namespace) -> None:
     from store.db import migrate
 
     settings = _settings_for_database(settings, need_key=False)
@@ -234,7 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             asyncio.run(cli_calendar.run(_settings_for_database(settings, need_key=False), args, _connect))
         else:
-            asyncio.run({"dev": _dev, "worker": _worker, "api": _api, "migrate": _migrate}[args.command](settings))
+            commands = {"dev": _dev, "postgres": _postgres, "worker": _worker, "api": _api, "migrate": _migrate,
+                        "rotate-data-key": _rotate_data_key}
+            asyncio.run(commands[args.command](settings, args))
     except ValidationError as err:  # bad JINDU_* values
         problems = "; ".join(f"JINDU_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors())
         print(f"jindu: {problems}", file=sys.stderr)

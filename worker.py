@@ -58,14 +58,25 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     """Run until `stop` is set (or forever); the caller owns the client and the pool."""
     stop = stop or asyncio.Event()
     outbox = build_outbox(settings, pool)
-    worker = build_worker(client, pool=pool, task_queue=settings.task_queue, outbox=outbox, policy=settings.policy())
-    log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace)
+    worker = build_worker(client, pool=pool, task_queue=settings.task_queue, outbox=outbox, policy=settings.policy(),
+                          max_cached_workflows=settings.max_cached_workflows)
+    log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace,
+             max_cached_workflows=settings.max_cached_workflows)
     sending = asyncio.create_task(outbox.run(stop))
+    running = asyncio.create_task(worker.run())
+    stopping = asyncio.create_task(stop.wait())
     try:
-        async with worker:
-            await stop.wait()
+        # A worker that fails for good (lost its namespace, a fatal SDK error) ends the
+        # process, so that a supervisor restarts it, instead of staying up without polling.
+        done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if running in done:
+            running.result()
+            raise RuntimeError("the Temporal worker stopped on its own")
+        await worker.shutdown()
+        await running
     finally:
         stop.set()
+        stopping.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sending
         log.info("worker stopped")

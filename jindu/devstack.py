@@ -22,6 +22,7 @@ import structlog
 from temporalio.client import Client
 
 from jindu.settings import Settings
+from jindu.supervisor import die_with_parent
 from jindu.temporal import connect_temporal, temporal_cli_path
 
 log = structlog.get_logger("jindu.dev")
@@ -100,7 +101,7 @@ def running_embedded_url(settings: Settings) -> str | None:
 
 
 @contextlib.contextmanager
-def _exclusive(settings: Settings):
+def exclusive(settings: Settings):
     """One `jindu dev` per data dir: two would share one SQLite file and one PGDATA."""
     path = data_dir(settings) / "dev.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,18 +134,6 @@ def _check_port_free(host: str, port: int, variable: str) -> None:
 # ------------------------------------------------------------------------ Temporal
 
 
-def _die_with_parent() -> None:
-    # Linux: the server gets SIGTERM if this process dies without cleaning up (kill -9),
-    # so no dev server outlives `jindu dev`.
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 def temporal_command(settings: Settings) -> list[str]:
     from workflows.search_attributes import dev_server_flags
 
@@ -172,7 +161,7 @@ async def start_temporal(settings: Settings) -> asyncio.subprocess.Process:
             stdout=out,
             stderr=asyncio.subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
 
 
@@ -294,17 +283,21 @@ async def run_dev(settings: Settings, *, stop: asyncio.Event | None = None) -> N
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        with _exclusive(settings):
+        with exclusive(settings):
             await _run(settings, stop)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
 
 
-async def _run(settings: Settings, stop: asyncio.Event) -> None:
-    from api.app import create_app
-    from store.db import create_pool, migrate
-    from worker import run_worker
+async def start_servers(settings: Settings, cleanup: contextlib.AsyncExitStack):
+    """Check the ports, start the Temporal dev server and PostgreSQL, apply the migrations.
+
+    Returns the settings completed with the Temporal address, data key and database URL,
+    a Temporal client, the server process, the database URL and the embedded PGDATA
+    (None when JINDU_DATABASE_URL is used). `cleanup` stops what was started.
+    """
+    from store.db import migrate
 
     _check_port_free("127.0.0.1", settings.temporal_port, "JINDU_TEMPORAL_PORT")
     _check_port_free("127.0.0.1", settings.temporal_ui_port, "JINDU_TEMPORAL_UI_PORT")
@@ -313,26 +306,34 @@ async def _run(settings: Settings, stop: asyncio.Event) -> None:
     settings = settings.model_copy(
         update={"temporal_address": f"127.0.0.1:{settings.temporal_port}", "data_key": ensure_data_key(settings)}
     )
+    temporal = await start_temporal(settings)
+    cleanup.push_async_callback(stop_temporal, temporal)
+    log.info("temporal dev server starting", pid=temporal.pid, log=str(data_dir(settings) / "temporal.log"))
+
+    # PostgreSQL starts (in a thread) while the Temporal server boots.
+    postgres = asyncio.create_task(start_postgres(settings))
+    try:
+        client = await wait_for_temporal(settings, temporal)
+    finally:
+        database_url, pgdata = await postgres
+        if pgdata is not None:
+            cleanup.push_async_callback(stop_postgres, pgdata)
+    applied = await migrate(database_url)
+    log.info("database ready", migrations_applied=applied)
+    settings = settings.model_copy(update={"database_url": database_url})
+    return settings, client, temporal, database_url, pgdata
+
+
+async def _run(settings: Settings, stop: asyncio.Event) -> None:
+    from api.app import create_app
+    from store.db import create_pool
+    from worker import run_worker
 
     async with contextlib.AsyncExitStack() as cleanup:
-        temporal = await start_temporal(settings)
-        cleanup.push_async_callback(stop_temporal, temporal)
-        log.info("temporal dev server starting", pid=temporal.pid, log=str(data_dir(settings) / "temporal.log"))
-
-        # PostgreSQL starts (in a thread) while the Temporal server boots.
-        postgres = asyncio.create_task(start_postgres(settings))
-        try:
-            client = await wait_for_temporal(settings, temporal)
-        finally:
-            database_url, pgdata = await postgres
-            if pgdata is not None:
-                cleanup.push_async_callback(stop_postgres, pgdata)
-        applied = await migrate(database_url)
-        log.info("database ready", migrations_applied=applied)
+        settings, client, temporal, database_url, pgdata = await start_servers(settings, cleanup)
         pool = await create_pool(database_url)
         cleanup.push_async_callback(pool.close)
 
-        settings = settings.model_copy(update={"database_url": database_url})
         worker_stop = asyncio.Event()
         worker = asyncio.create_task(run_worker(settings, client=client, pool=pool, stop=worker_stop), name="worker")
         api = _api_server(settings, create_app(settings, client=client, pool=pool))
@@ -342,7 +343,7 @@ async def _run(settings: Settings, stop: asyncio.Event) -> None:
         while not api.started and not serving.done() and not worker.done():
             await asyncio.sleep(0.05)
         if api.started:
-            _write_state(settings, database_url, temporal.pid)
+            write_state(settings, database_url, temporal.pid)
             print(banner(settings, database_url, pgdata is not None), flush=True)
 
         done, _ = await asyncio.wait({worker, serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -360,7 +361,7 @@ async def _run(settings: Settings, stop: asyncio.Event) -> None:
     log.info("jindu dev stopped")
 
 
-def _write_state(settings: Settings, database_url: str, temporal_pid: int) -> None:
+def write_state(settings: Settings, database_url: str, temporal_pid: int, **more) -> None:
     """`<data dir>/dev.json`: what is running where, for people and scripts."""
     state = {
         "pid": os.getpid(),
@@ -369,5 +370,6 @@ def _write_state(settings: Settings, database_url: str, temporal_pid: int) -> No
         "temporal_address": settings.temporal_address,
         "temporal_ui": f"http://127.0.0.1:{settings.temporal_ui_port}",
         "database_url": database_url,
+        **more,
     }
     (data_dir(settings) / "dev.json").write_text(json.dumps(state, indent=2) + "\n")

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_tls: bool = False
     temporal_api_key: str | None = None
+    # mTLS (e.g. Temporal Cloud with certificates): PEM files; setting the client pair implies TLS.
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_ca: Path | None = None
+    temporal_tls_server_name: str | None = None
     task_queue: str = "jindu-projects"
     database_url: str | None = None
     data_dir: Path = Path(".jindu")
@@ -31,6 +36,8 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     update_timeout_seconds: float = 30.0
+    # Workflows a worker keeps in memory; an evicted project is replayed on its next task.
+    max_cached_workflows: int = 1000
     log_level: str = "INFO"
     log_json: bool | None = None
     # --- issue 8: web workspace, messages, metrics (docs/workspace.md lists them all)

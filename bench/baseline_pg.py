@@ -1,0 +1,54 @@
+"""The raw-SDK baseline of the HTTP benchmark: a workflow whose start and each update run one
+activity writing one row with asyncpg. In its own module: the workflow sandbox re-imports it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import activity, workflow
+
+with workflow.unsafe.imports_passed_through():
+    import asyncpg
+
+TABLE = """CREATE TABLE IF NOT EXISTS bench_rows (
+    project_id text NOT NULL, seq integer NOT NULL, body jsonb NOT NULL, PRIMARY KEY (project_id, seq))"""
+
+
+class RowWriter:
+    def __init__(self, pool: "asyncpg.Pool") -> None:
+        self.pool = pool
+
+    @activity.defn(name="baseline_write_row")
+    async def write_row(self, row: dict) -> None:
+        await self.pool.execute(
+            "INSERT INTO bench_rows (project_id, seq, body) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING",
+            row["project_id"], row["seq"], row["body"],
+        )
+
+
+@workflow.defn
+class BaselineProject:
+    def __init__(self) -> None:
+        self.seq = 0
+        self.started = False
+
+    @workflow.run
+    async def run(self, project_id: str) -> None:
+        await self._write(project_id, "{}")
+        self.started = True
+        await workflow.wait_condition(lambda: False)
+
+    async def _write(self, project_id: str, body: str) -> int:
+        self.seq += 1
+        await workflow.execute_activity("baseline_write_row", {"project_id": project_id, "seq": self.seq, "body": body},
+                                        start_to_close_timeout=timedelta(seconds=30))
+        return self.seq
+
+    @workflow.update
+    async def sync(self) -> int:
+        await workflow.wait_condition(lambda: self.started)
+        return self.seq
+
+    @workflow.update
+    async def decide(self, args: dict) -> int:
+        return await self._write(args["project_id"], args["body"])
