@@ -12,6 +12,7 @@ COPY activities activities
 COPY store store
 COPY api api
 COPY jindu jindu
+COPY web web
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim

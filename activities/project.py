@@ -14,7 +14,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain.policy import ProjectPolicy
-from domain.steps import ArchiveIn, ArchiveOut, RecordBatch
+from domain.steps import ArchiveIn, ArchiveOut, RecordBatch, Recorded
 from jindu.holidays import official_dates
 from store import archive, records
 from store.intake import published_years
@@ -44,7 +44,7 @@ class ProjectActivities(ProjectRecording):
         return Setup(policy=self.policy.model_dump_json(), calendar=dates.model_dump_json())
 
     @activity.defn(name="record")
-    async def record(self, batch: RecordBatch) -> None:
+    async def record(self, batch: RecordBatch) -> Recorded:
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 seen = await records.write_batch(conn, batch)
@@ -55,6 +55,8 @@ class ProjectActivities(ProjectRecording):
             log.info("steps already recorded", step_keys=seen)
         if batch.notices and callable(self.on_notices):
             self.on_notices()
+        seqs = [s.seq for s in batch.steps]
+        return Recorded(first=min(seqs, default=None), last=max(seqs, default=None))
 
     @activity.defn(name="archive")
     async def archive(self, req: ArchiveIn) -> ArchiveOut:

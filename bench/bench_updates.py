@@ -37,7 +37,7 @@ from temporalio.testing import WorkflowEnvironment  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
 from baseline import BaselineWorkflow, baseline_record  # noqa: E402
-from domain.steps import RecordBatch  # noqa: E402
+from domain.steps import RecordBatch, Recorded  # noqa: E402
 from tests.workflows.harness import Harness, Recorder  # noqa: E402
 from workflows import search_attributes  # noqa: E402
 from workflows.project import ProjectWorkflow  # noqa: E402
@@ -49,8 +49,8 @@ class Discard(Recorder):
     """Jindu's activities, recording nothing: like the baseline's, which keeps nothing."""
 
     @activity.defn(name="record")
-    async def record(self, batch: RecordBatch) -> None:
-        return None
+    async def record(self, batch: RecordBatch) -> Recorded:
+        return Recorded()
 STARTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
 MARKER = EventType.EVENT_TYPE_MARKER_RECORDED
 

@@ -66,6 +66,14 @@ class RecordBatch(BaseModel):
     notices: list[Notice] = Field(default_factory=list)
 
 
+class Recorded(BaseModel):
+    """What the `record` activity answers: the steps it recorded (its marker in the history
+    names them, so the records can be checked against the history)."""
+
+    first: int | None = None
+    last: int | None = None
+
+
 class Ack(BaseModel):
     """What an update answers: read the project itself from PostgreSQL or the `state` query."""
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from temporalio import activity
 
-from domain.steps import ArchiveIn, ArchiveOut, RecordBatch
+from domain.steps import ArchiveIn, ArchiveOut, RecordBatch, Recorded
 
 
 class Unrecordable(BaseModel):
@@ -42,7 +42,7 @@ class ProjectRecording:
         raise NotImplementedError
 
     @activity.defn(name="record")
-    async def record(self, batch: RecordBatch) -> None:
+    async def record(self, batch: RecordBatch) -> Recorded:
         """Write one batch of steps, the read model's changes and the notifications."""
         raise NotImplementedError
 

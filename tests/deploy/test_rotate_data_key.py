@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from domain.models import CustomerIn
+from domain.commands import CustomerIn
 from store.crypto import DataCipher, decode_data_key, new_data_key
 from store.customers import dispose_customer, insert_customer, read_customer
 from store.db import create_pool, migrate

@@ -11,7 +11,7 @@ from temporalio.worker import Worker
 
 from activities.project import ProjectActivities
 from domain.policy import ProjectPolicy
-from domain.steps import RecordBatch
+from domain.steps import RecordBatch, Recorded
 from tests.workflows.harness import Harness, Recorder
 from workflows.project import ProjectWorkflow
 
@@ -22,11 +22,12 @@ class DiesAfterWriting(ProjectActivities):
     attempts: list[int]
 
     @activity.defn(name="record")
-    async def record(self, batch: RecordBatch) -> None:
-        await super().record(batch)
+    async def record(self, batch: RecordBatch) -> Recorded:
+        done = await super().record(batch)
         self.attempts.append(activity.info().attempt)
         if activity.info().attempt == 1:
             raise RuntimeError("worker lost before reporting the batch")
+        return done
 
 
 async def test_retried_batches_write_each_record_once(local_env, pool):

@@ -1,8 +1,9 @@
 """Every project's rows against its Temporal history: contiguous seq, none lost, none doubled.
 
-Written against what any version of the workflow leaves in its history, not its code: the
-input of every scheduled `record_steps` (or `record`) activity is JSON with a `steps` list
-whose items carry an integer `seq`. Runs chained by continue-as-new are followed back to
+Written against what the workflow leaves in its history, not its code: v1 schedules a
+`record_steps` activity whose input is JSON with a `steps` list of items with an integer
+`seq`; v2 records with a `record` local activity whose marker's result names the steps it
+recorded (`{"first": n, "last": m}`). Runs chained by continue-as-new are followed back to
 the first, through each run's start event.
 """
 
@@ -51,6 +52,20 @@ class ProjectLedger:
         return [f"{self.project_id}: {p}" for p in found]
 
 
+def marker_seqs(marker) -> list[int]:  # type: ignore[no-untyped-def]
+    """The steps a `record` local activity recorded, from its marker (empty for others)."""
+    data, result = marker.details.get("data"), marker.details.get("result")
+    if data is None or result is None or not data.payloads or not result.payloads:
+        return []
+    if json.loads(data.payloads[0].data).get("activity_type") not in RECORD_ACTIVITIES:
+        return []
+    raw = result.payloads[0].data
+    done = json.loads(raw) if raw else None
+    if not done or done.get("first") is None:
+        return []
+    return list(range(int(done["first"]), int(done["last"]) + 1))
+
+
 async def history_seqs(client: Client, workflow_id: str) -> list[int]:
     """Every seq the workflow sent to be recorded, over all its runs."""
     seqs: list[int] = []
@@ -58,6 +73,8 @@ async def history_seqs(client: Client, workflow_id: str) -> list[int]:
     while True:
         history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
         for event in history.events:
+            if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+                seqs += marker_seqs(event.marker_recorded_event_attributes)
             if event.event_type != EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
                 continue
             attrs = event.activity_task_scheduled_event_attributes
@@ -85,7 +102,7 @@ async def project_ledger(client: Client, pool: asyncpg.Pool, project_id: str, wo
 
 
 async def recording_in_flight(client: Client, workflow_id: str) -> bool:
-    """A record activity still pending or a workflow task not yet done."""
+    """A workflow task not yet done (v2's local `record` runs inside one) or a v1 record activity pending."""
     raw = (await client.get_workflow_handle(workflow_id).describe()).raw_description
     if raw.HasField("pending_workflow_task"):
         return True

@@ -39,7 +39,7 @@ from domain.commands import (
 from domain.models import Actor, Channel, Level, Role
 from domain.policy import ProjectPolicy
 from domain.project import ProjectStart, ProjectState
-from domain.steps import ArchiveIn, ArchiveOut, Notice, RecordBatch
+from domain.steps import ArchiveIn, ArchiveOut, Notice, RecordBatch, Recorded
 from jindu.holidays import official_dates
 from workflows.activities import Setup, SetupIn, Unrecordable
 from workflows.project import ProjectWorkflow
@@ -75,13 +75,16 @@ class Recorder:
         return Setup(policy=ProjectPolicy().model_dump_json(), calendar=dates.model_dump_json())
 
     @activity.defn(name="record")
-    async def record(self, batch: RecordBatch) -> None:
+    async def record(self, batch: RecordBatch) -> Recorded:
+        done = Recorded(first=min((s.seq for s in batch.steps), default=None),
+                        last=max((s.seq for s in batch.steps), default=None))  # fmt: skip
         if any(b.project_id == batch.project_id and b.version == batch.version for b in self.batches):
-            return  # a retry
+            return done  # a retry
         self.batches.append(batch)
         self.steps += [Recorded(batch.project_id, s.seq, s.kind, batch.at, s.data, s.comment, s.actor)
                        for s in batch.steps]  # fmt: skip
         self.notes += batch.notices
+        return done
 
     @activity.defn(name="archive")
     async def archive(self, req: ArchiveIn) -> ArchiveOut:

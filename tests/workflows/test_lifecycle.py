@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.commands import AcceptanceCommand, AcceptanceIn, CancelCommand, CancelIn, PlanCommand, PlanIn
 from domain.models import Level, Role, Stage, TaskSource
-from domain.steps import RecordBatch
+from domain.steps import RecordBatch, Recorded
 from tests.history import decisive_events
 from tests.workflows.harness import Recorder, harness
 from workflows import search_attributes as sa
@@ -183,10 +183,10 @@ class PoisonRecorder(Recorder):
     """PostgreSQL refusing one batch for good, as a database constraint would."""
 
     @activity.defn(name="record")
-    async def record(self, batch: RecordBatch) -> None:
+    async def record(self, batch: RecordBatch) -> Recorded:
         if any("POISON" in s.comment for s in batch.steps):
             raise ApplicationError("CheckViolationError: refused", type="Unrecordable", non_retryable=True)
-        await super().record(batch)
+        return await super().record(batch)
 
 
 async def test_a_step_that_can_never_be_recorded_fails_loudly_and_changes_nothing(local_env):
