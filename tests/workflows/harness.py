@@ -52,7 +52,7 @@ def actor(role: Role, department: str | None = "sales", name: str | None = None)
 
 
 @dataclass
-class Recorded:
+class RecordedStep:
     project_id: str
     seq: int
     kind: str
@@ -64,7 +64,7 @@ class Recorded:
 
 @dataclass
 class Recorder:
-    steps: list[Recorded] = field(default_factory=list)
+    steps: list[RecordedStep] = field(default_factory=list)
     notes: list[Notice] = field(default_factory=list)
     batches: list[RecordBatch] = field(default_factory=list)
     failures: list[Unrecordable] = field(default_factory=list)
@@ -81,7 +81,7 @@ class Recorder:
         if any(b.project_id == batch.project_id and b.version == batch.version for b in self.batches):
             return done  # a retry
         self.batches.append(batch)
-        self.steps += [Recorded(batch.project_id, s.seq, s.kind, batch.at, s.data, s.comment, s.actor)
+        self.steps += [RecordedStep(batch.project_id, s.seq, s.kind, batch.at, s.data, s.comment, s.actor)
                        for s in batch.steps]  # fmt: skip
         self.notes += batch.notices
         return done
@@ -100,7 +100,7 @@ class Recorder:
     def kinds(self, project_id: str) -> list[str]:
         return [s.kind for s in sorted(self.steps, key=lambda s: s.seq) if s.project_id == project_id]
 
-    def of(self, project_id: str, kind: str) -> list[Recorded]:
+    def of(self, project_id: str, kind: str) -> list[RecordedStep]:
         return [s for s in sorted(self.steps, key=lambda s: s.seq) if s.project_id == project_id and s.kind == kind]
 
 
