@@ -27,6 +27,8 @@ def params_in(lang: str, params: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]
 
 def link_of(row: dict[str, Any], public_url: str) -> str:
     base = public_url.rstrip("/")
+    if row.get("path"):
+        return base + row["path"]
     if row.get("project_id"):
         return f"{base}/projects/{row['project_id']}"
     return base + "/"
