@@ -4,7 +4,8 @@
    working days after completion (at that day's cut-off), for the project's agent.
 2. It is due `revisit` SLA working days after it opens, reminded then escalated when missed
    (agent → dept_head → executive).
-3. The agent records the customer's 1–5 rating, comments and suggestions; a rating below
+3. The agent records the customer's 1–5 rating, comments and suggestions (also before the
+   task opens: a customer reached early is not turned away); a rating below
    the satisfaction threshold raises the satisfaction warning for the agent and the
    department (domain/satisfaction.py). Then the revisit is done.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain import waits
-from domain.errors import AlreadyDecided, Forbidden, WrongStage
+from domain.errors import AlreadyDecided, Forbidden
 from domain.models import Role
 from domain.project import Wait
 from domain.satisfaction import rate_after_project
@@ -87,8 +88,6 @@ def check_revisit(state: RevisitState, cmd: RevisitCommand) -> None:
     assignee = state.task.user_id if state.task else state.agent.user_id
     if cmd.actor.role != Role.agent or cmd.actor.user_id != assignee:
         raise Forbidden(f"the revisit of project {state.project_id} is assigned to {state.agent.label()}")
-    if state.status == RevisitStatus.scheduled:
-        raise WrongStage(f"the revisit of project {state.project_id} opens at {state.opens_at.isoformat()}")
     if state.status == RevisitStatus.done:
         raise AlreadyDecided(f"the revisit of project {state.project_id} is already recorded")
 
@@ -98,6 +97,8 @@ def record(state: RevisitState, cmd: RevisitCommand, ctx: Context) -> RevisitOut
     out, body = RevisitOutcome.begin(state, ctx), cmd.body
     s = out.state
     s.status, s.rating, s.done_at = RevisitStatus.done, body.rating, ctx.now
+    if s.task is None:  # before it opened: it never will
+        s.opens_at = min(s.opens_at, ctx.now)
     out.record("revisit_done", cmd.actor, body.comments, rating=body.rating, suggestions=body.suggestions,
                on_time=s.task is None or ctx.now <= s.task.due_at)  # fmt: skip
     rate_after_project(out, body.rating, cmd.actor, source="revisit", source_id=revisit_id(s.project_id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain import revisits
-from domain.errors import AlreadyDecided, Forbidden, WrongStage
+from domain.errors import AlreadyDecided, Forbidden
 from domain.models import Actor, Role
 from domain.policy import ProjectPolicy, RevisitPolicy
 from domain.service_models import RevisitStatus
@@ -63,10 +63,14 @@ def test_a_missed_revisit_is_reminded_then_escalated_to_the_dept_head_and_the_ex
     assert revisits.next_due(out.state, ctx(due(2026, 10, 20))) is None
 
 
-def test_only_the_assignee_records_the_revisit_once_it_is_open():
+def test_the_agent_may_record_the_revisit_before_its_task_opens():
     scheduled = revisits.schedule(revisit(), ctx(WED_SEP_30)).state
-    with pytest.raises(WrongStage):
-        revisits.record(scheduled, revisited(), ctx(at(2026, 10, 9)))
+    out = revisits.record(scheduled, revisited(), ctx(at(2026, 10, 9)))
+    assert (out.state.status, out.state.opens_at, out.state.task) == (RevisitStatus.done, at(2026, 10, 9), None)
+    assert revisits.next_due(out.state, ctx(at(2026, 10, 9))) is None and not out.notices
+
+
+def test_only_the_assignee_records_the_revisit_and_only_once():
     s = opened()
     for who in (HEAD, Actor(user_id="u-other", name="Other", role=Role.agent, department="sales")):
         with pytest.raises(Forbidden):
