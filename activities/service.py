@@ -6,16 +6,13 @@ fixed Temporal update id.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import asyncpg
-import structlog
 from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.project import PERMANENT, unrecordable
+from activities.project import record_with
 from domain.commands import ComplaintTasksCommand, RateCommand
 from domain.errors import ERRORS_BY_CODE
 from domain.models import workflow_id
@@ -24,9 +21,6 @@ from domain.steps import Ack
 from store import service_records
 from workflows.activities import ServiceRecording
 from workflows.project import ProjectWorkflow
-
-log = structlog.get_logger(__name__)
-Write = Callable[[asyncpg.Connection, ServiceBatch], Awaitable[list[str]]]
 
 TASKS_OPENED = """
 WITH asked AS (SELECT seq, (data->>'tasks')::int AS n FROM events
@@ -41,25 +35,15 @@ class ServiceActivities(ServiceRecording):
     def __init__(self, pool: asyncpg.Pool, client: Client, on_notices: object = None) -> None:
         self.pool, self.client, self.on_notices = pool, client, on_notices
 
-    async def _record(self, write: Write, batch: ServiceBatch) -> None:
-        try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                seen = await write(conn, batch)
-        except PERMANENT as err:
-            log.error("batch cannot be recorded", subject_id=batch.subject_id, error=str(err))
-            raise unrecordable(err) from err
-        if seen:
-            log.info("steps already recorded", step_keys=seen)
-        if batch.notices and callable(self.on_notices):
-            self.on_notices()
-
     @activity.defn(name="record_complaint")
     async def record_complaint(self, batch: ServiceBatch) -> None:
-        await self._record(service_records.write_complaint_batch, batch)
+        await record_with(self.pool, service_records.write_complaint_batch, batch, self.on_notices,
+                          complaint_id=batch.subject_id)  # fmt: skip
 
     @activity.defn(name="record_revisit")
     async def record_revisit(self, batch: ServiceBatch) -> None:
-        await self._record(service_records.write_revisit_batch, batch)
+        await record_with(self.pool, service_records.write_revisit_batch, batch, self.on_notices,
+                          revisit_of=batch.subject_id)  # fmt: skip
 
     @activity.defn(name="call_project")
     async def call_project(self, call: ProjectCall) -> ProjectAnswer:

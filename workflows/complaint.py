@@ -18,7 +18,6 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain import complaints
-    from domain.commands import Command
     from domain.service_models import ComplaintStart, ConfirmCommand, ReplyCommand, ServiceAck
     from domain.service_state import ComplaintState
     from workflows.service_engine import ComplaintEngine
@@ -37,12 +36,6 @@ class ComplaintWorkflow(ComplaintEngine):
     @workflow.query
     def state(self) -> ComplaintState:
         return self.subject
-
-    @workflow.update
-    async def sync(self, cmd: Command) -> ServiceAck:
-        """Answers once the filing and every step so far are recorded."""
-        await workflow.wait_condition(lambda: self.ready and not self.lock.locked())
-        return self._ack()
 
     @workflow.update
     async def reply(self, cmd: ReplyCommand) -> ServiceAck:

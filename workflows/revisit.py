@@ -15,7 +15,6 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain import revisits
-    from domain.commands import Command
     from domain.service_models import RevisitCommand, RevisitStart, ServiceAck
     from domain.service_state import RevisitState
     from workflows.service_engine import RevisitEngine
@@ -34,11 +33,6 @@ class RevisitWorkflow(RevisitEngine):
     @workflow.query
     def state(self) -> RevisitState:
         return self.subject
-
-    @workflow.update
-    async def sync(self, cmd: Command) -> ServiceAck:
-        await workflow.wait_condition(lambda: self.ready and not self.lock.locked())
-        return self._ack()
 
     @workflow.update
     async def submit(self, cmd: RevisitCommand) -> ServiceAck:

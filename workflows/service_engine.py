@@ -11,8 +11,9 @@ Passed through the sandbox like workflows/engine.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -32,7 +33,7 @@ from domain.service_models import (
     ServiceBatch,
 )
 from domain.service_state import ComplaintState, RevisitState
-from domain.steps import BaseOutcome
+from domain.steps import BaseOutcome, Context
 from workflows import publish
 from workflows import search_attributes as sa
 from workflows.activities import ServiceRecording
@@ -43,30 +44,70 @@ CALL: Any = {
     "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)),
 }  # fmt: skip
 S = TypeVar("S", ComplaintState, RevisitState)
+T = TypeVar("T", ComplaintState, RevisitState)
+
+
+class Rules(Protocol[T]):
+    """What a kind's rules module gives the engine (domain/complaints.py, domain/revisits.py)."""
+
+    def next_due(self, state: T, ctx: Context, /) -> datetime | None: ...
+
+    def tick(self, state: T, ctx: Context, /) -> BaseOutcome[T]: ...
 
 
 class ServiceEngine(Engine[S, ServiceAck]):
     """What complaints and revisits share: state carried across continue-as-new as JSON, the
-    `sync` update, an acknowledgement with their status."""
+    `sync` update, an acknowledgement with their status, their records and Web UI view."""
 
-    kind: str
+    kind: str  # of search attributes, step keys and `record_failures`: complaint, revisit
+    done: str  # the status that ends the workflow
+    rules: Rules[S]
+    recorder: Any  # the record activity (a staticmethod)
 
     def _begin_engine(self, started_at: datetime, carried: str | None) -> None:
         self.init_engine(started_at, ready=carried is not None)
         if carried is not None:
             self.subject = self.subject_type.model_validate_json(carried)
 
+    def _subject_id(self, state: S) -> str:
+        raise NotImplementedError
+
+    async def _run(self, first: Callable[[], BaseOutcome[S]]) -> ServiceAck:
+        await self._begin(first)
+        await self._run_until_finished()
+        return self._ack()
+
+    @workflow.update
+    async def sync(self, cmd: Command) -> ServiceAck:
+        """Answers once the first step and every step so far are recorded."""
+        await workflow.wait_condition(lambda: self.ready and not self.lock.locked())
+        return self._ack()
+
     def _ack(self) -> ServiceAck:
         return ServiceAck(seq=self.subject.seq, status=self.subject.status.value)
+
+    def _finished(self) -> bool:
+        return bool(self.subject.status.value == self.done)
+
+    def _next_due(self) -> datetime | None:
+        return self.rules.next_due(self.subject, self.ctx())
+
+    def _tick(self) -> BaseOutcome[S]:
+        return self.rules.tick(self.subject, self.ctx())
 
     def _carry(self) -> Any:
         return self.start.model_copy(update={"carried": self.subject.model_dump_json()})
 
     def _batch(self, out: BaseOutcome[S], view: dict[str, Any]) -> ServiceBatch:
         s = out.state
-        subject_id = s.complaint_id if isinstance(s, ComplaintState) else s.project_id
-        return ServiceBatch(subject_id=subject_id, project_id=s.project_id, version=s.batches, at=out.ctx.now,
-                            steps=out.steps, view=view, notices=out.notices)  # fmt: skip
+        return ServiceBatch(subject_id=self._subject_id(s), project_id=s.project_id, version=s.batches,
+                            at=out.ctx.now, steps=out.steps, view=view, notices=out.notices)  # fmt: skip
+
+    async def _send(self, batch: ServiceBatch) -> None:
+        await workflow.execute_local_activity_method(self.recorder, batch, **RECORD)
+
+    def _reference(self) -> str:
+        return f"{self.kind}:{self._subject_id(self.subject)}"
 
     def _show(self, stage: str, department: str | None, lines: list[str]) -> None:
         s = self.subject
@@ -85,31 +126,18 @@ class ServiceEngine(Engine[S, ServiceAck]):
 
 class ComplaintEngine(ServiceEngine[ComplaintState]):
     subject_type = ComplaintState
-    kind = "complaint"
+    kind, done, rules = "complaint", ComplaintStatus.closed.value, complaints
+    recorder = staticmethod(ServiceRecording.record_complaint)
 
     def setup(self, start: ComplaintStart) -> None:
         self.start = start
         self._begin_engine(start.filed_at, start.carried)
 
     async def run_complaint(self) -> ServiceAck:
-        await self._begin(lambda: complaints.file(self.start, self.ctx()))
-        await self._run_until_finished()
-        return self._ack()
+        return await self._run(lambda: complaints.file(self.start, self.ctx()))
 
-    def _finished(self) -> bool:
-        return self.subject.status == ComplaintStatus.closed
-
-    def _next_due(self) -> datetime | None:
-        return complaints.next_due(self.subject, self.ctx())
-
-    def _tick(self) -> BaseOutcome[ComplaintState]:
-        return complaints.tick(self.subject, self.ctx())
-
-    async def _send(self, batch: ServiceBatch) -> None:
-        await workflow.execute_local_activity_method(ServiceRecording.record_complaint, batch, **RECORD)
-
-    def _reference(self) -> str:
-        return f"complaint:{self.subject.complaint_id}"
+    def _subject_id(self, state: ComplaintState) -> str:
+        return state.complaint_id
 
     def _publish(self) -> None:
         s = self.subject
@@ -141,31 +169,18 @@ class ComplaintEngine(ServiceEngine[ComplaintState]):
 
 class RevisitEngine(ServiceEngine[RevisitState]):
     subject_type = RevisitState
-    kind = "revisit"
+    kind, done, rules = "revisit", RevisitStatus.done.value, revisits
+    recorder = staticmethod(ServiceRecording.record_revisit)
 
     def setup(self, start: RevisitStart) -> None:
         self.start = start
         self._begin_engine(start.completed_at, start.carried)
 
     async def run_revisit(self) -> ServiceAck:
-        await self._begin(lambda: revisits.schedule(self.start, self.ctx()))
-        await self._run_until_finished()
-        return self._ack()
+        return await self._run(lambda: revisits.schedule(self.start, self.ctx()))
 
-    def _finished(self) -> bool:
-        return self.subject.status == RevisitStatus.done
-
-    def _next_due(self) -> datetime | None:
-        return revisits.next_due(self.subject, self.ctx())
-
-    def _tick(self) -> BaseOutcome[RevisitState]:
-        return revisits.tick(self.subject, self.ctx())
-
-    async def _send(self, batch: ServiceBatch) -> None:
-        await workflow.execute_local_activity_method(ServiceRecording.record_revisit, batch, **RECORD)
-
-    def _reference(self) -> str:
-        return f"revisit:{self.subject.project_id}"
+    def _subject_id(self, state: RevisitState) -> str:
+        return state.project_id
 
     def _publish(self) -> None:
         s = self.subject
@@ -173,4 +188,3 @@ class RevisitEngine(ServiceEngine[RevisitState]):
         self._show(s.status.value, s.department, [
             f"**回访 Revisit** of project {s.project_id} · **状态 Status:** {s.status.value} · 开始 opens {opens}"
             f" · **业务人员 Agent:** {s.agent.label()}"])  # fmt: skip
-
