@@ -10,6 +10,7 @@ from temporalio.client import WorkflowExecutionStatus
 
 from tests.e2e.test_rejections_over_http import assert_error
 from tests.history import payload_bytes
+from workflows import search_attributes as sa
 
 CONTACT = {"name": "王小明", "phone": "13812345678", "email": "wxm@example.com"}
 
@@ -116,7 +117,11 @@ async def test_a_customer_complains_the_dept_head_rectifies_and_the_customer_con
     assert kinds == ["filed", "replied", "tasks_opened", "confirmed", "closed", "rating_sent"]
     assert_error(await stack.http.post(f"{c}/replies", json=reply, headers=head.headers), 409, "wrong_stage")
     handle = stack.client.get_workflow_handle(f"complaint-{cid}")
-    assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
+    described = await handle.describe()
+    assert described.status == WorkflowExecutionStatus.COMPLETED
+    assert described.typed_search_attributes.get(sa.KIND) == "complaint"
+    project_attrs = (await stack.client.get_workflow_handle(f"project-{pid}").describe()).typed_search_attributes
+    assert (project_attrs.get(sa.KIND), project_attrs.get(sa.STAGE)) == ("project", "execution")
 
     async with stack.pool.acquire() as db:
         assert await db.fetchval("SELECT source FROM ratings WHERE project_id = $1", pid) == "complaint"
