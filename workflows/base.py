@@ -89,37 +89,19 @@ class Engine(Generic[S, A]):
         self.timer_at = self.timer_at_start = started_at
 
     # ------------------------------------------------------------------ what a kind supplies
+    # When it next wakes and what fired by then; its batch, its `record` local activity and
+    # its name in `record_failures`; its Web UI view; its answer to an update; whether it is
+    # done; its continue-as-new input.
 
-    def _next_due(self) -> datetime | None:
-        raise NotImplementedError
-
-    def _batch(self, out: BaseOutcome[S], view: dict[str, Any]) -> BaseModel:
-        raise NotImplementedError
-
-    async def _send(self, batch: Any) -> None:
-        """Run the kind's `record` local activity."""
-        raise NotImplementedError
-
-    def _reference(self) -> str:
-        """What names the subject in `record_failures`."""
-        raise NotImplementedError
-
-    def _publish(self) -> None:
-        raise NotImplementedError
-
-    def _ack(self) -> A:
-        raise NotImplementedError
-
-    def _finished(self) -> bool:
-        raise NotImplementedError
-
-    def _tick(self) -> BaseOutcome[S]:
-        """Fire what fell due by now."""
-        raise NotImplementedError
-
-    def _carry(self) -> Any:
-        """The input to continue as new with."""
-        raise NotImplementedError
+    def _next_due(self) -> datetime | None: raise NotImplementedError
+    def _tick(self) -> BaseOutcome[S]: raise NotImplementedError
+    def _batch(self, out: BaseOutcome[S], view: dict[str, Any]) -> BaseModel: raise NotImplementedError
+    async def _send(self, batch: Any) -> None: raise NotImplementedError
+    def _reference(self) -> str: raise NotImplementedError
+    def _publish(self) -> None: raise NotImplementedError
+    def _ack(self) -> A: raise NotImplementedError
+    def _finished(self) -> bool: raise NotImplementedError
+    def _carry(self) -> Any: raise NotImplementedError
 
     async def _before_sleep(self) -> bool:
         """Work the run does without waiting (a project's archive); True when it did some."""
