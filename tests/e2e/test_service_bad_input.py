@@ -32,7 +32,8 @@ ACTIONS = {
                            lists={"suggestions": MAX_SUGGESTIONS}),
     "revisit": Action("POST", "/v1/projects/{done}/revisit", "agent", {"rating": 3, "comments": "c",
                                                                        "suggestions": ["s"]},
-                      texts={"comments": LONG_MAX, "suggestions.0": COMMENT_MAX}, lists={"suggestions": MAX_SUGGESTIONS}),
+                      texts={"comments": LONG_MAX, "suggestions.0": COMMENT_MAX},
+                      lists={"suggestions": MAX_SUGGESTIONS}),
     "decision": Action("POST", "/v1/suggestions/{s}/decision", "dept_head", {"adopted": True, "comment": "c"},
                        texts={"comment": COMMENT_MAX}),
 }  # fmt: skip

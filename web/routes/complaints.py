@@ -67,8 +67,9 @@ async def complaint_page(request: Request, visitor: Visitor, complaint_id: str, 
     answer = await visitor.api.get(f"/v1/complaints/{seg(complaint_id)}")
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
-    return page(request, "complaint.html", visitor, status=status, view=answer.body, offered=offered(answer.body, visitor),
-                failed_form=failed_form, failure=failure, values=values or {}, done=done)  # fmt: skip
+    return page(request, "complaint.html", visitor, status=status, view=answer.body,
+                offered=offered(answer.body, visitor), failed_form=failed_form, failure=failure,
+                values=values or {}, done=done)  # fmt: skip
 
 
 @router.get("/complaints/{complaint_id}")
