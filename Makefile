@@ -7,7 +7,7 @@ VENV := .venv
 STAMP := $(VENV)/.jindu-installed
 PYTEST_ARGS ?=
 
-.PHONY: dev test test-faults install bench clean browser
+.PHONY: dev test test-faults install bench clean browser histories
 
 dev: $(STAMP)
 	$(VENV)/bin/jindu dev
@@ -41,6 +41,11 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/bench_updates.py
+
+# Record the current workflow version's replay histories (tests/workflows/make_histories.py):
+# bump VERSION there first, so no shipped version's files are overwritten.
+histories: $(STAMP)
+	$(VENV)/bin/python -m tests.workflows.make_histories
 
 # Also deletes the dev stack's state (.jindu/: projects, users, the data key).
 clean:

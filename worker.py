@@ -1,4 +1,5 @@
-"""The Temporal worker: ProjectWorkflow, its activities, and the notification outbox."""
+"""The Temporal worker: ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, their activities,
+and the notification outbox."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from temporalio.worker import Worker
 from activities.channels import Router, build_router
 from activities.outbox import Outbox
 from activities.project import ProjectActivities
+from activities.service import ServiceActivities
 from activities.v1 import V1Activities
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
 from store.crypto import DataCipher
+from workflows.complaint import ComplaintWorkflow
 from workflows.project import ProjectWorkflow
+from workflows.revisit import RevisitWorkflow
 
 log = structlog.get_logger(__name__)
 
@@ -34,14 +38,16 @@ def sdk_metrics_runtime(settings: Settings) -> Runtime | None:
 
 def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox: Outbox | None = None,
                  policy: ProjectPolicy | None = None, max_cached_workflows: int = 1000) -> Worker:  # fmt: skip
-    acts = ProjectActivities(pool, policy or ProjectPolicy(), on_notices=outbox.wake if outbox else None)
+    wake = outbox.wake if outbox else None
+    acts = ProjectActivities(pool, policy or ProjectPolicy(), on_notices=wake)
+    service = ServiceActivities(pool, client, on_notices=wake)
     v1 = V1Activities(pool)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ProjectWorkflow],
-        activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable, v1.record_steps, v1.notify,
-                    v1.archive_project],
+        workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow],
+        activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable, service.record_complaint,
+                    service.record_revisit, service.call_project, v1.record_steps, v1.notify, v1.archive_project],
         max_cached_workflows=max_cached_workflows,
     )  # fmt: skip
 

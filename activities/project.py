@@ -6,6 +6,8 @@ may retry it freely; a batch PostgreSQL refuses for good fails non-retryably
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -32,6 +34,22 @@ def unrecordable(err: BaseException) -> ApplicationError:
     return ApplicationError(f"{type(err).__name__}: {err}"[:900], type="Unrecordable", non_retryable=True)
 
 
+async def record_with(pool: asyncpg.Pool, write: Callable[[asyncpg.Connection, Any], Awaitable[list[str]]],
+                      batch: Any, on_notices: object, **ref: str) -> None:  # fmt: skip
+    """Write one batch in one transaction; a batch PostgreSQL refuses for good is `Unrecordable`;
+    queued notifications wake the outbox."""
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            seen = await write(conn, batch)
+    except PERMANENT as err:
+        log.error("batch cannot be recorded", error=str(err), **ref)
+        raise unrecordable(err) from err
+    if seen:
+        log.info("steps already recorded", step_keys=seen)
+    if batch.notices and callable(on_notices):
+        on_notices()
+
+
 class ProjectActivities(ProjectRecording):
     def __init__(self, pool: asyncpg.Pool, policy: ProjectPolicy | None = None, on_notices: object = None) -> None:
         self.pool, self.policy = pool, policy or ProjectPolicy()
@@ -45,16 +63,7 @@ class ProjectActivities(ProjectRecording):
 
     @activity.defn(name="record")
     async def record(self, batch: RecordBatch) -> Recorded:
-        try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                seen = await records.write_batch(conn, batch)
-        except PERMANENT as err:
-            log.error("batch cannot be recorded", project_id=batch.project_id, error=str(err))
-            raise unrecordable(err) from err
-        if seen:
-            log.info("steps already recorded", step_keys=seen)
-        if batch.notices and callable(self.on_notices):
-            self.on_notices()
+        await record_with(self.pool, records.write_batch, batch, self.on_notices, project_id=batch.project_id)
         seqs = [s.seq for s in batch.steps]
         return Recorded(first=min(seqs, default=None), last=max(seqs, default=None))
 

@@ -17,7 +17,7 @@ def params_in(lang: str, params: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]
     for key, value in params.items():
         if key.endswith("_at") and isinstance(value, str):
             value = datetime.fromisoformat(value).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        elif key in ("gate", "what") and value and has(f"notify.{key}.{value}", lang):
+        elif key in ("gate", "what", "source") and value and has(f"notify.{key}.{value}", lang):
             value = t(f"notify.{key}.{value}", lang)
         elif isinstance(value, list):
             value = "；".join(map(str, value)) if lang == "zh" else "; ".join(map(str, value))
@@ -27,6 +27,8 @@ def params_in(lang: str, params: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]
 
 def link_of(row: dict[str, Any], public_url: str) -> str:
     base = public_url.rstrip("/")
+    if row.get("path"):
+        return base + row["path"]
     if row.get("project_id"):
         return f"{base}/projects/{row['project_id']}"
     return base + "/"

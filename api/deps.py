@@ -59,11 +59,16 @@ class ProjectWorkflows:
 
     async def update(self, project_id: str, update: Callable[..., Any], cmd: Command,
                      update_id: str | None = None) -> Ack:  # fmt: skip
-        handle = self.client.get_workflow_handle(workflow_id(project_id))
+        return await self.update_workflow(workflow_id(project_id), update, cmd, update_id, Ack)  # type: ignore[no-any-return]
+
+    async def update_workflow(self, wf_id: str, update: Callable[..., Any], cmd: Command,
+                              update_id: str | None = None, result_type: type = Ack) -> Any:  # fmt: skip
+        """Any of Jindu's workflows by id: complaints (`complaint-<id>`), revisits (`revisit-<project id>`)."""
+        handle = self.client.get_workflow_handle(wf_id)
         self.request.state.sent_to_temporal = True
         try:
             return await asyncio.wait_for(
-                handle.execute_update(update, cmd, id=update_id or str(uuid.uuid4()), result_type=Ack,
+                handle.execute_update(update, cmd, id=update_id or str(uuid.uuid4()), result_type=result_type,
                                       rpc_timeout=timedelta(seconds=self.timeout)),
                 timeout=self.timeout,
             )  # fmt: skip

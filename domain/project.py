@@ -199,6 +199,9 @@ class ProjectState(BaseModel):
     def _dates_as_json_text(self, value: OfficialDates) -> str:
         return value.model_dump_json()  # one shared object per schedule when read back
 
+    def notice_scope(self) -> tuple[dict[str, Any], str | None]:
+        return {"project_id": self.project_id}, self.department
+
     def waits(self) -> list[Wait]:
         found: list[Wait] = [*self.rectification.tasks, *self.risks]
         if self.pending is not None:

@@ -8,9 +8,10 @@ and the notifications, written in one transaction by the `record` activity.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -104,17 +105,33 @@ class Context:
         return self.calendar.local_date(self.now)
 
 
+class Subject(Protocol):
+    """What a transition's outcome records steps for: a project, a complaint, a revisit. Its
+    `seq` counts its steps; `notice_scope` gives every notice's reference parameters (the
+    project's or complaint's id) and department."""
+
+    seq: int
+    updated_at: datetime
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self: ...
+
+    def notice_scope(self) -> tuple[dict[str, Any], str | None]: ...
+
+
+S = TypeVar("S", bound=Subject)
+
+
 @dataclass
-class Outcome:
+class BaseOutcome(Generic[S]):
     """A transition's result: the new state and what to record and send."""
 
-    state: ProjectState
+    state: S
     ctx: Context
     steps: list[Step] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
     @classmethod
-    def begin(cls, state: ProjectState, ctx: Context) -> Outcome:
+    def begin(cls, state: S, ctx: Context) -> Self:
         return cls(state=state.model_copy(deep=True), ctx=ctx)
 
     def record(self, kind: str, actor: Actor | None = None, comment: str = "", /, **data: Any) -> int:
@@ -127,5 +144,10 @@ class Outcome:
     def notify(self, kind: NoticeKind, key: str, role: Role, user_id: str | None = None, /, **params: Any) -> None:
         s = self.state
         seq = self.steps[-1].seq if self.steps else s.seq
-        self.notices.append(Notice(seq=seq, kind=kind, key=key, params={"project_id": s.project_id, **params},
-                                   to_role=role, to_user_id=user_id, department=s.department))
+        scope, department = s.notice_scope()
+        self.notices.append(Notice(seq=seq, kind=kind, key=key, params={**scope, **params},
+                                   to_role=role, to_user_id=user_id, department=department))
+
+
+class Outcome(BaseOutcome[ProjectState]):
+    """A project transition's result (domain/lifecycle.py)."""

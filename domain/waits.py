@@ -8,12 +8,14 @@ working days after the deadline (docs/calendar.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.approval import escalation_target
 from domain.models import Actor, Gate, Role, TaskSource
 from domain.project import PendingAction, PendingKind, RectificationTask, Wait
-from domain.steps import Context, Outcome
+from domain.steps import BaseOutcome, Context, Outcome
 
 APPROVAL_SLA = {Gate.initiation: "initiation_approval", Gate.plan: "plan_approval", Gate.result_review: "result_review"}
 SUMMARY_CHARS = 80
@@ -91,16 +93,29 @@ def next_step_at(wait: Wait, ctx: Context) -> datetime | None:
     return wait.due_at if after == 0 else ctx.calendar.add_working_days(wait.due_at - timedelta(seconds=1), after)
 
 
-def escalate(out: Outcome, wait: Wait, what: str, **ref: str | None) -> None:
-    """Fire the wait's next step: remind the assignee, or tell the role `levels_up` above."""
+Target = Callable[[Wait, int], tuple[Role, "str | None"]]
+KEYS = ("notify.reminder", "notify.escalation")
+
+
+def escalate(out: BaseOutcome[Any], wait: Wait, what: str, /, target: Target | None = None,
+             keys: tuple[str, str] = KEYS, **ref: str | None) -> None:  # fmt: skip
+    """Fire the wait's next step: remind the assignee, or tell the role `levels_up` above
+    (`target` says who that is; by default the project's ladder, the agent by name)."""
     step = out.ctx.policy.sla(wait.sla).chain[wait.steps_done]
     wait.steps_done += 1
     facts = {**ref, "what": what, "due_at": wait.due_at.isoformat(), "step": wait.steps_done}
     if step.action == "remind":
         out.record("reminder", to_role=wait.role.value, **facts)
-        out.notify("reminder", "notify.reminder", wait.role, wait.user_id, **facts)
+        out.notify("reminder", keys[0], wait.role, wait.user_id, **facts)
         return
-    target = escalation_target(wait.role, step.levels_up)
-    target_user = out.state.agent.user_id if target == Role.agent else None
-    out.record("escalation", to_role=target.value, levels_up=step.levels_up, assignee=wait.label(), **facts)
-    out.notify("escalation", "notify.escalation", target, target_user, assignee=wait.label(), **facts)
+    above, above_user = (target or project_ladder(out))(wait, step.levels_up)
+    out.record("escalation", to_role=above.value, levels_up=step.levels_up, assignee=wait.label(), **facts)
+    out.notify("escalation", keys[1], above, above_user, assignee=wait.label(), **facts)
+
+
+def project_ladder(out: BaseOutcome[Any]) -> Target:
+    def target(wait: Wait, levels_up: int) -> tuple[Role, str | None]:
+        role = escalation_target(wait.role, levels_up)
+        return role, out.state.agent.user_id if role == Role.agent else None
+
+    return target

@@ -81,6 +81,9 @@ async def dispose_after_relationship(pool: asyncpg.Pool, project_id: str, *, by_
     async with pool.acquire() as conn, conn.transaction():
         if not await dispose_customer(conn, project_id):
             return False
+        # The contacts of complaints about the project are the customer's personal data too.
+        await conn.execute("UPDATE complaints SET contact_enc = NULL, disposed_at = now() "
+                           "WHERE project_id = $1 AND disposed_at IS NULL", project_id)  # fmt: skip
         await conn.execute(
             """INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role)
                SELECT $1, $2, coalesce(max(seq), 0) + 1, 'customer_data_disposed', now(), $3, $4, $5

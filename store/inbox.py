@@ -1,4 +1,5 @@
-"""The caller's inbox: pending approvals and actions, cause analyses, rectification tasks."""
+"""The caller's inbox: pending approvals and actions, cause analyses, rectification tasks, and
+complaints and revisits (store/service_inbox.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from pydantic import BaseModel, Field
 
 from domain.models import Gate, Role
 from jindu.i18n import t
+from store.service_inbox import SERVICE_INBOX_SQL
 
 Db = asyncpg.Pool | asyncpg.Connection
 
 
 class InboxItem(BaseModel):
-    id: str = Field(description="`<project_id>:<kind>` for a pending action, the task id for a rectification task")
-    kind: str = Field(description="approval, rectification, warning_analysis, or the pending action's kind")
-    project_id: str
+    id: str = Field(description="`<project_id>:<kind>` for a pending action, the task id for a rectification task, "
+                                "the complaint id, `revisit-<project_id>`")
+    kind: str = Field(description="approval, rectification, warning_analysis, complaint, revisit, or the pending "
+                                  "action's kind")
+    project_id: str | None = Field(default=None, description="The project; null for a complaint naming none")
+    complaint_id: str | None = Field(default=None, description="The complaint, for a `complaint` item")
     due_at: datetime | None = None
     overdue: bool = False
     description: str = ""
@@ -59,15 +64,17 @@ ORDER BY due_at NULLS LAST, id
 
 async def inbox(db: Db, *, user_id: str, role: Role, department: str | None, lang: str = "zh") -> list[InboxItem]:
     """The caller's open work, soonest due first."""
-    rows = await db.fetch(INBOX_SQL, user_id, role.value, department)
+    rows = [*await db.fetch(INBOX_SQL, user_id, role.value, department),
+            *await db.fetch(SERVICE_INBOX_SQL, user_id, role.value, department)]
+    rows.sort(key=lambda r: (r["due_at"] is None, r["due_at"] or 0, r["id"]))
     seen: set[str] = set()
     items = []
     for row in rows:
         if row["id"] not in seen:
             seen.add(row["id"])
-            item = InboxItem(**dict(row))
+            item = InboxItem(**{k: v for k, v in row.items() if k != "pending"})
             if not item.description:
-                item.description = t(f"web.pending.{item.kind}", lang) if item.kind != "approval" or not item.gate \
-                    else t(f"web.gate.{item.gate.value}", lang)
+                item.description = t(f"web.pending.{row.get('pending') or item.kind}", lang) \
+                    if item.kind != "approval" or not item.gate else t(f"web.gate.{item.gate.value}", lang)
             items.append(item)
     return items

@@ -67,12 +67,17 @@ async def apply_view(conn: asyncpg.Connection, batch: RecordBatch) -> bool:
     return await conn.fetchval(APPLY_VIEW, batch.project_id, batch.view, batch.version, batch.at, seq) is not None
 
 
-async def enqueue(conn: asyncpg.Connection, project_id: str, notices: list[Notice]) -> None:
+async def enqueue(conn: asyncpg.Connection, project_id: str | None, notices: list[Notice], *,
+                  scope: str | None = None, path: str | None = None) -> None:  # fmt: skip
+    """Queue the notices once each: their ids are `<scope>:<seq>:<kind>:<role>`, the scope being
+    the project id (complaints and revisits name theirs); `path` opens the item in the workspace."""
+    scope = scope or project_id
+    assert scope is not None
     await conn.executemany(
-        """INSERT INTO outbox (id, project_id, seq, kind, key, params, to_role, to_user_id, department)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING""",
-        [(n.notice_id(project_id), project_id, n.seq, n.kind, n.key, n.params, n.to_role.value, n.to_user_id,
-          n.department) for n in notices],
+        """INSERT INTO outbox (id, project_id, seq, kind, key, params, to_role, to_user_id, department, path)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING""",
+        [(n.notice_id(scope), project_id, n.seq, n.kind, n.key, n.params, n.to_role.value, n.to_user_id,
+          n.department, path) for n in notices],
     )  # fmt: skip
 
 

@@ -13,7 +13,8 @@ ENDED = ("completed", "declined", "cancelled")
 REPORTING_STAGES = ("execution", "rectification")
 # What a redirect after a successful action may announce (`?done=<key>`, web.done.<key>).
 DONE_KEYS = frozenset({"decision", "assessment", "plan", "report", "results", "acceptance", "task",
-                       "warning_analysis", "cancel", "intake", "user", "contact"})
+                       "warning_analysis", "cancel", "intake", "user", "contact",
+                       "complaint", "reply", "confirmation", "revisit", "suggestion"})
 
 
 def step_bar(stage: str) -> list[dict[str, str]]:

@@ -1,4 +1,4 @@
-"""The activities ProjectWorkflow calls, as typed stubs (workflow code imports no asyncpg).
+"""The activities the workflows call, as typed stubs (workflow code imports no asyncpg).
 
 The worker registers their implementations, `activities.project.ProjectActivities`,
 under the same names.
@@ -11,6 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from temporalio import activity
 
+from domain.service_models import ProjectAnswer, ProjectCall, ServiceBatch
 from domain.steps import ArchiveIn, ArchiveOut, RecordBatch, Recorded
 
 
@@ -53,4 +54,24 @@ class ProjectRecording:
 
     @activity.defn(name="report_unrecordable")
     async def report_unrecordable(self, failure: Unrecordable) -> None:
+        raise NotImplementedError
+
+
+class ServiceRecording:
+    """The activities ComplaintWorkflow and RevisitWorkflow call besides `setup` and
+    `report_unrecordable`: implemented by `activities.service.ServiceActivities`."""
+
+    @activity.defn(name="record_complaint")
+    async def record_complaint(self, batch: ServiceBatch) -> None:
+        """Write one batch of a complaint's steps, its read model's changes and notifications."""
+        raise NotImplementedError
+
+    @activity.defn(name="record_revisit")
+    async def record_revisit(self, batch: ServiceBatch) -> None:
+        """Write one batch of a revisit's steps, its read model's changes and notifications."""
+        raise NotImplementedError
+
+    @activity.defn(name="call_project")
+    async def call_project(self, call: ProjectCall) -> ProjectAnswer:
+        """Send a complaint's rectification tasks or rating to its project's workflow, once."""
         raise NotImplementedError

@@ -33,9 +33,12 @@ def search_view(state: ProjectState) -> dict[str, Any]:
 
 
 def upsert_changed(previous: dict[str, Any], state: ProjectState) -> dict[str, Any]:
+    return upsert_view(previous, search_view(state))
+
+
+def upsert_view(previous: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     """Upsert only the attributes that changed since `previous`; return the new view. (Values,
     not hashes, are kept: an upsert is a command in the history and must replay exactly.)"""
-    view = search_view(state)
     updates: list[SearchAttributeUpdate[Any]] = []
     for name, value in view.items():
         if name in previous and previous[name] == value:
@@ -50,13 +53,13 @@ def upsert_changed(previous: dict[str, Any], state: ProjectState) -> dict[str, A
     return view
 
 
-def _at(at: datetime, tz: ZoneInfo) -> str:
+def at_local(at: datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _waiting(wait: Wait, tz: ZoneInfo) -> str:
+def waiting(wait: Wait, tz: ZoneInfo) -> str:
     late = " — 已逾期 overdue" if wait.overdue else ""
-    return f"等待 awaiting {wait.label()}，截止 due {_at(wait.due_at, tz)}{late}"
+    return f"等待 awaiting {wait.label()}，截止 due {at_local(wait.due_at, tz)}{late}"
 
 
 def details(state: ProjectState, tz: ZoneInfo, attention: str | None = None) -> str:
@@ -65,7 +68,7 @@ def details(state: ProjectState, tz: ZoneInfo, attention: str | None = None) -> 
              f"**业务人员 Agent:** {state.agent.label()}"]  # fmt: skip
     if state.pending is not None:
         gate = f" ({state.pending.gate.value})" if state.pending.gate else ""
-        lines.append(f"{state.pending.kind}{gate}: {_waiting(state.pending, tz)}")
+        lines.append(f"{state.pending.kind}{gate}: {waiting(state.pending, tz)}")
     if state.rectification.tasks:
         lines.append(f"整改任务 Open rectification tasks: {len(state.rectification.tasks)}")
     if state.warning.active:

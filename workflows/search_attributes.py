@@ -9,8 +9,10 @@ ASSIGNEES = SearchAttributeKey.for_keyword_list("JinduAssignees")
 DUE_AT = SearchAttributeKey.for_datetime("JinduDueAt")
 OVERDUE = SearchAttributeKey.for_bool("JinduOverdue")
 WARNING = SearchAttributeKey.for_bool("JinduWarning")
+# What the workflow is: project, complaint or revisit (complaints put their status in JinduStage).
+KIND = SearchAttributeKey.for_keyword("JinduKind")
 
-ALL = (STAGE, DEPARTMENT, RISK, ASSIGNEES, DUE_AT, OVERDUE, WARNING)
+ALL = (STAGE, DEPARTMENT, RISK, ASSIGNEES, DUE_AT, OVERDUE, WARNING, KIND)
 
 
 def dev_server_flags() -> list[str]:

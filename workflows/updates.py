@@ -7,9 +7,8 @@ also after a continue-as-new (`ProjectState.recent_updates`).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -35,65 +34,26 @@ with workflow.unsafe.imports_passed_through():
         UpdateRiskCommand,
         WarningAnalysisCommand,
     )
-    from domain.errors import JinduError
     from domain.models import Stage
-    from domain.project import RECENT_UPDATES, ProjectState
-    from domain.steps import Ack, Context, Outcome
-
-C = TypeVar("C", bound=Command)
-
-
-def rejected(err: JinduError) -> ApplicationError:
-    return ApplicationError(err.message, type=err.code, non_retryable=True)
+    from domain.project import ProjectState
+    from domain.steps import Ack
+    from workflows.base import Engine
 
 
-class ProjectUpdates:
-    project: ProjectState
-    lock: asyncio.Lock
-    ready: bool
+class ProjectUpdates(Engine[ProjectState, Ack]):
     legacy: Any
 
-    def ctx(self) -> Context:
-        raise NotImplementedError
-
     def _ack(self) -> Ack:
-        return Ack(seq=self.project.seq, stage=self.project.stage)
-
-    async def _record(self, out: Outcome, *, from_clock: bool = False) -> None:
-        raise NotImplementedError
-
-    async def _apply(self, transition: Callable[[ProjectState, C, Context], Outcome], cmd: C) -> Ack:
-        info = workflow.current_update_info()
-        update_id = info.id if info else None
-        await workflow.wait_condition(lambda: self.ready)
-        async with self.lock:
-            if update_id in self.project.recent_updates:
-                return self._ack()  # a retry of an applied update (Idempotency-Key)
-            try:
-                out = transition(self.project, cmd, self.ctx())
-            except JinduError as err:
-                raise rejected(err) from err
-            if update_id:
-                out.state.recent_updates = [*out.state.recent_updates, update_id][-RECENT_UPDATES:]
-            await self._record(out)
-        return self._ack()
+        return Ack(seq=self.subject.seq, stage=self.subject.stage)
 
     def _check(self, check: Callable[[], None]) -> None:
         if self.legacy is not None:
             raise ApplicationError("this project runs workflow v1, which has no such action", type="wrong_stage")
-        if not self.ready:
-            return  # its state is being set up: the handler checks the same guard once it is
-        info = workflow.current_update_info()
-        if info is not None and info.id in self.project.recent_updates:
-            return
-        try:
-            check()
-        except JinduError as err:
-            raise rejected(err) from err
+        super()._check(check)
 
     @workflow.query
     def state(self) -> ProjectState:
-        return self.project
+        return self.subject
 
     @workflow.update
     async def sync(self, cmd: Command) -> Ack:
@@ -107,7 +67,7 @@ class ProjectUpdates:
 
     @assess.validator
     def _v_assess(self, cmd: AssessCommand) -> None:
-        self._check(lambda: guards.check_assess(self.project, cmd.actor))
+        self._check(lambda: guards.check_assess(self.subject, cmd.actor))
 
     @workflow.update
     async def submit_plan(self, cmd: PlanCommand) -> Ack:
@@ -115,7 +75,7 @@ class ProjectUpdates:
 
     @submit_plan.validator
     def _v_plan(self, cmd: PlanCommand) -> None:
-        self._check(lambda: guards.check_plan(self.project, cmd, self.ctx().today))
+        self._check(lambda: guards.check_plan(self.subject, cmd, self.ctx().today))
 
     @workflow.update
     async def decide(self, cmd: DecideCommand) -> Ack:
@@ -123,7 +83,7 @@ class ProjectUpdates:
 
     @decide.validator
     def _v_decide(self, cmd: DecideCommand) -> None:
-        self._check(lambda: guards.check_decision(self.project, cmd))
+        self._check(lambda: guards.check_decision(self.subject, cmd))
 
     @workflow.update
     async def report(self, cmd: ReportCommand) -> Ack:
@@ -131,7 +91,7 @@ class ProjectUpdates:
 
     @report.validator
     def _v_report(self, cmd: ReportCommand) -> None:
-        self._check(lambda: guards.check_report(self.project, cmd))
+        self._check(lambda: guards.check_report(self.subject, cmd))
 
     @workflow.update
     async def submit_results(self, cmd: ResultsCommand) -> Ack:
@@ -139,18 +99,18 @@ class ProjectUpdates:
 
     @submit_results.validator
     def _v_results(self, cmd: ResultsCommand) -> None:
-        self._check(lambda: guards.check_results(self.project, cmd))
+        self._check(lambda: guards.check_results(self.subject, cmd))
 
     @workflow.update
     async def answer_acceptance(self, cmd: AcceptanceCommand) -> Ack:
         ack = await self._apply(lifecycle.answer_acceptance, cmd)
         # Answer with the archived project: the run loop archives it meanwhile.
-        await workflow.wait_condition(lambda: self.project.stage != Stage.archiving and not self.lock.locked())
+        await workflow.wait_condition(lambda: self.subject.stage != Stage.archiving and not self.lock.locked())
         return ack if ack.stage != Stage.archiving else self._ack()
 
     @answer_acceptance.validator
     def _v_acceptance(self, cmd: AcceptanceCommand) -> None:
-        self._check(lambda: guards.check_acceptance(self.project, cmd))
+        self._check(lambda: guards.check_acceptance(self.subject, cmd))
 
     @workflow.update
     async def complete_task(self, cmd: CompleteTaskCommand) -> Ack:
@@ -158,7 +118,7 @@ class ProjectUpdates:
 
     @complete_task.validator
     def _v_complete_task(self, cmd: CompleteTaskCommand) -> None:
-        self._check(lambda: guards.check_complete_task(self.project, cmd))
+        self._check(lambda: guards.check_complete_task(self.subject, cmd))
 
     @workflow.update
     async def analyse_warning(self, cmd: WarningAnalysisCommand) -> Ack:
@@ -166,7 +126,7 @@ class ProjectUpdates:
 
     @analyse_warning.validator
     def _v_analyse_warning(self, cmd: WarningAnalysisCommand) -> None:
-        self._check(lambda: guards.check_warning_analysis(self.project, cmd))
+        self._check(lambda: guards.check_warning_analysis(self.subject, cmd))
 
     @workflow.update
     async def cancel(self, cmd: CancelCommand) -> Ack:
@@ -174,7 +134,7 @@ class ProjectUpdates:
 
     @cancel.validator
     def _v_cancel(self, cmd: CancelCommand) -> None:
-        self._check(lambda: guards.check_cancel(self.project, cmd.actor))
+        self._check(lambda: guards.check_cancel(self.subject, cmd.actor))
 
     @workflow.update
     async def reassign(self, cmd: ReassignCommand) -> Ack:
@@ -182,7 +142,7 @@ class ProjectUpdates:
 
     @reassign.validator
     def _v_reassign(self, cmd: ReassignCommand) -> None:
-        self._check(lambda: guards.check_reassign(self.project, cmd))
+        self._check(lambda: guards.check_reassign(self.subject, cmd))
 
     @workflow.update
     async def extend_deadline(self, cmd: ExtendDeadlineCommand) -> Ack:
@@ -190,7 +150,7 @@ class ProjectUpdates:
 
     @extend_deadline.validator
     def _v_extend_deadline(self, cmd: ExtendDeadlineCommand) -> None:
-        self._check(lambda: guards.check_extend_deadline(self.project, cmd))
+        self._check(lambda: guards.check_extend_deadline(self.subject, cmd))
 
     @workflow.update
     async def publish_calendar(self, cmd: PublishCalendarCommand) -> Ack:
@@ -198,7 +158,7 @@ class ProjectUpdates:
 
     @publish_calendar.validator
     def _v_publish_calendar(self, cmd: PublishCalendarCommand) -> None:
-        self._check(lambda: guards.check_publish_calendar(self.project, cmd))
+        self._check(lambda: guards.check_publish_calendar(self.subject, cmd))
 
     @workflow.update
     async def complaint_tasks(self, cmd: ComplaintTasksCommand) -> Ack:
@@ -206,7 +166,7 @@ class ProjectUpdates:
 
     @complaint_tasks.validator
     def _v_complaint_tasks(self, cmd: ComplaintTasksCommand) -> None:
-        self._check(lambda: service.check_complaint_tasks(self.project, cmd))
+        self._check(lambda: service.check_complaint_tasks(self.subject, cmd))
 
     @workflow.update
     async def rate(self, cmd: RateCommand) -> Ack:
@@ -214,7 +174,7 @@ class ProjectUpdates:
 
     @rate.validator
     def _v_rate(self, cmd: RateCommand) -> None:
-        self._check(lambda: service.check_rating(self.project, cmd))
+        self._check(lambda: service.check_rating(self.subject, cmd))
 
     @workflow.update
     async def add_risk(self, cmd: AddRiskCommand) -> Ack:
@@ -222,7 +182,7 @@ class ProjectUpdates:
 
     @add_risk.validator
     def _v_add_risk(self, cmd: AddRiskCommand) -> None:
-        self._check(lambda: risks.check_add(self.project, cmd, self.ctx().today))
+        self._check(lambda: risks.check_add(self.subject, cmd, self.ctx().today))
 
     @workflow.update
     async def update_risk(self, cmd: UpdateRiskCommand) -> Ack:
@@ -230,4 +190,4 @@ class ProjectUpdates:
 
     @update_risk.validator
     def _v_update_risk(self, cmd: UpdateRiskCommand) -> None:
-        self._check(lambda: risks.check_update(self.project, cmd, self.ctx().today))
+        self._check(lambda: risks.check_update(self.subject, cmd, self.ctx().today))

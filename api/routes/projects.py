@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.auth import actor
@@ -42,6 +47,7 @@ from domain.text import Name
 from store.intake import claim_project
 from store.reads import MAX_OFFSET, ProjectPage, list_projects, project_access
 from store.users import User, user_by_name
+from workflows import search_attributes as sa
 from workflows.project import ProjectWorkflow
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
@@ -110,6 +116,7 @@ async def start_project(row: dict, user: User, settings: AppSettings, client: Te
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             # No customer personal data in Temporal: histories and the UI carry staff names only.
             static_summary=f"{row['business_type']} · {row['department']} · agent {user.name} · project {row['id']}",
+            search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, "project")]),
         )  # fmt: skip
     except WorkflowAlreadyStartedError:
         pass  # a retried create whose workflow has already finished

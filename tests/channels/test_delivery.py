@@ -153,8 +153,9 @@ async def test_a_workflow_notification_with_an_errcode_is_retried_until_it_is_se
 
         agent, token = await create_user(pool, name=f"agent-{uuid.uuid4().hex[:6]}", role="agent", department="ch")
         await set_contact(pool, agent.id, cipher, mobile="13600003333", email=None, channels=[], lang="zh")
-        # This dispatcher sends whatever is due: leave earlier tests' notifications out of its way.
-        await pool.execute("UPDATE outbox SET next_attempt_at = now() + interval '1 day' WHERE sent_at IS NULL")
+        # This dispatcher drains the whole outbox: leave other tests' unsent notifications for later.
+        await pool.execute("UPDATE outbox SET next_attempt_at = now() + interval '1 day' "
+                           "WHERE sent_at IS NULL AND failed_at IS NULL")  # fmt: skip
         stop = asyncio.Event()
         sending = asyncio.create_task(box.run(stop))
         async with worker, app.router.lifespan_context(app), httpx.AsyncClient(

@@ -16,6 +16,10 @@ async def test_operations_dispose_of_a_finished_projects_customer_data(stack):
 
     assert_error(await http.post(f"{p}/customer/dispose", headers=ops.headers), 409, "wrong_stage")
     assert_error(await http.post(f"{p}/customer/dispose", headers=team["agent"].headers), 403, "forbidden")
+    r = await http.post("/v1/complaints", headers=team["customer"].headers, json={
+        "content": "Nobody called", "channel": "online", "project_id": pid, "contact": {"phone": "13700001111"}})
+    assert r.status_code == 201 and r.json()["contact"]["phone"] == "13700001111", r.text
+    complaint = r.json()["id"]
     assert (await http.post(f"{p}/cancel", headers=ops.headers, json={"reason": "customer withdrew"})).status_code == 200
 
     keyed = {**ops.headers, "Idempotency-Key": f"dispose-{pid}"}
@@ -32,6 +36,8 @@ async def test_operations_dispose_of_a_finished_projects_customer_data(stack):
                                 pid)
     assert row["phone_enc"] is None and row["email_enc"] is None and row["disposed_at"] is not None
     assert stack.app.state.cipher.decrypt(row["name_enc"]) is None
+    complained = (await http.get(f"/v1/complaints/{complaint}", headers=ops.headers)).json()
+    assert complained["contact"] is None and complained["content"] == "Nobody called"  # the contact goes too
     assert_error(await http.post(f"{p}/customer/dispose", headers=ops.headers), 409, "already_decided")
     disposals = "SELECT count(*) FROM events WHERE project_id=$1 AND kind='customer_data_disposed'"
     assert await stack.pool.fetchval(disposals, pid) == 1

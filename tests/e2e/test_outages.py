@@ -150,13 +150,19 @@ async def test_with_postgresql_stopped_every_action_is_503_and_nothing_is_sent(o
                 ("POST", f"{p}/customer/dispose", "operations", None),
                 ("POST", f"/v1/tasks/{pid}-t1/complete", "agent", {"resolution": "r"}),
                 ("PUT", "/v1/calendar/2031", "operations", {"holidays": [], "workdays": []}),
+                ("POST", "/v1/complaints", "agent", {"content": "c", "channel": "phone", "project_id": pid}),
+                ("POST", "/v1/complaints/c1/replies", "dept_head", {"reply": "r", "resolved": True}),
+                ("POST", "/v1/complaints/c1/confirmation", "customer", {"satisfied": True, "rating": 5}),
+                ("POST", f"{p}/revisit", "agent", {"rating": 5, "comments": "c"}),
+                ("POST", "/v1/suggestions/s1/decision", "dept_head", {"adopted": True}),
             ]:  # fmt: skip
                 headers = {**team[who].headers, "Idempotency-Key": uuid.uuid4().hex}
                 began = time.monotonic()
                 r = await http.request(method, path, json=body, headers=headers)
                 assert_unavailable(r, may_have_applied=False)
                 assert time.monotonic() - began < 10, path
-            for path in ("/v1/projects", p, "/v1/tasks", "/v1/kpis", "/v1/calendar"):
+            for path in ("/v1/projects", p, "/v1/tasks", "/v1/kpis", "/v1/calendar", "/v1/complaints",
+                         "/v1/complaints/c1", "/v1/suggestions", f"{p}/revisit"):
                 assert_unavailable(await http.get(path, headers=team["operations"].headers), None)
         finally:
             await outage.pg.start()
@@ -260,9 +266,16 @@ async def test_with_temporal_unreachable_an_action_is_503_within_seconds(stack, 
         r = await http.post("/v1/projects", json={**INTAKE, "id": fresh_id}, headers=agent.headers)
         assert_unavailable(r, may_have_applied=False)
         assert time.monotonic() - began < 10
+        complaint, key = {"content": "No call back", "channel": "phone", "project_id": pid}, uuid.uuid4().hex
+        r = await http.post("/v1/complaints", json=complaint, headers={**agent.headers, "Idempotency-Key": key})
+        assert_unavailable(r, may_have_applied=False)
         # Reads need PostgreSQL only.
         assert (await http.get(f"/v1/projects/{pid}", headers=agent.headers)).json()["stage"] == "assessment"
     assert await history_size(handle) == before
+    # The complaint's retry files it once, its workflow started now.
+    r = await stack.http.post("/v1/complaints", json=complaint, headers={**agent.headers, "Idempotency-Key": key})
+    assert r.status_code in (200, 201) and r.json()["first_reply_due_at"] and r.json()["history"][0]["kind"] == "filed"
+    assert await stack.pool.fetchval("SELECT count(*) FROM complaints WHERE project_id = $1", pid) == 1
 
     # Temporal back (the real app): the same requests go through, each once.
     r = await stack.http.post(f"/v1/projects/{pid}/assessment", json=ASSESSMENT, headers=agent.headers)

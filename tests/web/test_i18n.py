@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
+from domain.service_models import ComplaintStatus, RevisitStatus
 from jindu.i18n import LANGUAGES, MissingMessage, catalogue, has, keys, pick_language, t
 from store.contacts import CHANNELS
 from web.errors import FIELD_TYPES
 from web.routes.admin import USER_ACTIONS
 from web.routes.dashboard import CHARTED, GROUPINGS
+from web.service_forms import COMPLAINT_ACTIONS
 from web.views import DONE_KEYS, LIFECYCLE
 
 TEMPLATES = Path(__file__).parents[2] / "web" / "templates"
@@ -23,7 +25,10 @@ INBOX_KINDS = (*PENDING_KINDS, "complaint", "revisit", "risk_review")
 EVENTS = ("intake", "assessment", "decision", "plan_submitted", "weekly_report", "weekly_report_missed",
           "results_submitted", "task_created", "task_completed", "objection", "accepted", "archived", "completed",
           "declined", "cancelled", "stage_changed", "reminder", "escalation", "warning_raised", "warning_analysed",
-          "warning_cleared", "kpis_updated", "customer_data_disposed")
+          "warning_cleared", "kpis_updated", "customer_data_disposed",
+          # complaints and revisits (docs/service.md)
+          "filed", "replied", "tasks_opened", "tasks_not_opened", "confirmed", "closed", "reopened", "rating_sent",
+          "rated", "satisfaction_warning", "revisit_scheduled", "revisit_opened", "revisit_done")
 FORMS = ("assessment", "plan", "decision", "report", "results", "acceptance", "warning_analysis", "cancel")
 
 
@@ -68,6 +73,16 @@ FAMILIES = {
                          "invalid", "unavailable", "internal"],
     "web.form.intake.customer_": ["name", "phone", "email", "company", "user"],
     "web.form.assessment.": ["difficulty", "risk_level"],
+    "web.complaint.status.": [s.value for s in ComplaintStatus],
+    "web.complaint.yes_no.": ["true", "false"],
+    "web.complaint.satisfied.": ["true", "false"],
+    "web.complaint.form.": list(COMPLAINT_ACTIONS),
+    "web.complaint.contact_": ["name", "phone", "email"],
+    "web.revisit.status.": [s.value for s in RevisitStatus],
+    "web.suggestion.decided.": ["true", "false"],
+    "web.suggestion.filter.": ["undecided", "adopted", "not_adopted"],
+    "web.suggestion.source.": ["complaint", "revisit"],
+    "web.pending.complaint_": ["reply", "confirmation"],
 }
 
 

@@ -15,10 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from temporalio import activity
-from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.service import send_to_project
 from domain.calendar import OfficialDates
 from domain.commands import (
     AcceptanceCommand,
@@ -39,10 +42,16 @@ from domain.commands import (
 from domain.models import Actor, Channel, Level, Role
 from domain.policy import ProjectPolicy
 from domain.project import ProjectStart, ProjectState
+from domain.service_models import ProjectAnswer, ProjectCall, ServiceBatch
 from domain.steps import ArchiveIn, ArchiveOut, Notice, RecordBatch, Recorded
 from jindu.holidays import official_dates
+from workflows import search_attributes as sa
 from workflows.activities import Setup, SetupIn, Unrecordable
+from workflows.complaint import ComplaintWorkflow
 from workflows.project import ProjectWorkflow
+from workflows.revisit import RevisitWorkflow
+
+PROJECT_KIND = TypedSearchAttributes([SearchAttributePair(sa.KIND, "project")])
 
 
 def actor(role: Role, department: str | None = "sales", name: str | None = None) -> Actor:
@@ -68,6 +77,7 @@ class Recorder:
     notes: list[Notice] = field(default_factory=list)
     batches: list[RecordBatch] = field(default_factory=list)
     failures: list[Unrecordable] = field(default_factory=list)
+    client: Client | None = None
 
     @activity.defn(name="setup")
     async def setup(self, req: SetupIn) -> Setup:
@@ -94,8 +104,35 @@ class Recorder:
     async def report_unrecordable(self, failure: Unrecordable) -> None:
         self.failures.append(failure)
 
+    @activity.defn(name="record_complaint")
+    async def record_complaint(self, batch: ServiceBatch) -> None:
+        self._service(f"complaint:{batch.subject_id}", batch)
+
+    @activity.defn(name="record_revisit")
+    async def record_revisit(self, batch: ServiceBatch) -> None:
+        self._service(f"revisit:{batch.subject_id}", batch)
+
+    def _service(self, subject: str, batch: ServiceBatch) -> None:
+        if any(b.project_id == subject and b.version == batch.version for b in self.batches):
+            return  # a retry
+        self.batches.append(RecordBatch(project_id=subject, version=batch.version, at=batch.at))
+        self.steps += [RecordedStep(subject, s.seq, s.kind, batch.at, s.data, s.comment, s.actor) for s in batch.steps]
+        self.notes += batch.notices
+
+    @activity.defn(name="call_project")
+    async def call_project(self, call: ProjectCall) -> ProjectAnswer:
+        """The real update to the project (activities.service); task ids from what it recorded."""
+        assert self.client is not None
+        refused = await send_to_project(self.client, call)
+        if refused is not None or call.kind != "tasks":
+            return refused or ProjectAnswer(applied=True)
+        asked = [s for s in self.of(call.project_id, "complaint_tasks") if s.data["complaint_id"] == call.complaint_id]
+        opened = [s for s in self.of(call.project_id, "task_created") if s.seq > asked[-1].seq]
+        return ProjectAnswer(applied=True, task_ids=[s.data["task_id"] for s in opened[: asked[-1].data["tasks"]]])
+
     def activities(self) -> list[Any]:
-        return [self.setup, self.record, self.archive, self.report_unrecordable]
+        return [self.setup, self.record, self.archive, self.report_unrecordable, self.record_complaint,
+                self.record_revisit, self.call_project]
 
     def kinds(self, project_id: str) -> list[str]:
         return [s.kind for s in sorted(self.steps, key=lambda s: s.seq) if s.project_id == project_id]
@@ -125,15 +162,22 @@ class Harness:
             policy=policy, calendar=calendar or (official_dates(created_at.year) if policy else None),
         )  # fmt: skip  # neither given: the workflow sets them up, as for a project the API starts
         handle = await self.client.start_workflow(ProjectWorkflow.run, start.model_dump(mode="json"),
-                                                  id=f"project-{project_id}", task_queue=self.task_queue)  # fmt: skip
+                                                  id=f"project-{project_id}", task_queue=self.task_queue,
+                                                  search_attributes=PROJECT_KIND)  # fmt: skip
         self.handles.append(handle)
         return handle
 
     async def close(self) -> None:
-        """Terminate what is still running, so no orphan holds the time-skipping clock."""
-        for handle in self.handles:
-            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+        """Terminate what is still running — the projects' revisits too — so no orphan holds
+        the time-skipping clock."""
+        revisits = [self.client.get_workflow_handle(f"revisit-{h.id.removeprefix('project-')}")
+                    for h in self.handles if h.id.startswith("project-")]  # fmt: skip
+        for handle in [*self.handles, *revisits]:
+            try:  # (describing a finished workflow fails on the time-skipping server: unset attributes)
                 await handle.terminate("test finished")
+            except RPCError as err:
+                if err.status != RPCStatusCode.NOT_FOUND:  # finished already, or never started
+                    raise
 
     async def state(self, handle: WorkflowHandle[Any, Any]) -> ProjectState:
         return await handle.query(ProjectWorkflow.state)
@@ -192,9 +236,11 @@ class Harness:
 @asynccontextmanager
 async def harness(env: WorkflowEnvironment, recorder: Recorder | None = None, **worker: Any):  # type: ignore[no-untyped-def]
     recorder = recorder or Recorder()
+    recorder.client = env.client
     task_queue = f"test-{uuid.uuid4().hex[:8]}"
-    async with Worker(env.client, task_queue=task_queue, workflows=[ProjectWorkflow],
-                      activities=recorder.activities(), **worker):  # fmt: skip
+    workflows = [ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow]
+    async with Worker(env.client, task_queue=task_queue, workflows=workflows, activities=recorder.activities(),
+                      **worker):  # fmt: skip
         h = Harness(env, task_queue, recorder)
         try:
             yield h

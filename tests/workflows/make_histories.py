@@ -6,6 +6,8 @@ Run it when a new workflow version ships: the committed histories then prove, in
 test_replay.py, that later code still replays what running projects recorded. Never
 overwrite a shipped version's files: they are named `v<N>_<scenario>.json` (VERSION).
 
+Complaint and revisit histories go to `histories/service/` (tests/workflows/service_histories.py).
+
 The scenarios cover real life: every gate, several rectification rounds, operator actions,
 a fired deadline with its reminder and escalations, missed weekly reports, a progress
 warning raised, analysed and cleared, a calendar update, and a continue-as-new.
@@ -14,13 +16,14 @@ warning raised, analysed and cleared, a calendar update, and a continue-as-new.
 from __future__ import annotations
 
 import asyncio
+import sys
+import os
 import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowHandle
-from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import YearDates, calendar_for
@@ -42,6 +45,7 @@ from domain.commands import (
 )
 from domain.models import CauseCategory, Level
 from domain.policy import ProjectPolicy
+from jindu.temporal import data_converter as pydantic_data_converter
 from jindu.temporal import temporal_cli_path, test_server_path
 from tests.fixtures_temporal import _add_request
 from tests.workflows.harness import Harness, actor, harness
@@ -49,7 +53,7 @@ from workflows import search_attributes
 from workflows.project import ProjectWorkflow
 
 HERE = Path(__file__).parent / "histories"
-VERSION = 2
+VERSION = 3  # 3: a completed project starts its revisit (patch revisit-after-completion)
 
 
 async def save(name: str, h: Harness, *handles: WorkflowHandle[Any, Any]) -> None:
@@ -170,12 +174,15 @@ async def continue_as_new(env: WorkflowEnvironment, h: Harness) -> None:
 
 
 async def main() -> None:
+    from tests.workflows import service_histories as service
+
     HERE.mkdir(exist_ok=True)
     local = {"dev_server_existing_path": str(temporal_cli_path()), "search_attributes": search_attributes.ALL,
              "data_converter": pydantic_data_converter}  # fmt: skip
     async with await WorkflowEnvironment.start_local(**local) as env, harness(env) as h:
         await full_lifecycle(h)
         await declined(h)
+        await service.complaint_rounds(h)
     small = ["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=60"]
     async with await WorkflowEnvironment.start_local(**local, dev_server_extra_args=small) as env, harness(env) as h:
         await continue_as_new(env, h)
@@ -185,7 +192,14 @@ async def main() -> None:
         await env.client.operator_service.add_search_attributes(_add_request(env.client, search_attributes.ALL))
         async with harness(env) as h:
             await deadlines(env, h)
+        async with harness(env) as h:
+            await service.complaint_deadlines(env, h)
+            await service.revisit_missed(env, h)
 
 
 if __name__ == "__main__":
     asyncio.run(main())
+    # The SDK's Rust threads can abort the interpreter's finalisation after everything is
+    # written (PyGILState_Release); the files are complete, so end here.
+    sys.stdout.flush()
+    os._exit(0)

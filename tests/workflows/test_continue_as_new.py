@@ -49,3 +49,34 @@ async def test_project_continues_as_new_without_losing_a_step(small_history_env)
         assert seqs == list(range(1, final.seq + 1))  # one record per step across runs
         versions = [b.version for b in h.rec.batches if b.project_id == final.project_id]
         assert versions == list(range(1, len(versions) + 1))  # the read model's order survives it too
+
+
+async def test_a_long_complaint_continues_as_new_without_losing_a_step(small_history_env):
+    from domain.service_models import (
+        ComplaintConfirmationIn,
+        ComplaintReplyIn,
+        ConfirmCommand,
+        ReplyCommand,
+        ServiceAck,
+    )
+    from tests.workflows.test_service import file
+    from workflows.complaint import ComplaintWorkflow
+
+    async with harness(small_history_env) as h:
+        handle, cid = await file(h)
+        first_run = (await handle.describe()).run_id
+        for round_ in range(1, 7):
+            await handle.execute_update(ComplaintWorkflow.reply, ReplyCommand(actor=h.operations, body=(
+                ComplaintReplyIn(reply=f"answer {round_}", resolved=True))))  # fmt: skip
+            await handle.execute_update(ComplaintWorkflow.confirm, ConfirmCommand(actor=h.customer, body=(
+                ComplaintConfirmationIn(satisfied=round_ == 6, rating=2 if round_ < 6 else 5))))  # fmt: skip
+        latest = small_history_env.client.get_workflow_handle(handle.id, result_type=ServiceAck)
+        assert (await latest.describe()).run_id != first_run
+        final = await latest.result()
+        assert final.status == "closed"
+        subject = f"complaint:{cid}"
+        seqs = sorted(s.seq for s in h.rec.steps if s.project_id == subject)
+        assert seqs == list(range(1, final.seq + 1))
+        assert [s.data["round"] for s in h.rec.of(subject, "confirmed")] == [1, 2, 3, 4, 5, 6]
+        versions = [b.version for b in h.rec.batches if b.project_id == subject]
+        assert versions == list(range(1, len(versions) + 1))

@@ -16,6 +16,7 @@ from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.worker import Replayer
 
 import jindu.holidays
+from tests.history import payload_bytes
 from workflows.project import ProjectWorkflow
 
 HERE = Path(__file__).parent / "histories"
@@ -52,6 +53,12 @@ def test_the_corpus_covers_real_life():
             "risk_occurred", "complaint_tasks", "rated"} <= lifecycle
     text = (HERE / "v2_full_lifecycle.json").read_text()
     assert text.count("submit_results") >= 3  # three rounds of results: two rectifications
+    # v3: a completed project starts its revisit (behind the patch v2 histories replay without)
+    assert {"v3_full_lifecycle", "v3_deadlines", "v3_continue_as_new_run2", "v3_declined"} <= names
+    for name in ("v3_full_lifecycle", "v3_deadlines"):
+        assert "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED" in kinds(load(HERE / f"{name}.json"))
+    assert "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED" not in kinds(load(HERE / "v3_declined.json"))
+    assert b"revisit-after-completion" in payload_bytes(load(HERE / "v3_full_lifecycle.json"))  # the patch marker
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])

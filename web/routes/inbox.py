@@ -23,7 +23,7 @@ async def inbox(request: Request, visitor: SignedIn, done: str = "") -> Response
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     items = answer.body["items"]
-    ids = list(dict.fromkeys(item["project_id"] for item in items))
+    ids = list(dict.fromkeys(item["project_id"] for item in items if item["project_id"]))
     views = await asyncio.gather(*(visitor.api.get(f"/v1/projects/{seg(pid)}") for pid in ids))
     projects = {pid: v.body for pid, v in zip(ids, views, strict=True) if v.ok}
     return page(request, "inbox.html", visitor, items=items, projects=projects,

@@ -1,0 +1,106 @@
+"""The revisit 回访 after completion as pure rules (RULES §lifecycle 11; 002 §2(3)3, 003 §4.3).
+
+1. A completed project schedules its revisit: the task opens `policy.revisit.after_working_days`
+   working days after completion (at that day's cut-off), for the project's agent.
+2. It is due `revisit` SLA working days after it opens, reminded then escalated when missed
+   (agent → dept_head → executive).
+3. The agent records the customer's 1–5 rating, comments and suggestions (also before the
+   task opens: a customer reached early is not turned away); a rating below
+   the satisfaction threshold raises the satisfaction warning for the agent and the
+   department (domain/satisfaction.py). Then the revisit is done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain import waits
+from domain.errors import AlreadyDecided, Forbidden
+from domain.models import Role
+from domain.project import Wait
+from domain.satisfaction import rate_after_project
+from domain.service_models import RevisitCommand, RevisitStart, RevisitStatus
+from domain.service_state import RevisitState
+from domain.steps import BaseOutcome, Context
+
+
+class RevisitOutcome(BaseOutcome[RevisitState]):
+    """A revisit transition's result."""
+
+
+def revisit_id(project_id: str) -> str:
+    return f"revisit-{project_id}"
+
+
+# 1. Scheduled at completion.
+def schedule(start: RevisitStart, ctx: Context) -> RevisitOutcome:
+    assert start.calendar is not None, "a revisit starts with its official dates"
+    opens_at = ctx.calendar.add_working_days(start.completed_at, ctx.policy.revisit.after_working_days)
+    state = RevisitState(project_id=start.project_id, department=start.department, agent=start.agent,
+                         customer_user_id=start.customer_user_id, completed_at=start.completed_at,
+                         opens_at=opens_at, updated_at=ctx.now, calendar=start.calendar)  # fmt: skip
+    out = RevisitOutcome.begin(state, ctx)
+    out.record("revisit_scheduled", None, "", agent_id=start.agent.user_id, completed_at=start.completed_at.isoformat(),
+               opens_at=opens_at.isoformat())  # fmt: skip
+    return out
+
+
+# 2. The task opens, and is chased when missed.
+def open_task(out: RevisitOutcome) -> None:
+    s, ctx = out.state, out.ctx
+    # Counted from the day it opens: due at the cut-off of the n-th working day after it.
+    due = ctx.calendar.add_working_days(s.opens_at - timedelta(seconds=1), ctx.policy.sla("revisit").working_days)
+    s.status = RevisitStatus.open
+    s.task = Wait(sla="revisit", role=Role.agent, user_id=s.agent.user_id, user_name=s.agent.name,
+                  department=s.department, since=ctx.now, due_at=due)  # fmt: skip
+    out.record("revisit_opened", None, "", assignee_id=s.agent.user_id, due_at=due.isoformat())
+    out.notify("assigned", "notify.assigned.revisit", Role.agent, s.agent.user_id, due_at=due)
+
+
+def clocks(state: RevisitState, ctx: Context) -> list[tuple[datetime, str]]:
+    if state.status == RevisitStatus.scheduled:
+        return [(state.opens_at, "open")]
+    if state.status == RevisitStatus.open and state.task is not None:
+        at = waits.next_step_at(state.task, ctx)
+        return [(at, "task")] if at is not None else []
+    return []
+
+
+def next_due(state: RevisitState, ctx: Context) -> datetime | None:
+    return min((at for at, _ in clocks(state, ctx)), default=None)
+
+
+def tick(state: RevisitState, ctx: Context) -> RevisitOutcome:
+    out = RevisitOutcome.begin(state, ctx)
+    s = out.state
+    for at, name in clocks(s, ctx):
+        if at > ctx.now:
+            continue
+        if name == "open":
+            open_task(out)
+        elif s.task is not None:
+            waits.escalate(out, s.task, "revisit")
+    return out
+
+
+# 3. Recorded by the assignee.
+def check_revisit(state: RevisitState, cmd: RevisitCommand) -> None:
+    assignee = state.task.user_id if state.task else state.agent.user_id
+    if cmd.actor.role != Role.agent or cmd.actor.user_id != assignee:
+        raise Forbidden(f"the revisit of project {state.project_id} is assigned to {state.agent.label()}")
+    if state.status == RevisitStatus.done:
+        raise AlreadyDecided(f"the revisit of project {state.project_id} is already recorded")
+
+
+def record(state: RevisitState, cmd: RevisitCommand, ctx: Context) -> RevisitOutcome:
+    check_revisit(state, cmd)
+    out, body = RevisitOutcome.begin(state, ctx), cmd.body
+    s = out.state
+    s.status, s.rating, s.done_at = RevisitStatus.done, body.rating, ctx.now
+    if s.task is None:  # before it opened: it never will
+        s.opens_at = min(s.opens_at, ctx.now)
+    out.record("revisit_done", cmd.actor, body.comments, rating=body.rating, suggestions=body.suggestions,
+               on_time=s.task is None or ctx.now <= s.task.due_at)  # fmt: skip
+    rate_after_project(out, body.rating, cmd.actor, source="revisit", source_id=revisit_id(s.project_id),
+                       project_id=s.project_id, agent_id=s.agent.user_id, department=s.department)  # fmt: skip
+    return out

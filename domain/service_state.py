@@ -1,0 +1,122 @@
+"""The state of one complaint and of one revisit: what their rules decide on, ids and roles
+only. Texts (content, replies, comments) and the contact are recorded in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, field_serializer, field_validator
+
+from domain.calendar import OfficialDates, shared_dates
+from domain.models import Actor, Channel, Role
+from domain.project import Wait
+from domain.service_models import ComplaintStatus, RevisitStatus
+
+
+class Subject(BaseModel):
+    """What complaints and revisits share with a project's state: the step counter, the
+    batches recorded, the update ids seen, and the official dates it decides on."""
+
+    seq: int = 0
+    batches: int = 0
+    updated_at: datetime
+    recent_updates: list[str] = Field(default_factory=list)
+    calendar: OfficialDates = Field(default_factory=OfficialDates)
+
+    @field_validator("calendar", mode="before")
+    @classmethod
+    def _shared_dates(cls, value: Any) -> Any:
+        return shared_dates(value) if isinstance(value, str) else value
+
+    @field_serializer("calendar", when_used="json")
+    def _dates_as_json_text(self, value: OfficialDates) -> str:
+        return value.model_dump_json()
+
+    def waits(self) -> list[Wait]:
+        raise NotImplementedError
+
+    def is_overdue(self) -> bool:
+        return any(w.overdue for w in self.waits())
+
+
+class ComplaintState(Subject):
+    complaint_id: str
+    project_id: str | None = None
+    department: str | None = None
+    agent: Actor | None = None
+    customer_user_id: str | None = None
+    channel: Channel
+    assignee_role: Role
+    status: ComplaintStatus = ComplaintStatus.open
+    round: int = 1
+    filed_at: datetime
+    first_reply: Wait | None = None
+    resolution: Wait | None = None
+    confirmation: Wait | None = None
+    first_reply_due_at: datetime
+    resolution_due_at: datetime
+    first_replied_at: datetime | None = None
+    answered_at: datetime | None = None
+    resolved: bool | None = None
+    satisfied: bool | None = None
+    rating: int | None = None
+    closed_at: datetime | None = None
+    replies: int = 0
+
+    def notice_scope(self) -> tuple[dict[str, Any], str | None]:
+        scope: dict[str, Any] = {"complaint_id": self.complaint_id}
+        if self.project_id:
+            scope["project_id"] = self.project_id
+        return scope, self.department
+
+    def waits(self) -> list[Wait]:
+        return [w for w in (self.first_reply, self.resolution, self.confirmation) if w is not None]
+
+    def due_at(self) -> datetime | None:
+        return min((w.due_at for w in self.waits()), default=None)
+
+    def read_view(self) -> dict[str, Any]:
+        """The complaints row's changing columns (store/complaint_records.py)."""
+        return {
+            "status": self.status.value, "round": self.round, "assignee_role": self.assignee_role.value,
+            "first_reply_due_at": at(self.first_reply_due_at), "first_replied_at": at(self.first_replied_at),
+            "resolution_due_at": at(self.resolution_due_at), "answered_at": at(self.answered_at),
+            "confirmation_due_at": at(self.confirmation.due_at if self.confirmation else None),
+            "due_at": at(self.due_at()), "overdue": self.is_overdue(), "resolved": self.resolved,
+            "satisfied": self.satisfied, "rating": self.rating, "closed_at": at(self.closed_at),
+        }  # fmt: skip
+
+
+def at(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class RevisitState(Subject):
+    project_id: str
+    department: str
+    agent: Actor
+    customer_user_id: str | None = None
+    completed_at: datetime
+    opens_at: datetime
+    status: RevisitStatus = RevisitStatus.scheduled
+    task: Wait | None = None
+    rating: int | None = None
+    done_at: datetime | None = None
+
+    def notice_scope(self) -> tuple[dict[str, Any], str | None]:
+        return {"project_id": self.project_id}, self.department
+
+    def waits(self) -> list[Wait]:
+        return [self.task] if self.task is not None and self.status == RevisitStatus.open else []
+
+    def read_view(self) -> dict[str, Any]:
+        """The revisits row's changing columns (store/revisit_records.py)."""
+        return {
+            "status": self.status.value, "opens_at": self.opens_at.isoformat(),
+            "due_at": self.task.due_at.isoformat() if self.task else None,
+            "assignee_user_id": self.task.user_id if self.task else self.agent.user_id,
+            "escalations": self.task.steps_done if self.task else 0, "overdue": self.is_overdue(),
+            "rating": self.rating, "done_at": self.done_at.isoformat() if self.done_at else None,
+        }  # fmt: skip

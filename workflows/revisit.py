@@ -1,0 +1,43 @@
+"""RevisitWorkflow: the revisit 回访 of one completed project (RULES §lifecycle 11). Workflow
+id `revisit-<project_id>`, started by the project's workflow as a child it abandons.
+
+The rules are domain/revisits.py's: the task opens some working days after completion for
+the project's agent, is reminded and escalated when missed, and ends once the agent records
+the customer's rating (workflows/service_engine.py does the rest, like ComplaintWorkflow).
+
+Updates (validated first; each answers a `ServiceAck`): sync, submit
+Query: state (the RevisitState)
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain import revisits
+    from domain.service_models import RevisitCommand, RevisitStart, ServiceAck
+    from domain.service_state import RevisitState
+    from workflows.service_engine import RevisitEngine
+
+
+@workflow.defn
+class RevisitWorkflow(RevisitEngine):
+    @workflow.init
+    def __init__(self, start: RevisitStart) -> None:
+        self.setup(start)
+
+    @workflow.run
+    async def run(self, start: RevisitStart) -> ServiceAck:
+        return await self.run_revisit()
+
+    @workflow.query
+    def state(self) -> RevisitState:
+        return self.subject
+
+    @workflow.update
+    async def submit(self, cmd: RevisitCommand) -> ServiceAck:
+        return await self._apply(revisits.record, cmd)
+
+    @submit.validator
+    def _v_submit(self, cmd: RevisitCommand) -> None:
+        self._check(lambda: revisits.check_revisit(self.subject, cmd))
