@@ -20,7 +20,7 @@ from api.errors import install_error_handlers, internal_error
 from api.metrics import HttpMetrics
 from api.docs import install_offline_docs
 from api.openapi_notes import install_openapi_notes
-from api.routes import actions, calendar, dashboard, health, kpis, operations, projects, tasks, users
+from api.routes import actions, appraisal, calendar, dashboard, health, kpis, operations, projects, tasks, users
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings, get_settings
 from store.crypto import DataCipher
@@ -119,7 +119,7 @@ def create_app(
     app.state.pool, app.state.client, app.state.cipher, app.state.policy = pool, client, cipher, policy
     app.state.metrics = HttpMetrics()
     install_error_handlers(app)
-    for module in (projects, actions, operations, tasks, kpis, calendar, users, dashboard, health):
+    for module in (projects, actions, operations, tasks, kpis, appraisal, calendar, users, dashboard, health):
         app.include_router(module.router)
     install_offline_docs(app)
     install_openapi_notes(app)
