@@ -22,7 +22,7 @@ class ServiceFacts(BaseModel):
     complaints_received: int = Field(default=0, description="Complaints filed in the period")
     complaints_answered: int = Field(default=0, description="Of those, given a final answer")
     complaints_resolved: int = Field(default=0, description="Of those answered, resolved")
-    first_replies_due: int = Field(default=0, description="Complaints first replied to or past the first-reply deadline")
+    first_replies_due: int = Field(default=0, description="Complaints replied to or past the first-reply deadline")
     first_replies_on_time: int = Field(default=0, description="Of those, first replied to by the deadline")
     resolutions_due: int = Field(default=0, description="Complaints answered or past their resolution deadline")
     resolutions_on_time: int = Field(default=0, description="Of those, answered by the resolution deadline")

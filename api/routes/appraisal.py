@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.deps import Policy, Pool, role
@@ -154,7 +153,7 @@ async def get_appraisal(request: Request, user: Appraiser, pool: Pool, policy: P
             responses={**responses(401, 403, 422), **DOWNLOADS})  # fmt: skip
 async def get_service_kpis(request: Request, user: Appraiser, pool: Pool, policy: Policy,
                            period: PeriodQuery = None, department: DepartmentQuery = None,
-                           format: FormatQuery = None, lang: LangQuery = "zh") -> Response | ServiceKpiReport:  # fmt: skip
+                           format: FormatQuery = None, lang: LangQuery = "zh") -> Any:  # fmt: skip
     """Of the complaints filed in the period: resolution rate (resolved ÷ answered, percent),
     on-time first-reply rate (percent), on-time resolution rate (percent), satisfaction after
     resolution (mean confirmation rating ÷ 5 × 100) and the satisfied share (percent); of
