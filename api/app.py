@@ -22,6 +22,7 @@ from api.docs import install_offline_docs
 from api.openapi_notes import install_openapi_notes
 from api.routes import (
     actions,
+    appraisal,
     calendar,
     complaints,
     dashboard,
@@ -133,8 +134,8 @@ def create_app(
     app.state.pool, app.state.client, app.state.cipher, app.state.policy = pool, client, cipher, policy
     app.state.metrics = HttpMetrics()
     install_error_handlers(app)
-    for module in (projects, actions, operations, risks, revisits, complaints, suggestions, tasks, kpis, calendar,
-                   users, dashboard, health):
+    for module in (projects, actions, operations, risks, revisits, complaints, suggestions, tasks, kpis, appraisal,
+                   calendar, users, dashboard, health):
         app.include_router(module.router)
     install_offline_docs(app)
     install_openapi_notes(app)

@@ -140,6 +140,10 @@ class AppraisalWeights(BaseModel):
     report_timeliness: float = Field(default=10, ge=0)
     complaints_on_time: float = Field(default=10, ge=0)
     risk: float = Field(default=10, ge=0)
+    # The risk figure (000 §7(一)3: events and losses) is a deduction from 100, so it needs
+    # its scale; docs/appraisal.md.
+    risk_points_per_event: float = Field(default=20, ge=0, description="Score points off per risk event")
+    risk_points_per_10k_yuan: float = Field(default=1, ge=0, description="Score points off per 10,000 yuan lost")
 
 
 class ProjectPolicy(BaseModel):

@@ -28,10 +28,10 @@ async def _csrf_refused(request: Request, exc: CsrfRefused) -> Response:
 
 
 def install_workspace(app: FastAPI) -> None:
-    from web.routes import admin, complaints, dashboard, inbox, projects, signin
+    from web.routes import admin, appraisal, complaints, dashboard, inbox, projects, signin
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (signin, inbox, complaints, projects, dashboard, admin):
+    for module in (signin, inbox, complaints, projects, dashboard, appraisal, admin):
         app.include_router(module.router)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

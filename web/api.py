@@ -68,6 +68,13 @@ class WorkspaceApi:
             body = None
         return Answer(r.status_code, body, r.headers.get("retry-after"))
 
+    async def download(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        """A GET answered with a file (CSV, XLSX): the whole response, its body read."""
+        clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        async with httpx.AsyncClient(transport=self._transport, base_url="http://workspace.jindu",
+                                     headers=self._headers, trust_env=False) as http:
+            return await http.get(path, params=clean)
+
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Answer:
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         return await self._call("GET", path, params=clean)

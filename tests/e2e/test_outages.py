@@ -162,7 +162,7 @@ async def test_with_postgresql_stopped_every_action_is_503_and_nothing_is_sent(o
                 assert_unavailable(r, may_have_applied=False)
                 assert time.monotonic() - began < 10, path
             for path in ("/v1/projects", p, "/v1/tasks", "/v1/kpis", "/v1/calendar", "/v1/complaints",
-                         "/v1/complaints/c1", "/v1/suggestions", f"{p}/revisit"):
+                         "/v1/complaints/c1", "/v1/suggestions", f"{p}/revisit", "/v1/appraisal", "/v1/service-kpis"):
                 assert_unavailable(await http.get(path, headers=team["operations"].headers), None)
         finally:
             await outage.pg.start()

@@ -1,0 +1,190 @@
+"""Facts behind the appraisal scorecard and the service KPIs, for one period (docs/appraisal.md).
+
+One query per figure, each grouped by (department, staff member) and bounded by the period
+(local days in the company's time zone) and, for a dept_head, the department. The rows are
+written by the project, complaint, revisit and risk workflows' record activities; this
+module only reads them. Formulas: domain/appraisal.py, domain/service_kpis.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from domain.appraisal import StaffFacts
+from domain.kpi import period_bounds
+from domain.service_kpis import ServiceFacts
+
+# $1, $2: the period's [start, end) instants; $3: the department or NULL (every one).
+DEPT = "($3::text IS NULL OR {}department = $3)"
+LIVE = "p.stage NOT IN ('declined', 'cancelled')"
+
+# $1, $2: the period's [first, after) local days; $4: today (a key node due later is not due yet).
+MILESTONES = f"""
+SELECT p.department, p.agent_id AS user_id, count(*) AS milestones_due,
+       count(*) FILTER (WHERE m.done_on < $2) AS milestones_done
+FROM milestones m JOIN projects p ON p.id = m.project_id
+WHERE m.due_date >= $1 AND m.due_date < $2 AND m.due_date <= $4 AND {LIVE} AND {DEPT.format("p.")}
+GROUP BY 1, 2"""
+
+COMPLETED = f"""
+SELECT p.department, p.agent_id AS user_id, count(*) AS projects_completed,
+       array_remove(array_agg(p.cycle_deviation_rate ORDER BY p.completed_at), NULL) AS deviations
+FROM projects p
+WHERE p.completed_at >= $1 AND p.completed_at < $2 AND {LIVE} AND {DEPT.format("p.")}
+GROUP BY 1, 2"""
+
+RATINGS = f"""
+SELECT department, agent_id AS user_id, count(*) AS ratings, sum(rating) AS rating_sum
+FROM ratings WHERE at >= $1 AND at < $2 AND {DEPT.format("")}
+GROUP BY 1, 2"""
+
+# A project's first result review is its earliest result_review decision (by step order).
+FIRST_REVIEWS = f"""
+WITH firsts AS (
+    SELECT DISTINCT ON (a.project_id) a.project_id, a.decision, a.at
+    FROM approvals a JOIN events e ON e.step_key = a.step_key
+    WHERE a.gate = 'result_review' AND a.project_id IN (
+        SELECT project_id FROM approvals WHERE gate = 'result_review' AND at >= $1 AND at < $2)
+    ORDER BY a.project_id, e.seq)
+SELECT p.department, p.agent_id AS user_id, count(*) AS reviews,
+       count(*) FILTER (WHERE f.decision = 'approve') AS reviews_passed_first
+FROM firsts f JOIN projects p ON p.id = f.project_id
+WHERE f.at >= $1 AND f.at < $2 AND {DEPT.format("p.")}
+GROUP BY 1, 2"""
+
+# Sent on time: counted when sent. Missed: counted when it was due (the step's `due_at`).
+MISSED_DUE = ("CASE WHEN e.data->>'due_at' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "
+              "THEN (e.data->>'due_at')::timestamptz ELSE e.at END")  # fmt: skip
+REPORTS = f"""
+SELECT department, user_id, count(*) AS reports_due, count(*) FILTER (WHERE on_time) AS reports_on_time
+FROM (
+    SELECT department, agent_id AS user_id, true AS on_time FROM weekly_reports
+    WHERE on_time AND at >= $1 AND at < $2
+    UNION ALL
+    SELECT p.department, p.agent_id, false FROM events e JOIN projects p ON p.id = e.project_id
+    WHERE e.kind = 'weekly_report_missed' AND e.at >= $1 AND {MISSED_DUE} >= $1 AND {MISSED_DUE} < $2
+) r
+WHERE {DEPT.format("")}
+GROUP BY 1, 2"""
+
+# $4: now. Due = answered, or the resolution deadline has passed.
+COMPLAINTS = f"""
+SELECT department, agent_id AS user_id, count(*) AS complaints_received,
+       count(*) FILTER (WHERE answered_at IS NOT NULL OR resolution_due_at <= $4) AS complaints_due,
+       count(*) FILTER (WHERE answered_at <= coalesce(resolution_due_at, answered_at)) AS complaints_on_time
+FROM complaints
+WHERE filed_at >= $1 AND filed_at < $2 AND agent_id IS NOT NULL AND department IS NOT NULL AND {DEPT.format("")}
+GROUP BY 1, 2"""
+
+RISK_EVENTS = f"""
+SELECT department, agent_id AS user_id, count(*) AS risk_events, coalesce(sum(loss_amount), 0) AS risk_loss
+FROM risk_events WHERE at >= $1 AND at < $2 AND {DEPT.format("")}
+GROUP BY 1, 2"""
+
+# Agents of the department(s) during the period: listed even with nothing to appraise.
+ROSTER = f"""
+SELECT department, id AS user_id FROM users
+WHERE role = 'agent' AND department IS NOT NULL AND created_at < $2
+  AND (deactivated_at IS NULL OR deactivated_at >= $1) AND {DEPT.format("")}"""
+
+# Names as the users table has them, else as the member's latest project recorded them.
+NAMES = """
+(SELECT DISTINCT ON (agent_id) agent_id AS id, agent_name AS name, 1 AS pref FROM projects
+ WHERE agent_id = ANY($1::text[]) ORDER BY agent_id, created_at DESC)
+UNION ALL
+SELECT id, name, 0 FROM users WHERE id = ANY($1::text[])
+ORDER BY pref DESC"""
+
+SERVICE_COMPLAINTS = """
+SELECT department, count(*) AS complaints_received,
+       count(*) FILTER (WHERE answered_at IS NOT NULL) AS complaints_answered,
+       count(*) FILTER (WHERE answered_at IS NOT NULL AND resolved) AS complaints_resolved,
+       count(*) FILTER (WHERE first_replied_at IS NOT NULL OR first_reply_due_at <= $4) AS first_replies_due,
+       count(*) FILTER (WHERE first_replied_at <= coalesce(first_reply_due_at, first_replied_at))
+           AS first_replies_on_time,
+       count(*) FILTER (WHERE answered_at IS NOT NULL OR resolution_due_at <= $4) AS resolutions_due,
+       count(*) FILTER (WHERE answered_at <= coalesce(resolution_due_at, answered_at)) AS resolutions_on_time,
+       count(*) FILTER (WHERE satisfied IS NOT NULL AND rating IS NOT NULL) AS confirmations,
+       coalesce(sum(rating) FILTER (WHERE satisfied IS NOT NULL), 0) AS confirmation_rating_sum,
+       count(*) FILTER (WHERE satisfied AND rating IS NOT NULL) AS confirmations_satisfied
+FROM complaints
+WHERE filed_at >= $1 AND filed_at < $2 AND ($3::text IS NULL OR department = $3)
+GROUP BY 1"""
+
+SERVICE_SUGGESTIONS = """
+SELECT department, count(*) AS suggestions, count(adopted) AS suggestions_decided,
+       count(*) FILTER (WHERE adopted) AS suggestions_adopted
+FROM suggestions
+WHERE created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR department = $3)
+GROUP BY 1"""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period as the queries bound it: local days [first, after) and their instants."""
+
+    key: str
+    first: date
+    after: date
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, period: str, tz: ZoneInfo) -> Window:
+        """Raises ValueError for a period that is not YYYY-MM, YYYY-Qn or YYYY."""
+        first, after = period_bounds(period)
+        return cls(period, first, after, datetime.combine(first, time(0), tz), datetime.combine(after, time(0), tz))
+
+    @property
+    def last(self) -> date:
+        return self.after - timedelta(days=1)
+
+
+def _merge(into: dict[tuple[str, str], dict[str, Any]], rows: list[asyncpg.Record]) -> None:
+    for r in rows:
+        fields = dict(r)
+        key = (fields.pop("department"), fields.pop("user_id"))
+        into.setdefault(key, {}).update(fields)
+
+
+async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | None, today: date,
+                      now: datetime) -> list[StaffFacts]:  # fmt: skip
+    """Each staff member's facts for the period, department by department."""
+    by_member: dict[tuple[str, str], dict[str, Any]] = {}
+    span = (window.start, window.end, department)
+    async with pool.acquire() as conn:
+        for r in await conn.fetch(ROSTER, *span):
+            by_member.setdefault((r["department"], r["user_id"]), {})
+        _merge(by_member, await conn.fetch(MILESTONES, window.first, window.after, department, today))
+        for sql in (COMPLETED, RATINGS, FIRST_REVIEWS, REPORTS, RISK_EVENTS):
+            _merge(by_member, await conn.fetch(sql, *span))
+        _merge(by_member, await conn.fetch(COMPLAINTS, *span, now))
+        ids = sorted({user_id for _, user_id in by_member})
+        names: dict[str, str] = {}
+        for r in await conn.fetch(NAMES, ids):
+            names[r["id"]] = r["name"]
+    return [
+        StaffFacts(department=dept, user_id=user_id, name=names.get(user_id) or user_id,
+                   **{k: (Decimal(v) if k == "risk_loss" else list(v) if k == "deviations" else int(v))
+                      for k, v in fields.items()})  # fmt: skip
+        for (dept, user_id), fields in by_member.items()
+    ]
+
+
+async def service_facts(pool: asyncpg.Pool, window: Window, *, department: str | None,
+                        now: datetime) -> list[ServiceFacts]:  # fmt: skip
+    """Complaint and suggestion counts per department (None: no department) for the period."""
+    by_dept: dict[str | None, dict[str, Any]] = {}
+    async with pool.acquire() as conn:
+        for sql, args in ((SERVICE_COMPLAINTS, (now,)), (SERVICE_SUGGESTIONS, ())):
+            for r in await conn.fetch(sql, window.start, window.end, department, *args):
+                fields = dict(r)
+                by_dept.setdefault(fields.pop("department"), {}).update(fields)
+    return [ServiceFacts(department=dept, **{k: int(v) for k, v in fields.items()})
+            for dept, fields in sorted(by_dept.items(), key=lambda item: (item[0] is None, item[0] or ""))]
