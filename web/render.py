@@ -13,12 +13,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from jindu.i18n import LANGUAGES, has, translator
-from web.views import gate_history
+from web.views import candidate_key, gate_history
 from web.session import LANG_COOKIE, Visitor, page_lang
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["LANGUAGES"] = LANGUAGES
 TEMPLATES.env.globals["gate_history"] = gate_history
+TEMPLATES.env.globals["candidate_key"] = candidate_key
 
 
 def parse_time(value: Any) -> datetime | None:
