@@ -172,3 +172,23 @@ async def test_mistakes_are_one_line_exit_2_and_change_nothing(stack, jindu):
     for kind in ("decision", "reassigned", "deadline_extended"):
         assert await events(stack, pid, kind) == []
     assert (await call(stack, "GET", f"/v1/projects/{pid}", agent))["stage"] == "initiation_approval"
+
+
+def test_the_documented_commands_parse_and_raw_updates_are_not_recommended():
+    import shlex
+
+    root = Path(__file__).resolve().parents[1]
+    readme, workspace = (root / "README.md").read_text("utf-8"), (root / "docs" / "workspace.md").read_text("utf-8")
+    documented = []
+    for text in (readme, workspace):
+        joined = text.replace("\\\n", " ")
+        documented += [line.split("jindu ", 1)[1] if "jindu " in line else line.split("$J ", 1)[1]
+                       for line in joined.splitlines() if line.lstrip().startswith(("$J project", "$ jindu project"))]
+    assert {shlex.split(c)[1] for c in documented} == {"reassign", "extend", "decide"}
+    for command in documented:
+        cli.build_parser().parse_args(shlex.split(command.replace("$J ", "")))
+    for text in (readme, workspace):
+        for line_no, line in enumerate(text.splitlines()):
+            if "temporal workflow update" in line:
+                around = " ".join(text.splitlines()[max(line_no - 3, 0):line_no + 3])
+                assert "administrator access" in around, line
