@@ -1,4 +1,4 @@
-"""The `jindu` command: dev stack, worker, API, migrations, users.
+"""The `jindu` command: dev stack, worker, API, migrations, users, calendar, operator actions.
 
 User mistakes (bad role, no database, port in use) end with one line on stderr and exit
 code 2; no traceback.
@@ -26,7 +26,8 @@ class UsageError(Exception):
 
 DESCRIPTION = """\
 Jindu: progress management for intermediary businesses. Each client project is a
-long-lived Temporal workflow; people act through the HTTP API.
+long-lived Temporal workflow; people act through the web workspace and the HTTP API,
+operations also through `jindu project` and `jindu user`.
 
 Configuration comes from JINDU_* environment variables (see README.md), e.g.
 JINDU_DATABASE_URL, JINDU_TEMPORAL_ADDRESS, JINDU_DATA_KEY, JINDU_POLICY_FILE."""
@@ -106,11 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user = command("user", "Manage the people who use the API and the web workspace.")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
-    from jindu import cli_calendar
+    from jindu import cli_calendar, cli_projects
     from jindu.cli_users import add_user_commands
 
     add_user_commands(user_commands, FALLBACK_NOTE)
     cli_calendar.add_parser(commands)
+    cli_projects.add_parser(commands)
     return parser
 
 
@@ -291,6 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from jindu import cli_calendar
 
             asyncio.run(cli_calendar.run(_settings_for_database(settings, need_key=False), args, _connect))
+        elif args.command == "project":
+            from jindu import cli_projects
+
+            asyncio.run(cli_projects.run(_settings_for_database(settings, need_key=False), args, _connect))
         else:
             commands = {"dev": _dev, "postgres": _postgres, "worker": _worker, "api": _api, "migrate": _migrate,
                         "rotate-data-key": _rotate_data_key}
@@ -300,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jindu: {problems}", file=sys.stderr)
         return USAGE_ERROR
     except (UsageError, JinduError, ValueError, OSError) as err:
-        sub = getattr(args, "user_command", None) or getattr(args, "calendar_command", None)
+        sub = next(filter(None, (getattr(args, f"{c}_command", None) for c in ("user", "calendar", "project"))), None)
         name = " ".join(filter(None, [args.command, sub]))
         print(f"jindu {name}: {err}", file=sys.stderr)
         return USAGE_ERROR

@@ -28,9 +28,11 @@ RETRY_AFTER_SECONDS = 5
 CODES_BY_STATUS = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                    405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid"}  # fmt: skip
 # PostgreSQL unreachable, restarting or shutting down (class 57 operator intervention,
-# class 08 connection exceptions), the pool closed under us, or a connect/command timeout.
+# class 08 connection exceptions), the pool closed under us, a connect/command timeout, or
+# the client's protocol state torn by a connection that died mid-reset (InternalClientError).
 DB_OUTAGES = (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-              asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.TooManyConnectionsError)  # fmt: skip
+              asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.TooManyConnectionsError,
+              asyncpg.exceptions.InternalClientError)  # fmt: skip
 TEMPORAL_OUTAGES = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED,
                               RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.ABORTED, RPCStatusCode.UNKNOWN})
 

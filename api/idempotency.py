@@ -18,6 +18,7 @@ from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.errors import DB_OUTAGES
 from domain.errors import Invalid, Unavailable
 
 KEY_HEADER = "Idempotency-Key"
@@ -64,7 +65,7 @@ async def once(request: Request, pool: asyncpg.Pool, user_id: str, key: str | No
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, key) DO NOTHING""",
             user_id, key, digest, status, content,
         )  # fmt: skip
-    except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError) as err:
+    except DB_OUTAGES as err:
         raise Unavailable("the action was applied but its answer could not be stored; retry with the same "
                           f"{KEY_HEADER} to read it", may_have_applied=True) from err  # fmt: skip
     return JSONResponse(content, status_code=status)

@@ -104,6 +104,8 @@ class WarningView(BaseModel):
     cause: str | None = None
     analysis: str | None = None
     analysis_due_at: datetime | None = None
+    analysis_user_id: str | None = Field(default=None, description="The user the cause analysis was reassigned to; "
+                                         "null: any dept_head of the department")  # fmt: skip
 
 
 class ProjectView(BaseModel):

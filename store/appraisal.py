@@ -150,7 +150,8 @@ def _merge(into: dict[tuple[str, str], dict[str, Any]], rows: list[asyncpg.Recor
     for r in rows:
         fields = dict(r)
         key = (fields.pop("department"), fields.pop("user_id"))
-        into.setdefault(key, {}).update(fields)
+        if None not in key:  # e.g. a risk event on a project no agent holds yet: nobody's score
+            into.setdefault(key, {}).update(fields)
 
 
 async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | None, today: date,

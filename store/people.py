@@ -65,11 +65,13 @@ def _person(row: asyncpg.Record) -> PersonRecord:
     return PersonRecord(**{**dict(row), "channels": list(row["channels"] or [])})
 
 
-async def list_people(db: Db, *, role: str | None = None, active: bool | None = None,
+async def list_people(db: Db, *, role: str | None = None, active: bool | None = None, department: str | None = None,
                       limit: int = 50, offset: int = 0) -> tuple[list[PersonRecord], int]:
-    where = " WHERE ($1::text IS NULL OR role = $1) AND ($2::boolean IS NULL OR (deactivated_at IS NULL) = $2)"
-    total = await db.fetchval("SELECT count(*) FROM users" + where, role, active)
-    rows = await db.fetch(_PERSON + where + " ORDER BY name LIMIT $3 OFFSET $4", role, active, limit, offset)
+    where = (" WHERE ($1::text IS NULL OR role = $1) AND ($2::boolean IS NULL OR (deactivated_at IS NULL) = $2)"
+             " AND ($3::text IS NULL OR department = $3)")
+    total = await db.fetchval("SELECT count(*) FROM users" + where, role, active, department)
+    rows = await db.fetch(_PERSON + where + " ORDER BY name LIMIT $4 OFFSET $5", role, active, department, limit,
+                          offset)  # fmt: skip
     return [_person(r) for r in rows], total
 
 

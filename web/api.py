@@ -84,3 +84,6 @@ class WorkspaceApi:
 
     async def put(self, path: str, body: dict[str, Any]) -> Answer:
         return await self._call("PUT", path, json=body)
+
+    async def patch(self, path: str, body: dict[str, Any]) -> Answer:
+        return await self._call("PATCH", path, json=body)

@@ -106,6 +106,37 @@ def cancel(form: FormData) -> dict[str, Any]:
     return _drop_none({"reason": _text(form, "reason")})
 
 
+def reassign(form: FormData) -> dict[str, Any]:
+    return _drop_none({"target": _text(form, "target"), "to": _text(form, "to"), "reason": _text(form, "reason")})
+
+
+def extend(form: FormData) -> dict[str, Any]:
+    return _drop_none({"target": _text(form, "target"), "working_days": _text(form, "working_days"),
+                       "reason": _text(form, "reason")})  # fmt: skip
+
+
+def decide_for(form: FormData) -> dict[str, Any]:
+    return _drop_none({**decision(form), "on_behalf_of": _text(form, "on_behalf_of")})
+
+
+def dispose(form: FormData) -> dict[str, Any]:
+    return {}
+
+
+RISK_FIELDS = ("category", "description", "likelihood", "impact", "probability", "loss_amount", "response",
+               "measures", "owner", "review_on")  # fmt: skip
+
+
+def risk(form: FormData) -> dict[str, Any]:
+    """A new risk for the register; empty fields are left for the API to name."""
+    return _drop_none({name: _text(form, name) for name in RISK_FIELDS})
+
+
+def risk_change(form: FormData) -> dict[str, Any]:
+    """Only what was filled in or chosen changes (an empty field or 不变 keeps the value)."""
+    return _drop_none({name: _text(form, name) for name in (*RISK_FIELDS, "status")})
+
+
 # action name in the page URL → (API path under the project, body builder)
 ACTIONS: dict[str, tuple[str, Callable[[FormData], dict[str, Any]]]] = {
     "assessment": ("assessment", assessment),
@@ -116,6 +147,10 @@ ACTIONS: dict[str, tuple[str, Callable[[FormData], dict[str, Any]]]] = {
     "acceptance": ("acceptance", acceptance),
     "warning_analysis": ("warning-analysis", warning_analysis),
     "cancel": ("cancel", cancel),
+    "decide_for": ("decisions", decide_for),
+    "reassign": ("reassign", reassign),
+    "extend": ("deadline", extend),
+    "dispose": ("customer/dispose", dispose),
 }
 
 

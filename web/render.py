@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -13,12 +14,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from jindu.i18n import LANGUAGES, has, translator
-from web.views import gate_history
+from web.views import candidate_key, gate_history
 from web.session import LANG_COOKIE, Visitor, page_lang
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["LANGUAGES"] = LANGUAGES
 TEMPLATES.env.globals["gate_history"] = gate_history
+TEMPLATES.env.globals["candidate_key"] = candidate_key
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -63,6 +65,12 @@ def timezone(request: Request) -> ZoneInfo:
     return ZoneInfo(policy.calendar.timezone if policy else "Asia/Shanghai")
 
 
+def _page_at(request: Request, offset: int) -> str:
+    """This listing's link at another offset, keeping its filters (and dropping a done notice)."""
+    query = {k: v for k, v in request.query_params.items() if k not in ("offset", "done") and v}
+    return "?" + urlencode({**query, "offset": max(offset, 0)})
+
+
 def page(request: Request, template: str, visitor: Visitor | None = None, status: int = 200,
          **context: Any) -> HTMLResponse:
     lang = visitor.lang if visitor else page_lang(request)
@@ -79,6 +87,7 @@ def page(request: Request, template: str, visitor: Visitor | None = None, status
             "csrf": visitor.csrf if visitor else context.pop("csrf", ""),
             "fmt": Formats(timezone(request), datetime.now(UTC)),
             "path": request.url.path,
+            "page_at": lambda offset: _page_at(request, offset),
             **context,
         },
         status_code=status,

@@ -18,6 +18,7 @@ from api.auth import actor
 from api.deps import Cipher, CompanyTz, Pool, VisibleProject, Workflows, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
+from api.operator import decide_command
 from api.project_view import project_view
 from api.schemas import ProjectView
 from domain.commands import (
@@ -26,7 +27,6 @@ from domain.commands import (
     AssessCommand,
     AssessmentIn,
     Command,
-    DecideCommand,
     DecisionIn,
     PlanCommand,
     PlanIn,
@@ -101,16 +101,7 @@ async def post_decision(
     A second decision on the same gate is 409 `already_decided`. Operations may decide for
     an absent approver with `on_behalf_of`; it is recorded as done by them on behalf of that
     approver."""
-    behalf = None
-    if body.on_behalf_of is not None:
-        found = (await users_by_names(pool, [body.on_behalf_of])).get(body.on_behalf_of)
-        if found is None or found.role not in (Role.dept_head, Role.executive):
-            raise Invalid(f"on_behalf_of: no dept_head or executive named {body.on_behalf_of!r}")
-        behalf = actor(found)
-    elif user.role == Role.operations:
-        raise Invalid("operations decide only on behalf of an approver: name them in on_behalf_of")
-    cmd = DecideCommand(actor=actor(user), body=DecisionIn(**body.model_dump(exclude={"on_behalf_of"})),
-                        on_behalf_of=behalf)  # fmt: skip
+    cmd = await decide_command(pool, user, DecisionIn(**body.model_dump(exclude={"on_behalf_of"})), body.on_behalf_of)
     return await act.send(user, ProjectWorkflow.decide, cmd)  # type: ignore[no-any-return]
 
 

@@ -12,14 +12,15 @@ from api.auth import actor
 from api.deps import Cipher, CompanyTz, Pool, VisibleProject, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
+from api.operator import extend_command, reassign_command
 from api.project_view import project_view
 from api.routes.actions import ERRORS, Act
 from api.schemas import ProjectView
-from domain.commands import CancelCommand, CancelIn, ExtendDeadlineCommand, ExtendDeadlineIn, ReassignCommand, ReassignIn
-from domain.errors import AlreadyDecided, Invalid, WrongStage
-from domain.models import STAFF_ROLES, TERMINAL_STAGES, Role
+from domain.commands import CancelCommand, CancelIn, ExtendDeadlineIn, ReassignIn
+from domain.errors import AlreadyDecided, WrongStage
+from domain.models import TERMINAL_STAGES, Role
 from store.customers import dispose_after_relationship
-from store.users import User, user_by_name
+from store.users import User
 from workflows.project import ProjectWorkflow
 
 router = APIRouter(prefix="/v1/projects", tags=["operations"])
@@ -36,19 +37,17 @@ async def post_cancel(act: Act, user: Operations, body: CancelIn) -> ProjectView
              responses=ERRORS)  # fmt: skip
 async def post_reassign(act: Act, user: Operations, body: ReassignIn, pool: Pool) -> ProjectView:
     """Operations hand the pending action, the warning's cause analysis or a rectification task
-    (`target`) to another user of the same role, with a reason; the new assignee is notified
-    and alone may act on it. Recorded as done by the operations user."""
-    to = await user_by_name(pool, body.to)
-    if to is None or to.role not in STAFF_ROLES:
-        raise Invalid(f"to: no staff member named {body.to!r}")
-    return await act.send(user, ProjectWorkflow.reassign, ReassignCommand(actor=actor(user), body=body, to=actor(to)))  # type: ignore[no-any-return]
+    (`target`) to another active user of the same role (an agent or dept_head of the project's
+    department), with a reason; the new assignee is notified and alone may act on it.
+    Recorded as done by the operations user."""
+    return await act.send(user, ProjectWorkflow.reassign, await reassign_command(pool, user, body, act.project))  # type: ignore[no-any-return]
 
 
 @router.post("/{project_id}/deadline", response_model=ProjectView, summary="Extend a deadline", responses=ERRORS)
 async def post_deadline(act: Act, user: Operations, body: ExtendDeadlineIn) -> ProjectView:
     """Operations move the deadline of the pending action, the cause analysis or a task by
     `working_days` working days, with a reason; its escalation chain starts again."""
-    return await act.send(user, ProjectWorkflow.extend_deadline, ExtendDeadlineCommand(actor=actor(user), body=body))  # type: ignore[no-any-return]
+    return await act.send(user, ProjectWorkflow.extend_deadline, extend_command(user, body))  # type: ignore[no-any-return]
 
 
 @router.post("/{project_id}/customer/dispose", response_model=ProjectView,

@@ -94,12 +94,13 @@ async def list_users(
     user: Operations, pool: Pool,
     role_: Annotated[Role | None, Query(alias="role", description="Only this role")] = None,
     active: Annotated[bool | None, Query(description="Only active (true) or deactivated (false) users")] = None,
+    department: Annotated[str | None, Query(max_length=200, description="Only this department")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")] = 0,
 ) -> UserPage:
     """Operations only; by name. Contacts are never shown, only whether they are on file."""
     items, total = await people.list_people(pool, role=role_.value if role_ else None, active=active,
-                                            limit=limit, offset=offset)
+                                            department=department, limit=limit, offset=offset)
     return UserPage(items=items, total=total, limit=limit, offset=offset)
 
 

@@ -91,6 +91,10 @@ async def seeded(api):
     # A, risk events: 30,000 yuan in November; October's is not November's.
     await seed.risk_event(p1, a, at(18), "30000.00")
     await seed.risk_event(p1, a, at(5, month=10), "99999.00")
+    # A confirmation of a complaint that named no agent counts in nobody's score.
+    await api.pool.execute(
+        """INSERT INTO ratings (step_key, project_id, agent_id, department, rating, at, source)
+           VALUES ($1, NULL, NULL, $2, 1, $3, 'complaint')""", f"nobody-{uuid.uuid4().hex}", dept, at(19))
     # Suggestions: adopted, not adopted, undecided; October's is not November's.
     await seed.suggestion(at(5), True)
     await seed.suggestion(at(6), False)

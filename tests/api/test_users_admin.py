@@ -19,7 +19,8 @@ async def test_operations_deactivate_reactivate_and_everything_is_recorded(api, 
     ops, agent = users["operations"], users["agent"]
     assert (await api.http.get("/v1/tasks", headers=agent.headers)).status_code == 200
 
-    listed = await api.http.get("/v1/users", params={"role": "agent", "active": "true"}, headers=ops.headers)
+    listed = await api.http.get("/v1/users", params={"role": "agent", "active": "true", "department": agent.department},
+                                headers=ops.headers)  # fmt: skip
     assert listed.status_code == 200
     assert agent.name in [u["name"] for u in listed.json()["items"]]
     assert all(set(u) >= {"has_mobile", "has_email"} and "mobile" not in u for u in listed.json()["items"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from tests.web.conftest import shot
-from tests.web.helpers import call, project_at
+from tests.web.helpers import call, project_at, soon
 
 
 async def sign_in_with_link(page, live, pool, person) -> None:
@@ -130,13 +130,19 @@ async def test_operations_dashboard_kpi_charts_and_user_admin(stack, live, page_
     await page.goto("/kpis?group_by=agent")
     assert await page.locator("svg.chart").count() == 5
     await shot(page, "kpis")
+    leaver = await stack.person("auditor", team["agent"].department)
     await page.goto("/users")
-    victim = page.locator(f'tr[data-user="{team["auditor"].name}"]')
+    await page.fill("form.filters input[name=department]", team["agent"].department)
+    await page.select_option("form.filters select[name=role]", "auditor")
+    await page.click("form.filters button[type=submit]")
+    assert await page.locator("tbody tr").count() == 1  # the filter reached the API
+    victim = page.locator(f'tr[data-user="{leaver.name}"]')
     await victim.locator("input[name=reason]").fill("离职")
     await victim.locator("button.reject").click()
     await page.wait_for_selector(".done")
-    assert (await call(stack, "GET", f"/v1/users/{team['auditor'].id}", team["operations"]))["user"]["active"] is False
-    assert (await stack.http.get("/v1/tasks", headers=team["auditor"].headers)).status_code == 401
+    assert "department=" in page.url  # the filtered list is where the operator comes back to
+    assert (await call(stack, "GET", f"/v1/users/{leaver.id}", team["operations"]))["user"]["active"] is False
+    assert (await stack.http.get("/v1/tasks", headers=leaver.headers)).status_code == 401
     await shot(page, "users")
 
 
@@ -167,3 +173,77 @@ async def test_api_docs_render_with_no_internet(live, page_of):
     assert outside == []
     # ReDoc's sidebar names a logo on a CDN: the page's CSP stops it inside the browser, unsent.
     assert all(reason == "csp" for url, reason in failed), failed
+
+
+async def test_operations_reassign_an_approval_to_another_head_who_approves_from_the_inbox(stack, live, page_of):
+    team = await stack.team()
+    head, ops = team["dept_head"], team["operations"]
+    deputy = await stack.person("dept_head", head.department)
+    pid = await project_at(stack, team, "initiation_approval")
+
+    page = await page_of()
+    await sign_in_with_link(page, live, stack.pool, ops)
+    await page.goto(f"/projects/{pid}")
+    wait = page.locator('#operator-actions .wait[data-target="pending"]')
+    assert "立项审批" in await wait.locator("p").first.inner_text()
+    reassign = wait.locator("form.reassign")
+    await reassign.locator("select[name=to]").select_option(deputy.name)
+    await reassign.locator("input[name=reason]").fill("李强休假一周")
+    await shot(page, "operator-reassign")
+    await reassign.locator("button[type=submit]").click()
+    await page.wait_for_selector(".done")
+    assert await page.inner_text(".done") == "已转交，新的处理人已收到通知。"
+    assert deputy.name in await page.inner_text("section.pending")
+    entry = page.locator('ol.timeline li[data-kind="reassigned"]')
+    assert f"{ops.name} 将当前待办由 部门负责人 · {head.department} 转交给 {deputy.name}" in await entry.inner_text()
+    assert "李强休假一周" in await entry.inner_text()
+
+    assert [i for i in (await call(stack, "GET", "/v1/tasks", head))["items"] if i["project_id"] == pid] == []
+    page = await page_of()
+    await sign_in_with_link(page, live, stack.pool, deputy)
+    item = page.locator(f'li.item[data-project="{pid}"]')
+    await item.wait_for()
+    assert await item.get_attribute("data-kind") == "approval"
+    await item.locator("textarea[name=comment]").fill("代李强审批：同意立项")
+    await item.locator("button.approve").click()
+    await page.wait_for_selector(".done")
+    view = await call(stack, "GET", f"/v1/projects/{pid}", team["agent"])
+    assert view["stage"] == "planning"
+    assert [(a["by_name"], a["comment"]) for a in view["approvals"]] == [(deputy.name, "代李强审批：同意立项")]
+
+
+async def test_the_agent_adds_a_high_risk_to_the_register(stack, live, page_of):
+    team = await stack.team()
+    agent = team["agent"]
+    pid = await project_at(stack, team, "execution")
+    page = await page_of()
+    await sign_in_with_link(page, live, stack.pool, agent)
+    await page.goto(f"/projects/{pid}")
+    assert await page.inner_text("#risks p") == "尚未登记风险。"
+    await page.click("#form-risk_add summary")
+    form = page.locator("#form-risk_add form")
+    await form.locator("select[name=category]").select_option("credit")
+    await form.locator("select[name=likelihood]").select_option("high")
+    await form.locator("select[name=impact]").select_option("high")
+    await form.locator("textarea[name=description]").fill("买方贷款可能被银行拒绝")
+    await form.locator("input[name=probability]").fill("0.4")
+    await form.locator("input[name=loss_amount]").fill("250000")
+    await form.locator("select[name=response]").select_option("transfer")
+    await form.locator("textarea[name=measures]").fill("签约前完成贷款预审")
+    await form.locator("input[name=review_on]").fill(soon(7))
+    await shot(page, "risk-add-form")
+    await form.locator("button[type=submit]").click()
+    await page.wait_for_selector(".done")
+    assert await page.inner_text(".done") == "风险已登记。"
+    [risk] = await call(stack, "GET", f"/v1/projects/{pid}/risks", agent)
+    assert (risk["level"], risk["expected_loss"], risk["owner_name"]) == ("high", "100000.00", agent.name)
+    row = page.locator(f'#risk-{risk["id"]}')
+    assert (await row.locator(".risk-level").inner_text()).strip() == "高"
+    assert (await row.locator(".expected-loss").inner_text()).strip() == "¥100,000.00"
+    assert (await row.locator(".owner").inner_text()).strip() == agent.name
+    assert (await row.locator(".review-on").inner_text()).strip() == soon(7)
+    assert (await row.locator(".status").inner_text()).strip() == "跟踪中"
+    await shot(page, "risk-register")
+    notified = {r["to_role"] for r in await stack.pool.fetch(
+        "SELECT to_role FROM outbox WHERE project_id = $1 AND key = 'notify.risk_attention'", pid)}  # fmt: skip
+    assert "dept_head" in notified  # a high risk needs the dept head's attention

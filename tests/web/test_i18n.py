@@ -15,8 +15,9 @@ from store.contacts import CHANNELS
 from web.errors import FIELD_TYPES
 from web.routes.admin import USER_ACTIONS
 from web.routes.dashboard import CHARTED, GROUPINGS
+from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from web.service_forms import COMPLAINT_ACTIONS
-from web.views import DONE_KEYS, LIFECYCLE
+from web.views import DONE_KEYS, LIFECYCLE, OPERATOR_FORMS
 
 TEMPLATES = Path(__file__).parents[2] / "web" / "templates"
 STATIC_KEY = re.compile(r"""\bt\(\s*['"]([a-z0-9_.]+)['"]""")
@@ -25,11 +26,13 @@ INBOX_KINDS = (*PENDING_KINDS, "complaint", "revisit", "risk_review")
 EVENTS = ("intake", "assessment", "decision", "plan_submitted", "weekly_report", "weekly_report_missed",
           "results_submitted", "task_created", "task_completed", "objection", "accepted", "archived", "completed",
           "declined", "cancelled", "stage_changed", "reminder", "escalation", "warning_raised", "warning_analysed",
-          "warning_cleared", "kpis_updated", "customer_data_disposed",
+          "warning_cleared", "kpis_updated", "customer_data_disposed", "reassigned", "deadline_extended",
+          "calendar_published", "complaint_tasks", "risk_added", "risk_updated", "risk_occurred", "risk_closed",
           # complaints and revisits (docs/service.md)
           "filed", "replied", "tasks_opened", "tasks_not_opened", "confirmed", "closed", "reopened", "rating_sent",
           "rated", "satisfaction_warning", "revisit_scheduled", "revisit_opened", "revisit_done")
-FORMS = ("assessment", "plan", "decision", "report", "results", "acceptance", "warning_analysis", "cancel")
+FORMS = ("assessment", "plan", "decision", "report", "results", "acceptance", "warning_analysis", "cancel",
+         *OPERATOR_FORMS)
 
 
 def test_every_language_has_the_same_keys():
@@ -83,6 +86,10 @@ FAMILIES = {
     "web.suggestion.filter.": ["undecided", "adopted", "not_adopted"],
     "web.suggestion.source.": ["complaint", "revisit"],
     "web.pending.complaint_": ["reply", "confirmation"],
+    "web.target.": ["pending", "warning_analysis", "task"],
+    "web.risk_category.": [c.value for c in RiskCategory],
+    "web.risk_response.": [r.value for r in RiskResponse],
+    "web.risk_status.": [s.value for s in RiskStatus],
 }
 
 

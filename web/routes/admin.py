@@ -4,25 +4,36 @@ My own contact details and channels: `/me`."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from domain.models import Role
 from web.api import seg
 from web.errors import problem
 from web.render import page
 from web.session import SignedIn, check_csrf
 
 router = APIRouter(include_in_schema=False)
+FILTERS = ("role", "department", "active")
+PAGE_SIZE = 50
+ROLES = tuple(r.value for r in Role)
 USER_ACTIONS = {"deactivate": "deactivate", "reactivate": "reactivate", "rotate": "rotate-token",
                 "link": "signin-link"}
 
 
 async def _users_page(request: Request, visitor, *, status: int = 200, **context) -> Response:
-    answer = await visitor.api.get("/v1/users", {"limit": 200})
+    filters = {k: request.query_params.get(k) or None for k in FILTERS}
+    try:
+        offset = max(int(request.query_params.get("offset") or 0), 0)
+    except ValueError:
+        offset = 0
+    answer = await visitor.api.get("/v1/users", {**filters, "limit": PAGE_SIZE, "offset": offset})
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
-    return page(request, "users.html", visitor, status=status, users=answer.body["items"],
-                total=answer.body["total"], **context)
+    return page(request, "users.html", visitor, status=status, listing=answer.body, filters=filters,
+                page_size=PAGE_SIZE, roles=ROLES, **context)  # fmt: skip
 
 
 @router.get("/users")
@@ -43,7 +54,8 @@ async def user_action(request: Request, user_id: str, action: str, visitor: Sign
     if action in ("rotate", "link"):
         # Shown once, on this page only; never stored in plain text.
         return await _users_page(request, visitor, secret={"action": action, **answer.body})
-    return RedirectResponse(f"/users?done={action}", status_code=303)
+    kept = urlencode({k: v for k, v in request.query_params.items() if k in (*FILTERS, "offset") and v})
+    return RedirectResponse(f"/users?done={action}" + (f"&{kept}" if kept else ""), status_code=303)
 
 
 @router.get("/me")

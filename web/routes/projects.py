@@ -12,11 +12,23 @@ from web.api import seg
 from web.errors import Problem, problem
 from web.render import page
 from web.session import SignedIn, Visitor, check_csrf, safe_next
-from web.views import DONE_KEYS, gate_history, offered_forms, open_tasks, step_bar
+from web.views import (
+    DONE_KEYS,
+    OPERATOR_FORMS,
+    candidate_key,
+    gate_history,
+    keeps_risks,
+    offered_forms,
+    open_tasks,
+    operator_forms,
+    operator_waits,
+    step_bar,
+)
 
 router = APIRouter(include_in_schema=False)
 FILTERS = ("stage", "department", "overdue", "warning")
 PAGE_SIZE = 20
+CANDIDATES = 200
 
 
 @router.get("/projects")
@@ -51,14 +63,43 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     view = answer.body
     offered = offered_forms(view, visitor.user)
-    if failed_form and not failed_form.startswith("task:") and failed_form not in offered:
+    operator = operator_forms(view, visitor.user)
+    personal = failed_form in forms.ACTIONS and failed_form not in OPERATOR_FORMS
+    if failed_form and personal and failed_form not in offered:
         offered.insert(0, failed_form)
+    waits = operator_waits(view) if operator else []
     return page(
         request, "project.html", visitor, status=status, view=view, steps=step_bar(view["stage"]),
         offered=offered, tasks=open_tasks(view), approvals=gate_history(view, None),
         failed_form=failed_form, failure=failure, values=values or {}, done=done,
         milestone_rows=forms.MILESTONE_ROWS, measure_rows=forms.MEASURE_ROWS,
+        operator=operator, operator_failed=failed_form in OPERATOR_FORMS, waits=waits,
+        candidates=await _candidates(visitor, view, waits, operator),
+        risks=await _risks(visitor, project_id), keeps_risks=keeps_risks(view, visitor.user),
     )
+
+
+async def _candidates(visitor: Visitor, view: dict[str, Any], waits: list[dict[str, Any]],
+                      operator: list[str]) -> dict[tuple[str, str | None], list[dict[str, Any]]]:  # fmt: skip
+    """Active users each wait may be handed to, and the approvers a decision may be taken for."""
+    wanted = {w["candidates"] for w in waits if w["reassignable"]}
+    if "decide_for" in operator:
+        pending = view["pending"]
+        wanted.add(candidate_key(pending["role"], pending.get("department") or view["department"]))
+    found: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for role, department in sorted(wanted, key=str):
+        answer = await visitor.api.get("/v1/users", {"role": role, "department": department, "active": "true",
+                                                     "limit": CANDIDATES})  # fmt: skip
+        found[(role, department)] = answer.body["items"] if answer.ok else []
+    return found
+
+
+async def _risks(visitor: Visitor, project_id: str) -> list[dict[str, Any]] | None:
+    """The register, for the staff who may read it (None: not shown)."""
+    if visitor.user.role.value == "customer":
+        return None
+    answer = await visitor.api.get(f"/v1/projects/{seg(project_id)}/risks")
+    return answer.body if answer.ok else None
 
 
 @router.get("/projects/{project_id}")
@@ -88,4 +129,25 @@ async def complete_task(request: Request, project_id: str, task_id: str, visitor
     if answer.ok:
         return RedirectResponse(f"/projects/{seg(project_id)}?done=task", status_code=303)
     return await project_page(request, visitor, project_id, status=answer.status, failed_form=f"task:{task_id}",
+                              failure=problem(answer, visitor.lang), values=forms.values(form))
+
+
+@router.post("/projects/{project_id}/risks")
+async def add_risk(request: Request, project_id: str, visitor: SignedIn) -> Response:
+    form = await check_csrf(request, visitor)
+    answer = await visitor.api.post(f"/v1/projects/{seg(project_id)}/risks", forms.risk(form))
+    if answer.ok:
+        return RedirectResponse(f"/projects/{seg(project_id)}?done=risk_add#risk-{seg(answer.body['id'])}",
+                                status_code=303)  # fmt: skip
+    return await project_page(request, visitor, project_id, status=answer.status, failed_form="risk_add",
+                              failure=problem(answer, visitor.lang), values=forms.values(form))
+
+
+@router.post("/projects/{project_id}/risks/{risk_id}")
+async def change_risk(request: Request, project_id: str, risk_id: str, visitor: SignedIn) -> Response:
+    form = await check_csrf(request, visitor)
+    answer = await visitor.api.patch(f"/v1/projects/{seg(project_id)}/risks/{seg(risk_id)}", forms.risk_change(form))
+    if answer.ok:
+        return RedirectResponse(f"/projects/{seg(project_id)}?done=risk_update#risk-{seg(risk_id)}", status_code=303)
+    return await project_page(request, visitor, project_id, status=answer.status, failed_form=f"risk:{risk_id}",
                               failure=problem(answer, visitor.lang), values=forms.values(form))

@@ -1,0 +1,72 @@
+"""What operations send to a project, built from the user names people type: hand work to
+someone else, extend a deadline, decide for an absent approver. The routes
+(api/routes/operations.py, api/routes/actions.py) and `jindu project` (jindu/cli_projects.py)
+build the same commands here, so both go through the same rules; the workflow's update
+validators then decide (domain/guards.py)."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from api.auth import DEPARTMENT_BOUND, actor
+from domain.commands import (
+    DecideCommand,
+    DecisionIn,
+    ExtendDeadlineCommand,
+    ExtendDeadlineIn,
+    ReassignCommand,
+    ReassignIn,
+)
+from domain.errors import Invalid
+from domain.models import STAFF_ROLES, Role
+from store.people import PersonRecord, person_by_name
+from store.reads import ProjectAccess
+from store.users import User
+
+APPROVER_ROLES = (Role.dept_head, Role.executive)
+
+
+def as_user(person: PersonRecord) -> User:
+    return User(id=person.id, name=person.name, role=person.role, department=person.department)
+
+
+async def operations_user(pool: asyncpg.Pool, name: str) -> User | None:
+    """An active operations user by name: who `jindu project --by` acts as."""
+    found = await person_by_name(pool, name)
+    if found is None or not found.active or found.role != Role.operations:
+        return None
+    return as_user(found)
+
+
+async def reassign_command(pool: asyncpg.Pool, user: User, body: ReassignIn,
+                           project: ProjectAccess) -> ReassignCommand:  # fmt: skip
+    """The new assignee is an active staff member; an agent or a dept_head of the project's
+    department, since no other could open the project (api/auth.py). The workflow checks
+    that their role is the one the work needs."""
+    to = await person_by_name(pool, body.to)
+    if to is None or to.role not in STAFF_ROLES:
+        raise Invalid(f"to: no staff member named {body.to!r}")
+    if not to.active:
+        raise Invalid(f"to: {body.to!r} is deactivated; hand the work to an active user")
+    if to.role in DEPARTMENT_BOUND and to.department != project.department:
+        raise Invalid(f"to: {body.to!r} works in {to.department}, not in the project's department {project.department}")
+    return ReassignCommand(actor=actor(user), body=body, to=actor(as_user(to)))
+
+
+def extend_command(user: User, body: ExtendDeadlineIn) -> ExtendDeadlineCommand:
+    return ExtendDeadlineCommand(actor=actor(user), body=body)
+
+
+async def decide_command(pool: asyncpg.Pool, user: User, body: DecisionIn, on_behalf_of: str | None) -> DecideCommand:
+    """An approver decides for themself; operations only for a named dept_head or executive
+    (absent, so possibly deactivated), recorded as done by the operations user on behalf of
+    that approver."""
+    behalf = None
+    if on_behalf_of is not None:
+        found = await person_by_name(pool, on_behalf_of)
+        if found is None or found.role not in APPROVER_ROLES:
+            raise Invalid(f"on_behalf_of: no dept_head or executive named {on_behalf_of!r}")
+        behalf = actor(as_user(found))
+    elif user.role == Role.operations:
+        raise Invalid("operations decide only on behalf of an approver: name them in on_behalf_of")
+    return DecideCommand(actor=actor(user), body=body, on_behalf_of=behalf)

@@ -1,0 +1,217 @@
+"""`jindu project`: the safe operator actions on one project from the command line —
+reassign work, extend a deadline, decide for an absent approver (docs/workspace.md §Safe
+operator actions). Each builds the same command the API builds (api/operator.py) for the
+named operations user and sends the same workflow update, so the workflow's validators
+decide and the project's history records who did it, and on whose behalf."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import textwrap
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationError
+
+from domain.models import Decision, Gate
+
+HELP = "Operator actions on a project: reassign work, extend a deadline, decide for an absent approver."
+DETAILS = """\
+Each command acts as the operations user named by --by (an active user with the role
+operations) and sends the same workflow update as the API and the workspace: the
+project's rules decide, and its history records the action as done by that user (for a
+decision: by that user on behalf of the approver). It prints the outcome in one line; a
+refusal (wrong stage, wrong role, unknown user …) is one line on stderr and exit code 2.
+
+Needs PostgreSQL (JINDU_DATABASE_URL, or the embedded one of a running `jindu dev`) and
+Temporal (JINDU_TEMPORAL_ADDRESS, JINDU_TEMPORAL_NAMESPACE). Whoever can run these
+commands with that access is an administrator: the database and Temporal trust them.
+People act through the workspace or the API, which authenticate them."""
+
+TARGET_HELP = "what to act on: pending (the pending action), warning_analysis (the warning's cause analysis) " \
+              "or task:<task id> (a rectification task)"
+BY_METAVAR = "OPERATOR"
+BY_HELP = "user name of the operations user acting (must be active, role operations)"
+WHAT = {
+    "reassign": ("Hand the pending action, the cause analysis or a task to another user of the same role.",
+                 "The new assignee (--to) must be an active user of the role the work needs; for an agent's or a "
+                 "dept head's work, of the project's department. They are notified and alone may act on it."),
+    "extend": ("Move a deadline later by a number of working days, with a reason.",
+               "The new deadline is --working-days working days (1–60, on the company's calendar) after the current "
+               "one; its reminders and escalations start again from there. The assignee is notified."),
+    "decide": ("Decide a pending approval gate on behalf of an absent approver.",
+               "--on-behalf-of names the dept_head or executive the gate awaits; the decision counts as theirs and "
+               "is recorded as made by the operations user on their behalf."),
+}
+# pydantic field → the option that gave it, for one-line errors
+OPTIONS = {"target": "--target", "to": "--to", "reason": "--reason", "working_days": "--working-days",
+           "gate": "--gate", "decision": "--decision", "comment": "--comment"}  # fmt: skip
+
+
+def add_parser(commands: Any) -> None:
+    project = commands.add_parser("project", help=HELP, description=HELP + "\n\n" + DETAILS,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    sub = project.add_subparsers(dest="project_command", metavar="PROJECT_COMMAND", required=True)
+
+    def command(name: str) -> argparse.ArgumentParser:
+        summary, details = WHAT[name]
+        parser = sub.add_parser(name, help=summary, description=f"{textwrap.fill(summary + ' ' + details, 88)}\n\n"
+                                f"{DETAILS}", formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+        parser.add_argument("project", metavar="PROJECT", help="the project id")
+        return parser
+
+    reassign = command("reassign")
+    reassign.add_argument("--target", required=True, help=TARGET_HELP)
+    reassign.add_argument("--to", required=True, help="user name of the new assignee")
+    reassign.add_argument("--reason", required=True, help="why (recorded in the project's history)")
+    reassign.add_argument("--by", required=True, metavar=BY_METAVAR, help=BY_HELP)
+
+    extend = command("extend")
+    extend.add_argument("--target", required=True, help=TARGET_HELP)
+    extend.add_argument("--working-days", required=True, type=int, metavar="N", help="working days to add (1–60)")
+    extend.add_argument("--reason", required=True, help="why (recorded in the project's history)")
+    extend.add_argument("--by", required=True, metavar=BY_METAVAR, help=BY_HELP)
+
+    decide = command("decide")
+    decide.add_argument("--gate", required=True, choices=[g.value for g in Gate], help="the pending approval gate")
+    decide.add_argument("--decision", required=True, choices=[d.value for d in Decision], help="approve or reject")
+    decide.add_argument("--comment", default="", help="the decision's comment (recorded)")
+    decide.add_argument("--on-behalf-of", required=True, metavar="NAME",
+                        help="user name of the absent approver (dept_head or executive)")  # fmt: skip
+    decide.add_argument("--by", required=True, metavar=BY_METAVAR, help=BY_HELP)
+
+
+def body(model: type[BaseModel], **values: Any) -> Any:
+    """The API's request model, its errors named by the options that gave the values."""
+    try:
+        return model(**values)
+    except ValidationError as err:
+        problems = [f"{OPTIONS.get(str(e['loc'][0]), e['loc'][0]) if e['loc'] else 'input'}: {e['msg']}"
+                    for e in err.errors()]  # fmt: skip
+        raise ValueError("; ".join(problems)) from None
+
+
+async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
+    from api.operator import operations_user
+    from domain.errors import NotFound
+    from store.reads import project_access
+
+    client, pool = await connect(settings)
+    try:
+        user = await operations_user(pool, args.by)
+        if user is None:
+            raise ValueError(f"--by: no active operations user named {args.by!r}")
+        project = await project_access(pool, args.project)
+        if project is None:
+            raise NotFound(f"no project {args.project}")
+        action = Action(settings, client, pool, project)
+        print(await COMMANDS[args.project_command](action, user, args))
+    finally:
+        await pool.close()
+
+
+class Action:
+    """Sends one command to the project's workflow and reads back what it recorded."""
+
+    def __init__(self, settings: Any, client: Any, pool: Any, project: Any) -> None:
+        self.settings, self.client, self.pool, self.project = settings, client, pool, project
+        self.project_id: str = project.id
+        self.tz = ZoneInfo(settings.policy().calendar.timezone)
+
+    async def send(self, update: Any, cmd: Any) -> Any:
+        from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+        from temporalio.exceptions import ApplicationError
+        from temporalio.service import RPCError, RPCStatusCode
+
+        from domain.errors import ERRORS_BY_CODE, WrongStage
+        from domain.models import workflow_id
+        from domain.steps import Ack
+
+        timeout = self.settings.update_timeout_seconds
+        handle = self.client.get_workflow_handle(workflow_id(self.project_id))
+        try:
+            return await asyncio.wait_for(
+                handle.execute_update(update, cmd, id=str(uuid.uuid4()), result_type=Ack,
+                                      rpc_timeout=timedelta(seconds=timeout)),
+                timeout=timeout,
+            )  # fmt: skip
+        except WorkflowUpdateFailedError as err:
+            cause = err.cause
+            if isinstance(cause, ApplicationError) and cause.type in ERRORS_BY_CODE:
+                raise ERRORS_BY_CODE[cause.type](f"{cause.type}: {cause.message}") from None
+            raise ValueError(f"the workflow refused it: {cause}") from None
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise WrongStage(f"the workflow of project {self.project_id} has already finished") from None
+            raise ValueError(f"Temporal at {self.settings.temporal_address}: {err.message}") from None
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            raise ValueError(
+                f"no worker answered within {timeout:g} s: the action may still be applied once a worker runs; "
+                f"read the project before sending it again"
+            ) from None
+
+    async def recorded(self, kind: str, up_to: int) -> dict[str, Any]:
+        """The step of `kind` the update just recorded (its facts, with actor and comment)."""
+        import json
+
+        row = await self.pool.fetchrow(
+            """SELECT actor_name, comment, data FROM events WHERE project_id = $1 AND kind = $2 AND seq <= $3
+               ORDER BY seq DESC LIMIT 1""",
+            self.project_id, kind, up_to,
+        )  # fmt: skip
+        if row is None:
+            return {}
+        data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"] or "{}")
+        return {**data, "actor_name": row["actor_name"], "comment": row["comment"]}
+
+    def time(self, value: str | None) -> str:
+        return datetime.fromisoformat(value).astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else "?"
+
+
+async def _reassign(action: Action, user: Any, args: argparse.Namespace) -> str:
+    from api.operator import reassign_command
+    from domain.commands import ReassignIn
+    from workflows.project import ProjectWorkflow
+
+    cmd = await reassign_command(action.pool, user, body(ReassignIn, target=args.target, to=args.to,
+                                                         reason=args.reason), action.project)  # fmt: skip
+    ack = await action.send(ProjectWorkflow.reassign, cmd)
+    step = await action.recorded("reassigned", ack.seq)
+    return (f"project {action.project_id}: {cmd.body.target} reassigned by {step.get('actor_name') or user.name} "
+            f"from {step.get('previous', '?')} to {step.get('to') or cmd.to.name}; stage {ack.stage.value}")
+
+
+async def _extend(action: Action, user: Any, args: argparse.Namespace) -> str:
+    from api.operator import extend_command
+    from domain.commands import ExtendDeadlineIn
+    from workflows.project import ProjectWorkflow
+
+    cmd = extend_command(user, body(ExtendDeadlineIn, target=args.target, working_days=args.working_days,
+                                    reason=args.reason))  # fmt: skip
+    ack = await action.send(ProjectWorkflow.extend_deadline, cmd)
+    step = await action.recorded("deadline_extended", ack.seq)
+    return (f"project {action.project_id}: {cmd.body.target} deadline extended by {step.get('actor_name') or user.name}"
+            f" from {action.time(step.get('previous_due_at'))} to {action.time(step.get('due_at'))} "
+            f"({cmd.body.working_days} working days, {action.tz.key})")
+
+
+async def _decide(action: Action, user: Any, args: argparse.Namespace) -> str:
+    from api.operator import decide_command
+    from domain.commands import DecisionIn
+    from workflows.project import ProjectWorkflow
+
+    decision = body(DecisionIn, gate=args.gate, decision=args.decision, comment=args.comment)
+    cmd = await decide_command(action.pool, user, decision, args.on_behalf_of)
+    ack = await action.send(ProjectWorkflow.decide, cmd)
+    step = await action.recorded("decision", ack.seq)
+    behalf = step.get("on_behalf_of") or {}
+    verb = "approved" if decision.decision == Decision.approve else "rejected"
+    return (f"project {action.project_id}: {decision.gate.value} {verb} by {step.get('actor_name') or user.name} "
+            f"on behalf of {behalf.get('name') or args.on_behalf_of} ({behalf.get('role', '?')}); "
+            f"stage now {ack.stage.value}")
+
+
+COMMANDS = {"reassign": _reassign, "extend": _extend, "decide": _decide}
