@@ -25,7 +25,6 @@ from pathlib import Path
 
 from common import DevServer, Process, machine, pct, python, rss_mb
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 import jindu_adapter as jindu
@@ -144,7 +143,7 @@ async def replay_cost(client: Client, side: Side) -> float:
         await side.touch(pid)
     history = await client.get_workflow_handle(jindu.workflow_id(pid)).fetch_history()
     workflows = [jindu.WORKFLOW] if side.name == "jindu" else [ParkedRawWorkflow]
-    replayer = Replayer(workflows=workflows, data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=workflows, data_converter=jindu.DATA_CONVERTER)
     began = time.perf_counter()
     for _ in range(20):
         await replayer.replay_workflow(history)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from temporalio import activity  # noqa: E402
 from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client, WorkflowHandle  # noqa: E402
-from jindu.temporal import data_converter as pydantic_data_converter  # noqa: E402
+from jindu.temporal import data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
@@ -172,7 +172,7 @@ async def park(address: str, side: str, count: int) -> dict[str, float]:
     """In this process: a worker holding `count` parked workflows of `side`; its RSS in MB."""
     import psutil
 
-    client = await Client.connect(address, data_converter=pydantic_data_converter)
+    client = await Client.connect(address, data_converter=data_converter)
     queue = f"park-{side}-{uuid.uuid4().hex[:6]}"
     process = psutil.Process()
     async with Worker(client, task_queue=queue, workflows=[BaselineWorkflow, ProjectWorkflow],
@@ -225,7 +225,7 @@ async def main() -> None:
 
     async with await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(temporal_cli_path()), search_attributes=search_attributes.ALL,
-        data_converter=pydantic_data_converter, dev_server_log_level="error",
+        data_converter=data_converter, dev_server_log_level="error",
     ) as env:  # fmt: skip
         if args.open:
             await open_projects(env.client.service_client.config.target_host, args.open)

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import common  # noqa: F401  (puts the repository on sys.path)
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from jindu_adapter import WORKFLOW, StubActivities
+from jindu_adapter import DATA_CONVERTER, WORKFLOW, StubActivities
 from raw_workflows import ParkedRawWorkflow, RawReminders
 
 
@@ -27,7 +26,7 @@ async def main() -> None:
     parser.add_argument("--cache", type=int, default=1000, help="max_cached_workflows")
     parser.add_argument("--reminders", type=Path, help="append '<project> <unix time>' per recorded reminder")
     args = parser.parse_args()
-    client = await Client.connect(args.address, data_converter=pydantic_data_converter)
+    client = await Client.connect(args.address, data_converter=DATA_CONVERTER)
     stubs, raw = StubActivities(args.reminders), RawReminders(args.reminders)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -116,12 +116,13 @@ class DevServer(Process):
 
     async def ready(self):
         from temporalio.client import Client
-        from temporalio.contrib.pydantic import pydantic_data_converter
+
+        from jindu.temporal import data_converter
 
         deadline = time.monotonic() + 60
         while True:
             try:
-                client = await Client.connect(self.address, data_converter=pydantic_data_converter)
+                client = await Client.connect(self.address, data_converter=data_converter)
                 await client.service_client.check_health()
                 return client
             except Exception:

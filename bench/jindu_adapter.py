@@ -2,21 +2,25 @@
 
 The HTTP benchmarks use only the public contract (DESIGN.md). The capacity and timer-storm
 benchmarks park thousands of projects in `execution` without driving each through four
-updates, and stub the activities in the worker; for that they assume, as of the workflow
-before the issue-6 rewrite:
+updates, and stub the activities in the worker; for that they assume, as of the v2 core
+(workflows/engine.py, workflows/base.py):
 
-1. `ProjectStart.carried` (the continue-as-new input) holds a `ProjectState`, and a run
-   started with it resumes that state without recording the intake again.
-2. `ProjectState.project_id`, `.seq` and `.reports.next_due_at` (the next weekly report
-   deadline) exist; a missed weekly report is recorded as a step of kind
-   `weekly_report_missed` through the `record_steps` activity, whose input is a
-   `StepBatch` with `steps`.
-3. The workflow's activities are named `record_steps`, `notify` and `archive_project`.
-4. The `sync` update takes a `Command` and returns once nothing is in flight (a cheap
-   update that makes an evicted project replay).
+1. `domain.project.ProjectStart` (version 2) with `carried` set (the continue-as-new input)
+   and `policy` and `calendar` set resumes that state without setting up or recording the
+   intake again — exactly what a run continued as new receives.
+2. `ProjectState.project_id`, `.calendar` and `.reporting.next_due_at` (the next weekly
+   report deadline) exist; a missed weekly report is recorded as a step of kind
+   `weekly_report_missed` through the `record` local activity, whose input is a
+   `RecordBatch` (`project_id`, `steps`) and whose answer is `Recorded`.
+3. The workflow's activities are named `setup`, `record`, `archive` and
+   `report_unrecordable` (workflows/activities.py; `record` and `setup` run as local
+   activities inside the workflow task).
+4. The `sync` update takes a `Command` (an actor) and returns once nothing is in flight (a
+   cheap update that makes an evicted project replay).
 5. `tests/workflows/harness.py` drives a project to `execution` (`Harness.to_execution`).
+6. Clients, workers and replayers use `jindu.temporal.data_converter`.
 
-After the rewrite, change this module only.
+After a change to the core, change this module only.
 """
 
 from __future__ import annotations
@@ -29,12 +33,19 @@ from pathlib import Path
 from temporalio import activity
 from temporalio.client import Client
 
-from domain.models import (ArchiveRequest, ArchiveResult, Command, Notification, ProjectStart, ProjectState, Role,
-                           StepBatch)
+from domain.commands import Command
+from domain.models import Role
+from domain.policy import ProjectPolicy
+from domain.project import ProjectStart, ProjectState
+from domain.steps import ArchiveIn, ArchiveOut, RecordBatch, Recorded
+from jindu.holidays import official_dates
+from jindu.temporal import data_converter
 from tests.workflows.harness import Harness, Recorder, actor
+from workflows.activities import Setup, SetupIn, Unrecordable
 from workflows.project import ProjectWorkflow
 
 WORKFLOW = ProjectWorkflow
+DATA_CONVERTER = data_converter
 REMINDER_KINDS = frozenset({"weekly_report_missed"})
 
 
@@ -44,26 +55,32 @@ class StubActivities:
     def __init__(self, reminders_file: Path | None = None) -> None:
         self.reminders_file = reminders_file
 
-    @activity.defn(name="record_steps")
-    async def record_steps(self, batch: StepBatch) -> None:
-        if self.reminders_file is None:
-            return
-        now = time.time()
-        lines = [f"{s.project_id} {now}\n" for s in batch.steps if s.kind in REMINDER_KINDS]
-        if lines:
-            with open(self.reminders_file, "a") as f:
-                f.writelines(lines)
+    @activity.defn(name="setup")
+    async def setup(self, req: SetupIn) -> Setup:
+        return Setup(policy=ProjectPolicy().model_dump_json(),
+                     calendar=official_dates(req.created_at.year).model_dump_json())
 
-    @activity.defn(name="notify")
-    async def notify(self, note: Notification) -> None:
+    @activity.defn(name="record")
+    async def record(self, batch: RecordBatch) -> Recorded:
+        if self.reminders_file is not None:
+            now = time.time()
+            lines = [f"{batch.project_id} {now}\n" for s in batch.steps if s.kind in REMINDER_KINDS]
+            if lines:
+                with open(self.reminders_file, "a") as f:
+                    f.writelines(lines)
+        return Recorded(first=min((s.seq for s in batch.steps), default=None),
+                        last=max((s.seq for s in batch.steps), default=None))
+
+    @activity.defn(name="archive")
+    async def archive(self, req: ArchiveIn) -> ArchiveOut:
+        return ArchiveOut(bundle_id=f"archive-{req.project_id}", keywords=[])
+
+    @activity.defn(name="report_unrecordable")
+    async def report_unrecordable(self, failure: Unrecordable) -> None:
         return None
 
-    @activity.defn(name="archive_project")
-    async def archive_project(self, req: ArchiveRequest) -> ArchiveResult:
-        return ArchiveResult(bundle_id=f"archive-{req.project_id}", keywords=[])
-
     def all(self) -> list:
-        return [self.record_steps, self.notify, self.archive_project]
+        return [self.setup, self.record, self.archive, self.report_unrecordable]
 
 
 class _Env:
@@ -77,25 +94,28 @@ class _Env:
 
 
 async def execution_template(client: Client, task_queue: str) -> ProjectStart:
-    """One project driven to `execution` through the real updates; its start input carrying that state."""
+    """One project driven to `execution` through the real updates; its start input carrying that
+    state, with the policy and calendar the stub `setup` gave it (as a continued run carries them)."""
     harness = Harness(_Env(client), task_queue, Recorder())
     handle = await harness.start()
     await harness.to_execution(handle, [("viewings", date.today() + timedelta(days=60)),
                                         ("contract", date.today() + timedelta(days=120))])
     state: ProjectState = await harness.state(handle)
-    start = ProjectStart(project_id=state.project_id, department=state.department, business_type=state.business_type,
-                         channel=state.channel, requirement=state.requirement, agent=harness.agent,
-                         created_at=state.created_at, carried=state)
+    start = ProjectStart(version=2, project_id=state.project_id, department=state.department,
+                         business_type=state.business_type, channel=state.channel, agent=state.agent,
+                         customer_user_id=state.customer_user_id, created_at=state.created_at,
+                         policy=ProjectPolicy(), calendar=state.calendar, carried=state)
     await handle.terminate("template taken")
     return start
 
 
 def parked(template: ProjectStart, project_id: str, weekly_report_due: datetime | None = None) -> ProjectStart:
     """The template re-addressed to a new project, optionally with its weekly report due at a moment."""
+    assert template.carried is not None
     state = template.carried.model_copy(deep=True)
     state.project_id = project_id
     if weekly_report_due is not None:
-        state.reports.next_due_at = weekly_report_due
+        state.reporting.next_due_at = weekly_report_due
     return template.model_copy(update={"project_id": project_id, "carried": state})
 
 
@@ -104,7 +124,7 @@ def workflow_id(project_id: str) -> str:
 
 
 async def cheap_update(client: Client, project_id: str) -> None:
-    cmd = Command(actor=actor(Role.operations, department=None), received_at=datetime.now(UTC))
+    cmd = Command(actor=actor(Role.operations, department=None))
     await client.get_workflow_handle(workflow_id(project_id)).execute_update(ProjectWorkflow.sync, cmd)
 
 
