@@ -7,13 +7,18 @@ VENV := .venv
 STAMP := $(VENV)/.jindu-installed
 PYTEST_ARGS ?=
 
-.PHONY: dev test test-faults install bench clean browser histories
+.PHONY: dev test lint test-faults install bench clean browser histories
 
 dev: $(STAMP)
 	$(VENV)/bin/jindu dev
 
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# Style and types: ruff over the tree; mypy strict on the rules (domain/) and workflows/.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The browser tests drive Debian's Chromium with Playwright from PyPI (no browser download);
 # a CJK font makes the screenshots readable. Installed when missing and apt-get exists (CI

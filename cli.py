@@ -229,7 +229,9 @@ async def _api(settings: Settings, args: argparse.Namespace) -> None:
     try:
         await uvicorn.Server(config).serve(sockets=sockets)
     except SystemExit:  # uvicorn's way of failing to start (port in use)
-        raise UsageError(f"the API did not start on {settings.api_host}:{settings.api_port} (see the log above)") from None
+        raise UsageError(
+            f"the API did not start on {settings.api_host}:{settings.api_port} (see the log above)"
+        ) from None
     finally:
         await pool.close()
 

@@ -34,7 +34,9 @@ def link_of(row: dict[str, Any], public_url: str) -> str:
     return base + "/"
 
 
-def render(row: dict[str, Any], lang: str, people: list[Recipient], *, tz: ZoneInfo, public_url: str) -> RenderedMessage:
+def render(
+    row: dict[str, Any], lang: str, people: list[Recipient], *, tz: ZoneInfo, public_url: str
+) -> RenderedMessage:
     link = link_of(row, public_url)
     params = {"project_id": row.get("project_id") or "", **params_in(lang, row["params"] or {}, tz), "link": link}
     key = row["key"]

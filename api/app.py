@@ -16,9 +16,9 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
+from api.docs import install_offline_docs
 from api.errors import install_error_handlers, internal_error
 from api.metrics import HttpMetrics
-from api.docs import install_offline_docs
 from api.openapi_notes import install_openapi_notes
 from api.routes import (
     actions,

@@ -35,7 +35,7 @@ FIELD_NOTES: dict[str, str] = {
     "impact": "How much it would hurt: low, medium or high",
     "response": "The response: avoid 规避, reduce 降低, transfer 转移 or accept 接受",
     "occurred_at": "When the risk occurred, " + TIME,
-    "closed_at": "When the risk was closed, " + TIME,
+    "closed_at": "When it was closed (a risk: closed; a complaint: confirmed satisfied), " + TIME,
     "review_on": "Next review date (local date), from today up to ten years ahead",
     "category": "Risk category: policy_regulatory, market, credit, operational or legal",
     "probability": "Probability it occurs, 0–1",
@@ -151,7 +151,6 @@ FIELD_NOTES: dict[str, str] = {
     # complaints, revisits, suggestions (docs/service.md)
     "answered_at": "When the answer was sent to the customer, " + TIME,
     "assignee_role": "Who owes the reply: dept_head (of the project's department) or operations (no project)",
-    "closed_at": "When the customer's satisfied confirmation closed it, " + TIME,
     "comments": "What the customer said at the revisit",
     "contact": "Who complained and how to reach them: name, phone, email (personal data, encrypted at rest)",
     "decided_at": "When it was decided, " + TIME,

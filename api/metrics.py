@@ -18,8 +18,15 @@ from datetime import UTC, datetime
 
 import asyncpg
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import PlatformCollector, ProcessCollector
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from store import figures
@@ -59,7 +66,9 @@ class BusinessCollector:
         if self.snapshot is None:
             return
         s = self.snapshot
-        projects = GaugeMetricFamily("jindu_projects", "Projects by stage and department", labels=["stage", "department"])
+        projects = GaugeMetricFamily(
+            "jindu_projects", "Projects by stage and department", labels=["stage", "department"]
+        )
         for row in s["stages"]:
             projects.add_metric([row.stage, row.department], row.projects)
         overdue = GaugeMetricFamily("jindu_projects_overdue", "Running projects with an overdue action or task",

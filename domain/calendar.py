@@ -12,7 +12,7 @@ Pure and deterministic: workflow code calls it with `workflow.now()`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -122,7 +122,7 @@ class WorkCalendar:
     def end_of_day(self, d: date) -> datetime:
         """The cut-off on local day `d` (24 means midnight at the end of the day), in UTC."""
         local = datetime.combine(d, time(0), self._tz) + timedelta(hours=self.policy.cutoff_hour)
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
 
     def next_working_day(self, d: date) -> date:
         for _ in range(MAX_SCAN_DAYS):
@@ -173,7 +173,7 @@ class WorkCalendar:
         candidate = datetime.combine(d, time(hour), self._tz)
         if candidate <= local:
             candidate = datetime.combine(d + timedelta(days=7), time(hour), self._tz)
-        return candidate.astimezone(timezone.utc)
+        return candidate.astimezone(UTC)
 
 
 def calendar_for(policy: CalendarPolicy, dates: OfficialDates) -> WorkCalendar:

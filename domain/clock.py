@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from domain import waits
 from domain.guards import REPORTING_STAGES
-from domain.progress import WARNING_STAGES, refresh_kpis
 from domain.models import Role
+from domain.progress import WARNING_STAGES, refresh_kpis
 from domain.project import ProjectState
 from domain.steps import Context, Outcome
 

@@ -291,8 +291,9 @@ class RiskPatchIn(Strict):
     likelihood: Level | None = None
     impact: Level | None = None
     probability: Decimal | None = Field(default=None, ge=0, le=1, max_digits=5, decimal_places=4)
-    loss_amount: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2,
-                                        description="Loss in yuan; when the risk occurred, the loss it caused")  # fmt: skip
+    loss_amount: Decimal | None = Field(
+        default=None, ge=0, max_digits=14, decimal_places=2,
+        description="Loss in yuan; when the risk occurred, the loss it caused")  # fmt: skip
     response: RiskResponse | None = None
     measures: Comment | None = None
     owner: Name | None = Field(default=None, description="User name of the staff member who owns the risk")

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from domain.project import Kpis, Milestone
 from domain.policy import WarningThresholds
+from domain.project import Kpis, Milestone
 
 
 def _pct(numerator: float, denominator: float) -> float | None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from domain.text import Name
 
+
 class Role(StrEnum):
     agent = "agent"  # 业务人员
     dept_head = "dept_head"  # 部门负责人

@@ -8,8 +8,8 @@ without code changes. RULES §Deadlines and escalation, §Progress anomaly warni
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator

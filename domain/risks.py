@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+
 from domain import guards
 from domain.commands import AddRiskCommand, UpdateRiskCommand
 from domain.errors import AlreadyDecided, Forbidden, Invalid, NotFound, WrongStage

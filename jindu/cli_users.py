@@ -50,7 +50,9 @@ def add_user_commands(user_commands: argparse._SubParsersAction, fallback_note: 
 def _contact_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mobile", help="mobile number, for robot @mentions")
     parser.add_argument("--email", help="e-mail address")
-    parser.add_argument("--channels", default="", help="preferred channels, comma-separated: wecom,dingtalk,feishu,email")
+    parser.add_argument(
+        "--channels", default="", help="preferred channels, comma-separated: wecom,dingtalk,feishu,email"
+    )
     parser.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of messages (default zh)")
 
 

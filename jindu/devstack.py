@@ -192,7 +192,9 @@ async def wait_for_temporal(settings: Settings, process: asyncio.subprocess.Proc
             return client
         except Exception:
             if loop.time() > deadline:
-                raise DevError(f"the Temporal dev server did not answer in {TEMPORAL_START_TIMEOUT:.0f} s; see {log_path}") from None
+                raise DevError(
+                    f"the Temporal dev server did not answer in {TEMPORAL_START_TIMEOUT:.0f} s; see {log_path}"
+                ) from None
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(process.wait(), 0.2)
 
@@ -203,7 +205,7 @@ async def stop_temporal(process: asyncio.subprocess.Process) -> None:
     process.send_signal(signal.SIGINT)
     try:
         await asyncio.wait_for(process.wait(), 15)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         log.warning("temporal dev server did not stop; killing it", pid=process.pid)
         process.kill()
         await process.wait()
@@ -268,7 +270,8 @@ def banner(settings: Settings, database_url: str, embedded: bool) -> str:
         "Jindu is running. Ctrl-C stops everything.",
         f"  API            {api}   (OpenAPI docs {api}/docs)",
         f"  Temporal UI    http://127.0.0.1:{settings.temporal_ui_port}",
-        f"  Temporal gRPC  127.0.0.1:{settings.temporal_port}   namespace {settings.temporal_namespace}, task queue {settings.task_queue}",
+        f"  Temporal gRPC  127.0.0.1:{settings.temporal_port}   namespace {settings.temporal_namespace}, "
+        f"task queue {settings.task_queue}",
         f"  PostgreSQL     {pg}",
         f"  Data dir       {data_dir(settings)}   (temporal.db, temporal.log, data.key)",
         "  Make a user:   jindu user create --name NAME --role agent --department DEPT",

@@ -30,7 +30,6 @@ class Settings(BaseSettings):
     data_key: str | None = None
     policy_file: Path | None = None
     webhook_url: str | None = None
-    public_url: str = "http://127.0.0.1:8000"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     temporal_port: int = 7233

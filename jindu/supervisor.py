@@ -75,7 +75,7 @@ class Child:
                 self.process.send_signal(signal.SIGTERM)
             try:
                 await asyncio.wait_for(self.process.wait(), grace)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 log.warning("did not stop; killing it", child=self.name, pid=self.process.pid)
                 with contextlib.suppress(ProcessLookupError):
                     self.process.kill()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
-
-import functools
 from typing import Any
 
 from pydantic import TypeAdapter

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+
 import asyncpg
 
 from domain.steps import Step
@@ -71,7 +72,8 @@ async def _weekly_report(conn: asyncpg.Connection, pid: str, at: datetime, step:
            SELECT $1, $2, $3, p.department, $4, $5, $6, $7, $8, $9 FROM projects p WHERE p.id = $2
            ON CONFLICT (step_key) DO NOTHING""",
         f"{pid}:{step.seq}", pid, step.actor.user_id if step.actor else None, at, d["progress"],
-        d.get("problems", ""), d["next_week_plan"], list(d.get("completed_milestones", [])), bool(d.get("on_time", True)),
+        d.get("problems", ""), d["next_week_plan"], list(d.get("completed_milestones", [])),
+        bool(d.get("on_time", True)),
     )  # fmt: skip
     await _milestones_done(conn, pid, d.get("milestones_done", {}))
 

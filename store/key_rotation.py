@@ -52,8 +52,10 @@ async def rotate_customer_key(conn: asyncpg.Connection, old: DataCipher, new: Da
             if _opens(old, blobs):
                 fresh = [new.encrypt(old.decrypt(b)) if b is not None and bytes(b) != DISPOSED else b for b in blobs]
                 await conn.execute(
-                    "UPDATE customers SET name_enc = $2, phone_enc = $3, email_enc = $4, company_enc = $5 WHERE id = $1",
-                    row["id"], *fresh,
+                    "UPDATE customers SET name_enc = $2, phone_enc = $3, email_enc = $4, company_enc = $5 "
+                    "WHERE id = $1",
+                    row["id"],
+                    *fresh,
                 )
                 rotated += 1
             elif _opens(new, blobs):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Literal
-
 from zoneinfo import ZoneInfo
 
 import asyncpg

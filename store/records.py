@@ -9,7 +9,6 @@ outbox. A retried batch therefore changes nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 

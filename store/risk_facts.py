@@ -57,8 +57,9 @@ async def risk_updated(conn: asyncpg.Connection, pid: str, at: datetime, step: S
 
 async def risk_occurred(conn: asyncpg.Connection, pid: str, at: datetime, step: Step) -> None:
     loss = _num(step.data.get("loss_amount"))
-    await conn.execute("UPDATE risks SET status = 'occurred', occurred_at = $3, loss_amount = coalesce($4, loss_amount) "
-                       "WHERE id = $1 AND project_id = $2", step.data["risk_id"], pid, at, loss)  # fmt: skip
+    await conn.execute("UPDATE risks SET status = 'occurred', occurred_at = $3, "
+                       "loss_amount = coalesce($4, loss_amount) WHERE id = $1 AND project_id = $2",
+                       step.data["risk_id"], pid, at, loss)  # fmt: skip
     await conn.execute(
         """INSERT INTO risk_events (step_key, risk_id, project_id, department, agent_id, loss_amount, at)
            SELECT $1, $2, $3, p.department, p.agent_id, $4, $5 FROM projects p WHERE p.id = $3

@@ -7,10 +7,10 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
-from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from jindu.temporal import data_converter as pydantic_data_converter
 from jindu.temporal import temporal_cli_path, test_server_path
 from workflows import search_attributes
 

@@ -15,7 +15,8 @@ async def decisive_events(handle: WorkflowHandle) -> int:
     return sum(
         1
         for e in history.events
-        if e.event_type in (EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_MARKER_RECORDED)
+        if e.event_type
+        in (EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_MARKER_RECORDED)
     )
 
 

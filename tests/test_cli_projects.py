@@ -119,7 +119,11 @@ async def test_decide_on_behalf_of_an_absent_approver_is_recorded_as_such(stack,
     assert one_line(out) == (f"project {pid}: initiation approved by {ops.name} on behalf of {head.name} "
                              f"(dept_head); stage now planning")  # fmt: skip
     [step] = await events(stack, pid, "decision")
-    assert (step["actor_name"], step["actor_role"], step["comment"]) == (ops.name, "operations", "李强出差，电话确认同意")
+    assert (step["actor_name"], step["actor_role"], step["comment"]) == (
+        ops.name,
+        "operations",
+        "李强出差，电话确认同意",
+    )
     assert (step["data"]["on_behalf_of"]["name"], step["data"]["level"]) == (head.name, "dept_head")
     view = await call(stack, "GET", f"/v1/projects/{pid}", team["agent"])
     [approval] = view["approvals"]
@@ -146,7 +150,8 @@ async def test_mistakes_are_one_line_exit_2_and_change_nothing(stack, jindu):
     cases = [
         (decide + ["--by", head.name], f"jindu project decide: --by: no active operations user named {head.name!r}"),
         (decide + ["--by", agent.name], f"jindu project decide: --by: no active operations user named {agent.name!r}"),
-        (decide + ["--by", retired.name], f"jindu project decide: --by: no active operations user named {retired.name!r}"),
+        (decide + ["--by", retired.name],
+         f"jindu project decide: --by: no active operations user named {retired.name!r}"),
         (["decide", pid, "--gate", "plan", "--decision", "approve", "--on-behalf-of", head.name, "--by", ops.name],
          f"jindu project decide: wrong_stage: project {pid} is in stage initiation_approval, not awaiting plan"),
         (["decide", pid, "--gate", "initiation", "--decision", "approve", "--on-behalf-of", agent.name,

@@ -56,7 +56,11 @@ def problem(answer: Answer, lang: str) -> Problem:
     key = f"web.errors.code.{code}" if has(f"web.errors.code.{code}", lang) else "web.errors.code.internal"
     found = Problem(status=answer.status, headline=t(key, lang), reason=err.get("message") or "")
     for detail in err.get("details") or []:
-        path, kind, msg = _path(str(detail.get("field", ""))), str(detail.get("type", "")), str(detail.get("message", ""))
+        path, kind, msg = (
+            _path(str(detail.get("field", ""))),
+            str(detail.get("type", "")),
+            str(detail.get("message", "")),
+        )
         if path in ("", "body", "request"):
             found.form_errors.extend(_model_rule(msg, lang, found.fields))
         else:

@@ -76,8 +76,13 @@ def report(form: FormData) -> dict[str, Any]:
 
 
 def results(form: FormData) -> dict[str, Any]:
-    return _drop_none({"summary": _text(form, "summary"), "completed_milestones": _checked(form, "completed_milestones"),
-                       "attachments": _lines(form, "attachments")})
+    return _drop_none(
+        {
+            "summary": _text(form, "summary"),
+            "completed_milestones": _checked(form, "completed_milestones"),
+            "attachments": _lines(form, "attachments"),
+        }
+    )
 
 
 def acceptance(form: FormData) -> dict[str, Any]:

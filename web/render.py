@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from jindu.i18n import LANGUAGES, has, translator
-from web.views import candidate_key, gate_history
 from web.session import LANG_COOKIE, Visitor, page_lang
+from web.views import candidate_key, gate_history
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["LANGUAGES"] = LANGUAGES

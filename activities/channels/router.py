@@ -53,7 +53,9 @@ class Router:
                     deliveries.append(Delivery(channel, message.to(people), name))
             else:
                 for person in people:
-                    deliveries.append(Delivery(channel, message.to([person]), f"{name}:{person.user_id or person.name}"))
+                    deliveries.append(
+                        Delivery(channel, message.to([person]), f"{name}:{person.user_id or person.name}")
+                    )
         return deliveries
 
     async def send(self, message: RenderedMessage) -> None:

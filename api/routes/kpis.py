@@ -34,8 +34,12 @@ async def get_kpis(
     user: StaffUser,
     pool: Pool,
     policy: Policy,
-    group_by: Annotated[GroupBy, Query(description="department, agent (the appraisal view), month or quarter")] = "department",
-    period: Annotated[str | None, Query(description="Only projects started in this period: YYYY-MM, YYYY-Qn or YYYY")] = None,
+    group_by: Annotated[
+        GroupBy, Query(description="department, agent (the appraisal view), month or quarter")
+    ] = "department",
+    period: Annotated[
+        str | None, Query(description="Only projects started in this period: YYYY-MM, YYYY-Qn or YYYY")
+    ] = None,
     department: Annotated[Name | None, Query(description="Only this department")] = None,
     agent: Annotated[Name | None, Query(description="Only this agent (user name)")] = None,
 ) -> KpiReport:

@@ -51,7 +51,8 @@ async def post_deadline(act: Act, user: Operations, body: ExtendDeadlineIn) -> P
 
 
 @router.post("/{project_id}/customer/dispose", response_model=ProjectView,
-             summary="Dispose of the customer's personal data", responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+             summary="Dispose of the customer's personal data",
+             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def post_dispose_customer(request: Request, project: VisibleProject, user: Operations, pool: Pool,
                                 cipher: Cipher, tz: CompanyTz, key: IdempotencyKey = None) -> ProjectView:  # fmt: skip
     """Once the business relationship has ended (project completed, declined or cancelled),

@@ -134,7 +134,9 @@ async def reactivate_user(user_id: UserId, user: Operations, pool: Pool, body: R
 
 @router.post("/{user_id}/rotate-token", response_model=RotatedToken, summary="Rotate a user's token",
              responses=responses(401, 403, 404, 422))
-async def rotate_user_token(user_id: UserId, user: Operations, pool: Pool, body: ReasonIn | None = None) -> RotatedToken:
+async def rotate_user_token(
+    user_id: UserId, user: Operations, pool: Pool, body: ReasonIn | None = None
+) -> RotatedToken:
     """A new token, shown once; the old token and the user's web sessions stop working."""
     found, token = await people.rotate_token(pool, user_id, _by(user), (body or ReasonIn()).reason)
     return RotatedToken(user=found, token=token)
@@ -152,7 +154,9 @@ async def signin_link(user_id: UserId, user: Operations, pool: Pool, settings: A
         raise Conflict(f"user {found.name} is deactivated")
     code = await issue_signin_link(pool, user_id, timedelta(hours=settings.signin_link_hours))
     await people.record_user_event(pool, user_id, "signin_link_issued", _by(user))
-    return SigninLink(user=found, url=signin_url(settings.public_url, code), expires_in_hours=settings.signin_link_hours)
+    return SigninLink(
+        user=found, url=signin_url(settings.public_url, code), expires_in_hours=settings.signin_link_hours
+    )
 
 
 @router.put("/{user_id}/contact", response_model=PersonRecord, summary="Set a user's contact and channels",

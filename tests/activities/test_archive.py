@@ -9,8 +9,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.project import ProjectActivities
 from activities.v1 import V1Activities
-from domain.policy import ProjectPolicy
 from domain.commands import CustomerIn
+from domain.policy import ProjectPolicy
 from domain.steps import ArchiveIn
 from store.customers import insert_customer
 from tests.fixtures_db import AGENT, CUSTOMER, HEAD, T0, intake_step, project_state, record_batch, step
@@ -30,8 +30,11 @@ async def test_archive_bundles_the_project_once(acts, pool, cipher):
                           user_id=None, cipher=cipher)
     task = {"task_id": f"{pid}-t1", "source": "review_rejection", "owner_id": "u-agent", "owner": "Agent Wang",
             "owner_role": "agent", "department": "sales", "due_at": (T0 + timedelta(days=3)).isoformat()}
-    plan = {"goals": "sell", "responsibilities": "agent",
-            "milestones": [{"name": "viewing", "due_date": "2026-03-10"}, {"name": "contract", "due_date": "2026-03-20"}]}
+    plan = {
+        "goals": "sell",
+        "responsibilities": "agent",
+        "milestones": [{"name": "viewing", "due_date": "2026-03-10"}, {"name": "contract", "due_date": "2026-03-20"}],
+    }
     steps = [
         intake_step(),
         step(2, "decision", HEAD, gate="plan", level="dept_head", decision="approve", round=1),

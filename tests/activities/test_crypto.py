@@ -54,7 +54,9 @@ async def test_disposal_overwrites_the_personal_fields(pool, cipher):
                           cipher=cipher)
     assert await dispose_customer(pool, project_id)
     assert not await dispose_customer(pool, project_id)
-    row = await pool.fetchrow("SELECT name_enc, phone_enc, disposed_at FROM customers WHERE project_id = $1", project_id)
+    row = await pool.fetchrow(
+        "SELECT name_enc, phone_enc, disposed_at FROM customers WHERE project_id = $1", project_id
+    )
     assert bytes(row["name_enc"]) == b"" and row["phone_enc"] is None and row["disposed_at"] is not None
     found = await read_customer(pool, project_id, cipher)
     assert found["name"] is None and found["phone"] is None and found["disposed_at"] is not None

@@ -9,8 +9,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.project import ProjectActivities
 from activities.v1 import V1Activities
-from domain.policy import ProjectPolicy
 from domain.models import Role, Stage
+from domain.policy import ProjectPolicy
 from domain.steps import Notice, RecordBatch
 from tests.fixtures_db import (
     AGENT,
@@ -74,7 +74,11 @@ async def test_intake_writes_a_minimal_project_row_when_none_was_claimed(acts, p
     row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
     assert (row["workflow_id"], row["stage"], row["department"], row["agent_id"], row["agent_name"]) == (
         f"project-{pid}", "assessment", "sales", "u-agent", "Agent Wang")
-    assert (row["business_type"], row["channel"], row["created_at"]) == ("property_sale", "visit", T0 + timedelta(hours=1))
+    assert (row["business_type"], row["channel"], row["created_at"]) == (
+        "property_sale",
+        "visit",
+        T0 + timedelta(hours=1),
+    )
 
 
 async def test_the_read_model_takes_the_batchs_view(acts, pool):
@@ -95,10 +99,20 @@ async def test_the_read_model_takes_the_batchs_view(acts, pool):
     assert row["view"] == state.read_view()
 
     # A later batch carries only the fields that changed; the others stay.
-    done = {"stage": "completed", "pending": None, "overdue": False, "completed_at": (T0 + timedelta(days=3)).isoformat()}
+    done = {
+        "stage": "completed",
+        "pending": None,
+        "overdue": False,
+        "completed_at": (T0 + timedelta(days=3)).isoformat(),
+    }
     await record(acts, record_batch(pid, 3, step(3, "completed"), view=done))
     row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
-    assert (row["stage"], row["pending_kind"], row["pending_due_at"], row["overdue"]) == ("completed", None, None, False)
+    assert (row["stage"], row["pending_kind"], row["pending_due_at"], row["overdue"]) == (
+        "completed",
+        None,
+        None,
+        False,
+    )
     assert row["completed_at"] == T0 + timedelta(days=3) and row["risk_level"] == "medium"
     assert row["view"] == state.read_view() | done
 
@@ -156,7 +170,6 @@ async def test_each_kind_writes_its_table(acts, pool):
     due = T0 + timedelta(days=3)
     task = {"task_id": f"{pid}-t1", "source": "review_rejection", "owner_id": "u-agent", "owner": "Agent Wang",
             "owner_role": "agent", "department": "sales", "due_at": due.isoformat(), "round": 1}
-    ops = {"user_id": "u-ops", "name": "Ops Qian", "role": "operations"}
     steps = [
         step(2, "decision", HEAD, "no budget", gate="initiation", level="dept_head", decision="reject", round=1),
         step(3, "decision", HEAD.model_copy(update={"user_id": "u-ops", "name": "Ops Qian", "role": Role.operations}),
@@ -305,7 +318,8 @@ async def test_a_v1_projects_steps_land_in_the_same_tables(pool):
         project_id=pid, stage=Stage.execution, department="sales", business_type="property_sale", channel="visit",
         requirement="Sell a flat", agent_id="u-agent", agent_name="Agent Wang", created_at=T0, updated_at=T0,
         in_scope=True, difficulty="low", risk_level="high", expected_cycle_days=30, original_expected_cycle_days=30,
-        budget="1000", milestones=[MilestoneState(name="viewing", due_date=date(2026, 3, 10), done_on=date(2026, 3, 9))],
+        budget="1000",
+        milestones=[MilestoneState(name="viewing", due_date=date(2026, 3, 10), done_on=date(2026, 3, 9))],
         pending=V1Pending(kind="results", sla="execution", role=Role.agent, user_id="u-agent", department="sales",
                           since=T0, due_at=T0 + timedelta(days=9), steps_done=1),
         seq=3,
@@ -324,7 +338,10 @@ async def test_a_v1_projects_steps_land_in_the_same_tables(pool):
     acts = V1Activities(pool)
     await ActivityEnvironment().run(acts.record_steps, batch)
     await ActivityEnvironment().run(acts.record_steps, batch)
-    assert [r["seq"] for r in await pool.fetch("SELECT seq FROM events WHERE project_id = $1 ORDER BY seq", pid)] == [2, 3]
+    assert [r["seq"] for r in await pool.fetch("SELECT seq FROM events WHERE project_id = $1 ORDER BY seq", pid)] == [
+        2,
+        3,
+    ]
     assert await count(pool, "approvals", pid) == 1
     row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
     assert (row["stage"], row["risk_level"], row["pending_kind"], row["overdue"], row["requirement"]) == (

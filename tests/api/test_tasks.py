@@ -53,7 +53,9 @@ async def test_inbox_lists_the_callers_work_soonest_due_first(api, users):
     assert [(i["id"], i["kind"]) for i in inbox] == [
         (f"{to_assess}:assessment", "assessment"), (open_task, "rectification"), (f"{rework}:rectification", "results")]
     assert inbox[1]["project_id"] == rework and inbox[1]["description"] == "Add the mortgage clause"
-    assert inbox[0]["description"] == t("web.pending.assessment") and inbox[2]["description"] == t("web.pending.results")
+    assert inbox[0]["description"] == t("web.pending.assessment") and inbox[2]["description"] == t(
+        "web.pending.results"
+    )
 
     executive = await api.person("executive")  # no department: sees every department's executive gates
     ids = [i["id"] for i in (await api.http.get("/v1/tasks", headers=executive.headers)).json()["items"]]

@@ -168,7 +168,9 @@ async def test_a_workflow_notification_with_an_errcode_is_retried_until_it_is_se
             for _ in range(100):
                 if any(req.body["msgtype"] == "text" and pid in str(req.body) for req in robot.requests):
                     break
-                await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE project_id = $1 AND sent_at IS NULL", pid)
+                await pool.execute(
+                    "UPDATE outbox SET next_attempt_at = now() WHERE project_id = $1 AND sent_at IS NULL", pid
+                )
                 box.wake()
                 await asyncio.sleep(0.1)
         stop.set()

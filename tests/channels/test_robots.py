@@ -37,8 +37,13 @@ async def test_wecom_markdown_then_a_text_that_mentions_by_mobile():
     content = first.body["markdown"]["content"]
     assert "**立项审批**" in content and f"[在工作台中打开]({LINK})" in content
     assert len(content.encode()) <= 4096
-    assert second.body == {"msgtype": "text", "text": {
-        "content": "李强，请处理：【进度】待您处理：立项审批（项目 flat-001）", "mentioned_mobile_list": ["13800001111"]}}
+    assert second.body == {
+        "msgtype": "text",
+        "text": {
+            "content": "李强，请处理：【进度】待您处理：立项审批（项目 flat-001）",
+            "mentioned_mobile_list": ["13800001111"],
+        },
+    }
 
 
 async def test_wecom_keeps_markdown_within_4096_bytes_and_skips_mentions_without_mobiles():

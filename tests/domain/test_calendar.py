@@ -9,17 +9,17 @@ Asia/Shanghai is UTC+8 all year, so the 18:00 cut-off is 10:00 UTC.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from domain.calendar import DatesTable, OfficialDates, WorkCalendar, YearDates, calendar_for
-from jindu.holidays import PACKAGE_DAYS, PackageDays, official_dates
 from domain.policy import CalendarPolicy
+from jindu.holidays import PACKAGE_DAYS, PackageDays, official_dates
 
 SH = ZoneInfo("Asia/Shanghai")
-UTC = timezone.utc
+UTC = UTC
 
 
 def sh(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:

@@ -19,8 +19,8 @@ from domain.kpi import (
     summarize,
     warning_reasons,
 )
-from domain.project import Kpis, Milestone
 from domain.policy import WarningThresholds
+from domain.project import Kpis, Milestone
 
 TODAY = date(2026, 11, 23)
 
@@ -176,7 +176,9 @@ def test_all_three_reasons():
 
 
 def test_exact_thresholds_do_not_warn():
-    assert warning_reasons(Kpis(completion_rate=80.0, cycle_deviation_rate=20.0, satisfaction_score=80.0), DEFAULT) == []
+    assert (
+        warning_reasons(Kpis(completion_rate=80.0, cycle_deviation_rate=20.0, satisfaction_score=80.0), DEFAULT) == []
+    )
 
 
 def test_just_past_thresholds_warn():
@@ -309,7 +311,8 @@ def test_period_key_and_bounds_are_inverse(day, period):
 
 
 @pytest.mark.parametrize(
-    "key", ["", "2026-13", "2026-00", "2026-Q5", "2026-Q0", "2026-q4", "2026-1", "26", "2026-11-01", "２０２６", " 2026"]
+    "key",
+    ["", "2026-13", "2026-00", "2026-Q5", "2026-Q0", "2026-q4", "2026-1", "26", "2026-11-01", "２０２６", " 2026"],
 )
 def test_period_bounds_rejects_malformed(key):
     with pytest.raises(ValueError):

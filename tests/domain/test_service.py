@@ -16,11 +16,13 @@ from tests.domain.lifecycle_data import utc_due as due
 
 def test_a_complaint_opens_tasks_for_the_agent_that_do_not_block_the_results():
     s = to_execution()
-    out = service.complaint_tasks(s, ComplaintTasksCommand(actor=HEAD, complaint_id="c-1",
-                                                           descriptions=["call back", "refund fee"]), ctx())  # fmt: skip
+    cmd = ComplaintTasksCommand(actor=HEAD, complaint_id="c-1", descriptions=["call back", "refund fee"])
+    out = service.complaint_tasks(s, cmd, ctx())
     assert kinds(out) == ["complaint_tasks", "task_created", "task_created"]
     tasks = out.state.rectification.tasks
-    assert [(t.source, t.user_id, t.due_at) for t in tasks] == [(TaskSource.complaint, AGENT.user_id, due(2026, 11, 30))] * 2
+    assert [(t.source, t.user_id, t.due_at) for t in tasks] == [
+        (TaskSource.complaint, AGENT.user_id, due(2026, 11, 30))
+    ] * 2
     assert out.state.stage == Stage.execution
     from domain import lifecycle
     from tests.domain.lifecycle_data import results
@@ -32,7 +34,9 @@ def test_complaint_tasks_come_from_the_departments_head_executive_or_operations_
     s = to_execution()
     for actor in (AGENT, OTHER_HEAD, CUSTOMER):
         with pytest.raises(Forbidden):
-            service.complaint_tasks(s, ComplaintTasksCommand(actor=actor, complaint_id="c-1", descriptions=["x"]), ctx())
+            service.complaint_tasks(
+                s, ComplaintTasksCommand(actor=actor, complaint_id="c-1", descriptions=["x"]), ctx()
+            )
     assert service.complaint_tasks(s, ComplaintTasksCommand(actor=OPS, complaint_id="c-1", descriptions=["x"]),
                                    ctx()).state.rectification.tasks  # fmt: skip
 
@@ -47,8 +51,8 @@ def test_a_low_rating_raises_the_satisfaction_warning_of_a_running_project():
 
 
 def test_a_finished_project_takes_no_ratings_or_tasks():
-    from domain.commands import CancelCommand, CancelIn
     from domain import lifecycle
+    from domain.commands import CancelCommand, CancelIn
 
     s = lifecycle.cancel(to_execution(), CancelCommand(actor=OPS, body=CancelIn(reason="gone")), ctx()).state
     with pytest.raises(WrongStage):

@@ -20,7 +20,9 @@ async def test_operations_dispose_of_a_finished_projects_customer_data(stack):
         "content": "Nobody called", "channel": "online", "project_id": pid, "contact": {"phone": "13700001111"}})
     assert r.status_code == 201 and r.json()["contact"]["phone"] == "13700001111", r.text
     complaint = r.json()["id"]
-    assert (await http.post(f"{p}/cancel", headers=ops.headers, json={"reason": "customer withdrew"})).status_code == 200
+    assert (
+        await http.post(f"{p}/cancel", headers=ops.headers, json={"reason": "customer withdrew"})
+    ).status_code == 200
 
     keyed = {**ops.headers, "Idempotency-Key": f"dispose-{pid}"}
     r = await http.post(f"{p}/customer/dispose", headers=keyed)

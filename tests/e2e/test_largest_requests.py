@@ -103,7 +103,9 @@ async def test_the_largest_request_of_every_kind_completes_within_budget(stack):
         "milestones": [{"name": m, "due_date": (today + timedelta(days=10 + i)).isoformat()}
                        for i, m in enumerate(milestones)]})  # fmt: skip
     assert view["stage"] == "plan_approval" and len(view["milestones"]) == MAX_MILESTONES
-    await send("decision", f"{p}/decisions", head, {"gate": "plan", "decision": "approve", "comment": text(COMMENT_MAX)})
+    await send(
+        "decision", f"{p}/decisions", head, {"gate": "plan", "decision": "approve", "comment": text(COMMENT_MAX)}
+    )
 
     report = {"progress": text(LONG_MAX), "problems": text(LONG_MAX), "next_week_plan": text(LONG_MAX)}
     view = await send("report", f"{p}/reports", agent, report)

@@ -95,7 +95,9 @@ async def test_the_archive_bundle_includes_the_register(stack):
         assert r.status_code == 200, r.text
     assert r.json()["stage"] == "completed"
     bundle = await stack.pool.fetchval("SELECT bundle FROM archive_bundles WHERE project_id = $1", pid)
-    register = bundle["risk_register"] if isinstance(bundle, dict) else __import__("json").loads(bundle)["risk_register"]
+    register = (
+        bundle["risk_register"] if isinstance(bundle, dict) else __import__("json").loads(bundle)["risk_register"]
+    )
     assert [x["description"] for x in register] == ["银行可能拒贷"]
     late = await stack.http.post(f"{p}/risks", json=RISK | {"owner": agent.name, "review_on": soon(3)},
                                  headers=agent.headers)  # fmt: skip

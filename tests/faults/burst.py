@@ -117,7 +117,7 @@ async def stages(api_url: str, team: Team, project_ids: list[str]) -> dict[str, 
             r = await http.get(f"/v1/projects/{project_id}", headers=_headers(team.agent["token"]))
             return r.json()["stage"] if r.status_code == 200 else f"HTTP {r.status_code}"
 
-        return dict(zip(project_ids, await asyncio.gather(*(one(p) for p in project_ids))))
+        return dict(zip(project_ids, await asyncio.gather(*(one(p) for p in project_ids)), strict=True))
 
 
 async def when_done(outcomes: Outcomes, fraction: float, total: int, timeout: float = 60) -> None:

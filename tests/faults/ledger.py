@@ -115,7 +115,7 @@ async def wait_until_recorded(client: Client, workflow_ids: list[str], timeout: 
     busy = list(workflow_ids)
     while busy:
         flags = await asyncio.gather(*(recording_in_flight(client, w) for w in busy))
-        busy = [w for w, f in zip(busy, flags) if f]
+        busy = [w for w, f in zip(busy, flags, strict=True) if f]
         if busy and time.monotonic() > deadline:
             raise AssertionError(f"still recording after {timeout:.0f} s: {busy}")
         if busy:

@@ -66,7 +66,7 @@ class Part:
         self.proc.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(self.proc.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await self.kill()
 
     def tail(self, lines: int = 30) -> str:

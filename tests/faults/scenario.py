@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tests.faults.burst import FINAL_STAGE, Outcomes, Team, project_actions, run_burst, stages, when_done
-from tests.faults.stack import FaultStack
 from tests.faults.ledger import ledger_problems
+from tests.faults.stack import FaultStack
 
 PROJECTS = 20
 

@@ -18,9 +18,24 @@ async def call(stack, method: str, path: str, who, body: dict | None = None, sta
 async def project_at(stack, team, stage: str, *, risk: str = "medium", budget: str = "120000") -> str:
     """A project of `team` walked to `stage`: initiation_approval, planning, execution or customer_acceptance."""
     agent, head = team["agent"], team["dept_head"]
-    created = await call(stack, "POST", "/v1/projects", agent, {
-        "customer": {"name": "陈杰", "phone": "13812345678", "email": "chen@example.com", "user": team["customer"].name},
-        "channel": "visit", "requirement": "徐汇区学区两居室", "business_type": "real_estate"}, 201)
+    created = await call(
+        stack,
+        "POST",
+        "/v1/projects",
+        agent,
+        {
+            "customer": {
+                "name": "陈杰",
+                "phone": "13812345678",
+                "email": "chen@example.com",
+                "user": team["customer"].name,
+            },
+            "channel": "visit",
+            "requirement": "徐汇区学区两居室",
+            "business_type": "real_estate",
+        },
+        201,
+    )
     p = f"/v1/projects/{created['id']}"
     await call(stack, "POST", f"{p}/assessment", agent, {"in_scope": True, "difficulty": "medium", "risk_level": risk,
                                                          "expected_cycle_days": 45, "budget": budget})
@@ -34,7 +49,9 @@ async def project_at(stack, team, stage: str, *, risk: str = "medium", budget: s
     await call(stack, "POST", f"{p}/decisions", head, {"gate": "plan", "decision": "approve"})
     if stage == "execution":
         return created["id"]
-    await call(stack, "POST", f"{p}/results", agent, {"summary": "合同已起草", "completed_milestones": ["带看", "签约"]})
+    await call(
+        stack, "POST", f"{p}/results", agent, {"summary": "合同已起草", "completed_milestones": ["带看", "签约"]}
+    )
     await call(stack, "POST", f"{p}/decisions", head, {"gate": "result_review", "decision": "approve"})
     assert stage == "customer_acceptance"
     return created["id"]

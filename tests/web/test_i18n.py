@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
+from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from domain.service_models import ComplaintStatus, RevisitStatus
 from jindu.i18n import LANGUAGES, MissingMessage, catalogue, has, keys, pick_language, t
 from store.contacts import CHANNELS
 from web.errors import FIELD_TYPES
 from web.routes.admin import USER_ACTIONS
 from web.routes.dashboard import CHARTED, GROUPINGS
-from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from web.service_forms import COMPLAINT_ACTIONS
 from web.views import DONE_KEYS, LIFECYCLE, OPERATOR_FORMS
 

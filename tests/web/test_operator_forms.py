@@ -58,7 +58,11 @@ async def test_extend_a_deadline_with_a_field_error_then_for_real(stack, browser
     view = await call(stack, "GET", f"/v1/projects/{pid}", team["agent"])
     assert datetime.fromisoformat(view["pending"]["due_at"]) > datetime.fromisoformat(before)
     [step] = await history(stack, pid, "deadline_extended")
-    assert (step["actor_name"], step["comment"], step["data"]["working_days"]) == (team["operations"].name, "审批人出差", 2)
+    assert (step["actor_name"], step["comment"], step["data"]["working_days"]) == (
+        team["operations"].name,
+        "审批人出差",
+        2,
+    )
     page = await ops.http.get(r.headers["location"])
     assert "截止时间已延长。" in page.text
     assert f"{team['operations'].name} 将当前待办的截止时间由" in timeline(page.text)

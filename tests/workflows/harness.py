@@ -226,7 +226,9 @@ class Harness:
         cmd = AcceptanceCommand(actor=self.customer, body=AcceptanceIn(accepted=True, rating=rating))
         return await self.update(handle, ProjectWorkflow.answer_acceptance, cmd)
 
-    async def to_execution(self, handle: WorkflowHandle[Any, Any], milestones: list[tuple[str, object]]) -> ProjectState:
+    async def to_execution(
+        self, handle: WorkflowHandle[Any, Any], milestones: list[tuple[str, object]]
+    ) -> ProjectState:
         await self.assess(handle)
         await self.decide(handle, "initiation")
         await self.plan(handle, milestones)

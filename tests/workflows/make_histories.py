@@ -16,9 +16,9 @@ warning raised, analysed and cleared, a calendar update, and a continue-as-new.
 from __future__ import annotations
 
 import asyncio
-import sys
-import os
 import json
+import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -169,7 +169,9 @@ async def continue_as_new(env: WorkflowEnvironment, h: Harness) -> None:
     await h.decide(handle, "result_review")
     await h.accept(handle, rating=5)
     runs = [wf async for wf in env.client.list_workflows(f"WorkflowId = '{handle.id}'")]
-    handles = [env.client.get_workflow_handle(handle.id, run_id=r.run_id) for r in sorted(runs, key=lambda r: r.start_time)]
+    handles = [
+        env.client.get_workflow_handle(handle.id, run_id=r.run_id) for r in sorted(runs, key=lambda r: r.start_time)
+    ]
     await save("continue_as_new", h, *handles)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest_asyncio
-from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.models import Stage
+from jindu.temporal import data_converter as pydantic_data_converter
 from jindu.temporal import temporal_cli_path
 from tests.workflows.harness import harness
 from workflows import search_attributes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from domain.calendar import YearDates, calendar_for
 from domain.commands import MeasureIn, PublishCalendarCommand, WarningAnalysisCommand, WarningAnalysisIn
@@ -19,7 +19,7 @@ def near(at: datetime, expected: datetime) -> bool:
 
 
 async def now_of(env) -> datetime:
-    return (await env.get_current_time()).astimezone(timezone.utc)
+    return (await env.get_current_time()).astimezone(UTC)
 
 
 def calendar(policy: ProjectPolicy, year: int):
@@ -146,7 +146,7 @@ async def test_a_published_year_moves_the_deadlines_counted_after_it(skip_env):
 
 
 def test_local_dates_are_shanghai_dates():
-    assert calendar(ProjectPolicy(), 2026).local_date(datetime(2026, 1, 1, 17, tzinfo=timezone.utc)) == date(2026, 1, 2)
+    assert calendar(ProjectPolicy(), 2026).local_date(datetime(2026, 1, 1, 17, tzinfo=UTC)) == date(2026, 1, 2)
 
 
 async def test_a_risk_review_date_that_passes_is_reminded_then_escalated(skip_env):
@@ -158,7 +158,9 @@ async def test_a_risk_review_date_that_passes_is_reminded_then_escalated(skip_en
         await h.to_execution(handle, [("m1", today + timedelta(days=90))])
         body = RiskIn(category="market", description="prices may fall", likelihood="medium", impact="medium",
                       response="accept", owner=h.agent.name or "", review_on=today + timedelta(days=2))
-        state = await h.update(handle, ProjectWorkflow.add_risk, AddRiskCommand(actor=h.agent, body=body, owner=h.agent))
+        state = await h.update(
+            handle, ProjectWorkflow.add_risk, AddRiskCommand(actor=h.agent, body=body, owner=h.agent)
+        )
         [risk] = state.risks
         await skip_env.sleep(timedelta(days=10))
         reviews = [(s.kind, s.data["to_role"]) for s in h.rec.steps

@@ -84,7 +84,9 @@ async def test_high_risk_project_runs_every_gate_to_completion(local_env):
         assert final.kpis.satisfaction_score == 80.0
         kinds = h.rec.kinds(final.project_id)
         assert kinds[0] == "intake" and kinds[-3:] == ["archived", "stage_changed", "completed"]
-        decisions = [(s.data["gate"], s.data["level"], s.data["decision"]) for s in h.rec.of(final.project_id, "decision")]
+        decisions = [
+            (s.data["gate"], s.data["level"], s.data["decision"]) for s in h.rec.of(final.project_id, "decision")
+        ]
         assert decisions == [
             ("initiation", "dept_head", "approve"), ("initiation", "executive", "approve"),
             ("plan", "dept_head", "approve"), ("result_review", "dept_head", "reject"),

@@ -3,19 +3,18 @@ whatever the installed holiday data says."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import chinese_calendar
-import json
-
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from jindu.temporal import data_converter as pydantic_data_converter
 from temporalio.worker import Replayer
 
 import jindu.holidays
+from jindu.temporal import data_converter as pydantic_data_converter
 from tests.history import payload_bytes
 from workflows.project import ProjectWorkflow
 

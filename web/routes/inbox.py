@@ -13,7 +13,6 @@ from web.render import page
 from web.session import SignedIn
 from web.views import DONE_KEYS
 
-
 router = APIRouter(include_in_schema=False)
 
 
