@@ -29,6 +29,7 @@ from jindu.temporal import data_converter, temporal_cli_path  # noqa: E402
 from tests.workflows.harness import Harness, Recorder  # noqa: E402
 from workflows import search_attributes  # noqa: E402
 from workflows.project import ProjectWorkflow  # noqa: E402
+from workflows.revisit import RevisitWorkflow  # noqa: E402
 from workflows.v1.state import ArchiveRequest, ArchiveResult, Notification, StepBatch  # noqa: E402
 from workflows.v1.state import ProjectStart as StartV1  # noqa: E402
 
@@ -88,7 +89,8 @@ async def main() -> None:
     ) as env:  # fmt: skip
         queue = f"walk-{uuid.uuid4().hex[:6]}"
         v1 = V1Memory()
-        async with Worker(env.client, task_queue=queue, workflows=[ProjectWorkflow],
+        # v2 hands a completed project's revisit to a RevisitWorkflow of its own (a child).
+        async with Worker(env.client, task_queue=queue, workflows=[ProjectWorkflow, RevisitWorkflow],
                           activities=[*Recorder().activities(), v1.record_steps, v1.notify, v1.archive_project]):
             h2 = Harness(env, queue, Recorder())
             new = await h2.start()
@@ -105,6 +107,7 @@ async def main() -> None:
             h1.customer = h1.customer.model_copy(update={"role": Role.customer})
             await walkthrough(h1, old)
             rows = {"v1 (before)": await history(old), "v2 (now)": await history(new)}
+            await h2.close()  # the revisit the v2 project handed over, still waiting
     print(f"{'README walkthrough':<20}{'events':>10}{'bytes':>12}{'JSON bytes':>14}")
     for name, (events, size, json_size) in rows.items():
         print(f"{name:<20}{events:>10}{size:>12}{json_size:>14}")
