@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 from domain.policy import CalendarPolicy
 
@@ -64,6 +64,20 @@ class OfficialDates(BaseModel):
 def shared_dates(json_text: str) -> OfficialDates:
     """One OfficialDates object per distinct schedule, shared by the projects using it."""
     return OfficialDates.model_validate_json(json_text)
+
+
+class DatesAsText(BaseModel):
+    """A model whose `calendar` (OfficialDates) travels as JSON text and is read back as the
+    one shared object of its schedule (`shared_dates`)."""
+
+    @field_validator("calendar", mode="before", check_fields=False)
+    @classmethod
+    def _shared_dates(cls, value: Any) -> Any:
+        return shared_dates(value) if isinstance(value, str) else value
+
+    @field_serializer("calendar", when_used="json", check_fields=False)
+    def _dates_as_json_text(self, value: OfficialDates) -> str:
+        return value.model_dump_json()
 
 
 class OfficialDays(Protocol):

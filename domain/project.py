@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_serializer, field_validator
 
-from domain.calendar import OfficialDates, shared_dates
+from domain.calendar import DatesAsText, OfficialDates, shared_dates
 from domain.models import Actor, CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
 from domain.policy import ProjectPolicy, shared_policy
 from domain.risk import RiskCategory
@@ -160,7 +160,7 @@ class WarningState(BaseModel):
     times_raised: int = 0
 
 
-class ProjectState(BaseModel):
+class ProjectState(DatesAsText):
     project_id: str
     stage: Stage
     department: str
@@ -189,15 +189,6 @@ class ProjectState(BaseModel):
     archive_bundle_id: str | None = None
     recent_updates: list[str] = Field(default_factory=list)
     calendar: OfficialDates = Field(default_factory=OfficialDates, description="The official dates it decides on")
-
-    @field_validator("calendar", mode="before")
-    @classmethod
-    def _shared_dates(cls, value: Any) -> Any:
-        return shared_dates(value) if isinstance(value, str) else value
-
-    @field_serializer("calendar", when_used="json")
-    def _dates_as_json_text(self, value: OfficialDates) -> str:
-        return value.model_dump_json()  # one shared object per schedule when read back
 
     def notice_scope(self) -> tuple[dict[str, Any], str | None]:
         return {"project_id": self.project_id}, self.department

@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, field_serializer, field_validator
+from pydantic import Field
 
-from domain.calendar import OfficialDates, shared_dates
+from domain.calendar import DatesAsText, OfficialDates
 from domain.models import Actor, Channel, Role
 from domain.project import Wait
 from domain.service_models import ComplaintStatus, RevisitStatus
 
 
-class Subject(BaseModel):
+class Subject(DatesAsText):
     """What complaints and revisits share with a project's state: the step counter, the
     batches recorded, the update ids seen, and the official dates it decides on."""
 
@@ -24,15 +24,6 @@ class Subject(BaseModel):
     updated_at: datetime
     recent_updates: list[str] = Field(default_factory=list)
     calendar: OfficialDates = Field(default_factory=OfficialDates)
-
-    @field_validator("calendar", mode="before")
-    @classmethod
-    def _shared_dates(cls, value: Any) -> Any:
-        return shared_dates(value) if isinstance(value, str) else value
-
-    @field_serializer("calendar", when_used="json")
-    def _dates_as_json_text(self, value: OfficialDates) -> str:
-        return value.model_dump_json()
 
     def waits(self) -> list[Wait]:
         raise NotImplementedError
