@@ -19,7 +19,7 @@ take them when they start, and sends them to every running project as a recorded
 `publish_calendar` update: later deadlines count on them, those already set stay. The dates
 come from --file (JSON {"holidays": [ISO dates on weekdays], "workdays": [ISO dates on
 weekends]}) or, with --from-package, from the installed chinese-calendar package and
-jindu/calendar_extra.json. --by names the operations user it is recorded for. It reaches
+jindu/calendar_extra.json. --by names the active operations user it is recorded for. It reaches
 the projects on JINDU_TASK_QUEUE. Repeating it changes nothing. `jindu calendar show`
 lists the published years."""
 
@@ -34,7 +34,7 @@ def add_parser(commands: Any) -> None:
     source = publish.add_mutually_exclusive_group(required=True)
     source.add_argument("--file", type=Path, help="JSON with the year's holidays and workdays")
     source.add_argument("--from-package", action="store_true", help="take the dates chinese-calendar knows")
-    publish.add_argument("--by", required=True, help="user name of the operations user publishing it")
+    publish.add_argument("--by", required=True, help="user name of the active operations user publishing it")
     sub.add_parser("show", help="List the published years")
 
 
@@ -58,10 +58,9 @@ def dates_from(args: argparse.Namespace) -> YearDates:
 
 async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
     from api.auth import actor
-    from domain.models import Role
+    from api.operator import operations_user
     from jindu.calendar_publish import publish
     from store.intake import published_years
-    from store.users import user_by_name
 
     client, pool = await connect(settings)
     try:
@@ -70,9 +69,9 @@ async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
                 print(f"{year}: {len(dates.holidays)} holidays, {len(dates.workdays)} make-up working days")
             return
         dates = dates_from(args)
-        user = await user_by_name(pool, args.by)
-        if user is None or user.role != Role.operations:
-            raise ValueError(f"--by: no operations user named {args.by!r}")
+        user = await operations_user(pool, args.by)
+        if user is None:
+            raise ValueError(f"--by: no active operations user named {args.by!r}")
         report = await publish(pool, client, args.year, dates, actor(user), settings.task_queue)
         print(f"published {args.year}: {len(dates.holidays)} holidays, {len(dates.workdays)} make-up working days; "
               f"running projects: {report.running}, updated {report.updated}, unchanged {report.unchanged}, "

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from domain.calendar import YearDates
+from store.people import By, deactivate
 from tests.fixtures_stack import STACK_TASK_QUEUE
 from workflows.project import ProjectWorkflow
 
@@ -88,7 +89,12 @@ async def test_the_command_publishes_for_a_named_operations_user(stack, pg_url, 
         return child.returncode or 0, out.decode()
 
     code, out = await run("publish", "2028", "--file", str(dates), "--by", team["agent"].name)
-    assert code == 2 and "no operations user" in out
+    assert code == 2 and "no active operations user" in out
+    retired = await stack.person("operations")
+    await deactivate(stack.pool, retired.id, By(name=team["operations"].name, user_id=team["operations"].id), "left")
+    code, out = await run("publish", "2028", "--file", str(dates), "--by", retired.name)
+    assert code == 2 and f"no active operations user named {retired.name!r}" in out
+    assert 2028 not in await calendar_of(stack, project)  # refused: nothing published
     code, out = await run("publish", "2028", "--file", str(dates), "--by", team["operations"].name)
     assert code == 0, out
     assert "published 2028" in out and "failed 0" in out
