@@ -4,6 +4,8 @@ API's; the pages only render them."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -12,7 +14,10 @@ import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import WEB_USER_SCOPE_KEY
+from api.idempotency import KEY_HEADER
 from store.users import User
+
+SUBMISSION = re.compile(r"[0-9a-f]{32}")
 
 
 def seg(value: str) -> str:
@@ -57,10 +62,20 @@ class WorkspaceApi:
     def __init__(self, app: ASGIApp, user: User, request_id: str | None = None) -> None:
         self._transport = httpx.ASGITransport(app=_AsUser(app, user))
         self._headers = {"x-request-id": request_id} if request_id else {}
+        self.submission = ""  # the submitted form's id (web.session.check_csrf), if any
+
+    def _idempotency(self, method: str, path: str) -> dict[str, str]:
+        """A form sent twice (a double click, a browser retry) applies its action once: each
+        rendered form carries its own id, and each action it sends is keyed by it."""
+        if method == "GET" or not SUBMISSION.fullmatch(self.submission):
+            return {}
+        digest = hashlib.sha256(f"{self.submission}|{method}|{path}".encode()).hexdigest()[:40]
+        return {KEY_HEADER: f"web-{digest}"}
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Answer:
+        headers = {**self._headers, **self._idempotency(method, path)}
         async with httpx.AsyncClient(transport=self._transport, base_url="http://workspace.jindu",
-                                     headers=self._headers, trust_env=False) as http:
+                                     headers=headers, trust_env=False) as http:
             r = await http.request(method, path, **kwargs)
         try:
             body = r.json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -88,6 +89,8 @@ def page(request: Request, template: str, visitor: Visitor | None = None, status
             "fmt": Formats(timezone(request), datetime.now(UTC)),
             "path": request.url.path,
             "page_at": lambda offset: _page_at(request, offset),
+            # Each rendered form's own id: the API's Idempotency-Key for what it sends (web/api.py).
+            "submission_id": lambda: secrets.token_hex(16),
             **context,
         },
         status_code=status,

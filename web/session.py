@@ -79,6 +79,7 @@ async def check_csrf(request: Request, visitor: Visitor) -> FormData:
     sent = str(form.get("csrf") or "")
     if not hmac.compare_digest(sent.encode(), visitor.csrf.encode()):
         raise CsrfRefused()
+    visitor.api.submission = str(form.get("submission") or "")
     return form
 
 

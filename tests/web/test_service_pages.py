@@ -3,8 +3,12 @@ go through the API as the signed-in user, its errors shown next to the fields.""
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 from starlette.datastructures import FormData
 
+from tests.web.conftest import csrf_of
 from tests.web.helpers import call, project_at
 from web import service_forms
 
@@ -60,6 +64,42 @@ async def test_a_complaint_is_filed_answered_and_confirmed_in_pages(stack, brows
     assert r.status_code == 303 and "已采纳" in (await head.http.get("/suggestions")).text
 
 
+async def test_a_form_sent_twice_files_one_complaint(stack, browserless):
+    """A double click or a browser retry resends the same rendered form: its action applies
+    once (the form's id is the API's Idempotency-Key), and both answers lead to it."""
+    team = await stack.team()
+    pid = await project_at(stack, team, "execution")
+    customer = await browserless(team["customer"])
+    page = await customer.http.get(f"/complaints/new?project_id={pid}")
+    form = page.text[page.text.index('action="/complaints/new"'):]
+    submission = re.search(r'name="submission" value="([0-9a-f]{32})"', form).group(1)
+    data = {"project_id": pid, "channel": "online", "content": "两次带看迟到", "csrf": csrf_of(page.text),
+            "submission": submission}  # fmt: skip
+    first = await customer.http.post("/complaints/new", data=data)
+    again = await customer.http.post("/complaints/new", data=data)
+    assert first.status_code == again.status_code == 303, again.text
+    assert first.headers["location"] == again.headers["location"]
+    filed = await stack.pool.fetchval("SELECT count(*) FROM complaints WHERE project_id = $1", pid)
+    assert filed == 1
+    other = await customer.http.get(f"/complaints/new?project_id={pid}")
+    assert submission not in other.text  # each rendering of the form is a new submission
+    fresh = re.search(r'name="submission" value="([0-9a-f]{32})"',
+                      other.text[other.text.index('action="/complaints/new"'):]).group(1)
+    r = await customer.http.post("/complaints/new", data={**data, "submission": fresh})
+    assert r.status_code == 303 and r.headers["location"] != first.headers["location"]
+    assert await stack.pool.fetchval("SELECT count(*) FROM complaints WHERE project_id = $1", pid) == 2
+
+
+async def scheduled_revisit(stack, pid: str) -> None:
+    """The completed project starts its RevisitWorkflow as a child, which records the revisit
+    moments after the acceptance answered."""
+    for _ in range(100):
+        if await stack.pool.fetchval("SELECT count(*) FROM revisits WHERE project_id = $1", pid):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no revisit recorded for {pid}")
+
+
 def view_suggestions(view: dict) -> list[dict]:
     return view["suggestions"]
 
@@ -68,6 +108,7 @@ async def test_the_agent_records_the_revisit_in_its_page(stack, browserless):
     team = await stack.team()
     pid = await project_at(stack, team, "customer_acceptance")
     await call(stack, "POST", f"/v1/projects/{pid}/acceptance", team["customer"], {"accepted": True, "rating": 5})
+    await scheduled_revisit(stack, pid)
     agent, head = await browserless(team["agent"]), await browserless(team["dept_head"])
     project = await agent.http.get(f"/projects/{pid}")
     assert f'href="/projects/{pid}/revisit"' in project.text
