@@ -128,5 +128,15 @@ def update_risk(state: ProjectState, cmd: UpdateRiskCommand, ctx: Context) -> Ou
     return out
 
 
+def settle_at_end(state: ProjectState, ctx: Context) -> Outcome:
+    """A finished project (completed, declined or cancelled) keeps no open risk: each is
+    closed, recorded as closed by the project's end, so no review stays in an inbox."""
+    out = Outcome.begin(state, ctx)
+    for risk in list(out.state.risks):
+        out.state.risks.remove(risk)
+        out.record("risk_closed", None, "", risk_id=risk.id, reason=f"project_{state.stage.value}")
+    return out
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)

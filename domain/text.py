@@ -33,6 +33,13 @@ def storable(value: str) -> str:
     return value
 
 
+def not_blank(value: str) -> str:
+    storable(value)
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
 def one_line(value: str) -> str:
     storable(value)
     if NOT_ONE_LINE.search(value):
@@ -54,9 +61,11 @@ ShortText: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length
 OptionalShort: TypeAlias = Annotated[str, StringConstraints(max_length=SHORT_MAX, strip_whitespace=True),
                                      AfterValidator(one_line)]
 Comment: TypeAlias = Annotated[str, StringConstraints(max_length=COMMENT_MAX), AfterValidator(storable)]
+# Required texts need more than white space: a reason of "   " explains nothing.
 RequiredComment: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_MAX),
-                                       AfterValidator(storable)]
+                                       AfterValidator(not_blank)]
 LongText: TypeAlias = Annotated[str, StringConstraints(max_length=LONG_MAX), AfterValidator(storable)]
-RequiredLong: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=LONG_MAX), AfterValidator(storable)]
+RequiredLong: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=LONG_MAX),
+                                    AfterValidator(not_blank)]
 Requirement: TypeAlias = Annotated[str, StringConstraints(min_length=1, max_length=REQUIREMENT_MAX),
-                                   AfterValidator(storable)]
+                                   AfterValidator(not_blank)]

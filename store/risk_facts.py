@@ -34,7 +34,7 @@ async def risk_added(conn: asyncpg.Connection, pid: str, at: datetime, step: Ste
 
 async def risk_updated(conn: asyncpg.Connection, pid: str, at: datetime, step: Step) -> None:
     d = step.data
-    sets, args = ["level = $3", "expected_loss = $4", "updated_at = $5", "escalations = 0"], [
+    sets, args = ["level = $3", "expected_loss = $4", "updated_at = $5"], [
         d["risk_id"], pid, d["level"], _num(d.get("expected_loss")), at]
     for name in COLUMNS:
         if name in d:
@@ -49,9 +49,9 @@ async def risk_updated(conn: asyncpg.Connection, pid: str, at: datetime, step: S
     if "review_on" in d:
         args.append(date.fromisoformat(d["review_on"]))
         sets.append(f"review_on = ${len(args)}")
-    if "due_at" in d:
+    if "due_at" in d:  # a new owner or review date: its reminders start over (domain.risks.review_wait)
         args.append(datetime.fromisoformat(d["due_at"]))
-        sets.append(f"review_due_at = ${len(args)}")
+        sets += [f"review_due_at = ${len(args)}", "escalations = 0"]
     await conn.execute(f"UPDATE risks SET {', '.join(sets)} WHERE id = $1 AND project_id = $2", *args)
 
 

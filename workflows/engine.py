@@ -16,7 +16,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-from domain import clock, lifecycle
+from domain import clock, lifecycle, risks
 from domain.models import TERMINAL_STAGES, Stage
 from domain.project import ProjectState
 from domain.service_models import RevisitStart
@@ -31,6 +31,7 @@ from workflows.v1.state import ProjectStart as StartV1
 
 ARCHIVE: Any = {**RECORD, "start_to_close_timeout": timedelta(minutes=2)}
 REVISIT_PATCH = "revisit-after-completion"
+RISKS_SETTLED_PATCH = "risks-settled-at-end"  # open risks are closed when the project ends
 REVISIT_WORKFLOW = "RevisitWorkflow"  # workflows/revisit.py, started by name: no import cycle
 
 
@@ -64,6 +65,9 @@ class ProjectEngine(ProjectUpdates):
             return Ack(seq=finished.seq, stage=finished.stage)
         await self._begin(lambda: lifecycle.intake(self.start, self.ctx()))
         await self._run_until_finished()
+        if self.project.risks and workflow.patched(RISKS_SETTLED_PATCH):
+            async with self.lock:
+                await self._record(risks.settle_at_end(self.project, self.ctx()))
         return self._ack()
 
     def _finished(self) -> bool:

@@ -54,8 +54,14 @@ async def post_risk(act: Act, user: Keeper, body: RiskIn, pool: Pool) -> RiskVie
     cmd = AddRiskCommand(actor=actor(user), body=body, owner=await owner(pool, body.owner))
 
     async def run(update_id: str | None) -> tuple[int, RiskView]:
-        await act.workflows.update(act.project.id, ProjectWorkflow.add_risk, cmd, update_id)
-        rows = await project_risks(pool, act.project.id)
+        ack = await act.workflows.update(act.project.id, ProjectWorkflow.add_risk, cmd, update_id)
+        # The risk this update added: its `risk_added` step is the update's last (Ack.seq).
+        added = await pool.fetchval("SELECT data->>'risk_id' FROM events WHERE project_id = $1 AND seq = $2 "
+                                    "AND kind = 'risk_added'", act.project.id, ack.seq)  # fmt: skip
+        found = await risk(pool, added) if added else None
+        if found is not None:
+            return 201, found
+        rows = await project_risks(pool, act.project.id)  # a retry of an update applied before
         return 201, max(rows, key=lambda r: (r.created_at, int(r.id.rsplit("-r", 1)[1])))
 
     return await once(act.request, pool, user.id, act.key, run)  # type: ignore[no-any-return]

@@ -121,3 +121,16 @@ def test_a_new_review_date_restarts_the_chain():
     s = clock.tick(s, ctx(due(2026, 11, 25))).state
     out = risks.update_risk(s, patch(review_on=date(2026, 12, 10)), ctx(due(2026, 11, 25)))
     assert out.state.risks[0].due_at == due(2026, 12, 10) and out.state.risks[0].steps_done == 0
+
+
+def test_a_project_that_ends_closes_its_open_risks():
+    s = risks.add_risk(to_execution(), add(), ctx()).state
+    s = risks.add_risk(s, add(H, H), ctx()).state
+    settled = risks.update_risk(s, patch("flat-001-r2", status="closed"), ctx()).state
+    cancelled = lifecycle.cancel(settled, CancelCommand(actor=OPS, body=CancelIn(reason="gone")), ctx()).state
+    assert [r.id for r in cancelled.risks] == ["flat-001-r1"]  # the cancellation itself leaves it
+    out = risks.settle_at_end(cancelled, ctx())
+    assert out.state.risks == [] and not out.state.is_overdue()
+    assert [(st.kind, st.data) for st in out.steps] == [
+        ("risk_closed", {"risk_id": "flat-001-r1", "reason": "project_cancelled"})]
+    assert risks.settle_at_end(out.state, ctx()).steps == []  # nothing left to close

@@ -5,6 +5,7 @@ Real API, worker, PostgreSQL and Temporal dev server."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 
@@ -102,3 +103,44 @@ async def test_the_archive_bundle_includes_the_register(stack):
     late = await stack.http.post(f"{p}/risks", json=RISK | {"owner": agent.name, "review_on": soon(3)},
                                  headers=agent.headers)  # fmt: skip
     assert late.status_code == 409  # the register closes with the project
+
+
+async def test_a_cancelled_project_closes_its_open_risks_and_their_reviews(stack):
+    team = await stack.team()
+    agent, ops = team["agent"], team["operations"]
+    pid = await running_project(stack, team)
+    r = await stack.http.post(f"/v1/projects/{pid}/risks", json=RISK | {"owner": agent.name, "review_on": soon(3)},
+                              headers=agent.headers)  # fmt: skip
+    assert r.status_code == 201, r.text
+    risk_id = r.json()["id"]
+
+    async def reviews() -> list[str]:
+        inbox = (await stack.http.get("/v1/tasks", headers=agent.headers)).json()["items"]
+        return [i["id"] for i in inbox if i["kind"] == "risk_review"]
+
+    assert await reviews() == [risk_id]
+    r = await stack.http.post(f"/v1/projects/{pid}/cancel", json={"reason": "客户撤回委托"}, headers=ops.headers)
+    assert r.status_code == 200 and r.json()["stage"] == "cancelled", r.text
+    await stack.client.get_workflow_handle(f"project-{pid}").result()  # closed as it ended
+    row = await stack.pool.fetchrow("SELECT status, closed_at FROM risks WHERE id = $1", risk_id)
+    assert row["status"] == "closed" and row["closed_at"] is not None
+    assert await reviews() == []
+    kinds = [e["kind"] for e in (await stack.http.get(f"/v1/projects/{pid}", headers=agent.headers)).json()["history"]]
+    assert kinds[-2:] == ["cancelled", "risk_closed"]
+
+
+async def test_two_keepers_adding_at_once_each_get_their_own_risk(stack):
+    team = await stack.team()
+    agent, head = team["agent"], team["dept_head"]
+    pid = await running_project(stack, team)
+
+    async def add(who, description: str) -> dict:
+        r = await stack.http.post(f"/v1/projects/{pid}/risks", headers=who.headers, json=RISK | {
+            "description": description, "owner": agent.name, "review_on": soon(5)})  # fmt: skip
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    for _ in range(3):
+        mine, theirs = await asyncio.gather(add(agent, f"agent {_}"), add(head, f"head {_}"))
+        assert (mine["description"], theirs["description"]) == (f"agent {_}", f"head {_}")
+        assert mine["id"] != theirs["id"]
