@@ -319,7 +319,7 @@ async def test_ids_sent_straight_to_the_workflow_are_checked_too(stack, in_recti
 async def test_a_required_text_of_only_white_space_is_422_and_changes_nothing(stack, in_rectification):
     pid, task_id, team = in_rectification
     before = await records_of(stack, pid)
-    for path, who, body, field in [
+    for path, who, body, where in [
         (f"/v1/tasks/{task_id}/complete", "agent", {"resolution": " \n\t "}, "body.resolution"),
         (f"/v1/projects/{pid}/cancel", "operations", {"reason": "\u3000 "}, "body.reason"),
         (f"/v1/projects/{pid}/reassign", "operations", {"target": "pending", "to": team["agent"].name,
@@ -327,6 +327,6 @@ async def test_a_required_text_of_only_white_space_is_422_and_changes_nothing(st
     ]:
         r = await stack.http.post(path, json=body, headers=team[who].headers)
         assert r.status_code == 422, (path, r.text)
-        assert [d["field"] for d in r.json()["error"]["details"]] == [field]
+        assert [d["field"] for d in r.json()["error"]["details"]] == [where]
         assert "blank" in r.json()["error"]["details"][0]["message"]
     assert await records_of(stack, pid) == before
