@@ -125,7 +125,7 @@ FIELD_NOTES: dict[str, str] = {
     "resolution": "How the task was resolved",
     "resources": "People, materials and money assigned",
     "responsibilities": "Who does what",
-    "risk_level": "Risk level: low, medium or high (likelihood × impact)",
+    "risk_level": "The assessment's risk level, chosen by the agent: low, medium or high",
     "role": "Role: agent, dept_head, executive, customer, operations or auditor",
     "round": "Rectification or approval round, from 1",
     "satisfaction_score": "Customer satisfaction score 客户满意度得分: mean rating ÷ 5 × 100, " + PCT,

@@ -1,7 +1,7 @@
 """One project's state, in parts named after the business (RULES §lifecycle).
 
 Every wait on a person — the pending action, a warning's cause analysis, a
-rectification task — is a `Wait`: who, since when, due when, how many escalation steps
+rectification task, a risk's review — is a `Wait`: who, since when, due when, how many escalation steps
 fired. The state holds what the rules decide on and nothing else: long texts (plan,
 reports, objections) are recorded as facts in PostgreSQL, never kept here, so the state
 stays small however long a project runs.

@@ -1,7 +1,7 @@
 """Waits on people: opening them with a working-day deadline, and their escalation chains
 (RULES §Deadlines and escalation, §Rectification tasks).
 
-Every wait — pending action, warning analysis, rectification task — is reminded and
+Every wait — pending action, warning analysis, rectification task, risk review — is reminded and
 escalated the same way: the policy's chain for its SLA, step *k* at the cut-off *k*
 working days after the deadline (docs/calendar.md).
 """
