@@ -14,14 +14,13 @@ import json
 import signal
 from contextlib import asynccontextmanager
 
-import common  # noqa: F401  (puts the repository on sys.path)
 import asyncpg
+import common  # noqa: F401  (puts the repository on sys.path)
+from baseline_pg import TABLE, BaselineProject, RowWriter
 from fastapi import FastAPI, Request
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
-
-from baseline_pg import TABLE, BaselineProject, RowWriter
 
 
 def make_app(args) -> FastAPI:

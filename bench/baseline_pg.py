@@ -15,7 +15,7 @@ TABLE = """CREATE TABLE IF NOT EXISTS bench_rows (
 
 
 class RowWriter:
-    def __init__(self, pool: "asyncpg.Pool") -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
     @activity.defn(name="baseline_write_row")

@@ -23,12 +23,11 @@ import time
 import uuid
 from pathlib import Path
 
+import jindu_adapter as jindu
 from common import DevServer, Process, machine, pct, python, rss_mb
+from raw_workflows import ParkedRawWorkflow
 from temporalio.client import Client
 from temporalio.worker import Replayer
-
-import jindu_adapter as jindu
-from raw_workflows import ParkedRawWorkflow
 
 CACHE_DEFAULT = 1000
 

@@ -77,7 +77,8 @@ async def drive(url: str, plans: list[tuple[tuple, list[tuple]]], concurrency: i
             return [await post(*step) for step in steps]
 
         began = time.perf_counter()
-        lat = [x for xs in await asyncio.gather(*(limited(lambda s=steps: actions(s)) for _, steps in plans)) for x in xs]
+        per_project = await asyncio.gather(*(limited(lambda s=steps: actions(s)) for _, steps in plans))
+        lat = [x for xs in per_project for x in xs]
         wall = time.perf_counter() - began
     return {"starts_per_s": len(plans) / starts_wall, "start_p50": pct(start_lat, 50),
             "updates_per_s": len(lat) / wall, "p50": pct(lat, 50), "p95": pct(lat, 95), "p99": pct(lat, 99)}
@@ -108,7 +109,8 @@ async def run_side(side: str, ctx: dict, workers: int, args, workdir: Path) -> d
     if side == "jindu":
         env = {**ctx["env"], "JINDU_TASK_QUEUE": queue, "JINDU_API_PORT": str(port)}
         api = Process(python("-m", "cli", "api"), workdir / f"{side}-api.log", env)
-        procs = [Process(python("-m", "cli", "worker"), workdir / f"{side}-worker-{i}.log", env) for i in range(workers)]
+        procs = [Process(python("-m", "cli", "worker"), workdir / f"{side}-worker-{i}.log", env)
+                 for i in range(workers)]
         ids = [f"h-{uuid.uuid4().hex[:10]}" for _ in range(args.projects)]
         plans = [jindu_actions(p, ctx["agent"], ctx["head"]) for p in ids]
     else:

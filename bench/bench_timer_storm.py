@@ -20,10 +20,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jindu_adapter as jindu
 from bench_capacity import gather_limited, idle
 from common import DevServer, Process, machine, pct, python
-
-import jindu_adapter as jindu
 from raw_workflows import ParkedRawWorkflow
 
 

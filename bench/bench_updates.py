@@ -29,15 +29,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from baseline import BaselineWorkflow, baseline_record  # noqa: E402
 from temporalio import activity  # noqa: E402
 from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client, WorkflowHandle  # noqa: E402
-from jindu.temporal import data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
-from baseline import BaselineWorkflow, baseline_record  # noqa: E402
 from domain.steps import RecordBatch, Recorded  # noqa: E402
+from jindu.temporal import data_converter  # noqa: E402
 from tests.workflows.harness import Harness, Recorder  # noqa: E402
 from workflows import search_attributes  # noqa: E402
 from workflows.project import ProjectWorkflow  # noqa: E402
@@ -70,14 +70,16 @@ def commands(h: Harness) -> list[dict[str, Any]]:
     plan = PlanIn.model_validate({"goals": "Close the deal", "responsibilities": "agent does it",
                                   "milestones": [{"name": "m", "due_date": date.today() + timedelta(days=30)}]})
     decide = DecisionIn(gate="initiation", decision="approve")
-    return [{"actor": actor, "body": assess.model_dump(mode="json")}, {"actor": head, "body": decide.model_dump(mode="json")},
+    return [{"actor": actor, "body": assess.model_dump(mode="json")},
+            {"actor": head, "body": decide.model_dump(mode="json")},
             {"actor": actor, "body": plan.model_dump(mode="json")},
             {"actor": head, "body": {**decide.model_dump(mode="json"), "gate": "plan"}}]  # fmt: skip
 
 
 async def baseline_project(client: Client, queue: str, cmds: list[dict[str, Any]], latencies: list[float],
                            waiting: int = UPDATES) -> WorkflowHandle[Any, Any]:  # fmt: skip
-    h = await client.start_workflow(BaselineWorkflow.run, waiting, id=f"bench-base-{uuid.uuid4().hex}", task_queue=queue)
+    h = await client.start_workflow(BaselineWorkflow.run, waiting, id=f"bench-base-{uuid.uuid4().hex}",
+                                    task_queue=queue)
     for cmd in cmds:
         latencies.append(await timed(h.execute_update(BaselineWorkflow.step, cmd)))
     return h
@@ -111,7 +113,8 @@ def pct(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100)[p - 1] if len(values) > 1 else values[0]
 
 
-async def run_side(make: Any, projects: int, concurrency: int) -> tuple[float, list[float], list[WorkflowHandle[Any, Any]]]:
+async def run_side(make: Any, projects: int,
+                   concurrency: int) -> tuple[float, list[float], list[WorkflowHandle[Any, Any]]]:
     sem, latencies, handles = asyncio.Semaphore(concurrency), [], []
 
     async def one() -> None:

@@ -12,11 +12,10 @@ import signal
 from pathlib import Path
 
 import common  # noqa: F401  (puts the repository on sys.path)
-from temporalio.client import Client
-from temporalio.worker import Worker
-
 from jindu_adapter import DATA_CONVERTER, WORKFLOW, StubActivities
 from raw_workflows import ParkedRawWorkflow, RawReminders
+from temporalio.client import Client
+from temporalio.worker import Worker
 
 
 async def main() -> None:

@@ -7,7 +7,6 @@ because the workflow sandbox re-imports it.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,9 +38,9 @@ class ParkedRawWorkflow:
             timeout = (due - workflow.now()).total_seconds()
             if timeout > 0:
                 try:
-                    await workflow.wait_condition(lambda: self.touches != seen, timeout=timeout)
+                    await workflow.wait_condition(lambda seen=seen: self.touches != seen, timeout=timeout)
                     continue
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
             await workflow.execute_activity("raw_remind", project_id, start_to_close_timeout=timedelta(seconds=30))
             due = due + timedelta(days=7)
