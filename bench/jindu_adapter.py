@@ -30,6 +30,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import common  # noqa: F401  (puts the repository on sys.path: tests/ is not an installed package)
 from temporalio import activity
 from temporalio.client import Client
 
