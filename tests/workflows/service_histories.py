@@ -32,8 +32,12 @@ SERVICE_VERSION = 1
 
 async def save(name: str, h: Harness, handle: WorkflowHandle[Any, Any], subject: str) -> None:
     HERE.mkdir(parents=True, exist_ok=True)
+    path = HERE / f"v{SERVICE_VERSION}_{name}.json"
+    if path.exists():  # a shipped version's history is never overwritten: bump SERVICE_VERSION
+        print(f"kept {path} (SERVICE_VERSION {SERVICE_VERSION} is recorded already)")
+        return
     history = await handle.fetch_history()
-    (HERE / f"v{SERVICE_VERSION}_{name}.json").write_text(history.to_json())
+    path.write_text(history.to_json())
     (HERE / f"v{SERVICE_VERSION}_{name}.steps.json").write_text(json.dumps(sorted(set(h.rec.kinds(subject)))) + "\n")
     print(f"wrote {name} ({len(history.events)} events)")
 

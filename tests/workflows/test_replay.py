@@ -58,6 +58,11 @@ def test_the_corpus_covers_real_life():
         assert "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED" in kinds(load(HERE / f"{name}.json"))
     assert "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED" not in kinds(load(HERE / "v3_declined.json"))
     assert b"revisit-after-completion" in payload_bytes(load(HERE / "v3_full_lifecycle.json"))  # the patch marker
+    # v4: a finished project closes the risks still open (v3 histories replay without the patch)
+    assert {"v4_full_lifecycle", "v4_deadlines", "v4_continue_as_new_run2", "v4_declined"} <= names
+    assert b"risks-settled-at-end" in payload_bytes(load(HERE / "v4_full_lifecycle.json"))
+    assert b"risks-settled-at-end" not in payload_bytes(load(HERE / "v3_full_lifecycle.json"))
+    assert "risk_closed" in recorded("v4_full_lifecycle") and "risk_closed" not in recorded("v3_full_lifecycle")
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
