@@ -41,6 +41,13 @@ def live_kpis(view: dict, created_at: datetime, milestones: list[dict], ratings:
 
 async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, project: ProjectAccess,
                        tz: ZoneInfo) -> ProjectView:  # fmt: skip
+    """The project as its reader may see it, read on one connection (one pool round trip)."""
+    async with pool.acquire() as conn:
+        return await _view(conn, cipher, user, project, tz)
+
+
+async def _view(pool: asyncpg.Connection, cipher: DataCipher, user: User, project: ProjectAccess,
+                tz: ZoneInfo) -> ProjectView:  # fmt: skip
     row = await reads.project_row(pool, project.id)
     if row is None:
         raise NotFound(f"no project {project.id}")
