@@ -16,7 +16,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from domain.calendar import YearDates
 from domain.models import Actor, CauseCategory, Channel, Decision, Gate, Level
-from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from domain.text import (
     Comment,
     LongText,
@@ -264,58 +263,6 @@ class RateCommand(Command):
     source: Literal["revisit", "complaint"]
     source_id: str = Field(pattern=PROJECT_ID_PATTERN)
     rating: int = Field(ge=1, le=5)
-
-
-class RiskIn(Strict):
-    """A risk for the register 风险登记 (RULES §Risk management)."""
-
-    category: RiskCategory
-    description: RequiredComment
-    likelihood: Level
-    impact: Level
-    probability: Decimal | None = Field(default=None, ge=0, le=1, max_digits=5, decimal_places=4,
-                                        description="Probability it occurs, 0–1")  # fmt: skip
-    loss_amount: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2,
-                                        description="Loss if it occurs, in yuan")  # fmt: skip
-    response: RiskResponse
-    measures: Comment = ""
-    owner: Name = Field(description="User name of the staff member who owns the risk")
-    review_on: date = Field(description="Next review date (local), from today up to ten years ahead")
-
-
-class RiskPatchIn(Strict):
-    """Changes to a risk; `status` occurred records a risk event (with `loss_amount`), closed ends it."""
-
-    category: RiskCategory | None = None
-    description: RequiredComment | None = None
-    likelihood: Level | None = None
-    impact: Level | None = None
-    probability: Decimal | None = Field(default=None, ge=0, le=1, max_digits=5, decimal_places=4)
-    loss_amount: Decimal | None = Field(
-        default=None, ge=0, max_digits=14, decimal_places=2,
-        description="Loss in yuan; when the risk occurred, the loss it caused")  # fmt: skip
-    response: RiskResponse | None = None
-    measures: Comment | None = None
-    owner: Name | None = Field(default=None, description="User name of the staff member who owns the risk")
-    review_on: date | None = None
-    status: RiskStatus | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> RiskPatchIn:
-        if all(value is None for _, value in self):
-            raise ValueError("a change gives at least one field")
-        return self
-
-
-class AddRiskCommand(Command):
-    body: RiskIn
-    owner: Actor
-
-
-class UpdateRiskCommand(Command):
-    risk_id: str = Field(pattern=TASK_ID_PATTERN)
-    body: RiskPatchIn
-    owner: Actor | None = None
 
 
 class PublishCalendarCommand(Command):

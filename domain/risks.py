@@ -9,11 +9,11 @@ from datetime import date
 from decimal import Decimal
 
 from domain import guards
-from domain.commands import AddRiskCommand, UpdateRiskCommand
 from domain.errors import AlreadyDecided, Forbidden, Invalid, NotFound, WrongStage
 from domain.models import TERMINAL_STAGES, Actor, Role, Stage
 from domain.project import ProjectState, Risk
 from domain.risk import RiskStatus, attention, expected_loss, risk_level
+from domain.risk_commands import AddRiskCommand, UpdateRiskCommand
 from domain.steps import Context, Outcome
 
 SETTLED = (RiskStatus.occurred, RiskStatus.closed)

@@ -19,7 +19,8 @@ import socket
 import httpx
 import structlog
 
-from jindu.devstack import DevError, banner, data_dir, exclusive, start_servers, write_state
+from jindu.datadir import DevError, data_dir, exclusive, write_state
+from jindu.devstack import banner, start_servers
 from jindu.settings import Settings
 from jindu.supervisor import Child, Children, child_env, jindu_argv
 

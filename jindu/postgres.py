@@ -14,7 +14,7 @@ import signal
 
 import structlog
 
-from jindu.devstack import DATABASE_NAME, DevError, data_dir, running_embedded_url
+from jindu.datadir import DATABASE_NAME, DevError, data_dir, running_embedded_url
 from jindu.settings import Settings
 
 log = structlog.get_logger("jindu.postgres")

@@ -17,7 +17,6 @@ with workflow.unsafe.imports_passed_through():
     from domain import guards, lifecycle, operations, risks, service
     from domain.commands import (
         AcceptanceCommand,
-        AddRiskCommand,
         AssessCommand,
         CancelCommand,
         Command,
@@ -31,11 +30,11 @@ with workflow.unsafe.imports_passed_through():
         ReassignCommand,
         ReportCommand,
         ResultsCommand,
-        UpdateRiskCommand,
         WarningAnalysisCommand,
     )
     from domain.models import Stage
     from domain.project import ProjectState
+    from domain.risk_commands import AddRiskCommand, UpdateRiskCommand
     from domain.steps import Ack
     from workflows.base import Engine
 

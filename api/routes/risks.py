@@ -17,9 +17,10 @@ from api.deps import CurrentUser, Pool, VisibleProject, role
 from api.errors import responses
 from api.idempotency import once
 from api.routes.actions import ERRORS, Act
-from domain.commands import TASK_ID_PATTERN, AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
+from domain.commands import TASK_ID_PATTERN
 from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Actor, Role
+from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
 from store.risks import RiskView, project_risks, risk
 from store.users import User, user_by_name
 from workflows.project import ProjectWorkflow

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 
 from domain import clock, lifecycle, risks
-from domain.commands import AddRiskCommand, CancelCommand, CancelIn, RiskIn, RiskPatchIn, UpdateRiskCommand
+from domain.commands import CancelCommand, CancelIn
 from domain.errors import AlreadyDecided, Forbidden, Invalid, NotFound, WrongStage
 from domain.models import Level, Role
 from domain.policy import RiskPolicy
 from domain.risk import MATRIX, RiskCategory, RiskResponse, attention, expected_loss, risk_level
+from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
 from tests.domain.lifecycle_data import AGENT, CUSTOMER, HEAD, OPS, OTHER_HEAD, ctx, kinds, to_execution
 from tests.domain.lifecycle_data import utc_due as due
 

@@ -28,7 +28,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import YearDates, calendar_for
 from domain.commands import (
-    AddRiskCommand,
     ComplaintTasksCommand,
     ExtendDeadlineCommand,
     ExtendDeadlineIn,
@@ -37,14 +36,12 @@ from domain.commands import (
     RateCommand,
     ReassignCommand,
     ReassignIn,
-    RiskIn,
-    RiskPatchIn,
-    UpdateRiskCommand,
     WarningAnalysisCommand,
     WarningAnalysisIn,
 )
 from domain.models import CauseCategory, Level
 from domain.policy import ProjectPolicy
+from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
 from jindu.temporal import data_converter as pydantic_data_converter
 from jindu.temporal import temporal_cli_path, test_server_path
 from tests.fixtures_temporal import _add_request

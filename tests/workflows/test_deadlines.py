@@ -150,7 +150,7 @@ def test_local_dates_are_shanghai_dates():
 
 
 async def test_a_risk_review_date_that_passes_is_reminded_then_escalated(skip_env):
-    from domain.commands import AddRiskCommand, RiskIn
+    from domain.risk_commands import AddRiskCommand, RiskIn
 
     today = calendar(ProjectPolicy(), 2026).local_date(await now_of(skip_env))
     async with harness(skip_env) as h:
