@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -190,6 +192,20 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `jindu` command. Run from the shell (no `argv`), it leaves with `os._exit` once its
+    output is flushed: the Temporal SDK's native threads can crash the interpreter's own
+    shutdown (SIGSEGV, seen after `jindu project` answered), which would turn an exit code
+    of 0 or 2 into -11."""
+    code = _main(argv)
+    if argv is None:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "user":
