@@ -78,6 +78,9 @@ async def user_by_name(pool: asyncpg.Pool | asyncpg.Connection, name: str) -> Us
     return _user(row)
 
 
-async def users_by_names(pool: asyncpg.Pool | asyncpg.Connection, names: list[str]) -> dict[str, User]:
-    rows = await pool.fetch("SELECT id, name, role, department FROM users WHERE name = ANY($1::text[])", list(names))
+async def active_users_by_names(pool: asyncpg.Pool | asyncpg.Connection, names: list[str]) -> dict[str, User]:
+    """Users who may be given work (a measure, a risk): active ones; a deactivated user is
+    not found, like one who never existed."""
+    rows = await pool.fetch("SELECT id, name, role, department FROM users WHERE name = ANY($1::text[]) "
+                            "AND deactivated_at IS NULL", list(names))  # fmt: skip
     return {row["name"]: _user(row) for row in rows}

@@ -40,7 +40,7 @@ from domain.commands import (
 from domain.errors import Invalid
 from domain.models import STAFF_ROLES, Role
 from domain.text import Name
-from store.users import User, users_by_names
+from store.users import User, active_users_by_names
 from workflows.project import ProjectWorkflow
 
 router = APIRouter(prefix="/v1/projects", tags=["actions"])
@@ -139,12 +139,12 @@ async def post_warning_analysis(act: Act, user: Annotated[User, role(Role.dept_h
                                                                      action="analyse progress warnings")],
                                 body: WarningAnalysisIn, pool: Pool) -> ProjectView:  # fmt: skip
     """The department's dept_head names the cause of an active progress warning and sets
-    measures, each owned by a staff member named by user name (unknown owner: 422); each
-    measure becomes a rectification task."""
+    measures, each owned by an active staff member named by user name (unknown or deactivated
+    owner: 422); each measure becomes a rectification task."""
     names = sorted({m.owner for m in body.measures})
-    found = await users_by_names(pool, names)
+    found = await active_users_by_names(pool, names)
     unknown = [n for n in names if n not in found or found[n].role not in STAFF_ROLES]
     if unknown:
-        raise Invalid(f"measures[].owner: no staff member named {', '.join(unknown)}")
+        raise Invalid(f"measures[].owner: no active staff member named {', '.join(unknown)}")
     cmd = WarningAnalysisCommand(actor=actor(user), body=body, owners={n: actor(u) for n, u in found.items()})
     return await act.send(user, ProjectWorkflow.analyse_warning, cmd)  # type: ignore[no-any-return]

@@ -22,7 +22,7 @@ from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Actor, Role
 from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
 from store.risks import RiskView, project_risks, risk
-from store.users import User, user_by_name
+from store.users import User, active_users_by_names
 from workflows.project import ProjectWorkflow
 
 router = APIRouter(prefix="/v1/projects", tags=["risks"])
@@ -31,9 +31,9 @@ RiskId = Annotated[str, Path(description="A risk id from the register", pattern=
 
 
 async def owner(pool: Pool, name: str) -> Actor:
-    found = await user_by_name(pool, name)
+    found = (await active_users_by_names(pool, [name])).get(name)
     if found is None or found.role not in STAFF_ROLES:
-        raise Invalid(f"owner: no staff member named {name!r}")
+        raise Invalid(f"owner: no active staff member named {name!r}")
     return actor(found)
 
 

@@ -138,3 +138,8 @@ async def records_of(stack, pid: str) -> tuple:
         await db.fetchval("SELECT count(*) FROM calendar_years"),
         await history_size(stack.client.get_workflow_handle(f"project-{pid}")),
     )
+
+
+def actor(person) -> dict:
+    return {"user_id": person.id, "name": None if person.role == "customer" else person.name, "role": person.role,
+            "department": person.department}

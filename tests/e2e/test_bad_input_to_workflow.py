@@ -13,16 +13,12 @@ from domain.text import COMMENT_MAX, NAME_MAX
 from tests.e2e.bad_input_data import (
     ACTIONS,
     Action,
+    actor,
     bad_bodies,
     records_of,
 )
 
 # --------------------------------------------------------------------------- bypassing the API
-
-
-def actor(person) -> dict:
-    return {"user_id": person.id, "name": None if person.role == "customer" else person.name, "role": person.role,
-            "department": person.department}
 
 
 def commands(team, task_id: str) -> dict[str, Action]:

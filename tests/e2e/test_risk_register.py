@@ -144,3 +144,16 @@ async def test_two_keepers_adding_at_once_each_get_their_own_risk(stack):
         mine, theirs = await asyncio.gather(add(agent, f"agent {_}"), add(head, f"head {_}"))
         assert (mine["description"], theirs["description"]) == (f"agent {_}", f"head {_}")
         assert mine["id"] != theirs["id"]
+
+
+async def test_a_deactivated_user_cannot_be_given_a_risk(stack):
+    team = await stack.team()
+    agent, ops = team["agent"], team["operations"]
+    pid = await running_project(stack, team)
+    leaver = await stack.person("agent", agent.department)
+    r = await stack.http.post(f"/v1/users/{leaver.id}/deactivate", json={"reason": "left"}, headers=ops.headers)
+    assert r.status_code == 200, r.text
+    r = await stack.http.post(f"/v1/projects/{pid}/risks", json=RISK | {"owner": leaver.name, "review_on": soon(3)},
+                              headers=agent.headers)  # fmt: skip
+    assert r.status_code == 422 and f"no active staff member named {leaver.name!r}" in r.text
+    assert (await stack.http.get(f"/v1/projects/{pid}/risks", headers=agent.headers)).json() == []

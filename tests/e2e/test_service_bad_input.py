@@ -12,7 +12,7 @@ from temporalio.converter import DataConverter
 from domain.commands import MAX_OBJECTIONS, OBJECTION_MAX
 from domain.service_models import CONTENT_MAX, MAX_SUGGESTIONS
 from domain.text import COMMENT_MAX, LONG_MAX, NAME_MAX
-from tests.e2e.test_bad_input import Action, actor, bad_bodies, raw
+from tests.e2e.bad_input_data import Action, actor, bad_bodies, raw
 from tests.e2e.test_service_over_http import post, project_in_execution
 from tests.fixtures_stack import history_size
 
