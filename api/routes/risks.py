@@ -20,6 +20,7 @@ from api.routes.actions import ERRORS, Act
 from domain.commands import TASK_ID_PATTERN
 from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Actor, Role
+from domain.risk import RiskStatus
 from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
 from store.risks import RiskView, project_risks, risk
 from store.users import User, active_users_by_names
@@ -76,6 +77,8 @@ async def patch_risk(act: Act, user: Keeper, risk_id: RiskId, body: RiskPatchIn,
     found = await risk(pool, risk_id)
     if found is None or found.project_id != act.project.id:
         raise NotFound(f"no risk {risk_id} in project {act.project.id}")
+    if body.status == RiskStatus.open and all(v is None for k, v in body if k != "status"):
+        raise Invalid("status open changes nothing: a risk stays open until it occurs or is closed")
     new_owner = await owner(pool, body.owner) if body.owner is not None else None
     cmd = UpdateRiskCommand(actor=actor(user), risk_id=risk_id, body=body, owner=new_owner)
 

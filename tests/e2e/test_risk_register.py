@@ -68,6 +68,10 @@ async def test_the_register_over_http(stack):
     assert listed.status_code == 200 and [x["id"] for x in listed.json()] == [risk["id"]]
     assert (await stack.http.get(p, headers=customer.headers)).status_code in (403, 404)
 
+    events = await stack.pool.fetchval("SELECT count(*) FROM events WHERE project_id = $1", pid)
+    r = await stack.http.patch(f"{p}/{risk['id']}", json={"status": "open"}, headers=head.headers)
+    assert r.status_code == 422 and "changes nothing" in r.text  # and records nothing:
+    assert await stack.pool.fetchval("SELECT count(*) FROM events WHERE project_id = $1", pid) == events
     r = await stack.http.patch(f"{p}/{risk['id']}", json={"status": "occurred", "loss_amount": "42000"},
                                headers=head.headers)  # fmt: skip
     assert r.status_code == 200 and r.json()["status"] == "occurred", r.text
