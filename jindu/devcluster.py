@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import socket
 
 import httpx
@@ -22,7 +21,7 @@ import structlog
 from jindu.datadir import DevError, data_dir, exclusive, write_state
 from jindu.devstack import banner, start_servers
 from jindu.settings import Settings
-from jindu.supervisor import Child, Children, child_env, jindu_argv
+from jindu.supervisor import Child, Children, child_env, jindu_argv, stopped_by_signals
 
 log = structlog.get_logger("jindu.dev")
 
@@ -60,16 +59,8 @@ async def run_cluster(settings: Settings, *, workers: int, api_replicas: int,
     """Run the stack as separate processes until SIGINT/SIGTERM (or `stop`)."""
     if workers < 1 or api_replicas < 1:
         raise DevError("--workers and --api-replicas must be at least 1")
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        with exclusive(settings):
-            await _run(settings, workers, api_replicas, stop)
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+    with stopped_by_signals(stop or asyncio.Event()) as stopping, exclusive(settings):
+        await _run(settings, workers, api_replicas, stopping)
 
 
 async def _run(settings: Settings, workers: int, api_replicas: int, stop: asyncio.Event) -> None:

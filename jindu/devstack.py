@@ -19,7 +19,7 @@ from temporalio.client import Client
 
 from jindu.datadir import DATABASE_NAME, DevError, data_dir, ensure_data_key, exclusive, write_state
 from jindu.settings import Settings
-from jindu.supervisor import die_with_parent
+from jindu.supervisor import die_with_parent, stopped_by_signals
 from jindu.temporal import connect_temporal, temporal_cli_path
 
 log = structlog.get_logger("jindu.dev")
@@ -186,16 +186,8 @@ def banner(settings: Settings, database_url: str, embedded: bool) -> str:
 
 async def run_dev(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Run everything until SIGINT/SIGTERM (or `stop`), then stop it all, newest first."""
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        with exclusive(settings):
-            await _run(settings, stop)
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+    with stopped_by_signals(stop or asyncio.Event()) as stopping, exclusive(settings):
+        await _run(settings, stopping)
 
 
 async def start_servers(settings: Settings, cleanup: contextlib.AsyncExitStack):

@@ -10,12 +10,12 @@ part by part and each part stopped or killed on its own.
 from __future__ import annotations
 
 import asyncio
-import signal
 
 import structlog
 
 from jindu.datadir import DATABASE_NAME, DevError, data_dir, running_embedded_url
 from jindu.settings import Settings
+from jindu.supervisor import stopped_by_signals
 
 log = structlog.get_logger("jindu.postgres")
 
@@ -26,11 +26,7 @@ async def run_postgres(settings: Settings, *, stop: asyncio.Event | None = None)
     pgdata = data_dir(settings) / "pg"
     if running_embedded_url(settings) is not None:
         raise DevError(f"a PostgreSQL server is already running in {pgdata} (another `jindu postgres` or `jindu dev`)")
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
+    with stopped_by_signals(stop or asyncio.Event()) as stopping:
         try:
             server_url = await asyncio.to_thread(start_embedded, pgdata)
         except Exception as err:
@@ -39,9 +35,6 @@ async def run_postgres(settings: Settings, *, stop: asyncio.Event | None = None)
             url = await ensure_database(server_url, DATABASE_NAME)
             print(f"PostgreSQL is running in {pgdata}. Ctrl-C stops it. Its URL:", flush=True)
             print(url, flush=True)
-            await stop.wait()
+            await stopping.wait()
         finally:
             await asyncio.to_thread(stop_embedded, pgdata)
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)

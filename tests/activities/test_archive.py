@@ -18,11 +18,6 @@ from workflows.v1.state import ArchiveRequest
 from workflows.v1.state import ProjectState as V1State
 
 
-@pytest.fixture
-def acts(pool):
-    return ProjectActivities(pool, ProjectPolicy())
-
-
 async def test_archive_bundles_the_project_once(acts, pool, cipher):
     env = ActivityEnvironment()
     pid = f"p-{uuid.uuid4().hex[:12]}"
