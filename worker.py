@@ -17,7 +17,6 @@ from activities.channels import Router, build_router
 from activities.outbox import Outbox
 from activities.project import ProjectActivities
 from activities.service import ServiceActivities
-from activities.v1 import V1Activities
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
 from store.crypto import DataCipher
@@ -41,13 +40,12 @@ def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox:
     wake = outbox.wake if outbox else None
     acts = ProjectActivities(pool, policy or ProjectPolicy(), on_notices=wake)
     service = ServiceActivities(pool, client, on_notices=wake)
-    v1 = V1Activities(pool)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow],
         activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable, service.record_complaint,
-                    service.record_revisit, service.call_project, v1.record_steps, v1.notify, v1.archive_project],
+                    service.record_revisit, service.call_project],
         max_cached_workflows=max_cached_workflows,
     )  # fmt: skip
 

@@ -2,8 +2,7 @@
 
 A command is a body plus the acting user. Every field is bounded and storable
 (domain/text.py), and the same models validate the update inputs inside the workflow,
-so `temporal workflow update` cannot bypass the bounds. The bodies of the updates v1
-projects also accept keep v1's field names (workflows/v1/commands.py).
+so `temporal workflow update` cannot bypass the bounds.
 """
 
 from __future__ import annotations

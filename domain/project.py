@@ -226,7 +226,7 @@ class ProjectState(DatesAsText):
 
 
 class ProjectStart(BaseModel):
-    """ProjectWorkflow's input. `version` 2 tells it from a v1 run (workflows/v1/__init__.py);
+    """ProjectWorkflow's input (`version` 2: the pre-release v1 input had none);
     `carried` is set when the workflow continues as new.
 
     A new project's input carries neither policy nor calendar: the workflow records them once

@@ -3,8 +3,7 @@
 
 Read here, at the edges: a new project's start input carries the official dates of its
 horizon (`official_dates`), and `jindu calendar publish` sends a newly published year to
-running projects as a recorded update. Workflow code never reads this module's data,
-except ProjectWorkflow v1 (frozen), which shipped reading it (`PACKAGE_DAYS`).
+running projects as a recorded update. Workflow code never reads this module's data.
 """
 
 from __future__ import annotations

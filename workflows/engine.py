@@ -26,8 +26,6 @@ from workflows import search_attributes as sa
 from workflows.activities import ProjectRecording
 from workflows.base import RECORD
 from workflows.updates import ProjectUpdates
-from workflows.v1 import ProjectV1
-from workflows.v1.state import ProjectStart as StartV1
 
 ARCHIVE: Any = {**RECORD, "start_to_close_timeout": timedelta(minutes=2)}
 REVISIT_PATCH = "revisit-after-completion"
@@ -39,11 +37,6 @@ class ProjectEngine(ProjectUpdates):
     subject_type = ProjectState
 
     def setup(self, start: Any) -> None:
-        self.legacy: ProjectV1 | None = None
-        if isinstance(start, StartV1):
-            self.legacy = ProjectV1(start)
-            self.legacy.register()
-            return
         self.start = start
         self.init_engine(start.created_at, ready=start.carried is not None)
         if self.start.carried is not None:
@@ -60,9 +53,6 @@ class ProjectEngine(ProjectUpdates):
     # ------------------------------------------------------------------ the run
 
     async def run_project(self) -> Ack:
-        if self.legacy is not None:
-            finished = await self.legacy.run(self.legacy.start)  # v1's ProjectState
-            return Ack(seq=finished.seq, stage=finished.stage)
         await self._begin(lambda: lifecycle.intake(self.start, self.ctx()))
         await self._run_until_finished()
         if self.project.risks and workflow.patched(RISKS_SETTLED_PATCH):

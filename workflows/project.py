@@ -11,7 +11,6 @@ Updates (validated first; a rejected update writes nothing; each answers an `Ack
   complaint_tasks, rate, add_risk, update_risk
 Query: state (the ProjectState)
 
-A run whose input has no `version` is a v1 project and runs workflows/v1 unchanged.
 This module is kept to the class the SDK needs: the sandbox imports it again for every
 project, while everything it imports is shared.
 """
@@ -24,15 +23,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.project import ProjectStart
     from domain.steps import Ack
     from workflows.engine import ProjectEngine
-    from workflows.v1.state import ProjectStart as StartV1
 
 
 @workflow.defn
 class ProjectWorkflow(ProjectEngine):
     @workflow.init
-    def __init__(self, start: ProjectStart | StartV1) -> None:
+    def __init__(self, start: ProjectStart) -> None:
         self.setup(start)
 
     @workflow.run
-    async def run(self, start: ProjectStart | StartV1) -> Ack:
+    async def run(self, start: ProjectStart) -> Ack:
         return await self.run_project()

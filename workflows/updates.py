@@ -7,11 +7,7 @@ also after a continue-as-new (`ProjectState.recent_updates`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain import guards, lifecycle, operations, risks, service
@@ -40,15 +36,8 @@ with workflow.unsafe.imports_passed_through():
 
 
 class ProjectUpdates(Engine[ProjectState, Ack]):
-    legacy: Any
-
     def _ack(self) -> Ack:
         return Ack(seq=self.subject.seq, stage=self.subject.stage)
-
-    def _check(self, check: Callable[[], None]) -> None:
-        if self.legacy is not None:
-            raise ApplicationError("this project runs workflow v1, which has no such action", type="wrong_stage")
-        super()._check(check)
 
     @workflow.query
     def state(self) -> ProjectState:

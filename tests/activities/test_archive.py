@@ -7,15 +7,10 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.project import ProjectActivities
-from activities.v1 import V1Activities
 from domain.commands import CustomerIn
-from domain.policy import ProjectPolicy
 from domain.steps import ArchiveIn
 from store.customers import insert_customer
 from tests.fixtures_db import AGENT, CUSTOMER, HEAD, T0, intake_step, project_state, record_batch, step
-from workflows.v1.state import ArchiveRequest
-from workflows.v1.state import ProjectState as V1State
 
 
 async def test_archive_bundles_the_project_once(acts, pool, cipher):
@@ -68,20 +63,6 @@ async def test_archive_bundles_the_project_once(acts, pool, cipher):
     assert [(a["gate"], a["decision"]) for a in bundle["approvals"]] == [("plan", "approve")]
     assert [t["id"] for t in bundle["rectification_tasks"]] == [task["task_id"]]
     assert bundle["acceptance"]["accepted"] is True and bundle["acceptance"]["rating"] == 5
-
-
-async def test_a_v1_project_is_archived_into_the_same_bundles(pool):
-    acts = ProjectActivities(pool, ProjectPolicy())
-    pid = f"p-{uuid.uuid4().hex[:12]}"
-    await ActivityEnvironment().run(acts.record, record_batch(pid, 1, intake_step(), view={"stage": "archiving"}))
-    state = V1State(project_id=pid, stage="archiving", department="sales", business_type="property_sale",
-                    channel="visit", requirement="r", agent_id="u-agent", agent_name="Agent Wang", created_at=T0,
-                    updated_at=T0)  # fmt: skip
-    req = ArchiveRequest(step_key=f"{pid}:9", project_id=pid, state=state)
-    result = await ActivityEnvironment().run(V1Activities(pool).archive_project, req)
-    assert result.bundle_id == f"archive-{pid}" and result.keywords[:4] == [pid, "sales", "property_sale",
-                                                                             "Agent Wang"]
-    assert await pool.fetchval("SELECT step_key FROM archive_bundles WHERE project_id = $1", pid) == f"{pid}:9"
 
 
 async def test_archiving_an_unknown_project_is_not_retried(acts):

@@ -1,21 +1,17 @@
 """The outbox: notifications queued with their steps are sent by every channel once, retried
-while a channel fails, given up after `max_attempts`; v1 projects' notifications too. The
-channels' own formats are tests/channels'."""
+while a channel fails, given up after `max_attempts`. The channels' own formats are tests/channels'."""
 
 import asyncio
 import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-from temporalio.testing import ActivityEnvironment
 
 from activities.channels import ChannelError, RenderedMessage, Router
 from activities.outbox import Outbox
-from activities.v1 import V1Activities
 from domain.models import Role
 from domain.steps import Notice
 from store import records
-from workflows.v1.state import Notification
 
 TZ = ZoneInfo("Asia/Shanghai")
 PUBLIC_URL = "http://jindu.example"
@@ -163,18 +159,3 @@ async def test_recipients_by_user_or_company_wide_role(pool, cipher, pid):
     assert to_executives.subject == f"升级：项目 {pid} 审批逾期未办"
     await sender.drain(pid)
     assert sender.router.channels["robot"].of(pid) == [to_executives.to(to_executives.recipients)]  # not the customer
-
-
-async def test_a_v1_projects_notification_is_sent_as_it_was_written(pool, cipher, pid):
-    note = Notification(step_key=f"{pid}:5:assigned:dept_head", project_id=pid, kind="assigned",
-                        to_role=Role.dept_head, department="sales", subject="Approve the plan",
-                        text="Approve the plan for project p-1 — due 2026-03-05 17:00")  # fmt: skip
-    acts = V1Activities(pool)
-    await ActivityEnvironment().run(acts.notify, note)
-    await ActivityEnvironment().run(acts.notify, note)  # a retried activity queues it once
-    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE project_id = $1", pid) == 1
-    robot = Recording()
-    await outbox(pool, cipher, robot).drain(pid)
-    [message] = robot.of(pid)
-    assert (message.key, message.subject) == (note.step_key, note.subject)
-    assert note.text in message.text

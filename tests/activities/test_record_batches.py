@@ -1,15 +1,13 @@
 """The `record` activity's batches: a step that can never be stored fails for good and is
-reported, a batch keeps every event once, notifications are queued with their steps, and
-a v1 project's batches land in the same tables."""
+reported, a batch keeps every event once, and notifications are queued with their steps."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.project import ProjectActivities
-from activities.v1 import V1Activities
 from domain.models import Role, Stage
 from domain.policy import ProjectPolicy
 from domain.steps import Notice
@@ -24,9 +22,6 @@ from tests.fixtures_db import (
     step,
 )
 from workflows.activities import Unrecordable
-from workflows.v1.state import MilestoneState, StepBatch, StepRecord
-from workflows.v1.state import PendingAction as V1Pending
-from workflows.v1.state import ProjectState as V1State
 
 
 async def test_a_malformed_step_fails_for_good_and_writes_nothing(acts, pool):
@@ -100,43 +95,3 @@ async def test_notifications_are_queued_once_with_their_steps(pool):
     assert (rows[0]["key"], rows[0]["params"], rows[0]["department"], rows[0]["sent_at"]) == (
         "notify.assigned.approval", {"project_id": pid, "gate": "initiation"}, "sales", None)
     assert len(woken) == 2
-
-
-async def test_a_v1_projects_steps_land_in_the_same_tables(pool):
-    """Running v1 projects record full snapshots through `record_steps`; the adapter turns
-    each batch into the same events, facts and read model as a v2 batch."""
-    pid = new_project_id()
-    state = V1State(
-        project_id=pid, stage=Stage.execution, department="sales", business_type="property_sale", channel="visit",
-        requirement="Sell a flat", agent_id="u-agent", agent_name="Agent Wang", created_at=T0, updated_at=T0,
-        in_scope=True, difficulty="low", risk_level="high", expected_cycle_days=30, original_expected_cycle_days=30,
-        budget="1000",
-        milestones=[MilestoneState(name="viewing", due_date=date(2026, 3, 10), done_on=date(2026, 3, 9))],
-        pending=V1Pending(kind="results", sla="execution", role=Role.agent, user_id="u-agent", department="sales",
-                          since=T0, due_at=T0 + timedelta(days=9), steps_done=1),
-        seq=3,
-    )  # fmt: skip
-
-    def record_(seq: int, kind: str, **fields) -> StepRecord:
-        return StepRecord(step_key=f"{pid}:{seq}", project_id=pid, seq=seq, kind=kind, at=T0 + timedelta(hours=seq),
-                          state=state.model_copy(update={"seq": seq}), **fields)  # fmt: skip
-
-    plan = {"goals": "g", "responsibilities": "r", "milestones": [{"name": "viewing", "due_date": "2026-03-10"}]}
-    batch = StepBatch(steps=[
-        record_(3, "decision", actor_id="u-head", actor_name="Head Li", actor_role=Role.dept_head,
-                data={"gate": "plan", "level": "dept_head", "decision": "approve", "round": 1}),
-        record_(2, "plan_submitted", actor_id="u-agent", actor_name="Agent Wang", actor_role=Role.agent, data=plan),
-    ])  # fmt: skip
-    acts = V1Activities(pool)
-    await ActivityEnvironment().run(acts.record_steps, batch)
-    await ActivityEnvironment().run(acts.record_steps, batch)
-    assert [r["seq"] for r in await pool.fetch("SELECT seq FROM events WHERE project_id = $1 ORDER BY seq", pid)] == [
-        2,
-        3,
-    ]
-    assert await count(pool, "approvals", pid) == 1
-    row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
-    assert (row["stage"], row["risk_level"], row["pending_kind"], row["overdue"], row["requirement"]) == (
-        "execution", "high", "results", True, "Sell a flat")
-    assert row["view"]["assessment"]["expected_cycle_days"] == 30
-    assert await pool.fetchval("SELECT done_on FROM milestones WHERE project_id = $1", pid) == date(2026, 3, 9)
