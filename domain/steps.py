@@ -57,14 +57,19 @@ class Notice(Compact):
 
 
 class RecordBatch(BaseModel):
-    """`version` counts the project's batches: the read model never goes back to an older one."""
+    """`version` counts the project's batches. `run_id` and `task` (the history length when the
+    workflow task that made the batch began) fence it: a batch of a workflow task that never
+    completed is replaced by the one that did, not kept (store/fencing.py)."""
 
     project_id: str
     version: int
     at: datetime
     steps: list[Step] = Field(default_factory=list)
-    view: dict[str, Any] = Field(default_factory=dict, description="Changed read-model fields")
+    view: dict[str, Any] = Field(default_factory=dict, description="The whole read model (ProjectState.read_view)")
     notices: list[Notice] = Field(default_factory=list)
+    run_id: str = ""
+    task: int = 0
+    base_seq: int = Field(default=0, description="The project's last step before this batch")
 
 
 class Recorded(BaseModel):

@@ -203,11 +203,13 @@ class Engine(Generic[S, A]):
         for good is reported and, for an update, fails it with nothing applied."""
         view = out.state.read_view()
         seen = {k: fingerprint(v) for k, v in view.items()}
-        patch = {k: v for k, v in view.items() if self.view.get(k) != seen[k]}
-        if out.steps or patch or out.notices:
+        changed = any(self.view.get(k) != seen[k] for k in view)
+        if out.steps or changed or out.notices:
             out.state.batches += 1
             try:
-                await self._send(self._batch(out, patch))
+                # The whole view, not the changed fields: a batch that replaces one of a
+                # workflow task that never completed must leave nothing of it behind.
+                await self._send(self._batch(out, view))
             except (ActivityError, ApplicationError) as err:
                 # A local activity's failure arrives as its own error, a remote one's as the cause.
                 cause = err.cause if isinstance(err, ActivityError) else err

@@ -112,8 +112,10 @@ class ProjectEngine(ProjectUpdates):
     # ------------------------------------------------------------------ recording
 
     def _batch(self, out: BaseOutcome[ProjectState], view: dict[str, Any]) -> RecordBatch:
+        info = workflow.info()
         return RecordBatch(project_id=out.state.project_id, version=out.state.batches, at=out.ctx.now,
-                           steps=out.steps, view=view, notices=out.notices)  # fmt: skip
+                           steps=out.steps, view=view, notices=out.notices, run_id=info.run_id,
+                           task=info.get_current_history_length(), base_seq=out.state.seq - len(out.steps))  # fmt: skip
 
     async def _send(self, batch: RecordBatch) -> None:
         await workflow.execute_local_activity_method(ProjectRecording.record, batch, **RECORD)

@@ -1,0 +1,164 @@
+"""Which batch wins: the record follows the workflow task that *completed* (issue 13, one truth).
+
+A `record` local activity writes inside its workflow task. When that task never completes (it
+timed out, the worker lost it, an operator reset the workflow), its writes are in PostgreSQL
+but not in Temporal's history, and the task that replaces it may decide differently: other
+updates, in another order, under the same step keys. Each batch therefore carries its run id
+and the history length at which its workflow task began (`RecordBatch.run_id`, `.task`):
+
+- a batch newer than what is recorded is written as usual;
+- a retry of a batch already written by the same task changes nothing;
+- a batch of a dead task (a later task of its run, or a newer run, wrote since) is refused:
+  `StaleBatch`, retried until its task is gone;
+- otherwise what was recorded from the task's starting point on came from a task that never
+  completed: those steps are marked superseded (kept in `events`, out of every figure), the
+  facts they wrote are rebuilt from the steps that remain, and the batch is written.
+
+Every divergence is logged and kept in `record_divergences` (counted in /metrics).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import asyncpg
+import structlog
+
+from domain.models import Actor, Role
+from domain.steps import RecordBatch, Step
+from store import facts
+
+log = structlog.get_logger(__name__)
+
+Verdict = Literal["new", "retry", "diverged", "stale"]
+
+
+class StaleBatch(RuntimeError):
+    """A batch of a workflow task that a later task (or run) has replaced: never written."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    run_id: str | None
+    task: int
+    version: int
+    retired_runs: list[str]
+
+
+async def lock_project(conn: asyncpg.Connection, pid: str) -> Recorded | None:
+    """The project's fence, locked for this transaction (batches of one project queue here)."""
+    row = await conn.fetchrow(
+        "SELECT run_id, task, view_version, retired_runs FROM projects WHERE id = $1 FOR UPDATE", pid)
+    if row is None:
+        return None
+    return Recorded(row["run_id"], row["task"], row["view_version"], list(row["retired_runs"]))
+
+
+async def steps_after(conn: asyncpg.Connection, pid: str, seq: int) -> dict[int, str]:
+    """The project's live steps after `seq`, each as its canonical content."""
+    rows = await conn.fetch("SELECT seq, kind, comment, data FROM events WHERE project_id = $1 AND seq > $2 "
+                            "AND superseded_at IS NULL AND kind <> ALL($3::text[])",
+                            pid, seq, list(OPERATOR_KINDS))  # fmt: skip
+    return {r["seq"]: content(r["kind"], r["comment"], r["data"]) for r in rows}
+
+
+def content(kind: str, comment: str, data: Any) -> str:
+    if isinstance(data, str):
+        data = json.loads(data)
+    return json.dumps([kind, comment, data], sort_keys=True, default=str)
+
+
+async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: Recorded | None) -> Verdict:
+    """How to write a fenced batch (one with a run id) given what the project has recorded."""
+    if rec is None or not batch.run_id:
+        return "new"  # the first batch; unfenced writers (tools, tests) keep insert-once semantics
+    if batch.run_id in rec.retired_runs or (rec.run_id == batch.run_id and batch.task < rec.task):
+        return "stale"
+    stored = await steps_after(conn, batch.project_id, batch.base_seq)
+    if not stored and batch.version > rec.version:
+        return "new"
+    same_task = rec.run_id == batch.run_id and rec.task == batch.task and batch.version <= rec.version
+    mine = {s.seq: content(s.kind, s.comment, s.model_dump(mode="json").get("data", {})) for s in batch.steps}
+    if same_task and all(stored.get(seq) == c for seq, c in mine.items()):
+        return "retry"
+    return "diverged"
+
+
+OPERATOR_KINDS = ("reset", "terminated", "reconciled")
+
+# Facts rebuilt from the steps that remain: rows keyed by a project's step keys, and rows
+# keyed by the project. Complaints' and revisits' own rows are keyed by theirs and stay.
+STEP_KEYED = ("approvals", "weekly_reports", "result_submissions", "ratings", "warnings", "risk_events")
+PROJECT_KEYED = ("milestones", "rectification_tasks", "risks")
+
+
+async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: Recorded, *, reason: str) -> int:
+    """Mark every live step after the batch's starting point superseded, drop the notices not
+    yet sent for them, rebuild the project's facts from the steps that remain. Returns how
+    many steps were superseded."""
+    pid, base = batch.project_id, batch.base_seq
+    prefix = pid + ":"
+    for table in STEP_KEYED:
+        await conn.execute(f"DELETE FROM {table} WHERE project_id = $1 AND starts_with(step_key, $2)", pid, prefix)
+    for table in PROJECT_KEYED:
+        await conn.execute(f"DELETE FROM {table} WHERE project_id = $1", pid)
+    tag = f"~{uuid.uuid4().hex[:12]}"  # attempts of one workflow task can share run, task and version
+    gone = await conn.fetch(
+        """UPDATE events SET superseded_at = now(), superseded_by = $3, step_key = step_key || $4
+           WHERE project_id = $1 AND seq > $2 AND superseded_at IS NULL AND kind <> ALL($5::text[])
+           RETURNING seq, kind, run_id, task""",
+        pid, base, batch.run_id, tag, list(OPERATOR_KINDS),
+    )  # fmt: skip
+    await conn.execute(
+        """DELETE FROM outbox o WHERE o.project_id = $1 AND o.seq > $2 AND o.sent_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)""", pid, base)  # fmt: skip
+    await conn.execute("UPDATE projects SET plan = NULL, cancel_reason = NULL, view_version = $2 - 1, seq = $3, "
+                       "run_id = $4, task = $5 WHERE id = $1",
+                       pid, batch.version, base, batch.run_id, batch.task)  # fmt: skip
+    await rebuild_facts(conn, pid)
+    detail = {"from_seq": base + 1, "steps": [f"{r['seq']}:{r['kind']}" for r in gone], "version": batch.version,
+              "recorded_run": rec.run_id, "recorded_task": rec.task, "task": batch.task}  # fmt: skip
+    await note(conn, pid, reason, batch.run_id, detail)
+    log.warning("steps of a workflow task that never completed were superseded", project_id=pid, reason=reason,
+                **detail)  # fmt: skip
+    return len(gone)
+
+
+async def rebuild_facts(conn: asyncpg.Connection, pid: str) -> None:
+    """Write every live step's facts again, in order (the fact tables were emptied first)."""
+    rows = await conn.fetch(
+        """SELECT seq, kind, at, actor_id, actor_name, actor_role, comment, data FROM events
+           WHERE project_id = $1 AND superseded_at IS NULL AND kind <> ALL($2::text[]) ORDER BY seq""",
+        pid, list(OPERATOR_KINDS),
+    )  # fmt: skip
+    for row in rows:
+        await facts.apply(conn, pid, row["at"], step_from_row(row))
+
+
+def step_from_row(row: asyncpg.Record) -> Step:
+    data = row["data"]
+    actor = None
+    if row["actor_id"] and row["actor_role"]:
+        actor = Actor(user_id=row["actor_id"], name=row["actor_name"], role=Role(row["actor_role"]))
+    return Step(seq=row["seq"], kind=row["kind"], actor=actor, comment=row["comment"],
+                data=json.loads(data) if isinstance(data, str) else dict(data))  # fmt: skip
+
+
+async def note(conn: asyncpg.Connection, pid: str, kind: str, run_id: str | None, detail: dict[str, Any]) -> None:
+    await conn.execute("INSERT INTO record_divergences (project_id, kind, run_id, detail) VALUES ($1, $2, $3, $4)",
+                       pid, kind, run_id, detail)  # fmt: skip
+
+
+async def operator_step(conn: asyncpg.Connection, pid: str, kind: str, run_id: str, comment: str,
+                        data: dict[str, Any]) -> None:  # fmt: skip
+    """A step Temporal took outside the workflow's code (a reset, a termination), recorded once
+    per run after the last step the project kept."""
+    await conn.execute(
+        """INSERT INTO events (step_key, project_id, seq, kind, at, actor_role, comment, data, run_id)
+           SELECT $1 || ':' || $2 || ':' || $3, $1, p.seq, $2, now(), 'operations', $4, $5, $3
+           FROM projects p WHERE p.id = $1 ON CONFLICT (step_key) DO NOTHING""",
+        pid, kind, run_id, comment[:1000], data,
+    )  # fmt: skip
