@@ -77,5 +77,6 @@ async def _view(pool: asyncpg.Connection, cipher: DataCipher, user: User, projec
         kpis=live_kpis(view, row["created_at"], milestones, ratings, tz), warning=warning,
         overdue=row["overdue"], ratings=ratings, created_at=row["created_at"], updated_at=row["updated_at"],
         completed_at=row["completed_at"], archive_bundle_id=view.get("archive_bundle_id"),
-        cancel_reason=row["cancel_reason"], history=await reads.project_history(pool, project.id), customer=customer,
+        cancel_reason=row["cancel_reason"], customer=customer,
+        history=await reads.project_history(pool, project.id, superseded=user.role.value == "auditor"),
     )  # fmt: skip

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 
 QUERIES = {
-    "operation_records": "SELECT * FROM events WHERE project_id = $1 ORDER BY seq",
+    "operation_records": "SELECT * FROM events WHERE project_id = $1 ORDER BY seq, superseded_at NULLS FIRST, at",
     "milestones": "SELECT * FROM milestones WHERE project_id = $1 ORDER BY due_date, name",
     "weekly_reports": "SELECT * FROM weekly_reports WHERE project_id = $1 ORDER BY at, step_key",
     "result_submissions": "SELECT * FROM result_submissions WHERE project_id = $1 ORDER BY submission, at",

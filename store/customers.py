@@ -86,8 +86,8 @@ async def dispose_after_relationship(pool: asyncpg.Pool, project_id: str, *, by_
                            "WHERE project_id = $1 AND disposed_at IS NULL", project_id)  # fmt: skip
         await conn.execute(
             """INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role)
-               SELECT $1, $2, coalesce(max(seq), 0) + 1, 'customer_data_disposed', now(), $3, $4, $5
-               FROM events WHERE project_id = $2
+               SELECT $1, $2, p.seq, 'customer_data_disposed', now(), $3, $4, $5
+               FROM projects p WHERE p.id = $2
                ON CONFLICT (step_key) DO NOTHING""",
             f"{project_id}:customer_data_disposed", project_id, by_id, by_name, by_role,
         )

@@ -87,7 +87,7 @@ async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: Recorded | 
     return "diverged"
 
 
-OPERATOR_KINDS = ("reset", "terminated", "reconciled")
+OPERATOR_KINDS = ("reset", "terminated", "reconciled", "customer_data_disposed")
 
 # Facts rebuilt from the steps that remain: rows keyed by a project's step keys, and rows
 # keyed by the project. Complaints' and revisits' own rows are keyed by theirs and stay.

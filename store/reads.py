@@ -160,12 +160,17 @@ class HistoryEvent(BaseModel):
     actor_role: Role | None = None
     comment: str = ""
     data: dict[str, Any] = Field(default_factory=dict)
+    superseded: bool = Field(default=False, description="A step of a workflow task that never completed or of a "
+                                                        "branch an operator reset away (auditors only)")
 
 
-async def project_history(db: Db, project_id: str) -> list[HistoryEvent]:
+async def project_history(db: Db, project_id: str, *, superseded: bool = False) -> list[HistoryEvent]:
+    """The project's steps in order; `superseded` adds the abandoned ones (for auditors)."""
     rows = await db.fetch(
-        "SELECT seq, kind, at, actor_name, actor_role, comment, data FROM events WHERE project_id = $1 ORDER BY seq",
-        project_id,
+        "SELECT seq, kind, at, actor_name, actor_role, comment, data, superseded_at IS NOT NULL AS superseded "
+        "FROM events WHERE project_id = $1 AND (superseded_at IS NULL OR $2) "
+        "ORDER BY seq, superseded_at NULLS LAST, at",
+        project_id, superseded,
     )
     return [HistoryEvent(**{**dict(r), "data": _json(r["data"]) or {}}) for r in rows]
 

@@ -10,10 +10,11 @@ ALTER TABLE events
     ADD COLUMN superseded_by text;
 
 ALTER TABLE events DROP CONSTRAINT events_project_id_seq_key;
--- Operators' steps (a reset, a termination, a reconciliation) sit after the step they follow
--- and share its seq; every other live step has its own.
+-- Steps taken outside the workflow's code (a reset, a termination, a reconciliation, a
+-- customer's data disposed) sit after the step they follow and share its seq; every other
+-- live step has its own.
 CREATE UNIQUE INDEX events_live_seq ON events (project_id, seq)
-    WHERE superseded_at IS NULL AND kind NOT IN ('reset', 'terminated', 'reconciled');
+    WHERE superseded_at IS NULL AND kind NOT IN ('reset', 'terminated', 'reconciled', 'customer_data_disposed');
 CREATE INDEX events_project_seq ON events (project_id, seq);
 
 ALTER TABLE projects
