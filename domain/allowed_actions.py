@@ -1,0 +1,251 @@
+"""What a person may do next on a project, asked of the guards themselves (domain/guards.py,
+domain/risks.py): an action is allowed when its guard, given the project as recorded and a
+probe command, raises nothing. The API returns the list in the project view; the web
+renders forms from it and restates no rule.
+
+The read model holds less than the workflow's state (no approval round, no deadlines the
+guards look at), so a `ProjectState` is rebuilt from what the view shows, with neutral
+values where a guard never looks. Listing an action decides nothing: the workflow's update
+validators answer every command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain import guards, risks
+from domain.commands import (
+    AcceptanceCommand,
+    AcceptanceIn,
+    CompleteTaskCommand,
+    DecideCommand,
+    DecisionIn,
+    ExtendDeadlineCommand,
+    ExtendDeadlineIn,
+    PlanCommand,
+    PlanIn,
+    ReassignCommand,
+    ReassignIn,
+    ReportCommand,
+    ResultsCommand,
+    ResultsIn,
+    WarningAnalysisCommand,
+    WarningAnalysisIn,
+    WeeklyReportIn,
+)
+from domain.errors import AlreadyDecided, JinduError, WrongStage
+from domain.models import TERMINAL_STAGES, Actor, CauseCategory, Channel, Gate, Role, Stage, TaskSource
+from domain.project import PendingAction, PendingKind, ProjectState, RectificationTask, Wait
+
+# The lifecycle in order (domain/lifecycle.py); declined and cancelled end it early.
+LIFECYCLE = tuple(s for s in Stage if s not in (Stage.declined, Stage.cancelled))
+# What operations do on a project (docs/workspace.md §Safe operator actions).
+OPERATOR_ACTIONS = ("decide_for", "reassign", "extend", "cancel", "dispose")
+# The action that answers each kind of pending action.
+ANSWERS: dict[str, str] = {"assessment": "assessment", "approval": "decision", "plan": "plan",
+                           "results": "results", "rectification": "results", "acceptance": "acceptance"}  # fmt: skip
+DEPARTMENT_BOUND = frozenset({Role.agent, Role.dept_head})
+DISPOSED = "customer_data_disposed"
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # where a guard never looks: a wait's dates
+_PROBE = "\x00probe"  # a user id no person has (ids are visible ASCII)
+
+
+class Facts(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+
+class PendingFacts(Facts):
+    kind: PendingKind
+    gate: Gate | None = None
+    role: Role
+    user_id: str | None = None
+    department: str | None = None
+
+
+class WarningFacts(Facts):
+    active: bool = False
+    cause: str | None = None
+    analysis_due_at: datetime | None = Field(default=None, description="Set while the cause analysis is owed")
+    analysis_user_id: str | None = None
+
+
+class TaskFacts(Facts):
+    id: str
+    source: TaskSource
+    owner_user_id: str
+    owner_role: Role
+    department: str | None = None
+    status: str = "open"
+
+
+class StepFacts(Facts):
+    kind: str
+
+
+class ProjectFacts(Facts):
+    """The project as its view shows it (api/schemas.ProjectView, or its JSON)."""
+
+    id: str
+    stage: Stage
+    department: str
+    agent_id: str
+    customer_user_id: str | None = None
+    pending: PendingFacts | None = None
+    warning: WarningFacts = Field(default_factory=WarningFacts)
+    tasks: list[TaskFacts] = Field(default_factory=list)
+    history: list[StepFacts] = Field(default_factory=list)
+
+    @property
+    def open_tasks(self) -> list[TaskFacts]:
+        return [t for t in self.tasks if t.status == "open"]
+
+
+def as_state(view: ProjectFacts) -> ProjectState:
+    """The guards' input, rebuilt from the view."""
+    at = {"sla": "view", "since": _EPOCH, "due_at": _EPOCH}
+    state = ProjectState(
+        project_id=view.id, stage=view.stage, department=view.department, business_type="", channel=Channel.visit,
+        agent=Actor.model_construct(user_id=view.agent_id, role=Role.agent, department=view.department),
+        customer_user_id=view.customer_user_id, created_at=_EPOCH, updated_at=_EPOCH,
+    )  # fmt: skip
+    if (p := view.pending) is not None:
+        state.pending = PendingAction(kind=p.kind, gate=p.gate, role=p.role, user_id=p.user_id,
+                                      department=p.department or view.department, **at)  # fmt: skip
+    state.rectification.tasks = [
+        RectificationTask(id=t.id, source=t.source, role=t.owner_role, user_id=t.owner_user_id,
+                          department=t.department, **at) for t in view.open_tasks
+    ]  # fmt: skip
+    w = view.warning
+    state.warning.active = w.active
+    state.warning.cause = CauseCategory(w.cause) if w.cause else None
+    if w.analysis_due_at is not None and w.cause is None:
+        state.warning.analysis = Wait(role=Role.dept_head, user_id=w.analysis_user_id, department=view.department,
+                                      **at)  # fmt: skip
+    return state
+
+
+def targets(view: ProjectFacts) -> list[str]:
+    """The open waits operations may hand over or give more time (`target` as the API names it)."""
+    if view.stage in TERMINAL_STAGES:
+        return []
+    found = ["pending"] if view.pending is not None else []
+    if view.warning.active and view.warning.cause is None and view.warning.analysis_due_at is not None:
+        found.append("warning_analysis")
+    return found + [f"task:{t.id}" for t in view.open_tasks]
+
+
+def check_dispose(view: ProjectFacts, actor: Actor) -> None:
+    """RULES §Customer information: once the relationship has ended, and only once."""
+    guards.require_operations(actor, "dispose of customer data")
+    if view.stage not in TERMINAL_STAGES:
+        raise WrongStage(f"project {view.id} is still {view.stage.value}; its customer data is in use")
+    if any(s.kind == DISPOSED for s in view.history):
+        raise AlreadyDecided(f"the customer data of project {view.id} is already disposed of")
+
+
+def candidates(role: Role, department: str | None) -> tuple[Role, str | None]:
+    """Whom work of this role may go to: the same role, and for an agent or a dept_head the
+    same department (no other could open the project)."""
+    return role, department if role in DEPARTMENT_BOUND else None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _probe(model: type[M], **fields: Any) -> M:
+    """A command with only the fields its guard reads (no validation: a probe is never sent)."""
+    return model.model_construct(**fields)
+
+
+def _passes(check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except JinduError:
+        return False
+    return True
+
+
+def _decide(state: ProjectState, actor: Actor, behalf: Actor | None) -> None:
+    """The pending gate, decided by `actor` (for `behalf`)."""
+    if state.pending is None or state.pending.gate is None:
+        raise WrongStage(f"project {state.project_id} awaits no decision")
+    body = _probe(DecisionIn, gate=state.pending.gate)
+    cmd = _probe(DecideCommand, actor=actor, body=body, on_behalf_of=behalf)
+    guards.approver(cmd)
+    guards.check_decision(state, cmd)
+
+
+def _reassign(state: ProjectState, actor: Actor, target: str) -> None:
+    wait = guards.wait_target(state, target)
+    to = Actor.model_construct(user_id=_PROBE, role=wait.role, department=wait.department)
+    guards.check_reassign(state, _probe(ReassignCommand, actor=actor, to=to, body=_probe(ReassignIn, target=target)))
+
+
+def _extend(state: ProjectState, actor: Actor, target: str) -> None:
+    body = _probe(ExtendDeadlineIn, target=target)
+    guards.check_extend_deadline(state, _probe(ExtendDeadlineCommand, actor=actor, body=body))
+
+
+def _complete(state: ProjectState, actor: Actor, task_id: str) -> None:
+    guards.check_complete_task(state, _probe(CompleteTaskCommand, actor=actor, task_id=task_id))
+
+
+def _personal(view: ProjectFacts, state: ProjectState, actor: Actor) -> list[str]:
+    none: list[str] = []
+    plan = _probe(PlanCommand, actor=actor, body=_probe(PlanIn, milestones=none))
+    report = _probe(ReportCommand, actor=actor, body=_probe(WeeklyReportIn, completed_milestones=none))
+    results = _probe(ResultsCommand, actor=actor, body=_probe(ResultsIn, completed_milestones=none))
+    acceptance = _probe(AcceptanceCommand, actor=actor, body=_probe(AcceptanceIn))
+    analysis = _probe(WarningAnalysisCommand, actor=actor, body=_probe(WarningAnalysisIn, measures=none), owners={})
+    checks: dict[str, Callable[[], object]] = {
+        "assessment": partial(guards.check_assess, state, actor),
+        "plan": partial(guards.check_plan, state, plan, date.min),  # no milestone: the date is never read
+        "decision": partial(_decide, state, actor, None),
+        "report": partial(guards.check_report, state, report),
+        "results": partial(guards.check_results, state, results),
+        "acceptance": partial(guards.check_acceptance, state, acceptance),
+        "warning_analysis": partial(guards.check_warning_analysis, state, analysis),
+        "risk_add": partial(risks.check_keeper, state, actor),
+        "risk_update": partial(risks.check_keeper, state, actor),
+    }
+    allowed = [name for name, check in checks.items() if _passes(check)]
+    first = ANSWERS.get(view.pending.kind) if view.pending else None
+    return sorted(allowed, key=lambda a: a != first)  # the pending action, most pressing, first
+
+
+def _operator(view: ProjectFacts, state: ProjectState, actor: Actor) -> list[str]:
+    if actor.role != Role.operations:
+        return []
+    allowed: list[str] = []
+    p = state.pending
+    if p is not None and p.role in (Role.dept_head, Role.executive):
+        behalf = Actor.model_construct(user_id=p.user_id or _PROBE, role=p.role, department=p.department)
+        if _passes(partial(_decide, state, actor, behalf)):
+            allowed.append("decide_for")
+    open_waits = targets(view)
+    if any(_passes(partial(_reassign, state, actor, t)) for t in open_waits):
+        allowed.append("reassign")
+    if any(_passes(partial(_extend, state, actor, t)) for t in open_waits):
+        allowed.append("extend")
+    if _passes(partial(guards.check_cancel, state, actor)):
+        allowed.append("cancel")
+    if _passes(partial(check_dispose, view, actor)):
+        allowed.append("dispose")
+    return allowed
+
+
+def allowed_actions(view: ProjectFacts | object, actor: Actor) -> list[str]:
+    """The actions `actor` may take on the project now, the pending one first: the personal
+    forms (`assessment`, `plan`, `decision`, `report`, `results`, `acceptance`,
+    `warning_analysis`, `risk_add`, `risk_update`), `task:<id>` for each open rectification
+    task they may close, then operations' (`decide_for`, `reassign`, `extend`, `cancel`,
+    `dispose`)."""
+    facts = view if isinstance(view, ProjectFacts) else ProjectFacts.model_validate(view)
+    state = as_state(facts)
+    tasks = [f"task:{t.id}" for t in facts.open_tasks if _passes(partial(_complete, state, actor, t.id))]
+    return [*_personal(facts, state, actor), *tasks, *_operator(facts, state, actor)]
