@@ -18,6 +18,7 @@ from activities.outbox import Outbox
 from activities.project import ProjectActivities
 from activities.service import ServiceActivities
 from domain.policy import ProjectPolicy
+from jindu.reconcile import Reconciler
 from jindu.settings import Settings
 from store.crypto import DataCipher
 from workflows.complaint import ComplaintWorkflow
@@ -67,6 +68,8 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace,
              max_cached_workflows=settings.max_cached_workflows)
     sending = asyncio.create_task(outbox.run(stop))
+    sweeping = asyncio.create_task(Reconciler(client, pool).run(stop, settings.reconcile_seconds)
+                                   if settings.reconcile_seconds else stop.wait())
     running = asyncio.create_task(worker.run())
     stopping = asyncio.create_task(stop.wait())
     try:
@@ -83,4 +86,5 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
         stopping.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sending
+            await sweeping
         log.info("worker stopped")

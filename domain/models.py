@@ -42,9 +42,10 @@ class Stage(StrEnum):
     completed = "completed"
     declined = "declined"
     cancelled = "cancelled"
+    terminated = "terminated"  # ended outside the workflow: terminated or cancelled in Temporal
 
 
-TERMINAL_STAGES = frozenset({Stage.completed, Stage.declined, Stage.cancelled})
+TERMINAL_STAGES = frozenset({Stage.completed, Stage.declined, Stage.cancelled, Stage.terminated})
 
 
 class Gate(StrEnum):

@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.policy import ProjectPolicy
@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     update_timeout_seconds: float = 30.0
     # Workflows a worker keeps in memory; an evicted project is replayed on its next task.
     max_cached_workflows: int = 1000
+    # How often the worker looks for projects ended or reset in Temporal (jindu/reconcile.py); 0 turns it off.
+    reconcile_seconds: float = Field(default=20.0, ge=0, le=3600)
     log_level: str = "INFO"
     log_json: bool | None = None
     # --- issue 8: web workspace, messages, metrics (docs/workspace.md lists them all)
