@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from domain import step_kinds as kinds
 from domain import waits
 from domain.guards import REPORTING_STAGES
 from domain.models import Role
@@ -69,13 +70,13 @@ def tick(state: ProjectState, ctx: Context) -> Outcome:
         if name == "weekly_report":
             weekly_report_due(out)
         elif name == "pending" and s.pending is not None:
-            waits.escalate(out, s.pending, s.pending.kind, gate=s.pending.gate)
+            waits.escalate(out, s.pending, kinds.About(what=s.pending.kind, gate=s.pending.gate))
         elif name == "warning_analysis" and s.warning.analysis is not None:
-            waits.escalate(out, s.warning.analysis, "warning_analysis")
+            waits.escalate(out, s.warning.analysis, kinds.About(what="warning_analysis"))
         elif name.startswith("task:") and (task := s.rectification.task(name.removeprefix("task:"))):
-            waits.escalate(out, task, "task", task_id=task.id, summary=task.summary)
+            waits.escalate(out, task, kinds.About(what="task", task_id=task.id, summary=task.summary))
         elif name.startswith("risk:") and (risk := next((r for r in s.risks if f"risk:{r.id}" == name), None)):
-            waits.escalate(out, risk, "risk_review", risk_id=risk.id)
+            waits.escalate(out, risk, kinds.About(what="risk_review", risk_id=risk.id))
     if fired:
         refresh_kpis(out)
     return out
@@ -95,8 +96,9 @@ def weekly_report_due(out: Outcome) -> None:
         return
     r.missed_in_row += 1
     facts = {"due_at": due_at.isoformat(), "missed_in_row": r.missed_in_row}
-    out.record("weekly_report_missed", **facts)
+    out.record(kinds.WeeklyReportMissed(due_at=due_at, missed_in_row=r.missed_in_row))
     out.notify("reminder", "notify.weekly_report_missed", s.agent.role, s.agent.user_id, **facts)
     if r.missed_in_row >= wp.escalate_after_missed:
-        out.record("escalation", what="weekly_report", to_role="dept_head", **facts)
+        out.record(kinds.Escalated(what="weekly_report", to_role=Role.dept_head, due_at=due_at,
+                                   missed_in_row=r.missed_in_row))  # fmt: skip
         out.notify("escalation", "notify.weekly_report_escalated", Role.dept_head, **facts)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain import service_steps as kinds
 from domain import waits
 from domain.approval import escalation_target
 from domain.errors import Forbidden, Invalid, WrongStage
@@ -29,6 +30,7 @@ from domain.project import Wait
 from domain.satisfaction import rate_after_project
 from domain.service_models import ComplaintStart, ComplaintStatus, ConfirmCommand, ProjectAnswer, ReplyCommand
 from domain.service_state import ComplaintState
+from domain.step_kinds import About
 from domain.steps import BaseOutcome, Context
 
 KEYS = ("notify.complaint.reminder", "notify.complaint.escalation")
@@ -63,9 +65,8 @@ def file(start: ComplaintStart, ctx: Context) -> ComplaintOutcome:
     state.first_reply = wait(state, "first_reply", role, start.filed_at, first_due)
     state.resolution = wait(state, "resolution", role, start.filed_at, resolution_due)
     out = ComplaintOutcome.begin(state, ctx)
-    out.record("filed", start.filed_by, "", channel=start.channel.value, project_id=start.project_id,
-               assignee_role=role.value, first_reply_due_at=first_due.isoformat(),
-               resolution_due_at=resolution_due.isoformat())  # fmt: skip
+    out.record(kinds.Filed(channel=start.channel, project_id=start.project_id, assignee_role=role,
+                           first_reply_due_at=first_due, resolution_due_at=resolution_due), start.filed_by)  # fmt: skip
     out.notify("assigned", "notify.complaint.assigned", role, None, first_reply_due_at=first_due,
                resolution_due_at=resolution_due)  # fmt: skip
     return out
@@ -102,9 +103,10 @@ def reply(state: ComplaintState, cmd: ReplyCommand, ctx: Context) -> ComplaintOu
     s.replies += 1
     if first:
         s.first_replied_at, s.first_reply = now, None
-    out.record("replied", cmd.actor, body.reply, round=s.round, resolved=body.resolved, answer=body.is_answer,
-               unresolved_reason=body.unresolved_reason, rectification=body.rectification, first=first,
-               on_time=now <= s.first_reply_due_at if first else None)  # fmt: skip
+    on_time = now <= s.first_reply_due_at if first else None
+    out.record(kinds.Replied(round=s.round, resolved=body.resolved, answer=body.is_answer, first=first, on_time=on_time,
+                             unresolved_reason=body.unresolved_reason, rectification=body.rectification),
+               cmd.actor, body.reply)  # fmt: skip
     if not body.is_answer:
         s.status = ComplaintStatus.in_progress
         if s.customer_user_id:
@@ -125,8 +127,8 @@ def tasks_result(state: ComplaintState, answer: ProjectAnswer, reply_seq: int, c
     """What the project did with the reply's rectification: tasks opened, or why none could be
     (a finished project takes none)."""
     out = ComplaintOutcome.begin(state, ctx)
-    out.record("tasks_opened" if answer.applied else "tasks_not_opened", None, answer.reason,
-               project_id=state.project_id, reply_seq=reply_seq, task_ids=answer.task_ids)  # fmt: skip
+    opened = kinds.TasksOpened if answer.applied else kinds.TasksNotOpened
+    out.record(opened(project_id=state.project_id, reply_seq=reply_seq, task_ids=answer.task_ids), None, answer.reason)
     return out
 
 
@@ -146,16 +148,17 @@ def confirm(state: ComplaintState, cmd: ConfirmCommand, ctx: Context) -> Complai
     out, body = ComplaintOutcome.begin(state, ctx), cmd.body
     s = out.state
     s.rating, s.satisfied, s.confirmation = body.rating, body.satisfied, None
-    out.record("confirmed", cmd.actor, body.comment, satisfied=body.satisfied, rating=body.rating, round=s.round,
-               on_behalf=cmd.actor.role != Role.customer, suggestions=body.suggestions)  # fmt: skip
+    out.record(kinds.Confirmed(satisfied=body.satisfied, rating=body.rating, round=s.round,
+                               on_behalf=cmd.actor.role != Role.customer, suggestions=body.suggestions),
+               cmd.actor, body.comment)  # fmt: skip
     if body.satisfied:
         s.status, s.closed_at = ComplaintStatus.closed, ctx.now
-        out.record("closed", None, "", round=s.round, resolved=s.resolved)
+        out.record(kinds.Closed(round=s.round, resolved=s.resolved))
         return out
     s.round, s.status, s.resolved = s.round + 1, ComplaintStatus.in_progress, None
     s.resolution_due_at = waits.due_in(ctx, SLA["resolution"])
     s.resolution = wait(s, "resolution", s.assignee_role, ctx.now, s.resolution_due_at)
-    out.record("reopened", None, "", round=s.round, resolution_due_at=s.resolution_due_at.isoformat())
+    out.record(kinds.Reopened(round=s.round, resolution_due_at=s.resolution_due_at))
     out.notify("assigned", "notify.complaint.reopened", s.assignee_role, None, round=s.round,
                due_at=s.resolution_due_at)  # fmt: skip
     return out
@@ -168,7 +171,7 @@ def rating_routed(state: ComplaintState, answer: ProjectAnswer | None, actor: Ac
     s = out.state
     assert s.rating is not None
     if answer is not None and answer.applied:
-        out.record("rating_sent", None, "", project_id=s.project_id, rating=s.rating)
+        out.record(kinds.RatingSent(project_id=s.project_id, rating=s.rating))
         return out
     agent_id = s.agent.user_id if s.agent else None
     rate_after_project(out, s.rating, actor, source="complaint", source_id=s.complaint_id, project_id=s.project_id,
@@ -207,6 +210,6 @@ def tick(state: ComplaintState, ctx: Context) -> ComplaintOutcome:
     s = out.state
     for at, name in sorted(clocks(s, ctx)):
         if at <= ctx.now and (w := getattr(s, name)) is not None:
-            waits.escalate(out, w, SLA[name], target=chase(s), keys=KEYS, round=str(s.round))
+            waits.escalate(out, w, About(what=SLA[name], round=str(s.round)), target=chase(s), keys=KEYS)
     return out
 

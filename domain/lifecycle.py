@@ -12,7 +12,10 @@ from result_review and customer_acceptance; declined and cancelled end early.
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain import guards, waits
+from domain import step_kinds as kinds
 from domain.approval import gate_levels, initiation_levels, next_level
 from domain.commands import (
     AcceptanceCommand,
@@ -34,15 +37,16 @@ from domain.steps import ArchiveOut, Context, Outcome
 def move(out: Outcome, stage: Stage, actor: Actor | None) -> None:
     before = out.state.stage
     out.state.stage = stage
-    out.record("stage_changed", actor, **{"from": before.value, "to": stage.value})
+    out.record(kinds.StageChanged(before=before, to=stage), actor)
     waits.announce_pending(out)
 
 
-def finish(out: Outcome, stage: Stage, kind: str, actor: Actor | None, comment: str = "") -> None:
+def finish(out: Outcome, stage: Stage, end: kinds.Declined | kinds.Completed | kinds.Cancelled,
+           actor: Actor | None, comment: str = "") -> None:  # fmt: skip
     out.state.pending = None
     out.state.warning.analysis = None
     move(out, stage, actor)
-    out.record(kind, actor, comment)
+    out.record(end, actor, comment)
 
 
 # 1. Consultation intake 客户咨询: the agent owes the assessment.
@@ -56,7 +60,7 @@ def intake(start: ProjectStart, ctx: Context) -> Outcome:
     )  # fmt: skip
     out = Outcome.begin(state, ctx)
     waits.to_agent(out, "assessment", "assessment")
-    out.record("intake", start.agent, channel=start.channel.value, business_type=start.business_type)
+    out.record(kinds.Intake(channel=start.channel, business_type=start.business_type), start.agent)
     waits.announce_pending(out)
     return out
 
@@ -65,9 +69,11 @@ def intake(start: ProjectStart, ctx: Context) -> Outcome:
 def assess(state: ProjectState, cmd: AssessCommand, ctx: Context) -> Outcome:
     guards.check_assess(state, cmd.actor)
     out, body = Outcome.begin(state, ctx), cmd.body
-    out.record("assessment", cmd.actor, body.comment, **body.model_dump(mode="json", exclude={"comment"}))
+    out.record(kinds.Assessed(in_scope=body.in_scope, difficulty=body.difficulty, risk_level=body.risk_level,
+                              expected_cycle_days=body.expected_cycle_days, budget=body.budget),
+               cmd.actor, body.comment)  # fmt: skip
     if not body.in_scope:
-        finish(out, Stage.declined, "declined", cmd.actor, body.comment)
+        finish(out, Stage.declined, kinds.Declined(), cmd.actor, body.comment)
         return out
     assert body.difficulty and body.risk_level and body.expected_cycle_days and body.budget is not None
     s = out.state
@@ -98,17 +104,16 @@ def decide(state: ProjectState, cmd: DecideCommand, ctx: Context) -> Outcome:
     s.approvals.decided.append(ApprovalRecord(gate=gate, level=who.role, decision=body.decision, round=round_))
     if gate == Gate.result_review and s.approvals.first_review_passed is None:
         s.approvals.first_review_passed = body.decision == Decision.approve
-    behalf = cmd.on_behalf_of.model_dump(mode="json") if cmd.on_behalf_of else None
+    decision = kinds.DecisionRecorded(gate=gate, level=who.role, decision=body.decision, round=round_,
+                                      on_behalf_of=cmd.on_behalf_of)  # fmt: skip
     if body.decision == Decision.reject:
-        out.record("decision", cmd.actor, body.comment, gate=gate.value, level=who.role.value,
-                   decision=body.decision.value, round=round_, on_behalf_of=behalf)  # fmt: skip
+        out.record(decision, cmd.actor, body.comment)
         on_rejection(out, gate, cmd)
         return out
     following = next_level(s, gate)
     if following is not None:
         waits.approval(out, gate, following)
-    out.record("decision", cmd.actor, body.comment, gate=gate.value, level=who.role.value,
-               decision=body.decision.value, round=round_, on_behalf_of=behalf)  # fmt: skip
+    out.record(decision, cmd.actor, body.comment)
     if following is not None:
         waits.announce_pending(out)
     else:
@@ -149,7 +154,9 @@ def submit_plan(state: ProjectState, cmd: PlanCommand, ctx: Context) -> Outcome:
     out = Outcome.begin(state, ctx)
     out.state.milestones = [Milestone(name=m.name, due_date=m.due_date) for m in cmd.body.milestones]
     open_gate(out, Gate.plan)
-    out.record("plan_submitted", cmd.actor, **cmd.body.model_dump(mode="json"))
+    b, milestones = cmd.body, [kinds.MilestoneFact(name=m.name, due_date=m.due_date) for m in cmd.body.milestones]
+    out.record(kinds.PlanSubmitted(goals=b.goals, milestones=milestones, responsibilities=b.responsibilities,
+                                   resources=b.resources), cmd.actor)  # fmt: skip
     move(out, Stage.plan_approval, cmd.actor)
     return out
 
@@ -162,12 +169,11 @@ def restart_weekly_reports(out: Outcome) -> None:
     r.received_this_week = False
 
 
-def complete_milestones(out: Outcome, names: list[str]) -> dict[str, str]:
+def complete_milestones(out: Outcome, names: list[str]) -> dict[str, date]:
     done = {}
     for m in out.state.milestones:
         if m.name in names and m.done_on is None:
-            m.done_on = out.ctx.today
-            done[m.name] = m.done_on.isoformat()
+            m.done_on = done[m.name] = out.ctx.today
     return done
 
 
@@ -179,8 +185,10 @@ def report(state: ProjectState, cmd: ReportCommand, ctx: Context) -> Outcome:
     r.received += 1
     r.on_time += on_time
     r.received_this_week, r.missed_in_row = True, 0
-    done = complete_milestones(out, cmd.body.completed_milestones)
-    out.record("weekly_report", cmd.actor, **cmd.body.model_dump(mode="json"), on_time=on_time, milestones_done=done)
+    b, done = cmd.body, complete_milestones(out, cmd.body.completed_milestones)
+    out.record(kinds.WeeklyReported(progress=b.progress, problems=b.problems, next_week_plan=b.next_week_plan,
+                                    completed_milestones=b.completed_milestones, on_time=on_time,
+                                    milestones_done=done), cmd.actor)  # fmt: skip
     refresh_kpis(out)
     return out
 
@@ -191,9 +199,10 @@ def submit_results(state: ProjectState, cmd: ResultsCommand, ctx: Context) -> Ou
     out = Outcome.begin(state, ctx)
     s = out.state
     s.reporting.results_submissions += 1
-    done = complete_milestones(out, cmd.body.completed_milestones)
-    out.record("results_submitted", cmd.actor, **cmd.body.model_dump(mode="json"),
-               submission=s.reporting.results_submissions, milestones_done=done)  # fmt: skip
+    b, done = cmd.body, complete_milestones(out, cmd.body.completed_milestones)
+    out.record(kinds.ResultsSubmitted(summary=b.summary, completed_milestones=b.completed_milestones,
+                                      attachments=b.attachments, submission=s.reporting.results_submissions,
+                                      milestones_done=done), cmd.actor)  # fmt: skip
     back_to = s.rectification.return_stage if s.stage == Stage.rectification else None
     if back_to == Stage.customer_acceptance:
         waits.acceptance(out)
@@ -213,11 +222,11 @@ def answer_acceptance(state: ProjectState, cmd: AcceptanceCommand, ctx: Context)
         assert body.rating is not None
         out.state.ratings.append(body.rating)
         out.state.pending = None
-        out.record("accepted", cmd.actor, rating=body.rating)
+        out.record(kinds.Accepted(rating=body.rating), cmd.actor)
         move(out, Stage.archiving, cmd.actor)
         return out
     objections = [o.strip() for o in body.objections if o.strip()]
-    out.record("objection", cmd.actor, objections=len(objections))
+    out.record(kinds.Objected(objections=len(objections)), cmd.actor)
     open_rectification(out, TaskSource.customer_objection, objections, Stage.customer_acceptance, cmd.actor)
     return out
 
@@ -243,7 +252,7 @@ def complete_task(state: ProjectState, cmd: CompleteTaskCommand, ctx: Context) -
     task = r.task(cmd.task_id)
     assert task is not None
     r.tasks.remove(task)
-    out.record("task_completed", cmd.actor, cmd.body.resolution, task_id=task.id, source=task.source.value)
+    out.record(kinds.TaskCompleted(task_id=task.id, source=task.source), cmd.actor, cmd.body.resolution)
     refresh_kpis(out)
     return out
 
@@ -256,8 +265,9 @@ def analyse_warning(state: ProjectState, cmd: WarningAnalysisCommand, ctx: Conte
     s.warning.cause, s.warning.analysis = body.cause, None
     if body.revised_expected_cycle_days is not None and s.assessment is not None:
         s.assessment.expected_cycle_days = body.revised_expected_cycle_days
-    out.record("warning_analysed", cmd.actor, body.analysis, cause=body.cause.value, measures=len(body.measures),
-               revised_expected_cycle_days=body.revised_expected_cycle_days)  # fmt: skip
+    out.record(kinds.WarningAnalysed(cause=body.cause, measures=len(body.measures),
+                                     revised_expected_cycle_days=body.revised_expected_cycle_days),
+               cmd.actor, body.analysis)  # fmt: skip
     for m in body.measures:
         due = ctx.calendar.add_working_days(ctx.now, m.deadline_working_days)
         s.warning.task_ids.append(waits.open_task(out, TaskSource.progress_warning, m.description,
@@ -277,13 +287,13 @@ def begin_archive(state: ProjectState, ctx: Context) -> Outcome:
 def archived(state: ProjectState, bundle: ArchiveOut, ctx: Context) -> Outcome:
     out = Outcome.begin(state, ctx)
     out.state.archive_bundle_id = bundle.bundle_id
-    out.record("archived", bundle_id=bundle.bundle_id, keywords=bundle.keywords)
-    finish(out, Stage.completed, "completed", None)
+    out.record(kinds.Archived(bundle_id=bundle.bundle_id, keywords=bundle.keywords))
+    finish(out, Stage.completed, kinds.Completed(), None)
     return out
 
 
 def cancel(state: ProjectState, cmd: CancelCommand, ctx: Context) -> Outcome:
     guards.check_cancel(state, cmd.actor)
     out = Outcome.begin(state, ctx)
-    finish(out, Stage.cancelled, "cancelled", cmd.actor, cmd.body.reason)
+    finish(out, Stage.cancelled, kinds.Cancelled(), cmd.actor, cmd.body.reason)
     return out

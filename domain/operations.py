@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain import guards
+from domain import step_kinds as kinds
 from domain.commands import ExtendDeadlineCommand, PublishCalendarCommand, ReassignCommand
 from domain.project import PendingAction, ProjectState, RectificationTask, Wait
 from domain.steps import Context, Outcome
@@ -26,9 +27,9 @@ def reassign(state: ProjectState, cmd: ReassignCommand, ctx: Context) -> Outcome
     before = wait.label()
     wait.user_id, wait.user_name = cmd.to.user_id, cmd.to.name
     wait.department = cmd.to.department or wait.department
-    out.record("reassigned", cmd.actor, cmd.body.reason, target=cmd.body.target, previous=before,
-               to=cmd.to.name, to_id=cmd.to.user_id, to_role=cmd.to.role.value,
-               department=wait.department)  # fmt: skip
+    out.record(kinds.Reassigned(target=cmd.body.target, previous=before, to=cmd.to.name, to_id=cmd.to.user_id,
+                                to_role=cmd.to.role, department=wait.department),
+               cmd.actor, cmd.body.reason)  # fmt: skip
     out.notify("assigned", "notify.reassigned", wait.role, wait.user_id, what=what(wait), due_at=wait.due_at)
     return out
 
@@ -42,9 +43,8 @@ def extend_deadline(state: ProjectState, cmd: ExtendDeadlineCommand, ctx: Contex
     before = wait.due_at
     wait.due_at = ctx.calendar.add_working_days(before - timedelta(seconds=1), cmd.body.working_days)
     wait.steps_done = 0
-    out.record("deadline_extended", cmd.actor, cmd.body.reason, target=cmd.body.target,
-               previous_due_at=before.isoformat(), due_at=wait.due_at.isoformat(),
-               working_days=cmd.body.working_days)  # fmt: skip
+    out.record(kinds.DeadlineExtended(target=cmd.body.target, previous_due_at=before, due_at=wait.due_at,
+                                      working_days=cmd.body.working_days), cmd.actor, cmd.body.reason)  # fmt: skip
     out.notify("info", "notify.deadline_extended", wait.role, wait.user_id, what=what(wait), due_at=wait.due_at)
     return out
 
@@ -55,5 +55,6 @@ def publish_calendar(state: ProjectState, cmd: PublishCalendarCommand, ctx: Cont
     guards.check_publish_calendar(state, cmd)
     out = Outcome.begin(state, ctx)
     out.state.calendar = state.calendar.with_year(cmd.year, cmd.dates)
-    out.record("calendar_published", cmd.actor, year=cmd.year, **cmd.dates.model_dump(mode="json"))
+    out.record(kinds.CalendarPublished(year=cmd.year, holidays=cmd.dates.holidays, workdays=cmd.dates.workdays),
+               cmd.actor)
     return out

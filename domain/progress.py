@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from domain import step_kinds as kinds
 from domain.kpi import project_kpis, warning_reasons
 from domain.models import Role, Stage
 from domain.project import Wait, WarningState
@@ -29,7 +30,8 @@ def refresh_kpis(out: Outcome, *, check_warning: bool = True) -> None:
     )
     if kpis != s.kpis:
         s.kpis = kpis
-        out.record("kpis_updated", **kpis.model_dump(mode="json"))
+        out.record(kinds.KpisUpdated(completion_rate=kpis.completion_rate, satisfaction_score=kpis.satisfaction_score,
+                                     cycle_deviation_rate=kpis.cycle_deviation_rate))  # fmt: skip
     if check_warning and s.stage in WARNING_STAGES:
         check_warning_state(out)
 
@@ -46,13 +48,15 @@ def check_warning_state(out: Outcome) -> None:
             analysis=Wait(sla="warning_analysis", role=Role.dept_head, department=s.department,
                           since=ctx.now, due_at=due_in(ctx, "warning_analysis")),
         )  # fmt: skip
-        out.record("warning_raised", reasons=reasons)
+        out.record(kinds.WarningRaised(reasons=reasons))
         out.notify("warning", "notify.warning_raised", Role.dept_head, reasons=reasons,
                    due_at=s.warning.analysis.due_at if s.warning.analysis else None)  # fmt: skip
     elif warning.active and not reasons:
         open_ids = {t.id for t in s.rectification.tasks}
         if not open_ids & set(warning.task_ids):
             s.warning = WarningState(times_raised=warning.times_raised)
-            out.record("warning_cleared", **s.kpis.model_dump(mode="json"))
+            k = s.kpis
+            out.record(kinds.WarningCleared(completion_rate=k.completion_rate, satisfaction_score=k.satisfaction_score,
+                                            cycle_deviation_rate=k.cycle_deviation_rate))  # fmt: skip
     elif warning.active and reasons != warning.reasons:
         warning.reasons = reasons

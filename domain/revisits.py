@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain import service_steps as kinds
 from domain import waits
 from domain.errors import AlreadyDecided, Forbidden
 from domain.models import Role
@@ -21,6 +22,7 @@ from domain.project import Wait
 from domain.satisfaction import rate_after_project
 from domain.service_models import RevisitCommand, RevisitStart, RevisitStatus
 from domain.service_state import RevisitState
+from domain.step_kinds import About
 from domain.steps import BaseOutcome, Context
 
 
@@ -40,8 +42,7 @@ def schedule(start: RevisitStart, ctx: Context) -> RevisitOutcome:
                          customer_user_id=start.customer_user_id, completed_at=start.completed_at,
                          opens_at=opens_at, updated_at=ctx.now, calendar=start.calendar)  # fmt: skip
     out = RevisitOutcome.begin(state, ctx)
-    out.record("revisit_scheduled", None, "", agent_id=start.agent.user_id, completed_at=start.completed_at.isoformat(),
-               opens_at=opens_at.isoformat())  # fmt: skip
+    out.record(kinds.RevisitScheduled(agent_id=start.agent.user_id, completed_at=start.completed_at, opens_at=opens_at))
     return out
 
 
@@ -53,7 +54,7 @@ def open_task(out: RevisitOutcome) -> None:
     s.status = RevisitStatus.open
     s.task = Wait(sla="revisit", role=Role.agent, user_id=s.agent.user_id, user_name=s.agent.name,
                   department=s.department, since=ctx.now, due_at=due)  # fmt: skip
-    out.record("revisit_opened", None, "", assignee_id=s.agent.user_id, due_at=due.isoformat())
+    out.record(kinds.RevisitOpened(assignee_id=s.agent.user_id, due_at=due))
     out.notify("assigned", "notify.assigned.revisit", Role.agent, s.agent.user_id, due_at=due)
 
 
@@ -79,7 +80,7 @@ def tick(state: RevisitState, ctx: Context) -> RevisitOutcome:
         if name == "open":
             open_task(out)
         elif s.task is not None:
-            waits.escalate(out, s.task, "revisit")
+            waits.escalate(out, s.task, About(what="revisit"))
     return out
 
 
@@ -99,8 +100,9 @@ def record(state: RevisitState, cmd: RevisitCommand, ctx: Context) -> RevisitOut
     s.status, s.rating, s.done_at = RevisitStatus.done, body.rating, ctx.now
     if s.task is None:  # before it opened: it never will
         s.opens_at = min(s.opens_at, ctx.now)
-    out.record("revisit_done", cmd.actor, body.comments, rating=body.rating, suggestions=body.suggestions,
-               on_time=s.task is None or ctx.now <= s.task.due_at)  # fmt: skip
+    on_time = s.task is None or ctx.now <= s.task.due_at
+    out.record(kinds.RevisitDone(rating=body.rating, suggestions=body.suggestions, on_time=on_time),
+               cmd.actor, body.comments)  # fmt: skip
     rate_after_project(out, body.rating, cmd.actor, source="revisit", source_id=revisit_id(s.project_id),
                        project_id=s.project_id, agent_id=s.agent.user_id, department=s.department)  # fmt: skip
     return out

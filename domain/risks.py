@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain import guards
+from domain import risk_steps as kinds
 from domain.errors import AlreadyDecided, Forbidden, Invalid, NotFound, WrongStage
 from domain.models import TERMINAL_STAGES, Actor, Role, Stage
 from domain.project import ProjectState, Risk
@@ -81,10 +82,11 @@ def add_risk(state: ProjectState, cmd: AddRiskCommand, ctx: Context) -> Outcome:
                 sla="risk_review", role=cmd.owner.role, since=ctx.now, due_at=ctx.now)  # fmt: skip
     review_wait(out, risk, cmd.owner, body.review_on)
     s.risks.append(risk)
-    facts = body.model_dump(mode="json", exclude={"description", "owner"})
-    out.record("risk_added", cmd.actor, body.description, risk_id=risk.id, level=risk.level.value, **facts,
-               expected_loss=_money(risk.expected_loss), owner=cmd.owner.name, owner_id=cmd.owner.user_id,
-               due_at=risk.due_at.isoformat())  # fmt: skip
+    out.record(kinds.RiskAdded(risk_id=risk.id, level=risk.level, category=body.category, likelihood=body.likelihood,
+                               impact=body.impact, probability=body.probability, loss_amount=body.loss_amount,
+                               expected_loss=risk.expected_loss, response=body.response, measures=body.measures,
+                               review_on=body.review_on, owner=cmd.owner.name, owner_id=cmd.owner.user_id,
+                               due_at=risk.due_at), cmd.actor, body.description)  # fmt: skip
     alert(out, risk, [])
     return out
 
@@ -109,22 +111,23 @@ def update_risk(state: ProjectState, cmd: UpdateRiskCommand, ctx: Context) -> Ou
         owner = cmd.owner or Actor(user_id=risk.user_id or "-", name=risk.user_name, role=risk.role,
                                    department=risk.department)  # fmt: skip
         review_wait(out, risk, owner, body.review_on or ctx.calendar.local_date(risk.due_at))
-    changes = body.model_dump(mode="json", include=given - {"description", "owner", "status"})
-    owner_facts = {"owner": cmd.owner.name, "owner_id": cmd.owner.user_id} if cmd.owner else {}
-    if cmd.owner is not None or body.review_on is not None:
-        owner_facts["due_at"] = risk.due_at.isoformat()
-    out.record("risk_updated", cmd.actor, body.description or "", risk_id=risk.id, level=risk.level.value,
-               expected_loss=_money(risk.expected_loss), **changes, **owner_facts)  # fmt: skip
+    reviewed = cmd.owner is not None or body.review_on is not None
+    out.record(kinds.RiskUpdated(
+        risk_id=risk.id, level=risk.level, expected_loss=risk.expected_loss, category=body.category,
+        likelihood=body.likelihood, impact=body.impact, probability=body.probability, loss_amount=body.loss_amount,
+        response=body.response, measures=body.measures, review_on=body.review_on,
+        owner=cmd.owner.name if cmd.owner else None, owner_id=cmd.owner.user_id if cmd.owner else None,
+        due_at=risk.due_at if reviewed else None), cmd.actor, body.description or "")  # fmt: skip
     alert(out, risk, before)
     if body.status in SETTLED:
         s.risks.remove(risk)
         if body.status == RiskStatus.occurred:
             loss = body.loss_amount if body.loss_amount is not None else risk.loss_amount
-            out.record("risk_occurred", cmd.actor, "", risk_id=risk.id, loss_amount=_money(loss))
+            out.record(kinds.RiskOccurred(risk_id=risk.id, loss_amount=loss), cmd.actor)
             out.notify("warning", "notify.risk_occurred", Role.dept_head, None, risk_id=risk.id,
                        loss_amount=_money(loss) or "")  # fmt: skip
         else:
-            out.record("risk_closed", cmd.actor, "", risk_id=risk.id)
+            out.record(kinds.RiskClosed(risk_id=risk.id), cmd.actor)
     return out
 
 
@@ -134,7 +137,7 @@ def settle_at_end(state: ProjectState, ctx: Context) -> Outcome:
     out = Outcome.begin(state, ctx)
     for risk in list(out.state.risks):
         out.state.risks.remove(risk)
-        out.record("risk_closed", None, "", risk_id=risk.id, reason=f"project_{state.stage.value}")
+        out.record(kinds.RiskClosed(risk_id=risk.id, reason=f"project_{state.stage.value}"))
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from domain import step_kinds as kinds
 from domain.kpi import satisfaction_score
 from domain.models import Actor, Role
 from domain.steps import BaseOutcome, Context
@@ -30,14 +31,14 @@ def rate_after_project(out: BaseOutcome[Any], rating: int, actor: Actor | None, 
     """Record the rating (a `ratings` row with its source) and, below the threshold, the
     satisfaction warning (a `warnings` row) with a notice to the department's dept_head —
     operations when no department is known. True when a warning was raised."""
-    facts = {"source": source, "source_id": source_id, "project_id": project_id, "agent_id": agent_id,
-             "department": department}  # fmt: skip
-    out.record("rated", actor, "", rating=rating, **facts)
+    out.record(kinds.Rated(rating=rating, source=source, source_id=source_id, project_id=project_id,
+                           agent_id=agent_id, department=department), actor)  # fmt: skip
     if not below_threshold(rating, out.ctx):
         return False
     score, threshold = satisfaction_score([rating]), out.ctx.policy.warnings.min_satisfaction_score
     reasons = [f"satisfaction_score {score} < {threshold}"]
-    out.record("satisfaction_warning", None, "", reasons=reasons, rating=rating, **facts)
+    out.record(kinds.SatisfactionWarning(reasons=reasons, rating=rating, source=source, source_id=source_id,
+                                         project_id=project_id, agent_id=agent_id, department=department))  # fmt: skip
     to = Role.dept_head if department else Role.operations
     out.notify("warning", "notify.satisfaction_warning", to, None, source=source, source_id=source_id,
                rating=rating, reasons=reasons)  # fmt: skip

@@ -5,6 +5,7 @@ towards the project's KPIs and its satisfaction warning (000 §3(3)).
 
 from __future__ import annotations
 
+from domain import step_kinds as kinds
 from domain import waits
 from domain.commands import ComplaintTasksCommand, RateCommand
 from domain.errors import Forbidden, WrongStage
@@ -35,7 +36,7 @@ def complaint_tasks(state: ProjectState, cmd: ComplaintTasksCommand, ctx: Contex
     the results (only a review's or an objection's do)."""
     check_complaint_tasks(state, cmd)
     out = Outcome.begin(state, ctx)
-    out.record("complaint_tasks", cmd.actor, "", complaint_id=cmd.complaint_id, tasks=len(cmd.descriptions))
+    out.record(kinds.ComplaintTasksAsked(complaint_id=cmd.complaint_id, tasks=len(cmd.descriptions)), cmd.actor)
     due = waits.due_in(ctx, "rectification_task")
     for text in cmd.descriptions:
         waits.open_task(out, TaskSource.complaint, text, out.state.agent, due)
@@ -52,6 +53,6 @@ def rate(state: ProjectState, cmd: RateCommand, ctx: Context) -> Outcome:
     check_rating(state, cmd)
     out = Outcome.begin(state, ctx)
     out.state.ratings.append(cmd.rating)
-    out.record("rated", cmd.actor, "", source=cmd.source, source_id=cmd.source_id, rating=cmd.rating)
+    out.record(kinds.Rated(source=cmd.source, source_id=cmd.source_id, rating=cmd.rating), cmd.actor)
     refresh_kpis(out)
     return out

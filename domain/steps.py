@@ -8,6 +8,7 @@ and the notifications, written in one transaction by the `record` activity.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from domain.calendar import WorkCalendar
 from domain.models import Actor, Role, Stage
 from domain.policy import ProjectPolicy
 from domain.project import ProjectState
+from domain.step_union import StepFacts, parse_facts
 
 NoticeKind = Literal["assigned", "reminder", "escalation", "warning", "info"]
 EMPTY: tuple[Any, ...] = (None, "", {}, [])
@@ -33,11 +35,29 @@ class Compact(BaseModel):
 
 
 class Step(Compact):
+    """A recorded step as stored (`events`): its facts are `data`, read typed as `facts`."""
+
     seq: int
     kind: str
     actor: Actor | None = None
     comment: str = ""
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, seq: int, facts: StepFacts, actor: Actor | None = None, comment: str = "") -> Step:
+        return cls(seq=seq, kind=facts.kind, actor=actor, comment=comment, data=facts.data())
+
+    @classmethod
+    def from_row(cls, seq: int, kind: str, actor: Actor | None, comment: str | None, data: Any) -> Step:
+        """A step from its `events` row (`data` as asyncpg gives it: a dict, or JSON text)."""
+        facts = json.loads(data) if isinstance(data, str) else dict(data or {})
+        return cls(seq=seq, kind=kind, actor=actor, comment=comment or "", data=facts)
+
+    @property
+    def facts(self) -> StepFacts:
+        """The step's typed facts; a ValueError (pydantic's ValidationError) when `data` lacks
+        what its kind needs."""
+        return parse_facts(self.kind, self.data)
 
 
 class Notice(Compact):
@@ -139,11 +159,11 @@ class BaseOutcome(Generic[S]):
     def begin(cls, state: S, ctx: Context) -> Self:
         return cls(state=state.model_copy(deep=True), ctx=ctx)
 
-    def record(self, kind: str, actor: Actor | None = None, comment: str = "", /, **data: Any) -> int:
+    def record(self, facts: StepFacts, actor: Actor | None = None, comment: str = "", /) -> int:
         s = self.state
         s.seq += 1
         s.updated_at = self.ctx.now
-        self.steps.append(Step(seq=s.seq, kind=kind, actor=actor, comment=comment, data=data))
+        self.steps.append(Step.of(s.seq, facts, actor, comment))
         return s.seq
 
     def notify(self, kind: NoticeKind, key: str, role: Role, user_id: str | None = None, /, **params: Any) -> None:

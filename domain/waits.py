@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain import step_kinds as kinds
 from domain.approval import escalation_target
 from domain.models import Actor, Gate, Role, TaskSource
 from domain.project import PendingAction, PendingKind, RectificationTask, Wait
@@ -72,9 +73,9 @@ def open_task(out: Outcome, source: TaskSource, description: str, owner: Actor, 
         department=owner.department or s.department, since=ctx.now, due_at=due_at,
     )  # fmt: skip
     r.tasks.append(task)
-    out.record("task_created", None, description, task_id=task.id, source=source.value,
-               owner_id=owner.user_id, owner=owner.name, owner_role=owner.role.value,
-               department=task.department, due_at=due_at.isoformat(), round=r.round)  # fmt: skip
+    out.record(kinds.TaskCreated(task_id=task.id, source=source, owner_id=owner.user_id, owner=owner.name,
+                                 owner_role=owner.role, department=task.department, due_at=due_at, round=r.round),
+               None, description)  # fmt: skip
     out.notify("assigned", "notify.assigned.task", owner.role, owner.user_id, task_id=task.id,
                summary=task.summary, due_at=due_at)  # fmt: skip
     return task.id
@@ -97,19 +98,21 @@ Target = Callable[[Wait, int], tuple[Role, "str | None"]]
 KEYS = ("notify.reminder", "notify.escalation")
 
 
-def escalate(out: BaseOutcome[Any], wait: Wait, what: str, /, target: Target | None = None,
-             keys: tuple[str, str] = KEYS, **ref: str | None) -> None:  # fmt: skip
+def escalate(out: BaseOutcome[Any], wait: Wait, about: kinds.About, /, target: Target | None = None,
+             keys: tuple[str, str] = KEYS) -> None:  # fmt: skip
     """Fire the wait's next step: remind the assignee, or tell the role `levels_up` above
     (`target` says who that is; by default the project's ladder, the agent by name)."""
     step = out.ctx.policy.sla(wait.sla).chain[wait.steps_done]
     wait.steps_done += 1
-    facts = {**ref, "what": what, "due_at": wait.due_at.isoformat(), "step": wait.steps_done}
+    due = {**about.data(), "due_at": wait.due_at, "step": wait.steps_done}
+    facts = {**due, "due_at": wait.due_at.isoformat()}
     if step.action == "remind":
-        out.record("reminder", to_role=wait.role.value, **facts)
+        out.record(kinds.Reminded.model_validate({**due, "to_role": wait.role}))
         out.notify("reminder", keys[0], wait.role, wait.user_id, **facts)
         return
     above, above_user = (target or project_ladder(out))(wait, step.levels_up)
-    out.record("escalation", to_role=above.value, levels_up=step.levels_up, assignee=wait.label(), **facts)
+    out.record(kinds.Escalated.model_validate({**due, "to_role": above, "levels_up": step.levels_up,
+                                               "assignee": wait.label()}))  # fmt: skip
     out.notify("escalation", keys[1], above, above_user, assignee=wait.label(), **facts)
 
 
