@@ -147,6 +147,27 @@ async def _api(settings: Settings, args: argparse.Namespace) -> None:
         await pool.close()
 
 
+async def _reconcile(settings: Settings, args: argparse.Namespace) -> None:
+    from jindu.reconcile import Reconciler
+
+    settings = _settings_for_database(settings, need_key=False)
+    client, pool = await _connect(settings)
+    try:
+        checked, found = await Reconciler(client, pool, settings.task_queue).every_open_project(fix=args.fix)
+    finally:
+        await pool.close()
+    for finding in found:
+        print(finding.line())
+    fixed = sum(1 for f in found if f.fixed)
+    print(f"checked {checked} open projects: {len(found)} differed from Temporal, {fixed} fixed")
+    if found and not args.fix:
+        raise Differs()
+
+
+class Differs(Exception):
+    """`jindu reconcile` found differences and was not asked to fix them: exit status 1."""
+
+
 async def _migrate(settings: Settings, args: argparse.Namespace) -> None:
     from store.db import migrate
 
@@ -226,8 +247,10 @@ def _main(argv: Sequence[str] | None) -> int:
             asyncio.run(cli_projects.run(_settings_for_database(settings, need_key=False), args, _connect))
         else:
             commands = {"dev": _dev, "postgres": _postgres, "worker": _worker, "api": _api, "migrate": _migrate,
-                        "rotate-data-key": _rotate_data_key}
+                        "rotate-data-key": _rotate_data_key, "reconcile": _reconcile}
             asyncio.run(commands[args.command](settings, args))
+    except Differs:
+        return 1
     except ValidationError as err:  # bad JINDU_* values
         problems = "; ".join(f"JINDU_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors())
         print(f"jindu: {problems}", file=sys.stderr)

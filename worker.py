@@ -68,7 +68,7 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace,
              max_cached_workflows=settings.max_cached_workflows)
     sending = asyncio.create_task(outbox.run(stop))
-    sweeping = asyncio.create_task(Reconciler(client, pool).run(stop, settings.reconcile_seconds)
+    sweeping = asyncio.create_task(Reconciler(client, pool, settings.task_queue).run(stop, settings.reconcile_seconds)
                                    if settings.reconcile_seconds else stop.wait())
     running = asyncio.create_task(worker.run())
     stopping = asyncio.create_task(stop.wait())

@@ -85,6 +85,22 @@ def build_parser() -> argparse.ArgumentParser:
         "again with JINDU_DATA_KEY set to the new key. A repeated run changes nothing.\n"
         + FALLBACK_NOTE,
     )
+    reconcile = command(
+        "reconcile",
+        "Compare every open project's records in PostgreSQL with its workflow in Temporal.",
+        "Temporal is the truth. For each project the records show open, the stage, last step\n"
+        "and pending action are compared with the workflow's state; a workflow terminated,\n"
+        "cancelled or reset in Temporal is found too. Each difference is printed, one line a\n"
+        "project. With --fix it is repaired: the records take the workflow's state, steps\n"
+        "the workflow never completed are marked superseded (kept for auditors), an ended\n"
+        "workflow's project becomes `terminated`, and each repair is recorded as a step.\n"
+        "The worker repairs terminations and resets by itself within JINDU_RECONCILE_SECONDS;\n"
+        "run this after restoring a backup, after an outage of PostgreSQL or when a page and\n"
+        "the Temporal UI disagree. It looks at the projects run on JINDU_TASK_QUEUE.\n"
+        "Exit status 1 when something differs and --fix was not given.\n"
+        + FALLBACK_NOTE,
+    )
+    reconcile.add_argument("--fix", action="store_true", help="repair what differs")
     user = command("user", "Manage the people who use the API and the web workspace.")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
     from jindu import cli_calendar, cli_projects

@@ -45,8 +45,10 @@ class Finding:
 
 
 class Reconciler:
-    def __init__(self, client: Client, pool: asyncpg.Pool) -> None:
-        self.client, self.pool = client, pool
+    def __init__(self, client: Client, pool: asyncpg.Pool, task_queue: str | None = None) -> None:
+        """`task_queue`: only the projects run on it (another deployment's are its own to repair)."""
+        self.client, self.pool, self.task_queue = client, pool, task_queue
+        self.scope = f"WorkflowType = '{WORKFLOW}'" + (f" AND TaskQueue = '{task_queue}'" if task_queue else "")
 
     async def project(self, pid: str, *, fix: bool) -> Finding | None:
         """Compare one project's read model with its workflow; repair it when `fix`."""
@@ -58,12 +60,15 @@ class Reconciler:
             if err.status == RPCStatusCode.NOT_FOUND:
                 return None if rec is None else Finding(pid, ["no workflow in Temporal"])
             raise
-        if rec is None:
+        if rec is None or (self.task_queue and desc.task_queue != self.task_queue):
             return None
         found = Finding(pid)
         if desc.status in (Status.RUNNING, Status.COMPLETED):
-            state = await self.client.get_workflow_handle(handle.id, run_id=desc.run_id).query(
-                "state", result_type=ProjectState)  # fmt: skip
+            try:
+                state = await self.client.get_workflow_handle(handle.id, run_id=desc.run_id).query(
+                    "state", result_type=ProjectState, rpc_timeout=timedelta(seconds=20))  # fmt: skip
+            except RPCError as err:
+                return Finding(pid, [f"Temporal did not answer for the project ({err.message}); is a worker running?"])
             view = state.read_view()
             reset_from = rec.run_id if rec.run_id and rec.run_id != desc.run_id \
                 and not await self._continued(handle.id, rec.run_id) else None  # fmt: skip
@@ -111,10 +116,10 @@ class Reconciler:
         """Repair the projects whose workflow ended in Temporal, or was reset, since `since`."""
         statuses = ", ".join(f"'{s}'" for s in ENDED_IN_TEMPORAL)
         ids: set[str] = set()
-        ended = f"WorkflowType = '{WORKFLOW}' AND CloseTime >= '{_when(since)}' AND ExecutionStatus IN ({statuses})"
+        ended = f"{self.scope} AND CloseTime >= '{_when(since)}' AND ExecutionStatus IN ({statuses})"
         async for wf in self.client.list_workflows(ended):
             ids.add(wf.id.removeprefix("project-"))
-        started = f"WorkflowType = '{WORKFLOW}' AND ExecutionStatus = 'Running' AND StartTime >= '{_when(since)}'"
+        started = f"{self.scope} AND ExecutionStatus = 'Running' AND StartTime >= '{_when(since)}'"
         runs = {wf.id.removeprefix("project-"): wf.run_id async for wf in self.client.list_workflows(started)}
         for pid, rec in (await records.read_models(self.pool, list(runs))).items():
             if rec.run_id and rec.run_id != runs[pid]:

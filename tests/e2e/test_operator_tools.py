@@ -16,6 +16,7 @@ from domain.project import ProjectState
 from jindu.reconcile import Reconciler
 from jindu.temporal import temporal_cli_path
 from tests.e2e.test_risk_register import running_project
+from tests.fixtures_stack import STACK_TASK_QUEUE
 from workflows.project import ProjectWorkflow
 
 
@@ -23,7 +24,7 @@ from workflows.project import ProjectWorkflow
 async def sweeping(stack):
     """The worker's sweep, as `jindu worker` runs it, every half second."""
     stop = asyncio.Event()
-    task = asyncio.create_task(Reconciler(stack.client, stack.pool).run(stop, every=0.5))
+    task = asyncio.create_task(Reconciler(stack.client, stack.pool, STACK_TASK_QUEUE).run(stop, every=0.5))
     yield
     stop.set()
     await task
@@ -162,7 +163,7 @@ async def test_reconcile_finds_and_repairs_a_read_model_that_differs(stack):
     team = await stack.team()
     pid = await running_project(stack, team)
     await stack.pool.execute("UPDATE projects SET stage = 'result_review', pending_kind = NULL WHERE id = $1", pid)
-    rec = Reconciler(stack.client, stack.pool)
+    rec = Reconciler(stack.client, stack.pool, STACK_TASK_QUEUE)
     finding = await rec.project(pid, fix=False)
     assert finding is not None and any("stage result_review" in p for p in finding.problems), finding
     assert (await stack.pool.fetchval("SELECT stage FROM projects WHERE id = $1", pid)) == "result_review"
