@@ -182,3 +182,38 @@ async def test_a_retried_task_completion_answers_the_closed_task(stack):
     assert await stack.pool.fetchval(completed, pid) == 1
     r = await stack.http.post(f"/v1/tasks/{task['id']}/complete", json={"resolution": "Redone"}, headers=agent.headers)
     assert r.status_code == 409 and r.json()["error"]["code"] == "already_decided"
+
+
+async def test_one_key_sent_at_once_with_different_bodies_applies_one_and_refuses_the_rest(stack):
+    from tests.e2e.test_risk_register import RISK, running_project, soon
+
+    team = await stack.team()
+    agent = team["agent"]
+    pid = await running_project(stack, team)
+    headers = keyed(agent, f"risk-{uuid.uuid4().hex}")
+    bodies = [RISK | {"description": f"风险 {i}", "owner": agent.name, "review_on": soon(7)} for i in range(10)]
+    answers = await asyncio.gather(*(stack.http.post(f"/v1/projects/{pid}/risks", json=b, headers=headers)
+                                     for b in bodies))  # fmt: skip
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [201] + [422] * 9, [r.text for r in answers]
+    assert all(r.json()["error"]["code"] == "invalid" for r in answers if r.status_code == 422)
+    applied = next(r.json() for r in answers if r.status_code == 201)
+    rows = await stack.pool.fetch("SELECT id, description FROM risks WHERE project_id = $1", pid)
+    assert [(r["id"], r["description"]) for r in rows] == [(applied["id"], applied["description"])]
+
+
+async def test_one_key_sent_at_once_with_the_same_body_applies_once_and_answers_the_same(stack):
+    from tests.e2e.test_risk_register import running_project
+
+    team = await stack.team()
+    pid = await running_project(stack, team)
+    headers = keyed(team["agent"], f"report-{uuid.uuid4().hex}")
+    body = {"progress": "带看 3 套", "problems": "无", "next_week_plan": "谈价"}
+    answers = await asyncio.gather(*(stack.http.post(f"/v1/projects/{pid}/reports", json=body, headers=headers)
+                                     for _ in range(10)))  # fmt: skip
+    assert [r.status_code for r in answers] == [200] * 10, [r.text for r in answers]
+    replayed = [r.headers.get("idempotent-replayed") for r in answers]
+    assert replayed.count(None) == 1 and replayed.count("true") == 9
+    assert await stack.pool.fetchval("SELECT count(*) FROM weekly_reports WHERE project_id = $1", pid) == 1
+    assert await stack.pool.fetchval("SELECT count(*) FROM events WHERE project_id = $1 AND kind = 'weekly_report' "
+                                     "AND superseded_at IS NULL", pid) == 1  # fmt: skip
