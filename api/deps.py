@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import Depends, Path, Request
-from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import Client
 
 from api.auth import check_visible, current_user, require_role
 from domain.commands import PROJECT_ID_PATTERN, Command
-from domain.errors import NotFound, Unavailable
-from domain.models import STAFF_ROLES, Role, workflow_id
+from domain.errors import NotFound
+from domain.models import STAFF_ROLES, Role
 from domain.policy import ProjectPolicy
 from domain.steps import Ack
+from jindu.services.office import Office
 from jindu.settings import Settings
 from store.crypto import DataCipher
 from store.reads import ProjectAccess, project_access
@@ -49,39 +47,31 @@ def _tz(request: Request) -> ZoneInfo:
     return ZoneInfo(request.app.state.policy.calendar.timezone)
 
 
+def _office(request: Request) -> Office:
+    """The use cases' office (jindu/services), marking the request once an update left it:
+    an outage after that is answered "may have applied" (api/errors.py)."""
+    return Office.of(request.app.state, on_send=lambda: setattr(request.state, "sent_to_temporal", True))
+
+
 class ProjectWorkflows:
-    """Sends commands to projects' workflows, each answered within JINDU_UPDATE_TIMEOUT_SECONDS."""
+    """The one sender of workflow updates (jindu/services/office.py), for this request."""
 
     def __init__(self, request: Request) -> None:
-        self.request = request
-        self.client: Client = request.app.state.client
-        self.timeout: float = request.app.state.settings.update_timeout_seconds
+        self.office = _office(request)
 
     async def update(self, project_id: str, update: Callable[..., Any], cmd: Command,
                      update_id: str | None = None) -> Ack:  # fmt: skip
-        return await self.update_workflow(workflow_id(project_id), update, cmd, update_id, Ack)  # type: ignore[no-any-return]
+        return await self.office.update_project(project_id, update, cmd, update_id)
 
     async def update_workflow(self, wf_id: str, update: Callable[..., Any], cmd: Command,
                               update_id: str | None = None, result_type: type = Ack) -> Any:  # fmt: skip
         """Any of Jindu's workflows by id: complaints (`complaint-<id>`), revisits (`revisit-<project id>`)."""
-        handle = self.client.get_workflow_handle(wf_id)
-        self.request.state.sent_to_temporal = True
-        try:
-            return await asyncio.wait_for(
-                handle.execute_update(update, cmd, id=update_id or str(uuid.uuid4()), result_type=result_type,
-                                      rpc_timeout=timedelta(seconds=self.timeout)),
-                timeout=self.timeout,
-            )  # fmt: skip
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
-            raise Unavailable(
-                f"no worker answered within {self.timeout:g} s: the action may still be applied once a worker runs; "
-                "retry with the same Idempotency-Key, or read the project before sending it again",
-                may_have_applied=True,
-            ) from err
+        return await self.office.update(wf_id, update, cmd, update_id, result_type)
 
 
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 Workflows = Annotated[ProjectWorkflows, Depends(ProjectWorkflows)]
+Services = Annotated[Office, Depends(_office)]
 TemporalClient = Annotated[Client, Depends(_client)]
 Cipher = Annotated[DataCipher, Depends(_cipher)]
 Policy = Annotated[ProjectPolicy, Depends(_policy)]

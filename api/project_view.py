@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from api.auth import CustomerAccess, customer_access
+from api.auth import CustomerAccess, actor, customer_access
 from api.schemas import CustomerView, MilestoneView, PendingView, PlanView, ProjectView, WarningView, masked_customer
+from domain.allowed_actions import allowed_actions
 from domain.errors import NotFound
 from domain.kpi import project_kpis
 from domain.project import Kpis, Milestone, Reporting
@@ -43,7 +44,9 @@ async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, proje
                        tz: ZoneInfo) -> ProjectView:  # fmt: skip
     """The project as its reader may see it, read on one connection (one pool round trip)."""
     async with pool.acquire() as conn:
-        return await _view(conn, cipher, user, project, tz)
+        view = await _view(conn, cipher, user, project, tz)
+    view.allowed_actions = allowed_actions(view, actor(user))
+    return view
 
 
 async def _view(pool: asyncpg.Connection, cipher: DataCipher, user: User, project: ProjectAccess,

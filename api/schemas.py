@@ -145,6 +145,13 @@ class ProjectView(BaseModel):
         default=None,
         description="Customer personal data: full for authorised staff and the customer, masked for auditors",
     )
+    allowed_actions: list[str] = Field(
+        default_factory=list,
+        description="What the reader may do next, the pending action first (domain/allowed_actions.py): "
+        "`assessment`, `plan`, `decision`, `report`, `results`, `acceptance`, `warning_analysis`, `risk_add`, "
+        "`risk_update`, `task:<id>` per rectification task they may close, and operations' `decide_for`, "
+        "`reassign`, `extend`, `cancel`, `dispose`",
+    )
 
 
 class Inbox(BaseModel):

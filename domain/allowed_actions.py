@@ -42,8 +42,8 @@ from domain.errors import AlreadyDecided, JinduError, WrongStage
 from domain.models import TERMINAL_STAGES, Actor, CauseCategory, Channel, Gate, Role, Stage, TaskSource
 from domain.project import PendingAction, PendingKind, ProjectState, RectificationTask, Wait
 
-# The lifecycle in order (domain/lifecycle.py); declined and cancelled end it early.
-LIFECYCLE = tuple(s for s in Stage if s not in (Stage.declined, Stage.cancelled))
+# The lifecycle in order (domain/lifecycle.py), to its completion; the other ends stop it early.
+LIFECYCLE = tuple(s for s in Stage if s == Stage.completed or s not in TERMINAL_STAGES)
 # What operations do on a project (docs/workspace.md §Safe operator actions).
 OPERATOR_ACTIONS = ("decide_for", "reassign", "extend", "cancel", "dispose")
 # The action that answers each kind of pending action.
@@ -139,13 +139,13 @@ def targets(view: ProjectFacts) -> list[str]:
     return found + [f"task:{t.id}" for t in view.open_tasks]
 
 
-def check_dispose(view: ProjectFacts, actor: Actor) -> None:
-    """RULES §Customer information: once the relationship has ended, and only once."""
+def check_dispose(project_id: str, stage: Stage, disposed: bool, actor: Actor) -> None:
+    """RULES §Customer information: operations, once the relationship has ended, and once."""
     guards.require_operations(actor, "dispose of customer data")
-    if view.stage not in TERMINAL_STAGES:
-        raise WrongStage(f"project {view.id} is still {view.stage.value}; its customer data is in use")
-    if any(s.kind == DISPOSED for s in view.history):
-        raise AlreadyDecided(f"the customer data of project {view.id} is already disposed of")
+    if stage not in TERMINAL_STAGES:
+        raise WrongStage(f"project {project_id} is still {stage.value}; its customer data is in use")
+    if disposed:
+        raise AlreadyDecided(f"the customer data of project {project_id} is already disposed of")
 
 
 def candidates(role: Role, department: str | None) -> tuple[Role, str | None]:
@@ -234,7 +234,7 @@ def _operator(view: ProjectFacts, state: ProjectState, actor: Actor) -> list[str
         allowed.append("extend")
     if _passes(partial(guards.check_cancel, state, actor)):
         allowed.append("cancel")
-    if _passes(partial(check_dispose, view, actor)):
+    if _passes(partial(check_dispose, view.id, view.stage, any(s.kind == DISPOSED for s in view.history), actor)):
         allowed.append("dispose")
     return allowed
 

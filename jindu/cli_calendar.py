@@ -58,8 +58,8 @@ def dates_from(args: argparse.Namespace) -> YearDates:
 
 async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
     from api.auth import actor
-    from api.operator import operations_user
     from jindu.calendar_publish import publish
+    from jindu.services.people import operations_user
     from store.intake import published_years
 
     client, pool = await connect(settings)

@@ -1,16 +1,14 @@
 """`jindu project`: the safe operator actions on one project from the command line —
 reassign work, extend a deadline, decide for an absent approver (docs/workspace.md §Safe
-operator actions). Each builds the same command the API builds (api/operator.py) for the
-named operations user and sends the same workflow update, so the workflow's validators
+operator actions). Each calls the same use case the API and the workspace call
+(jindu/services/projects.py) as the named operations user, so the workflow's validators
 decide and the project's history records who did it, and on whose behalf."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import textwrap
-import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -95,63 +93,50 @@ def body(model: type[BaseModel], **values: Any) -> Any:
 
 
 async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
-    from api.operator import operations_user
-    from domain.errors import NotFound
-    from store.reads import project_access
+    from temporalio.service import RPCError
+
+    from domain.errors import JinduError
+    from jindu.services.office import Office
+    from jindu.services.people import operations_user
+    from jindu.services.projects import visible_project
 
     client, pool = await connect(settings)
     try:
         user = await operations_user(pool, args.by)
         if user is None:
             raise ValueError(f"--by: no active operations user named {args.by!r}")
-        project = await project_access(pool, args.project)
-        if project is None:
-            raise NotFound(f"no project {args.project}")
-        action = Action(settings, client, pool, project)
-        print(await COMMANDS[args.project_command](action, user, args))
+        # No data key here: the use cases read customer fields as absent.
+        office = Office(pool=pool, client=client, cipher=None, tz=ZoneInfo(settings.policy().calendar.timezone),
+                        timeout=settings.update_timeout_seconds)  # fmt: skip
+        action = Action(office, await visible_project(office, user, args.project))
+        try:
+            print(await COMMANDS[args.project_command](action, user, args))
+        except (JinduError, RPCError) as err:
+            raise refusal(err) from None
     finally:
         await pool.close()
 
 
+def refusal(err: Exception) -> Exception:
+    """A refusal of the project's workflow names its code (`wrong_stage: …`); Temporal itself
+    failing is one line too."""
+    from temporalio.client import WorkflowUpdateFailedError
+    from temporalio.service import RPCError
+
+    if isinstance(err.__cause__, WorkflowUpdateFailedError):
+        return type(err)(f"{getattr(err, 'code', 'refused')}: {err}")
+    if isinstance(err, RPCError):
+        return ValueError(f"Temporal: {err.message}")
+    return err
+
+
 class Action:
-    """Sends one command to the project's workflow and reads back what it recorded."""
+    """The project acted on, and what its updates recorded."""
 
-    def __init__(self, settings: Any, client: Any, pool: Any, project: Any) -> None:
-        self.settings, self.client, self.pool, self.project = settings, client, pool, project
+    def __init__(self, office: Any, project: Any) -> None:
+        self.office, self.project, self.pool = office, project, office.pool
         self.project_id: str = project.id
-        self.tz = ZoneInfo(settings.policy().calendar.timezone)
-
-    async def send(self, update: Any, cmd: Any) -> Any:
-        from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
-        from temporalio.exceptions import ApplicationError
-        from temporalio.service import RPCError, RPCStatusCode
-
-        from domain.errors import ERRORS_BY_CODE, WrongStage
-        from domain.models import workflow_id
-        from domain.steps import Ack
-
-        timeout = self.settings.update_timeout_seconds
-        handle = self.client.get_workflow_handle(workflow_id(self.project_id))
-        try:
-            return await asyncio.wait_for(
-                handle.execute_update(update, cmd, id=str(uuid.uuid4()), result_type=Ack,
-                                      rpc_timeout=timedelta(seconds=timeout)),
-                timeout=timeout,
-            )  # fmt: skip
-        except WorkflowUpdateFailedError as err:
-            cause = err.cause
-            if isinstance(cause, ApplicationError) and cause.type in ERRORS_BY_CODE:
-                raise ERRORS_BY_CODE[cause.type](f"{cause.type}: {cause.message}") from None
-            raise ValueError(f"the workflow refused it: {cause}") from None
-        except RPCError as err:
-            if err.status == RPCStatusCode.NOT_FOUND:
-                raise WrongStage(f"the workflow of project {self.project_id} has already finished") from None
-            raise ValueError(f"Temporal at {self.settings.temporal_address}: {err.message}") from None
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-            raise ValueError(
-                f"no worker answered within {timeout:g} s: the action may still be applied once a worker runs; "
-                f"read the project before sending it again"
-            ) from None
+        self.tz = office.tz
 
     async def recorded(self, kind: str, up_to: int) -> dict[str, Any]:
         """The step of `kind` the update just recorded (its facts, with actor and comment)."""
@@ -171,47 +156,51 @@ class Action:
         return datetime.fromisoformat(value).astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else "?"
 
 
-async def _reassign(action: Action, user: Any, args: argparse.Namespace) -> str:
-    from api.operator import reassign_command
-    from domain.commands import ReassignIn
-    from workflows.project import ProjectWorkflow
+def last_seq(view: Any) -> int:
+    return max((e.seq for e in view.history), default=0)
 
-    cmd = await reassign_command(action.pool, user, body(ReassignIn, target=args.target, to=args.to,
-                                                         reason=args.reason), action.project)  # fmt: skip
-    ack = await action.send(ProjectWorkflow.reassign, cmd)
-    step = await action.recorded("reassigned", ack.seq)
-    return (f"project {action.project_id}: {cmd.body.target} reassigned by {step.get('actor_name') or user.name} "
-            f"from {step.get('previous', '?')} to {step.get('to') or cmd.to.name}; stage {ack.stage.value}")
+
+async def _reassign(action: Action, user: Any, args: argparse.Namespace) -> str:
+    from domain.commands import ReassignIn
+    from jindu.services import projects as uc
+
+    ask = body(ReassignIn, target=args.target, to=args.to, reason=args.reason)
+    view = await uc.reassign(action.office, user, action.project, ask)
+    step = await action.recorded("reassigned", last_seq(view))
+    return (
+        f"project {action.project_id}: {ask.target} reassigned by {step.get('actor_name') or user.name} "
+        f"from {step.get('previous', '?')} to {step.get('to') or ask.to}; stage {view.stage.value}"
+    )
 
 
 async def _extend(action: Action, user: Any, args: argparse.Namespace) -> str:
-    from api.operator import extend_command
     from domain.commands import ExtendDeadlineIn
-    from workflows.project import ProjectWorkflow
+    from jindu.services import projects as uc
 
-    cmd = extend_command(user, body(ExtendDeadlineIn, target=args.target, working_days=args.working_days,
-                                    reason=args.reason))  # fmt: skip
-    ack = await action.send(ProjectWorkflow.extend_deadline, cmd)
-    step = await action.recorded("deadline_extended", ack.seq)
-    return (f"project {action.project_id}: {cmd.body.target} deadline extended by {step.get('actor_name') or user.name}"
-            f" from {action.time(step.get('previous_due_at'))} to {action.time(step.get('due_at'))} "
-            f"({cmd.body.working_days} working days, {action.tz.key})")
+    ask = body(ExtendDeadlineIn, target=args.target, working_days=args.working_days, reason=args.reason)
+    view = await uc.extend_deadline(action.office, user, action.project, ask)
+    step = await action.recorded("deadline_extended", last_seq(view))
+    return (
+        f"project {action.project_id}: {ask.target} deadline extended by {step.get('actor_name') or user.name}"
+        f" from {action.time(step.get('previous_due_at'))} to {action.time(step.get('due_at'))} "
+        f"({ask.working_days} working days, {action.tz.key})"
+    )
 
 
 async def _decide(action: Action, user: Any, args: argparse.Namespace) -> str:
-    from api.operator import decide_command
     from domain.commands import DecisionIn
-    from workflows.project import ProjectWorkflow
+    from jindu.services import projects as uc
 
     decision = body(DecisionIn, gate=args.gate, decision=args.decision, comment=args.comment)
-    cmd = await decide_command(action.pool, user, decision, args.on_behalf_of)
-    ack = await action.send(ProjectWorkflow.decide, cmd)
-    step = await action.recorded("decision", ack.seq)
+    view = await uc.decide(action.office, user, action.project, decision, args.on_behalf_of)
+    step = await action.recorded("decision", last_seq(view))
     behalf = step.get("on_behalf_of") or {}
     verb = "approved" if decision.decision == Decision.approve else "rejected"
-    return (f"project {action.project_id}: {decision.gate.value} {verb} by {step.get('actor_name') or user.name} "
-            f"on behalf of {behalf.get('name') or args.on_behalf_of} ({behalf.get('role', '?')}); "
-            f"stage now {ack.stage.value}")
+    return (
+        f"project {action.project_id}: {decision.gate.value} {verb} by {step.get('actor_name') or user.name} "
+        f"on behalf of {behalf.get('name') or args.on_behalf_of} ({behalf.get('role', '?')}); "
+        f"stage now {view.stage.value}"
+    )
 
 
 COMMANDS = {"reassign": _reassign, "extend": _extend, "decide": _decide}

@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from temporalio.client import WorkflowUpdateFailedError
+from pydantic import BaseModel, Field
 
-from api.auth import actor
-from api.deps import CurrentUser, Pool, Workflows
+from api.deps import CurrentUser, Pool, Services
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.schemas import Inbox
-from domain.commands import TASK_ID_PATTERN, CompleteTaskCommand, TaskCompleteIn
-from domain.errors import AlreadyDecided, Forbidden, NotFound
-from store.inbox import inbox
-from store.reads import TaskRecord, rectification_task
-from workflows.project import ProjectWorkflow
+from domain.commands import TASK_ID_PATTERN, TaskCompleteIn
+from jindu.services import projects as uc
+from store.inbox import DecisionContext, InboxItem, decision_context, inbox
+from store.reads import TaskRecord
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
 
@@ -33,32 +31,33 @@ async def get_tasks(user: CurrentUser, pool: Pool) -> Inbox:
     return Inbox(items=await inbox(pool, user_id=user.id, role=user.role, department=user.department))
 
 
+class InboxContext(BaseModel):
+    items: list[InboxItem]
+    projects: dict[str, DecisionContext] = Field(description="What deciding each project item needs, by project id")
+
+
+@router.get("/context", response_model=InboxContext, summary="The caller's inbox with each decision's context",
+            responses=responses(401))
+async def get_tasks_context(user: CurrentUser, pool: Pool) -> InboxContext:
+    """The inbox (as `GET /v1/tasks`) and, for each project item other than complaints and
+    revisits, what deciding it needs: requirement, assessment, agent, milestones and earlier
+    decisions. Three statements however many items (the workspace's inbox page)."""
+    async with pool.acquire() as conn:
+        items = await inbox(conn, user_id=user.id, role=user.role, department=user.department)
+        return InboxContext(items=items, projects=await decision_context(conn, items))
+
+
 @router.post("/{task_id}/complete", response_model=TaskRecord, summary="Close a rectification task",
              responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def complete_task(
     request: Request,
     task_id: Annotated[str, Path(description="A rectification task id from the inbox", pattern=TASK_ID_PATTERN)],
-    user: CurrentUser, body: TaskCompleteIn, pool: Pool, workflows: Workflows, key: IdempotencyKey = None,
+    user: CurrentUser, body: TaskCompleteIn, pool: Pool, office: Services, key: IdempotencyKey = None,
 ) -> TaskRecord:  # fmt: skip
     """The task's owner closes it with a resolution; a closed task is 409 `already_decided`.
     Answers with the task as recorded (status `done`)."""
-    task = await rectification_task(pool, task_id)
-    if task is None:
-        raise NotFound(f"no rectification task {task_id}")
-    if task.owner_user_id != user.id:
-        raise Forbidden(f"task {task_id} belongs to {task.owner_name}")
 
     async def run(update_id: str | None) -> tuple[int, TaskRecord]:
-        closed = AlreadyDecided(f"task {task_id} is already {task.status}")
-        if task.status != "open" and update_id is None:
-            raise closed
-        cmd = CompleteTaskCommand(actor=actor(user), task_id=task_id, body=body)
-        try:
-            await workflows.update(task.project_id, ProjectWorkflow.complete_task, cmd, update_id)
-        except WorkflowUpdateFailedError as err:
-            if task.status != "open":  # not a retry the workflow recognised: it was closed before
-                raise closed from err
-            raise
-        return 200, await rectification_task(pool, task_id) or task
+        return 200, await uc.complete_task(office, user, task_id, body, update_id)
 
     return await once(request, pool, user.id, key, run)  # type: ignore[no-any-return]

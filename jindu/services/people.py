@@ -1,8 +1,7 @@
-"""What operations send to a project, built from the user names people type: hand work to
-someone else, extend a deadline, decide for an absent approver. The routes
-(api/routes/operations.py, api/routes/actions.py) and `jindu project` (jindu/cli_projects.py)
-build the same commands here, so both go through the same rules; the workflow's update
-validators then decide (domain/guards.py)."""
+"""Commands built from the user names people type: hand work to someone else, decide for an
+absent approver, name the owners of a warning's measures. The use cases
+(jindu/services/projects.py) build them here for the API, the workspace and `jindu project`
+alike; the workflow's update validators then decide (domain/guards.py)."""
 
 from __future__ import annotations
 
@@ -12,16 +11,16 @@ from api.auth import DEPARTMENT_BOUND, actor
 from domain.commands import (
     DecideCommand,
     DecisionIn,
-    ExtendDeadlineCommand,
-    ExtendDeadlineIn,
     ReassignCommand,
     ReassignIn,
+    WarningAnalysisCommand,
+    WarningAnalysisIn,
 )
 from domain.errors import Invalid
 from domain.models import STAFF_ROLES, Role
 from store.people import PersonRecord, person_by_name
 from store.reads import ProjectAccess
-from store.users import User
+from store.users import User, active_users_by_names
 
 APPROVER_ROLES = (Role.dept_head, Role.executive)
 
@@ -53,10 +52,6 @@ async def reassign_command(pool: asyncpg.Pool, user: User, body: ReassignIn,
     return ReassignCommand(actor=actor(user), body=body, to=actor(as_user(to)))
 
 
-def extend_command(user: User, body: ExtendDeadlineIn) -> ExtendDeadlineCommand:
-    return ExtendDeadlineCommand(actor=actor(user), body=body)
-
-
 async def decide_command(pool: asyncpg.Pool, user: User, body: DecisionIn, on_behalf_of: str | None) -> DecideCommand:
     """An approver decides for themself; operations only for a named dept_head or executive
     (absent, so possibly deactivated), recorded as done by the operations user on behalf of
@@ -70,3 +65,14 @@ async def decide_command(pool: asyncpg.Pool, user: User, body: DecisionIn, on_be
     elif user.role == Role.operations:
         raise Invalid("operations decide only on behalf of an approver: name them in on_behalf_of")
     return DecideCommand(actor=actor(user), body=body, on_behalf_of=behalf)
+
+
+async def warning_analysis_command(pool: asyncpg.Pool, user: User, body: WarningAnalysisIn) -> WarningAnalysisCommand:
+    """Each measure's owner is an active staff member named by user name (unknown or
+    deactivated: 422)."""
+    names = sorted({m.owner for m in body.measures})
+    found = await active_users_by_names(pool, names)
+    unknown = [n for n in names if n not in found or found[n].role not in STAFF_ROLES]
+    if unknown:
+        raise Invalid(f"measures[].owner: no active staff member named {', '.join(unknown)}")
+    return WarningAnalysisCommand(actor=actor(user), body=body, owners={n: actor(u) for n, u in found.items()})

@@ -3,8 +3,8 @@ projects as their view shows them."""
 
 from __future__ import annotations
 
-from domain.allowed_actions import ProjectFacts, allowed_actions, candidates, targets
-from domain.models import Actor, Role
+from domain.allowed_actions import LIFECYCLE, ProjectFacts, allowed_actions, candidates, targets
+from domain.models import Actor, Role, Stage
 
 AGENT = Actor(user_id="u-agent", name="王芳", role=Role.agent, department="sales")
 OTHER_AGENT = Actor(user_id="u-agent2", name="刘洋", role=Role.agent, department="sales")
@@ -120,3 +120,9 @@ def test_the_view_may_be_any_object_with_the_fields():
                "pending": pending("plan", "agent"), "budget": "100", "history": []}  # fmt: skip
     assert allowed_actions(as_json, AGENT) == ["plan", "risk_add", "risk_update"]
     assert allowed_actions(project(**as_json), AGENT) == allowed_actions(as_json, AGENT)
+
+
+def test_the_lifecycle_runs_from_intake_to_completion():
+    assert LIFECYCLE[0] == Stage.intake and LIFECYCLE[-1] == Stage.completed
+    assert not {Stage.declined, Stage.cancelled, Stage.terminated} & set(LIFECYCLE)
+    assert allowed_actions(project(stage="terminated"), OPS) == ["dispose"]

@@ -1,0 +1,94 @@
+"""What every use case works with, and the one place a command is sent to a workflow.
+
+`Office.update` is Jindu's only sender of workflow updates: the API (api/deps.py
+`Workflows`), the workspace and `jindu project` all come through it. It answers within
+JINDU_UPDATE_TIMEOUT_SECONDS and turns Temporal's refusals into the domain's errors
+(domain/errors.py), so every caller renders the same error: the API as its JSON error,
+the workspace as a page, the command line as one line on stderr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import TEMPORAL_OUTAGES
+from domain.commands import Command
+from domain.errors import ERRORS_BY_CODE, NotFound, Unavailable, WrongStage
+from domain.models import workflow_id
+from domain.steps import Ack
+from store.crypto import DataCipher
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Office:
+    """The database, Temporal, the customer-data cipher and the company's time zone.
+
+    `cipher` is None where no data key is held (`jindu project` needs none): customer
+    fields then read as absent. `on_send` tells the caller an update left, so that an
+    outage after it is answered "may have applied" (api/errors.py)."""
+
+    pool: asyncpg.Pool
+    client: Client
+    cipher: DataCipher | None
+    tz: ZoneInfo
+    timeout: float
+    on_send: Callable[[], None] = field(default=_nothing, compare=False)
+
+    @classmethod
+    def of(cls, state: Any, on_send: Callable[[], None] = _nothing) -> Office:
+        """From the app's state (api/app.py)."""
+        return cls(pool=state.pool, client=state.client, cipher=state.cipher,
+                   tz=ZoneInfo(state.policy.calendar.timezone), timeout=state.settings.update_timeout_seconds,
+                   on_send=on_send)  # fmt: skip
+
+    async def update_project(self, project_id: str, update: Callable[..., Any], cmd: Command,
+                             update_id: str | None = None) -> Ack:  # fmt: skip
+        return await self.update(workflow_id(project_id), update, cmd, update_id, Ack)  # type: ignore[no-any-return]
+
+    async def update(self, wf_id: str, update: Callable[..., Any], cmd: Command, update_id: str | None = None,
+                     result_type: type = Ack) -> Any:  # fmt: skip
+        """Any of Jindu's workflows by id: projects (`project-<id>`), complaints
+        (`complaint-<id>`), revisits (`revisit-<project id>`). The same `update_id` applies once."""
+        handle = self.client.get_workflow_handle(wf_id)
+        self.on_send()
+        try:
+            return await asyncio.wait_for(
+                handle.execute_update(update, cmd, id=update_id or str(uuid.uuid4()), result_type=result_type,
+                                      rpc_timeout=timedelta(seconds=self.timeout)),
+                timeout=self.timeout,
+            )  # fmt: skip
+        except WorkflowUpdateFailedError as err:
+            cause = err.cause
+            if isinstance(cause, ApplicationError) and cause.type in ERRORS_BY_CODE:
+                raise ERRORS_BY_CODE[cause.type](cause.message) from err
+            raise
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
+            raise Unavailable(
+                f"no worker answered within {self.timeout:g} s: the action may still be applied once a worker runs; "
+                "retry with the same Idempotency-Key, or read the project before sending it again",
+                may_have_applied=True,
+            ) from err
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                # Callers found the record first, so a workflow that is gone has finished.
+                if "completed" in err.message or "closed" in err.message:
+                    raise WrongStage("the project's workflow has already finished") from err
+                raise NotFound("no such workflow") from err
+            if err.status in TEMPORAL_OUTAGES:
+                raise Unavailable("Temporal cannot be reached; try again shortly", may_have_applied=True) from err
+            raise

@@ -1,0 +1,204 @@
+"""A project's use cases (RULES §lifecycle 2–9, §Rectification, §Progress anomaly warnings,
+docs/workspace.md §Safe operator actions): each checks who may ask, builds the workflow
+command, sends it once per update id through the one sender and answers with the
+project as recorded, as its reader may see it.
+
+Who may ask is stated once here (`Permit`): the API's role dependencies use the same
+permits, so a customer posting a decision is told 403 before their body is read. Stage,
+ownership and duplicates are the workflow's update validators' (domain/guards.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from api.auth import actor, check_visible, require_role
+from api.project_view import project_view
+from api.schemas import ProjectView
+from domain.allowed_actions import check_dispose
+from domain.commands import (
+    AcceptanceCommand,
+    AcceptanceIn,
+    AssessCommand,
+    AssessmentIn,
+    CancelCommand,
+    CancelIn,
+    Command,
+    CompleteTaskCommand,
+    DecisionIn,
+    ExtendDeadlineCommand,
+    ExtendDeadlineIn,
+    PlanCommand,
+    PlanIn,
+    ReassignIn,
+    ReportCommand,
+    ResultsCommand,
+    ResultsIn,
+    TaskCompleteIn,
+    WarningAnalysisIn,
+    WeeklyReportIn,
+)
+from domain.errors import AlreadyDecided, Forbidden, JinduError, NotFound, Unavailable
+from domain.models import Role
+from jindu.services.office import Office
+from jindu.services.people import decide_command, reassign_command, warning_analysis_command
+from store.crypto import DataCipher
+from store.customers import dispose_after_relationship
+from store.reads import ProjectAccess, TaskRecord, project_access, rectification_task
+from store.users import User
+from workflows.project import ProjectWorkflow
+
+
+@dataclass(frozen=True)
+class Permit:
+    """The roles that may ask for an action, and its name in a refusal."""
+
+    roles: tuple[Role, ...]
+    action: str
+
+    def check(self, user: User) -> None:
+        require_role(user, *self.roles, action=self.action)
+
+
+ASSESS = Permit((Role.agent,), "assess")
+PLAN = Permit((Role.agent,), "submit a plan")
+DECIDE = Permit((Role.dept_head, Role.executive, Role.operations), "decide approval gates")
+REPORT = Permit((Role.agent,), "report progress")
+RESULTS = Permit((Role.agent,), "submit results")
+ACCEPT = Permit((Role.customer, Role.agent), "answer the acceptance")
+ANALYSE = Permit((Role.dept_head,), "analyse progress warnings")
+OPERATE = Permit((Role.operations,), "do this")
+
+
+class _Sealed(DataCipher):
+    """No data key held (`jindu project`): customer fields read as absent."""
+
+    def __init__(self) -> None:
+        pass
+
+    def decrypt(self, blob: bytes | None) -> str | None:
+        return None
+
+
+async def visible_project(office: Office, user: User, project_id: str) -> ProjectAccess:
+    """The project, if `user` may see it (404 for a customer's stranger, 403 across departments)."""
+    project = await project_access(office.pool, project_id)
+    if project is None:
+        raise NotFound(f"no project {project_id}")
+    check_visible(user, project)
+    return project
+
+
+async def view(office: Office, user: User, project: ProjectAccess) -> ProjectView:
+    return await project_view(office.pool, office.cipher or _Sealed(), user, project, office.tz)
+
+
+async def _send(office: Office, user: User, project: ProjectAccess, update: Callable[..., Any], cmd: Command,
+                key: str | None) -> ProjectView:  # fmt: skip
+    await office.update_project(project.id, update, cmd, key)
+    return await view(office, user, project)
+
+
+async def assess(office: Office, user: User, project: ProjectAccess, body: AssessmentIn,
+                 key: str | None = None) -> ProjectView:  # fmt: skip
+    ASSESS.check(user)
+    return await _send(office, user, project, ProjectWorkflow.assess, AssessCommand(actor=actor(user), body=body), key)
+
+
+async def submit_plan(office: Office, user: User, project: ProjectAccess, body: PlanIn,
+                      key: str | None = None) -> ProjectView:  # fmt: skip
+    PLAN.check(user)
+    return await _send(office, user, project, ProjectWorkflow.submit_plan, PlanCommand(actor=actor(user), body=body),
+                       key)  # fmt: skip
+
+
+async def decide(office: Office, user: User, project: ProjectAccess, body: DecisionIn, on_behalf_of: str | None = None,
+                 key: str | None = None) -> ProjectView:  # fmt: skip
+    """An approver decides for themself; operations for a named absent approver."""
+    DECIDE.check(user)
+    cmd = await decide_command(office.pool, user, body, on_behalf_of)
+    return await _send(office, user, project, ProjectWorkflow.decide, cmd, key)
+
+
+async def report(office: Office, user: User, project: ProjectAccess, body: WeeklyReportIn,
+                 key: str | None = None) -> ProjectView:  # fmt: skip
+    REPORT.check(user)
+    return await _send(office, user, project, ProjectWorkflow.report, ReportCommand(actor=actor(user), body=body), key)
+
+
+async def submit_results(office: Office, user: User, project: ProjectAccess, body: ResultsIn,
+                         key: str | None = None) -> ProjectView:  # fmt: skip
+    RESULTS.check(user)
+    cmd = ResultsCommand(actor=actor(user), body=body)
+    return await _send(office, user, project, ProjectWorkflow.submit_results, cmd, key)
+
+
+async def answer_acceptance(office: Office, user: User, project: ProjectAccess, body: AcceptanceIn,
+                            key: str | None = None) -> ProjectView:  # fmt: skip
+    ACCEPT.check(user)
+    cmd = AcceptanceCommand(actor=actor(user), body=body)
+    return await _send(office, user, project, ProjectWorkflow.answer_acceptance, cmd, key)
+
+
+async def analyse_warning(office: Office, user: User, project: ProjectAccess, body: WarningAnalysisIn,
+                          key: str | None = None) -> ProjectView:  # fmt: skip
+    ANALYSE.check(user)
+    cmd = await warning_analysis_command(office.pool, user, body)
+    return await _send(office, user, project, ProjectWorkflow.analyse_warning, cmd, key)
+
+
+async def cancel(office: Office, user: User, project: ProjectAccess, body: CancelIn,
+                 key: str | None = None) -> ProjectView:  # fmt: skip
+    OPERATE.check(user)
+    return await _send(office, user, project, ProjectWorkflow.cancel, CancelCommand(actor=actor(user), body=body), key)
+
+
+async def reassign(office: Office, user: User, project: ProjectAccess, body: ReassignIn,
+                   key: str | None = None) -> ProjectView:  # fmt: skip
+    OPERATE.check(user)
+    cmd = await reassign_command(office.pool, user, body, project)
+    return await _send(office, user, project, ProjectWorkflow.reassign, cmd, key)
+
+
+async def extend_deadline(office: Office, user: User, project: ProjectAccess, body: ExtendDeadlineIn,
+                          key: str | None = None) -> ProjectView:  # fmt: skip
+    OPERATE.check(user)
+    cmd = ExtendDeadlineCommand(actor=actor(user), body=body)
+    return await _send(office, user, project, ProjectWorkflow.extend_deadline, cmd, key)
+
+
+async def dispose_customer(office: Office, user: User, project: ProjectAccess, key: str | None = None) -> ProjectView:
+    """Once the relationship has ended, overwrite the customer's personal data (RULES
+    §Customer information); the disposal is appended to the project's history. No workflow
+    is involved (`key` is unused): a second disposal is 409."""
+    OPERATE.check(user)
+    check_dispose(project.id, project.stage, False, actor(user))
+    if not await dispose_after_relationship(office.pool, project.id, by_id=user.id, by_name=user.name,
+                                            by_role=user.role.value):  # fmt: skip
+        check_dispose(project.id, project.stage, True, actor(user))
+    return await view(office, user, project)
+
+
+async def complete_task(office: Office, user: User, task_id: str, body: TaskCompleteIn,
+                        key: str | None = None) -> TaskRecord:  # fmt: skip
+    """The task's owner closes it with a resolution; answers with the task as recorded."""
+    task = await rectification_task(office.pool, task_id)
+    if task is None:
+        raise NotFound(f"no rectification task {task_id}")
+    if task.owner_user_id != user.id:
+        raise Forbidden(f"task {task_id} belongs to {task.owner_name}")
+    closed = AlreadyDecided(f"task {task_id} is already {task.status}")
+    if task.status != "open" and key is None:
+        raise closed
+    cmd = CompleteTaskCommand(actor=actor(user), task_id=task_id, body=body)
+    try:
+        await office.update_project(task.project_id, ProjectWorkflow.complete_task, cmd, key)
+    except Unavailable:
+        raise
+    except JinduError as err:
+        if task.status != "open":  # not a retry the workflow recognised: it was closed before
+            raise closed from err
+        raise
+    return await rectification_task(office.pool, task_id) or task
