@@ -29,7 +29,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from store import figures
+from store import figures, reconcile
 
 log = structlog.get_logger(__name__)
 UPDATE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -53,6 +53,7 @@ class BusinessCollector:
                     "departments": await figures.department_figures(conn, datetime.now(UTC)),
                     "escalations": await figures.escalations_by_department(conn),
                     "failures": await figures.notification_failures(conn),
+                    "divergences": await reconcile.divergences(conn),
                 }
             self.taken_at, self.up = time.monotonic(), 1
         except (OSError, asyncpg.PostgresError) as err:
@@ -87,7 +88,12 @@ class BusinessCollector:
                                        labels=["channel"])
         for channel, count in sorted(s["failures"].items()):
             failures.add_metric([channel], count)
-        yield from (projects, overdue, warning, tasks, escalations, failures)
+        divergences = CounterMetricFamily(
+            "jindu_record_divergences", "Times the records differed from what Temporal decided, and were repaired: "
+            "superseded (a lost workflow task), conflict, reset, terminated, reconciled", labels=["kind"])  # fmt: skip
+        for kind, count in sorted(s.get("divergences", {}).items()):
+            divergences.add_metric([kind], count)
+        yield from (projects, overdue, warning, tasks, escalations, failures, divergences)
 
 
 class HttpMetrics:

@@ -110,3 +110,9 @@ async def mark_ended(pool: asyncpg.Pool, pid: str, *, run_id: str, status: str, 
         await fencing.operator_step(conn, pid, "terminated", run_id, reason, {"status": status})
         await fencing.note(conn, pid, "terminated", run_id, {"status": status, "reason": reason[:200]})
     return True
+
+
+async def divergences(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, int]:
+    """How often the record differed from Temporal, by kind (record_divergences), for /metrics."""
+    rows = await db.fetch("SELECT kind, count(*) AS n FROM record_divergences GROUP BY kind")
+    return {r["kind"]: r["n"] for r in rows}
