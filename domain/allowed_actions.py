@@ -139,6 +139,16 @@ def targets(view: ProjectFacts) -> list[str]:
     return found + [f"task:{t.id}" for t in view.open_tasks]
 
 
+def handovers(view: ProjectFacts, actor: Actor) -> dict[str, bool]:
+    """Each open wait operations may act on, and whether they may hand it to someone else
+    (False: only more time, e.g. a customer's acceptance)."""
+    if actor.role != Role.operations:
+        return {}
+    state = as_state(view)
+    return {t: _passes(partial(_reassign, state, actor, t)) for t in targets(view)
+            if _passes(partial(_extend, state, actor, t))}  # fmt: skip
+
+
 def check_dispose(project_id: str, stage: Stage, disposed: bool, actor: Actor) -> None:
     """RULES §Customer information: operations, once the relationship has ended, and once."""
     guards.require_operations(actor, "dispose of customer data")

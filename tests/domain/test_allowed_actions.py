@@ -3,7 +3,7 @@ projects as their view shows them."""
 
 from __future__ import annotations
 
-from domain.allowed_actions import LIFECYCLE, ProjectFacts, allowed_actions, candidates, targets
+from domain.allowed_actions import LIFECYCLE, ProjectFacts, allowed_actions, candidates, handovers, targets
 from domain.models import Actor, Role, Stage
 
 AGENT = Actor(user_id="u-agent", name="王芳", role=Role.agent, department="sales")
@@ -126,3 +126,12 @@ def test_the_lifecycle_runs_from_intake_to_completion():
     assert LIFECYCLE[0] == Stage.intake and LIFECYCLE[-1] == Stage.completed
     assert not {Stage.declined, Stage.cancelled, Stage.terminated} & set(LIFECYCLE)
     assert allowed_actions(project(stage="terminated"), OPS) == ["dispose"]
+
+
+def test_operations_may_hand_over_every_wait_but_a_customers_answer():
+    view = project(stage="customer_acceptance", pending=pending("acceptance", "customer", user_id=CUSTOMER.user_id),
+                   tasks=[{"id": "p1-t1", "source": "complaint", "owner_user_id": AGENT.user_id,
+                           "owner_role": "agent"}])  # fmt: skip
+    assert handovers(view, OPS) == {"pending": False, "task:p1-t1": True}
+    assert handovers(view, HEAD) == {}
+    assert handovers(project(stage="cancelled"), OPS) == {}
