@@ -198,8 +198,11 @@ class ServiceBatch(BaseModel):
     version: int
     at: datetime
     steps: list[Step] = Field(default_factory=list)
-    view: dict[str, Any] = Field(default_factory=dict, description="Changed read-model fields")
+    view: dict[str, Any] = Field(default_factory=dict, description="The whole read model")
     notices: list[Notice] = Field(default_factory=list)
+    run_id: str = Field(default="", description="The fence, as a project's RecordBatch (store/fencing.py)")
+    task: int = 0
+    base_seq: int = 0
 
 
 class ServiceAck(BaseModel):

@@ -71,20 +71,40 @@ def content(kind: str, comment: str, data: Any) -> str:
     return json.dumps([kind, comment, data], sort_keys=True, default=str)
 
 
-async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: Recorded | None) -> Verdict:
-    """How to write a fenced batch (one with a run id) given what the project has recorded."""
-    if rec is None or not batch.run_id:
-        return "new"  # the first batch; unfenced writers (tools, tests) keep insert-once semantics
-    if batch.run_id in rec.retired_runs or (rec.run_id == batch.run_id and batch.task < rec.task):
+@dataclass(frozen=True)
+class Fence:
+    """What a batch says of itself: its run, its workflow task, its version, its first step."""
+
+    run_id: str
+    task: int
+    version: int
+    base_seq: int
+
+
+def decide(fence: Fence, rec: Recorded, stored: dict[int, str], mine: dict[int, str]) -> Verdict:
+    """Which batch wins (module docstring): `stored` are the live steps after the batch's
+    `base_seq`, `mine` the batch's own, each as its canonical content."""
+    if fence.run_id in rec.retired_runs or (rec.run_id == fence.run_id and fence.task < rec.task):
         return "stale"
-    stored = await steps_after(conn, batch.project_id, batch.base_seq)
-    if not stored and batch.version > rec.version:
+    if not stored and fence.version > rec.version:
         return "new"
-    same_task = rec.run_id == batch.run_id and rec.task == batch.task and batch.version <= rec.version
-    mine = {s.seq: content(s.kind, s.comment, s.model_dump(mode="json").get("data", {})) for s in batch.steps}
+    same_task = rec.run_id == fence.run_id and rec.task == fence.task and fence.version <= rec.version
     if same_task and all(stored.get(seq) == c for seq, c in mine.items()):
         return "retry"
     return "diverged"
+
+
+def step_contents(steps: list[Step]) -> dict[int, str]:
+    return {s.seq: content(s.kind, s.comment, s.model_dump(mode="json").get("data", {})) for s in steps}
+
+
+async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: Recorded | None) -> Verdict:
+    """How to write a project's batch given what the project has recorded."""
+    if rec is None or not batch.run_id:
+        return "new"  # the first batch; unfenced writers (tools, tests) keep insert-once semantics
+    fence = Fence(batch.run_id, batch.task, batch.version, batch.base_seq)
+    stored = await steps_after(conn, batch.project_id, batch.base_seq)
+    return decide(fence, rec, stored, step_contents(batch.steps))
 
 
 OPERATOR_KINDS = ("reset", "terminated", "reconciled", "customer_data_disposed")

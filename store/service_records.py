@@ -20,6 +20,7 @@ import asyncpg
 
 from domain.service_models import ServiceBatch
 from domain.steps import Step
+from store import service_fencing
 from store.records import MalformedStep, enqueue
 
 Writer = Callable[[asyncpg.Connection, ServiceBatch, str, Step], Awaitable[None]]
@@ -183,6 +184,8 @@ class Records:
 
 async def _write(conn: asyncpg.Connection, batch: ServiceBatch, kind: Records) -> list[str]:
     seen, scope = [], f"{kind.prefix}:{batch.subject_id}"
+    if not await service_fencing.fenced(conn, batch, kind):
+        return [f"{scope}:{s.seq}" for s in batch.steps]
     for step in sorted(batch.steps, key=lambda s: s.seq):
         step_key = f"{scope}:{step.seq}"
         try:

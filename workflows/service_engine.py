@@ -99,9 +99,10 @@ class ServiceEngine(Engine[S, ServiceAck]):
         return self.start.model_copy(update={"carried": self.subject.model_dump_json()})
 
     def _batch(self, out: BaseOutcome[S], view: dict[str, Any]) -> ServiceBatch:
-        s = out.state
+        s, info = out.state, workflow.info()
         return ServiceBatch(subject_id=self._subject_id(s), project_id=s.project_id, version=s.batches,
-                            at=out.ctx.now, steps=out.steps, view=view, notices=out.notices)  # fmt: skip
+                            at=out.ctx.now, steps=out.steps, view=view, notices=out.notices, run_id=info.run_id,
+                            task=info.get_current_history_length(), base_seq=s.seq - len(out.steps))  # fmt: skip
 
     async def _send(self, batch: ServiceBatch) -> None:
         await workflow.execute_local_activity_method(self.recorder, batch, **RECORD)
