@@ -8,6 +8,8 @@ module only reads them. Formulas: domain/appraisal.py, domain/service_kpis.py.
 
 from __future__ import annotations
 
+import asyncio
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,8 +22,11 @@ from domain.appraisal import StaffFacts
 from domain.kpi import period_bounds
 from domain.service_kpis import ServiceFacts
 
-# $1, $2: the period's [start, end) instants; $3: the department or NULL (every one).
-DEPT = "($3::text IS NULL OR {}department = $3)"
+# $1, $2: the period's [start, end) instants; $3: the department or NULL (every one). Each
+# statement is prepared in two forms, one per scope (`scoped`): `($3 IS NULL OR department =
+# $3)` would keep the department out of the index conditions under asyncpg's generic plans.
+DEPT = "{}department = $3::text"
+EVERY_DEPT = "$3::text IS NULL"
 LIVE = "p.stage NOT IN ('declined', 'cancelled')"
 
 # $1, $2: the period's [first, after) local days; $4: today (a key node due later is not due yet).
@@ -44,33 +49,34 @@ SELECT department, agent_id AS user_id, count(*) AS ratings, sum(rating) AS rati
 FROM ratings WHERE at >= $1 AND at < $2 AND {DEPT.format("")}
 GROUP BY 1, 2"""
 
-# A project's first result review is its earliest result_review decision (by step order).
+# A project's first result review is its earliest result_review decision: a decision of the
+# period with none before it (by time, then step key), looked up in the partial index
+# approvals_result_review_project instead of every review's step in `events`.
 FIRST_REVIEWS = f"""
-WITH firsts AS (
-    SELECT DISTINCT ON (a.project_id) a.project_id, a.decision, a.at
-    FROM approvals a JOIN events e ON e.step_key = a.step_key
-    WHERE a.gate = 'result_review' AND a.project_id IN (
-        SELECT project_id FROM approvals WHERE gate = 'result_review' AND at >= $1 AND at < $2)
-    ORDER BY a.project_id, e.seq)
 SELECT p.department, p.agent_id AS user_id, count(*) AS reviews,
-       count(*) FILTER (WHERE f.decision = 'approve') AS reviews_passed_first
-FROM firsts f JOIN projects p ON p.id = f.project_id
-WHERE f.at >= $1 AND f.at < $2 AND {DEPT.format("p.")}
+       count(*) FILTER (WHERE a.decision = 'approve') AS reviews_passed_first
+FROM approvals a JOIN projects p ON p.id = a.project_id
+WHERE a.gate = 'result_review' AND a.at >= $1 AND a.at < $2 AND {DEPT.format("p.")}
+  AND NOT EXISTS (SELECT 1 FROM approvals b WHERE b.project_id = a.project_id AND b.gate = 'result_review'
+                  AND (b.at < a.at OR b.at = a.at AND b.step_key < a.step_key))
 GROUP BY 1, 2"""
 
 # Sent on time: counted when sent. Missed: counted when it was due (the step's `due_at`).
 MISSED_DUE = ("CASE WHEN e.data->>'due_at' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "
               "THEN (e.data->>'due_at')::timestamptz ELSE e.at END")  # fmt: skip
+# Each side counted per member before they are added (no sort of every report of the period).
 REPORTS = f"""
-SELECT department, user_id, count(*) AS reports_due, count(*) FILTER (WHERE on_time) AS reports_on_time
+SELECT department, user_id, sum(due) AS reports_due, sum(on_time) AS reports_on_time
 FROM (
-    SELECT department, agent_id AS user_id, true AS on_time FROM weekly_reports
-    WHERE on_time AND at >= $1 AND at < $2
+    SELECT department, agent_id AS user_id, count(*) AS due, count(*) AS on_time FROM weekly_reports
+    WHERE on_time AND at >= $1 AND at < $2 AND {DEPT.format("")}
+    GROUP BY 1, 2
     UNION ALL
-    SELECT p.department, p.agent_id, false FROM events e JOIN projects p ON p.id = e.project_id
-    WHERE e.kind = 'weekly_report_missed' AND e.at >= $1 AND {MISSED_DUE} >= $1 AND {MISSED_DUE} < $2
+    SELECT p.department, p.agent_id, count(*), 0 FROM events e JOIN projects p ON p.id = e.project_id
+    WHERE e.kind = 'weekly_report_missed' AND e.superseded_at IS NULL AND e.at >= $1
+      AND {MISSED_DUE} >= $1 AND {MISSED_DUE} < $2 AND {DEPT.format("p.")}
+    GROUP BY 1, 2
 ) r
-WHERE {DEPT.format("")}
 GROUP BY 1, 2"""
 
 # $4: now. Due = answered, or the resolution deadline has passed.
@@ -101,7 +107,7 @@ UNION ALL
 SELECT id, name, 0 FROM users WHERE id = ANY($1::text[])
 ORDER BY pref DESC"""
 
-SERVICE_COMPLAINTS = """
+SERVICE_COMPLAINTS = f"""
 SELECT department, count(*) AS complaints_received,
        count(*) FILTER (WHERE answered_at IS NOT NULL) AS complaints_answered,
        count(*) FILTER (WHERE answered_at IS NOT NULL AND resolved) AS complaints_resolved,
@@ -114,14 +120,14 @@ SELECT department, count(*) AS complaints_received,
        coalesce(sum(rating) FILTER (WHERE satisfied IS NOT NULL), 0) AS confirmation_rating_sum,
        count(*) FILTER (WHERE satisfied AND rating IS NOT NULL) AS confirmations_satisfied
 FROM complaints
-WHERE filed_at >= $1 AND filed_at < $2 AND ($3::text IS NULL OR department = $3)
+WHERE filed_at >= $1 AND filed_at < $2 AND {DEPT.format("")}
 GROUP BY 1"""
 
-SERVICE_SUGGESTIONS = """
+SERVICE_SUGGESTIONS = f"""
 SELECT department, count(*) AS suggestions, count(adopted) AS suggestions_decided,
        count(*) FILTER (WHERE adopted) AS suggestions_adopted
 FROM suggestions
-WHERE created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR department = $3)
+WHERE created_at >= $1 AND created_at < $2 AND {DEPT.format("")}
 GROUP BY 1"""
 
 
@@ -154,22 +160,33 @@ def _merge(into: dict[tuple[str, str], dict[str, Any]], rows: list[asyncpg.Recor
             into.setdefault(key, {}).update(fields)
 
 
+def scoped(sql: str, department: str | None) -> str:
+    """The statement for one department, or (None) its every-department form."""
+    return sql if department is not None else SCOPE.sub(EVERY_DEPT, sql)
+
+
+SCOPE = re.compile(r"(?:\b\w+\.)?department = \$3::text")
+
+
 async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | None, today: date,
                       now: datetime) -> list[StaffFacts]:  # fmt: skip
-    """Each staff member's facts for the period, department by department."""
-    by_member: dict[tuple[str, str], dict[str, Any]] = {}
+    """Each staff member's facts for the period, department by department: the figures' eight
+    independent statements run at once, each on its own pooled connection, then the names."""
     span = (window.start, window.end, department)
-    async with pool.acquire() as conn:
-        for r in await conn.fetch(ROSTER, *span):
-            by_member.setdefault((r["department"], r["user_id"]), {})
-        _merge(by_member, await conn.fetch(MILESTONES, window.first, window.after, department, today))
-        for sql in (COMPLETED, RATINGS, FIRST_REVIEWS, REPORTS, RISK_EVENTS):
-            _merge(by_member, await conn.fetch(sql, *span))
-        _merge(by_member, await conn.fetch(COMPLAINTS, *span, now))
-        ids = sorted({user_id for _, user_id in by_member})
-        names: dict[str, str] = {}
-        for r in await conn.fetch(NAMES, ids):
-            names[r["id"]] = r["name"]
+    roster, *figures = await asyncio.gather(
+        pool.fetch(scoped(ROSTER, department), *span),
+        pool.fetch(scoped(MILESTONES, department), window.first, window.after, department, today),
+        *(pool.fetch(scoped(sql, department), *span) for sql in (COMPLETED, RATINGS, FIRST_REVIEWS, REPORTS,
+                                                                  RISK_EVENTS)),
+        pool.fetch(scoped(COMPLAINTS, department), *span, now),
+    )  # fmt: skip
+    by_member: dict[tuple[str, str], dict[str, Any]] = {(r["department"], r["user_id"]): {} for r in roster}
+    for rows in figures:
+        _merge(by_member, rows)
+    ids = sorted({user_id for _, user_id in by_member})
+    names: dict[str, str] = {}
+    for r in await pool.fetch(NAMES, ids):
+        names[r["id"]] = r["name"]
     return [
         StaffFacts(department=dept, user_id=user_id, name=names.get(user_id) or user_id,
                    **{k: (Decimal(v) if k == "risk_loss" else list(v) if k == "deviations" else int(v))
@@ -182,10 +199,11 @@ async def service_facts(pool: asyncpg.Pool, window: Window, *, department: str |
                         now: datetime) -> list[ServiceFacts]:  # fmt: skip
     """Complaint and suggestion counts per department (None: no department) for the period."""
     by_dept: dict[str | None, dict[str, Any]] = {}
-    async with pool.acquire() as conn:
-        for sql, args in ((SERVICE_COMPLAINTS, (now,)), (SERVICE_SUGGESTIONS, ())):
-            for r in await conn.fetch(sql, window.start, window.end, department, *args):
-                fields = dict(r)
-                by_dept.setdefault(fields.pop("department"), {}).update(fields)
+    span = (window.start, window.end, department)
+    for rows in await asyncio.gather(pool.fetch(scoped(SERVICE_COMPLAINTS, department), *span, now),
+                                     pool.fetch(scoped(SERVICE_SUGGESTIONS, department), *span)):
+        for r in rows:
+            fields = dict(r)
+            by_dept.setdefault(fields.pop("department"), {}).update(fields)
     return [ServiceFacts(department=dept, **{k: int(v) for k, v in fields.items()})
             for dept, fields in sorted(by_dept.items(), key=lambda item: (item[0] is None, item[0] or ""))]

@@ -47,7 +47,7 @@ async def department_figures(db: Db, since: datetime) -> list[DepartmentFigures]
                GROUP BY department),
            escalated AS (
                SELECT p.department, count(*) AS escalations FROM events e JOIN projects p ON p.id = e.project_id
-               WHERE e.kind = 'escalation' AND e.at >= $1 GROUP BY p.department),
+               WHERE e.kind = 'escalation' AND e.superseded_at IS NULL AND e.at >= $1 GROUP BY p.department),
            departments AS (
                SELECT department FROM running UNION SELECT department FROM tasks
                UNION SELECT department FROM escalated)
@@ -66,7 +66,7 @@ async def escalations_by_department(db: Db) -> list[EscalationCount]:
     """Every escalation ever recorded (the event log is append-only, so this only grows)."""
     rows = await db.fetch("SELECT p.department, count(*) AS escalations FROM events e "
                           "JOIN projects p ON p.id = e.project_id WHERE e.kind = 'escalation' "
-                          "GROUP BY p.department ORDER BY p.department")
+                          "AND e.superseded_at IS NULL GROUP BY p.department ORDER BY p.department")
     return [EscalationCount(**dict(r)) for r in rows]
 
 

@@ -45,7 +45,7 @@ from domain.models import Channel, Role, Stage, workflow_id
 from domain.project import ProjectStart
 from domain.text import Name
 from store.intake import claim_project
-from store.reads import MAX_OFFSET, ProjectPage, list_projects, project_access
+from store.reads import MAX_OFFSET, ProjectPage, list_projects, parse_cursor, project_access
 from store.users import User, user_by_name
 from workflows import search_attributes as sa
 from workflows.project import ProjectWorkflow
@@ -134,6 +134,8 @@ async def get_projects(
                                                       "an active progress warning")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
+    after: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page: the "
+                                                                   "page after it (offset is then ignored)")] = None,
 ) -> ProjectPage:  # fmt: skip
     """Staff only; most recently changed first, without customer personal data. Agents and
     dept_heads see their own department only (asking for another department is 403)."""
@@ -141,8 +143,13 @@ async def get_projects(
         if department is not None and department != user.department:
             raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
         department = user.department
+    try:
+        cursor = parse_cursor(after) if after is not None else None
+    except ValueError as err:
+        raise Invalid(f"after: {err}") from err
     return await list_projects(pool, stage=stage.value if stage else None, department=department,
-                               overdue=overdue, warning=warning, limit=limit, offset=offset)  # fmt: skip
+                               overdue=overdue, warning=warning, limit=limit, offset=offset,
+                               after=cursor)  # fmt: skip
 
 
 @router.get("/{project_id}", response_model=ProjectView, summary="One project's current state and history",

@@ -42,7 +42,7 @@ async def test_list_filters_and_pages(api):
     first, second, third = [(await get(limit=2, offset=o)).json() for o in (0, 2, 4)]
     assert [i["id"] for i in first["items"] + second["items"] + third["items"]] == ids[::-1]
     assert first["total"] == second["total"] == third["total"] == 5 and len(third["items"]) == 1
-    assert (await get(offset=10)).json() == {"items": [], "total": 5, "limit": 20, "offset": 10}
+    assert (await get(offset=10)).json() == {"items": [], "total": 5, "limit": 20, "offset": 10, "next_cursor": None}
 
     assert {i["id"] for i in (await get(stage="execution")).json()["items"]} == {ids[1], ids[2]}
     assert [i["id"] for i in (await get(overdue="true")).json()["items"]] == [ids[1]]
