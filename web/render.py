@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from jindu import history
 from jindu.i18n import LANGUAGES, has, translator
 from web.session import LANG_COOKIE, Visitor, page_lang
 from web.views import candidate_key, gate_history
@@ -22,6 +23,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["LANGUAGES"] = LANGUAGES
 TEMPLATES.env.globals["gate_history"] = gate_history
 TEMPLATES.env.globals["candidate_key"] = candidate_key
+TEMPLATES.env.globals["history_line"] = history.line
 
 
 def parse_time(value: Any) -> datetime | None:

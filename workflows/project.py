@@ -5,7 +5,8 @@ The rules are domain/lifecycle.py's; the workflow validates updates against them
 clock tick — then adopts its state, sleeps until the next thing falls due and publishes the
 project to the Web UI (workflows/engine.py).
 
-Updates (validated first; a rejected update writes nothing; each answers an `Ack`):
+Updates (validated first; a rejected update writes nothing; each answers what it made, an `Ack`
+or one of domain/results.py):
   sync, assess, submit_plan, decide, report, submit_results, answer_acceptance,
   complete_task, analyse_warning, cancel, reassign, extend_deadline, publish_calendar,
   complaint_tasks, rate, add_risk, update_risk

@@ -7,10 +7,13 @@ also after a continue-as-new (`ProjectState.recent_updates`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import guards, lifecycle, operations, risks, service
+    from domain import guards, lifecycle, operations, results, risks, service
     from domain.commands import (
         AcceptanceCommand,
         AssessCommand,
@@ -31,13 +34,27 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import Stage
     from domain.project import ProjectState
     from domain.risk_commands import AddRiskCommand, UpdateRiskCommand
-    from domain.steps import Ack
+    from domain.step_union import StepFacts
+    from domain.steps import Ack, BaseOutcome, Context
     from workflows.base import Engine
+
+C = TypeVar("C", bound=Command)
+R = TypeVar("R", bound=Ack)
 
 
 class ProjectUpdates(Engine[ProjectState, Ack]):
     def _ack(self) -> Ack:
         return Ack(seq=self.subject.seq, stage=self.subject.stage)
+
+    async def _answer(self, transition: Callable[[ProjectState, C, Context], BaseOutcome[ProjectState]], cmd: C,
+                      result: Callable[[Ack, list[StepFacts]], R]) -> R:  # fmt: skip
+        """Apply the update and answer what it made (domain/results.py), from its typed steps."""
+        made: list[StepFacts] = []
+
+        async def keep(out: BaseOutcome[ProjectState], _: C) -> None:
+            made.extend(step.facts for step in out.steps)
+
+        return result(await self._apply(transition, cmd, keep), made)
 
     @workflow.query
     def state(self) -> ProjectState:
@@ -50,67 +67,69 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
         return self._ack()
 
     @workflow.update
-    async def assess(self, cmd: AssessCommand) -> Ack:
-        return await self._apply(lifecycle.assess, cmd)
+    async def assess(self, cmd: AssessCommand) -> results.Assessed:
+        return await self._answer(lifecycle.assess, cmd, results.assessed)
 
     @assess.validator
     def _v_assess(self, cmd: AssessCommand) -> None:
         self._check(lambda: guards.check_assess(self.subject, cmd.actor))
 
     @workflow.update
-    async def submit_plan(self, cmd: PlanCommand) -> Ack:
-        return await self._apply(lifecycle.submit_plan, cmd)
+    async def submit_plan(self, cmd: PlanCommand) -> results.PlanSubmitted:
+        return await self._answer(lifecycle.submit_plan, cmd, results.plan_submitted)
 
     @submit_plan.validator
     def _v_plan(self, cmd: PlanCommand) -> None:
         self._check(lambda: guards.check_plan(self.subject, cmd, self.ctx().today))
 
     @workflow.update
-    async def decide(self, cmd: DecideCommand) -> Ack:
-        return await self._apply(lifecycle.decide, cmd)
+    async def decide(self, cmd: DecideCommand) -> results.Decided:
+        return await self._answer(lifecycle.decide, cmd, results.decided)
 
     @decide.validator
     def _v_decide(self, cmd: DecideCommand) -> None:
         self._check(lambda: guards.check_decision(self.subject, cmd))
 
     @workflow.update
-    async def report(self, cmd: ReportCommand) -> Ack:
-        return await self._apply(lifecycle.report, cmd)
+    async def report(self, cmd: ReportCommand) -> results.ReportRecorded:
+        return await self._answer(lifecycle.report, cmd, results.report_recorded)
 
     @report.validator
     def _v_report(self, cmd: ReportCommand) -> None:
         self._check(lambda: guards.check_report(self.subject, cmd))
 
     @workflow.update
-    async def submit_results(self, cmd: ResultsCommand) -> Ack:
-        return await self._apply(lifecycle.submit_results, cmd)
+    async def submit_results(self, cmd: ResultsCommand) -> results.ResultsSubmitted:
+        return await self._answer(lifecycle.submit_results, cmd, results.results_submitted)
 
     @submit_results.validator
     def _v_results(self, cmd: ResultsCommand) -> None:
         self._check(lambda: guards.check_results(self.subject, cmd))
 
     @workflow.update
-    async def answer_acceptance(self, cmd: AcceptanceCommand) -> Ack:
-        ack = await self._apply(lifecycle.answer_acceptance, cmd)
+    async def answer_acceptance(self, cmd: AcceptanceCommand) -> results.AcceptanceAnswered:
+        answer = await self._answer(lifecycle.answer_acceptance, cmd, results.acceptance_answered)
         # Answer with the archived project: the run loop archives it meanwhile.
         await workflow.wait_condition(lambda: self.subject.stage != Stage.archiving and not self.lock.locked())
-        return ack if ack.stage != Stage.archiving else self._ack()
+        if answer.stage != Stage.archiving:
+            return answer
+        return answer.model_copy(update={"seq": self.subject.seq, "stage": self.subject.stage})
 
     @answer_acceptance.validator
     def _v_acceptance(self, cmd: AcceptanceCommand) -> None:
         self._check(lambda: guards.check_acceptance(self.subject, cmd))
 
     @workflow.update
-    async def complete_task(self, cmd: CompleteTaskCommand) -> Ack:
-        return await self._apply(lifecycle.complete_task, cmd)
+    async def complete_task(self, cmd: CompleteTaskCommand) -> results.TaskCompleted:
+        return await self._answer(lifecycle.complete_task, cmd, results.task_completed)
 
     @complete_task.validator
     def _v_complete_task(self, cmd: CompleteTaskCommand) -> None:
         self._check(lambda: guards.check_complete_task(self.subject, cmd))
 
     @workflow.update
-    async def analyse_warning(self, cmd: WarningAnalysisCommand) -> Ack:
-        return await self._apply(lifecycle.analyse_warning, cmd)
+    async def analyse_warning(self, cmd: WarningAnalysisCommand) -> results.WarningAnalysed:
+        return await self._answer(lifecycle.analyse_warning, cmd, results.warning_analysed)
 
     @analyse_warning.validator
     def _v_analyse_warning(self, cmd: WarningAnalysisCommand) -> None:
@@ -125,16 +144,16 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
         self._check(lambda: guards.check_cancel(self.subject, cmd.actor))
 
     @workflow.update
-    async def reassign(self, cmd: ReassignCommand) -> Ack:
-        return await self._apply(operations.reassign, cmd)
+    async def reassign(self, cmd: ReassignCommand) -> results.Reassigned:
+        return await self._answer(operations.reassign, cmd, results.reassigned)
 
     @reassign.validator
     def _v_reassign(self, cmd: ReassignCommand) -> None:
         self._check(lambda: guards.check_reassign(self.subject, cmd))
 
     @workflow.update
-    async def extend_deadline(self, cmd: ExtendDeadlineCommand) -> Ack:
-        return await self._apply(operations.extend_deadline, cmd)
+    async def extend_deadline(self, cmd: ExtendDeadlineCommand) -> results.DeadlineExtended:
+        return await self._answer(operations.extend_deadline, cmd, results.deadline_extended)
 
     @extend_deadline.validator
     def _v_extend_deadline(self, cmd: ExtendDeadlineCommand) -> None:
@@ -149,8 +168,8 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
         self._check(lambda: guards.check_publish_calendar(self.subject, cmd))
 
     @workflow.update
-    async def complaint_tasks(self, cmd: ComplaintTasksCommand) -> Ack:
-        return await self._apply(service.complaint_tasks, cmd)
+    async def complaint_tasks(self, cmd: ComplaintTasksCommand) -> results.ComplaintTasksOpened:
+        return await self._answer(service.complaint_tasks, cmd, results.complaint_tasks_opened)
 
     @complaint_tasks.validator
     def _v_complaint_tasks(self, cmd: ComplaintTasksCommand) -> None:
@@ -165,16 +184,16 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
         self._check(lambda: service.check_rating(self.subject, cmd))
 
     @workflow.update
-    async def add_risk(self, cmd: AddRiskCommand) -> Ack:
-        return await self._apply(risks.add_risk, cmd)
+    async def add_risk(self, cmd: AddRiskCommand) -> results.RiskAdded:
+        return await self._answer(risks.add_risk, cmd, results.risk_added)
 
     @add_risk.validator
     def _v_add_risk(self, cmd: AddRiskCommand) -> None:
         self._check(lambda: risks.check_add(self.subject, cmd, self.ctx().today))
 
     @workflow.update
-    async def update_risk(self, cmd: UpdateRiskCommand) -> Ack:
-        return await self._apply(risks.update_risk, cmd)
+    async def update_risk(self, cmd: UpdateRiskCommand) -> results.RiskChanged:
+        return await self._answer(risks.update_risk, cmd, results.risk_changed)
 
     @update_risk.validator
     def _v_update_risk(self, cmd: UpdateRiskCommand) -> None:

@@ -87,7 +87,7 @@ async def test_notifications_are_queued_once_with_their_steps(pool):
                       department="sales", params={"project_id": pid, "gate": "initiation"}),
                Notice(seq=2, kind="assigned", key="notify.assigned.approval", to_role=Role.executive,
                       params={"project_id": pid, "gate": "initiation"})]  # fmt: skip
-    batch = record_batch(pid, 2, step(2, "assessment", AGENT), notices=notices)
+    batch = record_batch(pid, 2, step(2, "assessment", AGENT, in_scope=True), notices=notices)
     await record(acts, batch)
     await record(acts, batch)
     rows = await pool.fetch("SELECT * FROM outbox WHERE project_id = $1 ORDER BY id", pid)

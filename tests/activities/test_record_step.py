@@ -15,6 +15,8 @@ from tests.fixtures_db import (
     step,
 )
 
+DUE = (T0 + timedelta(days=2)).isoformat()
+
 
 async def test_a_retried_step_writes_once(acts, pool):
     pid = await started(acts)
@@ -50,7 +52,7 @@ async def test_the_read_model_takes_the_batchs_view(acts, pool):
     state = project_state(pid, kpis={"completion_rate": 50.0, "cycle_deviation_rate": 25.0})
     state.pending.steps_done = 1
     state.warning.active, state.warning.reasons = True, ["completion_rate 50.0 < 80.0"]
-    await record(acts, record_batch(pid, 2, step(2, "reminder", to_role="agent", what="results", step=1),
+    await record(acts, record_batch(pid, 2, step(2, "reminder", to_role="agent", what="results", step=1, due_at=DUE),
                                     view=state.read_view()))
     row = await pool.fetchrow("SELECT * FROM projects WHERE id = $1", pid)
     assert (row["stage"], row["risk_level"], row["seq"], row["view_version"]) == ("execution", "medium", 2, 2)
@@ -94,7 +96,7 @@ async def test_a_late_retry_never_moves_the_read_model_back(acts, pool):
     assert (row["stage"], row["seq"], row["view_version"], row["view"]["stage"]) == ("result_review", 3, 3,
                                                                                      "result_review")
     # A batch older than the view, written for the first time, still joins the audit trail.
-    lost = record_batch(pid, 2, step(4, "reminder", to_role="agent", what="results", step=1),
+    lost = record_batch(pid, 2, step(4, "reminder", to_role="agent", what="results", step=1, due_at=DUE),
                         view={"stage": "planning"})
     await record(acts, lost)
     row = await pool.fetchrow("SELECT stage, view_version FROM projects WHERE id = $1", pid)
@@ -143,12 +145,13 @@ async def test_each_kind_writes_its_table(acts, pool):
              completed_milestones=["viewing"], on_time=False, milestones_done={"viewing": "2026-03-10"}),
         step(6, "results_submitted", AGENT, summary="sold", attachments=["contract.pdf"], submission=1),
         step(7, "task_created", None, "Add the mortgage clause", **task),
-        step(8, "reminder", None, task_id=task["task_id"], to_role="agent", what="task", step=1),
+        step(8, "reminder", None, task_id=task["task_id"], to_role="agent", what="task", step=1,
+             due_at=DUE),
         step(9, "reassigned", None, "on leave", target=f"task:{task['task_id']}", to="Agent Sun", to_id="u-sun",
-             to_role="agent", department="sales-2"),
+             to_role="agent", department="sales-2", previous="Agent Wang"),
         step(10, "deadline_extended", None, "waiting for the bank", target=f"task:{task['task_id']}",
-             due_at=(due + timedelta(days=2)).isoformat()),
-        step(11, "task_completed", AGENT, "Clause added", task_id=task["task_id"]),
+             due_at=(due + timedelta(days=2)).isoformat(), previous_due_at=due.isoformat(), working_days=2),
+        step(11, "task_completed", AGENT, "Clause added", task_id=task["task_id"], source="review_rejection"),
         step(12, "accepted", CUSTOMER, rating=4),
         step(13, "warning_raised", reasons=["completion rate 50% < 80%"]),
         step(14, "warning_analysed", HEAD, "short of staff", cause="resources", measures=1),
@@ -194,8 +197,8 @@ async def test_a_reminder_counts_the_tasks_escalations(acts, pool):
     task = {"task_id": f"{pid}-t1", "source": "customer_objection", "owner_id": "u-agent", "owner_role": "agent",
             "department": "sales", "due_at": (T0 + timedelta(days=1)).isoformat()}
     await record(acts, record_batch(pid, 2, step(2, "task_created", None, "Earlier handover", **task)))
-    await record(acts, record_batch(pid, 3, step(3, "reminder", task_id=task["task_id"], step=1),
-                                    step(4, "escalation", task_id=task["task_id"], step=2)))
+    await record(acts, record_batch(pid, 3, step(3, "reminder", task_id=task["task_id"], what="task", due_at=DUE, step=1),
+                                    step(4, "escalation", task_id=task["task_id"], what="task", due_at=DUE, step=2)))
     row = await pool.fetchrow("SELECT owner_name, escalations, status FROM rectification_tasks WHERE id = $1",
                               task["task_id"])  # fmt: skip
     assert tuple(row) == ("", 2, "open")
