@@ -53,9 +53,8 @@ def wait(state: ComplaintState, name: str, role: Role, since: datetime, due_at: 
 def file(start: ComplaintStart, ctx: Context) -> ComplaintOutcome:
     assert start.calendar is not None, "a complaint starts with its official dates"
     role = Role.dept_head if start.project_id else Role.operations
-    days = ctx.policy.sla
-    first_due = ctx.calendar.add_working_days(start.filed_at, days(SLA["first_reply"]).working_days)
-    resolution_due = ctx.calendar.add_working_days(start.filed_at, days(SLA["resolution"]).working_days)
+    first_due = waits.due_in(ctx, SLA["first_reply"], start.filed_at)
+    resolution_due = waits.due_in(ctx, SLA["resolution"], start.filed_at)
     state = ComplaintState(
         complaint_id=start.complaint_id, project_id=start.project_id, department=start.department,
         agent=start.agent, customer_user_id=start.customer_user_id, channel=start.channel, assignee_role=role,

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.sla import Duration, WorkingHours
+
 
 class EscalationStep(BaseModel):
     """One step of a chain, `after_working_days` counted from the deadline.
@@ -41,9 +43,21 @@ def default_chain() -> list[EscalationStep]:
     ]
 
 
-class SlaPolicy(BaseModel):
-    working_days: int = Field(ge=0, le=250)
+class SlaPolicy(Duration):
+    """`{"working_days": n}`, `{"working_hours": n}` or `{"minutes": n}` (domain/sla.py), and
+    the chain that follows its deadline."""
+
+    working_days: int = Field(default=0, ge=0, le=250)
     chain: list[EscalationStep] = Field(default_factory=default_chain)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> SlaPolicy:
+        if not self.model_fields_set & {"working_days", "working_hours", "minutes"}:
+            raise ValueError("an SLA needs working_days, working_hours or minutes")
+        if self.working_hours is not None and self.minutes is not None or (
+                self.working_days and (self.working_hours is not None or self.minutes is not None)):  # fmt: skip
+            raise ValueError("an SLA is written in one of working_days, working_hours or minutes")
+        return self
 
     @model_validator(mode="after")
     def _ordered(self) -> SlaPolicy:
@@ -105,6 +119,7 @@ class WarningThresholds(BaseModel):
 class CalendarPolicy(BaseModel):
     timezone: str = "Asia/Shanghai"
     cutoff_hour: int = Field(default=18, ge=1, le=24)
+    working_hours: WorkingHours = Field(default_factory=WorkingHours, description="SLAs in hours count these")
     extra_holidays: list[date] = Field(default_factory=list)
     extra_workdays: list[date] = Field(default_factory=list)
 

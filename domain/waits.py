@@ -16,14 +16,16 @@ from domain import step_kinds as kinds
 from domain.approval import escalation_target
 from domain.models import Actor, Gate, Role, TaskSource
 from domain.project import PendingAction, PendingKind, RectificationTask, Wait
+from domain.sla import due_at
 from domain.steps import BaseOutcome, Context, Outcome
 
 APPROVAL_SLA = {Gate.initiation: "initiation_approval", Gate.plan: "plan_approval", Gate.result_review: "result_review"}
 SUMMARY_CHARS = 80
 
 
-def due_in(ctx: Context, sla: str) -> datetime:
-    return ctx.calendar.add_working_days(ctx.now, ctx.policy.sla(sla).working_days)
+def due_in(ctx: Context, sla: str, since: datetime | None = None) -> datetime:
+    """The SLA's deadline from `since` (now), in working days, hours or minutes (domain/sla.py)."""
+    return due_at(since or ctx.now, ctx.policy.sla(sla), ctx.calendar, ctx.policy.calendar.working_hours)
 
 
 def pending(out: Outcome, kind: PendingKind, sla: str, role: Role, *, user: Actor | None = None,
