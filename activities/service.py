@@ -13,6 +13,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.project import record_with
+from domain import results
 from domain.commands import ComplaintTasksCommand, RateCommand
 from domain.errors import ERRORS_BY_CODE
 from domain.models import workflow_id
@@ -21,14 +22,6 @@ from domain.steps import Ack
 from store import service_records
 from workflows.activities import ServiceRecording
 from workflows.project import ProjectWorkflow
-
-TASKS_OPENED = """
-WITH asked AS (SELECT seq, (data->>'tasks')::int AS n FROM events
-               WHERE project_id = $1 AND kind = 'complaint_tasks' AND data->>'complaint_id' = $2
-               ORDER BY seq DESC LIMIT 1)
-SELECT e.data->>'task_id' AS task_id FROM events e, asked a
-WHERE e.project_id = $1 AND e.kind = 'task_created' AND e.seq > a.seq ORDER BY e.seq LIMIT (SELECT n FROM asked)
-"""
 
 
 class ServiceActivities(ServiceRecording):
@@ -47,23 +40,22 @@ class ServiceActivities(ServiceRecording):
 
     @activity.defn(name="call_project")
     async def call_project(self, call: ProjectCall) -> ProjectAnswer:
-        refused = await send_to_project(self.client, call)
-        if refused is not None or call.kind != "tasks":
-            return refused or ProjectAnswer(applied=True)
-        rows = await self.pool.fetch(TASKS_OPENED, call.project_id, call.complaint_id)
-        return ProjectAnswer(applied=True, task_ids=[r["task_id"] for r in rows])
+        return await send_to_project(self.client, call)
 
 
-async def send_to_project(client: Client, call: ProjectCall) -> ProjectAnswer | None:
-    """Send the call as an update with its fixed id; None once applied. The project's
-    rejection (it has finished, or runs v1) is an answer, not a failure: the complaint then
-    records that no tasks could be opened, or takes the rating itself."""
+async def send_to_project(client: Client, call: ProjectCall) -> ProjectAnswer:
+    """Send the call as an update with its fixed id; the tasks it opened are in its answer
+    (domain/results.py). The project's rejection (it has finished) is an answer, not a
+    failure: the complaint then records that no tasks could be opened, or takes the rating
+    itself."""
     handle = client.get_workflow_handle(workflow_id(call.project_id))
     try:
         if call.kind == "tasks":
             tasks = ComplaintTasksCommand(actor=call.actor, complaint_id=call.complaint_id,
                                           descriptions=call.descriptions)  # fmt: skip
-            await handle.execute_update(ProjectWorkflow.complaint_tasks, tasks, id=call.update_id, result_type=Ack)
+            opened = await handle.execute_update(ProjectWorkflow.complaint_tasks, tasks, id=call.update_id,
+                                                 result_type=results.ComplaintTasksOpened)  # fmt: skip
+            return ProjectAnswer(applied=True, task_ids=opened.task_ids)
         else:
             assert call.rating is not None
             rate = RateCommand(actor=call.actor, source="complaint", source_id=call.complaint_id, rating=call.rating)
@@ -77,4 +69,4 @@ async def send_to_project(client: Client, call: ProjectCall) -> ProjectAnswer | 
         if err.status == RPCStatusCode.NOT_FOUND:  # the project's workflow has finished
             return ProjectAnswer(applied=False, reason=f"project {call.project_id} has finished")
         raise
-    return None
+    return ProjectAnswer(applied=True)

@@ -5,8 +5,9 @@ the project's staff. The API (api/routes/risks.py) and the workspace call these.
 from __future__ import annotations
 
 from api.auth import actor
+from domain import results
 from domain.errors import Forbidden, Invalid, NotFound
-from domain.models import STAFF_ROLES, Actor, Role
+from domain.models import STAFF_ROLES, Actor, Role, workflow_id
 from domain.risk import RiskStatus
 from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
 from jindu.services.office import Office
@@ -37,14 +38,12 @@ async def add_risk(office: Office, user: User, project: ProjectAccess, body: Ris
                    key: str | None = None) -> RiskView:  # fmt: skip
     KEEP.check(user)
     cmd = AddRiskCommand(actor=actor(user), body=body, owner=await owner(office, body.owner))
-    ack = await office.update_project(project.id, ProjectWorkflow.add_risk, cmd, key)
-    # The risk this update added: its `risk_added` step is the update's last (Ack.seq).
-    added = await office.pool.fetchval("SELECT data->>'risk_id' FROM events WHERE project_id = $1 AND seq = $2 "
-                                       "AND kind = 'risk_added'", project.id, ack.seq)  # fmt: skip
-    found = await risk(office.pool, added) if added else None
+    added = await office.update(workflow_id(project.id), ProjectWorkflow.add_risk, cmd, key, results.RiskAdded)
+    found = await risk(office.pool, added.risk_id) if added.risk_id else None
     if found is not None:
         return found
-    rows = await project_risks(office.pool, project.id)  # a retry of an update applied before
+    # A retry of an update applied before a continue-as-new names no risk (domain/results.py).
+    rows = await project_risks(office.pool, project.id)
     return max(rows, key=lambda r: (r.created_at, int(r.id.rsplit("-r", 1)[1])))
 
 
