@@ -1,22 +1,27 @@
 """One project as the API shows it, composed from its records (store/reads.py).
 
 KPIs of a running project are computed live with the same formulas the workflow uses
-(domain/kpi.py), so a forecast moves with the calendar between recorded steps.
+(domain/kpi.py), so a forecast moves with the calendar between recorded steps. What the
+reader may not see (domain/visibility.py) is cut from the finished view, in one place.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from pydantic import BaseModel
 
 from api.auth import CustomerAccess, actor, customer_access
 from api.schemas import CustomerView, MilestoneView, PendingView, PlanView, ProjectView, WarningView, masked_customer
 from domain.allowed_actions import allowed_actions
 from domain.errors import NotFound
 from domain.kpi import project_kpis
+from domain.models import Role
 from domain.project import Kpis, Milestone, Reporting
+from domain.visibility import ViewPart, history_seen, withheld
 from jindu.i18n import t
 from store import reads
 from store.crypto import DataCipher
@@ -46,7 +51,7 @@ async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, proje
     async with pool.acquire() as conn:
         view = await _view(conn, cipher, user, project, tz)
     view.allowed_actions = allowed_actions(view, actor(user))
-    return view
+    return seen_by(view, user.role)
 
 
 async def _view(pool: asyncpg.Connection, cipher: DataCipher, user: User, project: ProjectAccess,
@@ -83,3 +88,45 @@ async def _view(pool: asyncpg.Connection, cipher: DataCipher, user: User, projec
         cancel_reason=row["cancel_reason"], customer=customer,
         history=await reads.project_history(pool, project.id, superseded=user.role.value == "auditor"),
     )  # fmt: skip
+
+
+# What each withheld part empties in the view (domain/visibility.py says who sees what).
+WITHHELD_FIELDS: dict[ViewPart, dict[str, Any]] = {
+    ViewPart.assessment: {"risk_level": None, "difficulty": None, "expected_cycle_days": None, "budget": None,
+                          "initiation_levels": []},
+    ViewPart.plan: {"plan": None},
+    ViewPart.approvals: {"approvals": []},
+    ViewPart.tasks: {"tasks": []},
+    ViewPart.reports: {"reports": None},
+    ViewPart.kpis: {"kpis": None},
+    ViewPart.warning: {"warning": None},
+    ViewPart.deadlines: {"overdue": None},
+    ViewPart.risks: {},  # only in the history, which `history_seen` cuts
+    ViewPart.closing: {"cancel_reason": None, "archive_bundle_id": None},
+}  # fmt: skip
+
+
+def seen_by(view: ProjectView, role: Role) -> ProjectView:
+    """The view as a reader of `role` may see it: withheld parts emptied, the history cut."""
+    kept = withheld(role)
+    if not kept:
+        return view
+    update: dict[str, Any] = {"withheld": kept}
+    for part in kept:
+        update |= WITHHELD_FIELDS[part]
+    if ViewPart.deadlines in kept and view.pending is not None:
+        update["pending"] = view.pending.model_copy(update={"steps_done": 0})  # escalations fired are internal
+    update["history"] = [s.step.model_copy(update={"data": s.data, "comment": s.comment})
+                         for s in history_seen(role, view.history)]  # fmt: skip
+    return view.model_copy(update=update)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parts_seen_by(model: M, role: Role) -> M:
+    """Any other model carrying parts of a project (the inbox's decision context) as a reader
+    of `role` may see it: the withheld parts it has emptied."""
+    fields = type(model).model_fields
+    update = {k: v for part in withheld(role) for k, v in WITHHELD_FIELDS[part].items() if k in fields}
+    return model.model_copy(update=update) if update else model

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from domain.models import Channel, Decision, Gate, Level, Role, Stage
 from domain.project import Kpis, Reporting
+from domain.visibility import ViewPart
 from store.inbox import InboxItem
 from store.reads import HistoryEvent, TaskRecord
 
@@ -130,21 +131,28 @@ class ProjectView(BaseModel):
     milestones: list[MilestoneView] = Field(default_factory=list)
     approvals: list[ApprovalView] = Field(default_factory=list)
     tasks: list[TaskRecord] = Field(default_factory=list, description="Rectification tasks 整改")
-    reports: Reporting = Field(default_factory=Reporting)
-    kpis: Kpis = Field(default_factory=Kpis, description="Live for a running project, frozen once finished")
-    warning: WarningView = Field(default_factory=WarningView)
-    overdue: bool = False
+    reports: Reporting | None = Field(default_factory=Reporting, description="Null: withheld from the reader")
+    kpis: Kpis | None = Field(default_factory=Kpis, description="Live for a running project, frozen once finished; "
+                              "null: withheld from the reader")  # fmt: skip
+    warning: WarningView | None = Field(default_factory=WarningView, description="Null: withheld from the reader")
+    overdue: bool | None = Field(default=False, description="Null: withheld from the reader")
     ratings: list[int] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None = None
     archive_bundle_id: str | None = None
     cancel_reason: str | None = None
-    history: list[HistoryEvent] = Field(default_factory=list, description="Recorded events in order")
+    history: list[HistoryEvent] = Field(default_factory=list, description="Recorded events in order; a customer "
+                                        "sees the steps about them only (domain/visibility.py)")  # fmt: skip
     customer: CustomerView | None = Field(
         default=None,
         description="Customer personal data: full for authorised staff and the customer, masked for auditors",
     )
+    withheld: list[ViewPart] = Field(default_factory=list, description=(
+        "The parts of the project kept from this reader (domain/visibility.py): their fields are null or empty. "
+        "A customer is not shown the assessment (risk level, difficulty, expected cycle, budget), the plan's "
+        "internals, approvals, rectification tasks, weekly reports, KPIs, warnings, deadlines and escalations, "
+        "the risk register or the closing notes"))  # fmt: skip
     allowed_actions: list[str] = Field(
         default_factory=list,
         description="What the reader may do next, the pending action first (domain/allowed_actions.py): "

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from api.deps import CurrentUser, Pool, Services
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
+from api.project_view import parts_seen_by
 from api.schemas import Inbox
 from domain.commands import TASK_ID_PATTERN, TaskCompleteIn
 from jindu.services import projects as uc
@@ -44,7 +45,9 @@ async def get_tasks_context(user: CurrentUser, pool: Pool) -> InboxContext:
     decisions. Three statements however many items (the workspace's inbox page)."""
     async with pool.acquire() as conn:
         items = await inbox(conn, user_id=user.id, role=user.role, department=user.department)
-        return InboxContext(items=items, projects=await decision_context(conn, items))
+        contexts = await decision_context(conn, items)
+    # A customer's acceptance item is not the place to learn the budget (domain/visibility.py).
+    return InboxContext(items=items, projects={pid: parts_seen_by(c, user.role) for pid, c in contexts.items()})
 
 
 @router.post("/{task_id}/complete", response_model=TaskRecord, summary="Close a rectification task",
