@@ -47,7 +47,7 @@ def _tz(request: Request) -> ZoneInfo:
     return ZoneInfo(request.app.state.policy.calendar.timezone)
 
 
-def _office(request: Request) -> Office:
+def office_of(request: Request) -> Office:
     """The use cases' office (jindu/services), marking the request once an update left it:
     an outage after that is answered "may have applied" (api/errors.py)."""
     return Office.of(request.app.state, on_send=lambda: setattr(request.state, "sent_to_temporal", True))
@@ -57,7 +57,7 @@ class ProjectWorkflows:
     """The one sender of workflow updates (jindu/services/office.py), for this request."""
 
     def __init__(self, request: Request) -> None:
-        self.office = _office(request)
+        self.office = office_of(request)
 
     async def update(self, project_id: str, update: Callable[..., Any], cmd: Command,
                      update_id: str | None = None) -> Ack:  # fmt: skip
@@ -71,7 +71,7 @@ class ProjectWorkflows:
 
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 Workflows = Annotated[ProjectWorkflows, Depends(ProjectWorkflows)]
-Services = Annotated[Office, Depends(_office)]
+Services = Annotated[Office, Depends(office_of)]
 TemporalClient = Annotated[Client, Depends(_client)]
 Cipher = Annotated[DataCipher, Depends(_cipher)]
 Policy = Annotated[ProjectPolicy, Depends(_policy)]

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from domain import guards, risks
 from domain.commands import (
@@ -99,6 +99,12 @@ class ProjectFacts(Facts):
     warning: WarningFacts = Field(default_factory=WarningFacts)
     tasks: list[TaskFacts] = Field(default_factory=list)
     history: list[StepFacts] = Field(default_factory=list)
+
+    @field_validator("warning", "tasks", "history", mode="before")
+    @classmethod
+    def _withheld(cls, value: Any, info: ValidationInfo) -> Any:
+        """A part the reader's view withholds (None) counts as empty."""
+        return {} if value is None and info.field_name == "warning" else [] if value is None else value
 
     @property
     def open_tasks(self) -> list[TaskFacts]:

@@ -46,7 +46,8 @@ WHAT = {
 }
 # pydantic field → the option that gave it, for one-line errors
 OPTIONS = {"target": "--target", "to": "--to", "reason": "--reason", "working_days": "--working-days",
-           "gate": "--gate", "decision": "--decision", "comment": "--comment"}  # fmt: skip
+           "gate": "--gate", "decision": "--decision", "comment": "--comment",
+           "on_behalf_of": "--on-behalf-of"}  # fmt: skip
 
 
 def add_parser(commands: Any) -> None:
@@ -188,11 +189,11 @@ async def _extend(action: Action, user: Any, args: argparse.Namespace) -> str:
 
 
 async def _decide(action: Action, user: Any, args: argparse.Namespace) -> str:
-    from domain.commands import DecisionIn
     from jindu.services import projects as uc
 
-    decision = body(DecisionIn, gate=args.gate, decision=args.decision, comment=args.comment)
-    view = await uc.decide(action.office, user, action.project, decision, args.on_behalf_of)
+    decision = body(uc.DecisionRequest, gate=args.gate, decision=args.decision, comment=args.comment,
+                    on_behalf_of=args.on_behalf_of)  # fmt: skip
+    view = await uc.decide(action.office, user, action.project, decision)
     step = await action.recorded("decision", last_seq(view))
     behalf = step.get("on_behalf_of") or {}
     verb = "approved" if decision.decision == Decision.approve else "rejected"

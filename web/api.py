@@ -1,21 +1,32 @@
-"""The workspace is a client of the JSON API: every read and every action goes through the
-`/v1/...` routes, in-process, as the signed-in user. Rules, validation and errors are the
-API's; the pages only render them."""
+"""How the workspace reaches the service: its actions call the use cases directly
+(jindu/services, the same the API and `jindu project` call) through `attempt`, which
+answers a refusal exactly as the API would (its error handlers, api/errors.py). Pages not
+yet moved to the use cases read the `/v1/...` routes in-process as the signed-in user
+(`WorkspaceApi`). Rules, validation and errors are the service's; pages only render them."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+import structlog
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import WEB_USER_SCOPE_KEY
+from api.errors import internal_error
 from api.idempotency import KEY_HEADER
 from store.users import User
+
+log = structlog.get_logger(__name__)
 
 SUBMISSION = re.compile(r"[0-9a-f]{32}")
 
@@ -32,6 +43,7 @@ class Answer:
     status: int
     body: Any
     retry_after: str | None = None
+    result: Any = None  # a use case's own answer (typed), when it answered
 
     @property
     def ok(self) -> bool:
@@ -44,6 +56,33 @@ class Answer:
         if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
             return self.body["error"]
         return {"code": "internal", "message": ""}
+
+
+def as_body(model: type[BaseModel], fields: dict[str, Any]) -> Any:
+    """A form's fields as the use case's typed body, read as the API reads JSON (a refusal
+    names the fields under `body`, as the API's does)."""
+    try:
+        return model.model_validate_json(json.dumps(fields))
+    except ValidationError as err:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in err.errors()]) from None
+
+
+async def attempt(request: Request, work: Awaitable[Any]) -> Answer:
+    """Run a use case: its result as JSON, or its refusal answered by the API's own error
+    handlers (one mapping: 403, 404, 409, 422, 503 read the same on a page as over HTTP)."""
+    try:
+        result = await work
+    except Exception as exc:
+        handler = next((request.app.exception_handlers[c] for c in type(exc).__mro__
+                        if c in request.app.exception_handlers and c is not Exception), None)  # fmt: skip
+        if handler is None:
+            log.error("workspace action failed", path=request.url.path, exc_info=exc)
+            response = internal_error()
+        else:
+            response = await handler(request, exc)
+        return Answer(response.status_code, json.loads(bytes(response.body)), response.headers.get("retry-after"))
+    body = [r.model_dump(mode="json") for r in result] if isinstance(result, list) else result.model_dump(mode="json")
+    return Answer(200, body, result=result)
 
 
 class _AsUser:
@@ -62,15 +101,21 @@ class WorkspaceApi:
     def __init__(self, app: ASGIApp, user: User, request_id: str | None = None) -> None:
         self._transport = httpx.ASGITransport(app=_AsUser(app, user))
         self._headers = {"x-request-id": request_id} if request_id else {}
+        self.user_id = user.id
         self.submission = ""  # the submitted form's id (web.session.check_csrf), if any
 
-    def _idempotency(self, method: str, path: str) -> dict[str, str]:
+    def key(self, *names: str) -> str | None:
         """A form sent twice (a double click, a browser retry) applies its action once: each
-        rendered form carries its own id, and each action it sends is keyed by it."""
-        if method == "GET" or not SUBMISSION.fullmatch(self.submission):
-            return {}
-        digest = hashlib.sha256(f"{self.submission}|{method}|{path}".encode()).hexdigest()[:40]
-        return {KEY_HEADER: f"web-{digest}"}
+        rendered form carries its own id, and each action it sends is keyed by it (the
+        workflow's update id for a use case, the Idempotency-Key over HTTP)."""
+        if not SUBMISSION.fullmatch(self.submission):
+            return None
+        digest = hashlib.sha256("|".join((self.user_id, self.submission, *names)).encode()).hexdigest()[:40]
+        return f"web-{digest}"
+
+    def _idempotency(self, method: str, path: str) -> dict[str, str]:
+        key = None if method == "GET" else self.key(method, path)
+        return {KEY_HEADER: key} if key else {}
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Answer:
         headers = {**self._headers, **self._idempotency(method, path)}

@@ -1,9 +1,9 @@
-"""HTML form fields → the API's JSON bodies. Only shape is translated here (empty fields
-left out, lines to lists, rows to objects); every rule is the API's to check."""
+"""HTML form fields → the use cases' bodies, as JSON (web/api.py `as_body` reads them as the
+API reads its requests). Only shape is translated here (empty fields left out, lines to
+lists, rows to objects); every rule is the service's to check."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -140,23 +140,6 @@ def risk(form: FormData) -> dict[str, Any]:
 def risk_change(form: FormData) -> dict[str, Any]:
     """Only what was filled in or chosen changes (an empty field or 不变 keeps the value)."""
     return _drop_none({name: _text(form, name) for name in (*RISK_FIELDS, "status")})
-
-
-# action name in the page URL → (API path under the project, body builder)
-ACTIONS: dict[str, tuple[str, Callable[[FormData], dict[str, Any]]]] = {
-    "assessment": ("assessment", assessment),
-    "plan": ("plan", plan),
-    "decision": ("decisions", decision),
-    "report": ("reports", report),
-    "results": ("results", results),
-    "acceptance": ("acceptance", acceptance),
-    "warning_analysis": ("warning-analysis", warning_analysis),
-    "cancel": ("cancel", cancel),
-    "decide_for": ("decisions", decide_for),
-    "reassign": ("reassign", reassign),
-    "extend": ("deadline", extend),
-    "dispose": ("customer/dispose", dispose),
-}
 
 
 def values(form: FormData) -> dict[str, Any]:

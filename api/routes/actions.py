@@ -15,14 +15,12 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import Field
 
 from api.deps import Pool, Services, VisibleProject, Workflows, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.schemas import ProjectView
-from domain.commands import AcceptanceIn, AssessmentIn, DecisionIn, PlanIn, ResultsIn, WarningAnalysisIn, WeeklyReportIn
-from domain.text import Name
+from domain.commands import AcceptanceIn, AssessmentIn, PlanIn, ResultsIn, WarningAnalysisIn, WeeklyReportIn
 from jindu.services import projects as uc
 from store.users import User
 
@@ -70,21 +68,15 @@ async def post_plan(act: Act, user: Annotated[User, permitted(uc.PLAN)], body: P
     return await act.run(user, partial(uc.submit_plan, body=body))  # type: ignore[no-any-return]
 
 
-class DecisionRequest(DecisionIn):
-    on_behalf_of: Name | None = Field(
-        default=None, description="Operations only: the user name of the absent approver this decision is taken for"
-    )
-
-
 @router.post("/{project_id}/decisions", response_model=ProjectView, summary="Decide a pending approval gate",
              responses=ERRORS)  # fmt: skip
-async def post_decision(act: Act, user: Annotated[User, permitted(uc.DECIDE)], body: DecisionRequest) -> ProjectView:
+async def post_decision(act: Act, user: Annotated[User, permitted(uc.DECIDE)],
+                        body: uc.DecisionRequest) -> ProjectView:  # fmt: skip
     """The approver the gate (`initiation`, `plan`, `result_review`) awaits approves or rejects it.
     A second decision on the same gate is 409 `already_decided`. Operations may decide for
     an absent approver with `on_behalf_of`; it is recorded as done by them on behalf of that
     approver."""
-    decision = DecisionIn(**body.model_dump(exclude={"on_behalf_of"}))
-    return await act.run(user, partial(uc.decide, body=decision, on_behalf_of=body.on_behalf_of))  # type: ignore[no-any-return]
+    return await act.run(user, partial(uc.decide, body=body))  # type: ignore[no-any-return]
 
 
 @router.post("/{project_id}/reports", response_model=ProjectView, summary="Send the weekly progress report",

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
+
 from api.auth import actor, check_visible, require_role
 from api.project_view import project_view
 from api.schemas import ProjectView
@@ -42,6 +44,7 @@ from domain.commands import (
 )
 from domain.errors import AlreadyDecided, Forbidden, JinduError, NotFound, Unavailable
 from domain.models import Role
+from domain.text import Name
 from jindu.services.office import Office
 from jindu.services.people import decide_command, reassign_command, warning_analysis_command
 from store.crypto import DataCipher
@@ -114,11 +117,18 @@ async def submit_plan(office: Office, user: User, project: ProjectAccess, body: 
                        key)  # fmt: skip
 
 
-async def decide(office: Office, user: User, project: ProjectAccess, body: DecisionIn, on_behalf_of: str | None = None,
+class DecisionRequest(DecisionIn):
+    on_behalf_of: Name | None = Field(
+        default=None, description="Operations only: the user name of the absent approver this decision is taken for"
+    )
+
+
+async def decide(office: Office, user: User, project: ProjectAccess, body: DecisionRequest,
                  key: str | None = None) -> ProjectView:  # fmt: skip
     """An approver decides for themself; operations for a named absent approver."""
     DECIDE.check(user)
-    cmd = await decide_command(office.pool, user, body, on_behalf_of)
+    decision = DecisionIn(**body.model_dump(exclude={"on_behalf_of"}))
+    cmd = await decide_command(office.pool, user, decision, body.on_behalf_of)
     return await _send(office, user, project, ProjectWorkflow.decide, cmd, key)
 
 

@@ -135,3 +135,10 @@ def test_operations_may_hand_over_every_wait_but_a_customers_answer():
     assert handovers(view, OPS) == {"pending": False, "task:p1-t1": True}
     assert handovers(view, HEAD) == {}
     assert handovers(project(stage="cancelled"), OPS) == {}
+
+
+def test_parts_a_view_withholds_count_as_empty():
+    view = {"id": "p1", "stage": "customer_acceptance", "department": "sales", "agent_id": AGENT.user_id,
+            "customer_user_id": CUSTOMER.user_id, "pending": pending("acceptance", "customer"), "warning": None,
+            "tasks": None, "history": None}  # fmt: skip
+    assert allowed_actions(view, CUSTOMER) == ["acceptance"]

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.datastructures import FormData
 
+from api.deps import office_of
+from domain.commands import (
+    AcceptanceIn,
+    AssessmentIn,
+    CancelIn,
+    ExtendDeadlineIn,
+    PlanIn,
+    ReassignIn,
+    ResultsIn,
+    TaskCompleteIn,
+    WarningAnalysisIn,
+    WeeklyReportIn,
+)
+from domain.risk_commands import RiskIn, RiskPatchIn
+from jindu.services import projects as uc
+from jindu.services import risks
+from jindu.services.office import Office
+from store.reads import ProjectAccess
+from store.users import User
 from web import forms
-from web.api import seg
+from web.api import Answer, as_body, attempt, seg
 from web.errors import Problem, problem
 from web.render import page
 from web.session import SignedIn, Visitor, check_csrf, safe_next
@@ -26,6 +48,23 @@ from web.views import (
 )
 
 router = APIRouter(include_in_schema=False)
+UseCase = Callable[..., Awaitable[BaseModel]]
+# action name in the page URL → (form fields → body, the body's type, the use case): the
+# same use cases the API's routes call (api/routes/actions.py, operations.py).
+ACTIONS: dict[str, tuple[Callable[[FormData], dict[str, Any]], type[BaseModel] | None, UseCase]] = {
+    "assessment": (forms.assessment, AssessmentIn, uc.assess),
+    "plan": (forms.plan, PlanIn, uc.submit_plan),
+    "decision": (forms.decision, uc.DecisionRequest, uc.decide),
+    "report": (forms.report, WeeklyReportIn, uc.report),
+    "results": (forms.results, ResultsIn, uc.submit_results),
+    "acceptance": (forms.acceptance, AcceptanceIn, uc.answer_acceptance),
+    "warning_analysis": (forms.warning_analysis, WarningAnalysisIn, uc.analyse_warning),
+    "cancel": (forms.cancel, CancelIn, uc.cancel),
+    "decide_for": (forms.decide_for, uc.DecisionRequest, uc.decide),
+    "reassign": (forms.reassign, ReassignIn, uc.reassign),
+    "extend": (forms.extend, ExtendDeadlineIn, uc.extend_deadline),
+    "dispose": (forms.dispose, None, uc.dispose_customer),
+}
 FILTERS = ("stage", "department", "overdue", "warning")
 PAGE_SIZE = 20
 CANDIDATES = 200
@@ -55,19 +94,26 @@ async def intake(request: Request, visitor: SignedIn) -> Response:
                 problem=problem(answer, visitor.lang))
 
 
+async def _visible(request: Request, visitor: Visitor, project_id: str) -> tuple[Office, Answer]:
+    """The project, if the visitor may see it (`Answer.result`), or why not."""
+    office = office_of(request)
+    return office, await attempt(request, uc.visible_project(office, visitor.user, project_id))
+
+
 async def project_page(request: Request, visitor: Visitor, project_id: str, *, status: int = 200,
                        failed_form: str | None = None, failure: Problem | None = None,
                        values: dict[str, Any] | None = None, done: str = "") -> Response:
-    answer = await visitor.api.get(f"/v1/projects/{seg(project_id)}")
+    office, found = await _visible(request, visitor, project_id)
+    answer = await attempt(request, uc.view(office, visitor.user, found.result)) if found.ok else found
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     view = answer.body
-    offered = offered_forms(view, visitor.user)
-    operator = operator_forms(view, visitor.user)
-    personal = failed_form in forms.ACTIONS and failed_form not in OPERATOR_FORMS
+    offered = offered_forms(view)
+    operator = operator_forms(view)
+    personal = failed_form in ACTIONS and failed_form not in OPERATOR_FORMS
     if failed_form and personal and failed_form not in offered:
         offered.insert(0, failed_form)
-    waits = operator_waits(view) if operator else []
+    waits = operator_waits(view, visitor.user) if operator else []
     return page(
         request, "project.html", visitor, status=status, view=view, steps=step_bar(view["stage"]),
         offered=offered, tasks=open_tasks(view), approvals=gate_history(view, None),
@@ -75,7 +121,7 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
         milestone_rows=forms.MILESTONE_ROWS, measure_rows=forms.MEASURE_ROWS,
         operator=operator, operator_failed=failed_form in OPERATOR_FORMS, waits=waits,
         candidates=await _candidates(visitor, view, waits, operator),
-        risks=await _risks(visitor, project_id), keeps_risks=keeps_risks(view, visitor.user),
+        risks=await _risks(request, office, visitor.user, found.result), keeps_risks=keeps_risks(view),
     )
 
 
@@ -94,11 +140,9 @@ async def _candidates(visitor: Visitor, view: dict[str, Any], waits: list[dict[s
     return found
 
 
-async def _risks(visitor: Visitor, project_id: str) -> list[dict[str, Any]] | None:
+async def _risks(request: Request, office: Office, user: User, project: ProjectAccess) -> list[dict[str, Any]] | None:
     """The register, for the staff who may read it (None: not shown)."""
-    if visitor.user.role.value == "customer":
-        return None
-    answer = await visitor.api.get(f"/v1/projects/{seg(project_id)}/risks")
+    answer = await attempt(request, risks.register(office, user, project))
     return answer.body if answer.ok else None
 
 
@@ -107,47 +151,73 @@ async def project(request: Request, project_id: str, visitor: SignedIn, done: st
     return await project_page(request, visitor, project_id, done=done if done in DONE_KEYS else "")
 
 
+async def _act(request: Request, visitor: Visitor, project_id: str, form: FormData, failed_form: str,
+               use: Callable[[Office, ProjectAccess], Awaitable[BaseModel]]) -> Answer | Response:  # fmt: skip
+    """Run a use case on the visible project; a refusal shows the page again with the form."""
+    office, found = await _visible(request, visitor, project_id)
+    answer = await attempt(request, use(office, found.result)) if found.ok else found
+    if answer.ok:
+        return answer
+    return await project_page(request, visitor, project_id, status=answer.status, failed_form=failed_form,
+                              failure=problem(answer, visitor.lang), values=forms.values(form))
+
+
+def _then(answer: Answer | Response, where: str) -> Response:
+    return RedirectResponse(where, status_code=303) if isinstance(answer, Answer) else answer
+
+
 @router.post("/projects/{project_id}/actions/{action}")
 async def act(request: Request, project_id: str, action: str, visitor: SignedIn) -> Response:
     form = await check_csrf(request, visitor)
-    if action not in forms.ACTIONS:
+    if action not in ACTIONS:
         return page(request, "error.html", visitor, status=404, problem=Problem(404, "", ""))
-    path, build = forms.ACTIONS[action]
-    answer = await visitor.api.post(f"/v1/projects/{seg(project_id)}/{path}", build(form))
-    if answer.ok:
-        back = safe_next(str(form.get("next") or f"/projects/{seg(project_id)}"))
-        joiner = "&" if "?" in back else "?"
-        return RedirectResponse(f"{back}{joiner}done={action}", status_code=303)
-    return await project_page(request, visitor, project_id, status=answer.status, failed_form=action,
-                              failure=problem(answer, visitor.lang), values=forms.values(form))
+    build, model, use = ACTIONS[action]
+    key = visitor.api.key(action, project_id)
+
+    async def run(office: Office, project: ProjectAccess) -> BaseModel:
+        if model is None:
+            return await use(office, visitor.user, project, key=key)
+        return await use(office, visitor.user, project, body=as_body(model, build(form)), key=key)
+
+    back = safe_next(str(form.get("next") or f"/projects/{seg(project_id)}"))
+    joiner = "&" if "?" in back else "?"
+    return _then(await _act(request, visitor, project_id, form, action, run), f"{back}{joiner}done={action}")
 
 
 @router.post("/projects/{project_id}/tasks/{task_id}/complete")
 async def complete_task(request: Request, project_id: str, task_id: str, visitor: SignedIn) -> Response:
     form = await check_csrf(request, visitor)
-    answer = await visitor.api.post(f"/v1/tasks/{seg(task_id)}/complete", forms.task(form))
-    if answer.ok:
-        return RedirectResponse(f"/projects/{seg(project_id)}?done=task", status_code=303)
-    return await project_page(request, visitor, project_id, status=answer.status, failed_form=f"task:{task_id}",
-                              failure=problem(answer, visitor.lang), values=forms.values(form))
+    key = visitor.api.key("task", task_id)
+
+    async def run(office: Office, project: ProjectAccess) -> BaseModel:
+        body = as_body(TaskCompleteIn, forms.task(form))
+        return await uc.complete_task(office, visitor.user, task_id, body, key)
+
+    return _then(await _act(request, visitor, project_id, form, f"task:{task_id}", run),
+                 f"/projects/{seg(project_id)}?done=task")  # fmt: skip
 
 
 @router.post("/projects/{project_id}/risks")
 async def add_risk(request: Request, project_id: str, visitor: SignedIn) -> Response:
     form = await check_csrf(request, visitor)
-    answer = await visitor.api.post(f"/v1/projects/{seg(project_id)}/risks", forms.risk(form))
-    if answer.ok:
-        return RedirectResponse(f"/projects/{seg(project_id)}?done=risk_add#risk-{seg(answer.body['id'])}",
-                                status_code=303)  # fmt: skip
-    return await project_page(request, visitor, project_id, status=answer.status, failed_form="risk_add",
-                              failure=problem(answer, visitor.lang), values=forms.values(form))
+    key = visitor.api.key("risk_add", project_id)
+
+    async def run(office: Office, project: ProjectAccess) -> BaseModel:
+        return await risks.add_risk(office, visitor.user, project, as_body(RiskIn, forms.risk(form)), key)
+
+    answer = await _act(request, visitor, project_id, form, "risk_add", run)
+    added = seg(answer.body["id"]) if isinstance(answer, Answer) else ""
+    return _then(answer, f"/projects/{seg(project_id)}?done=risk_add#risk-{added}")
 
 
 @router.post("/projects/{project_id}/risks/{risk_id}")
 async def change_risk(request: Request, project_id: str, risk_id: str, visitor: SignedIn) -> Response:
     form = await check_csrf(request, visitor)
-    answer = await visitor.api.patch(f"/v1/projects/{seg(project_id)}/risks/{seg(risk_id)}", forms.risk_change(form))
-    if answer.ok:
-        return RedirectResponse(f"/projects/{seg(project_id)}?done=risk_update#risk-{seg(risk_id)}", status_code=303)
-    return await project_page(request, visitor, project_id, status=answer.status, failed_form=f"risk:{risk_id}",
-                              failure=problem(answer, visitor.lang), values=forms.values(form))
+    key = visitor.api.key("risk_update", risk_id)
+
+    async def run(office: Office, project: ProjectAccess) -> BaseModel:
+        body = as_body(RiskPatchIn, forms.risk_change(form))
+        return await risks.change_risk(office, visitor.user, project, risk_id, body, key)
+
+    return _then(await _act(request, visitor, project_id, form, f"risk:{risk_id}", run),
+                 f"/projects/{seg(project_id)}?done=risk_update#risk-{seg(risk_id)}")  # fmt: skip
