@@ -98,23 +98,23 @@ async def view(office: Office, user: User, project: ProjectAccess) -> ProjectVie
     return await project_view(office.pool, office.cipher or _Sealed(), user, project, office.tz)
 
 
-async def _send(office: Office, user: User, project: ProjectAccess, update: Callable[..., Any], cmd: Command,
-                key: str | None) -> ProjectView:  # fmt: skip
+async def _send(office: Office, user: User, project: ProjectAccess, permit: Permit, update: Callable[..., Any],
+                cmd: Command, key: str | None) -> ProjectView:  # fmt: skip
+    permit.check(user)
     await office.update_project(project.id, update, cmd, key)
     return await view(office, user, project)
 
 
 async def assess(office: Office, user: User, project: ProjectAccess, body: AssessmentIn,
                  key: str | None = None) -> ProjectView:  # fmt: skip
-    ASSESS.check(user)
-    return await _send(office, user, project, ProjectWorkflow.assess, AssessCommand(actor=actor(user), body=body), key)
+    cmd = AssessCommand(actor=actor(user), body=body)
+    return await _send(office, user, project, ASSESS, ProjectWorkflow.assess, cmd, key)
 
 
 async def submit_plan(office: Office, user: User, project: ProjectAccess, body: PlanIn,
                       key: str | None = None) -> ProjectView:  # fmt: skip
-    PLAN.check(user)
-    return await _send(office, user, project, ProjectWorkflow.submit_plan, PlanCommand(actor=actor(user), body=body),
-                       key)  # fmt: skip
+    cmd = PlanCommand(actor=actor(user), body=body)
+    return await _send(office, user, project, PLAN, ProjectWorkflow.submit_plan, cmd, key)
 
 
 class DecisionRequest(DecisionIn):
@@ -129,54 +129,53 @@ async def decide(office: Office, user: User, project: ProjectAccess, body: Decis
     DECIDE.check(user)
     decision = DecisionIn(**body.model_dump(exclude={"on_behalf_of"}))
     cmd = await decide_command(office.pool, user, decision, body.on_behalf_of)
-    return await _send(office, user, project, ProjectWorkflow.decide, cmd, key)
+    return await _send(office, user, project, DECIDE, ProjectWorkflow.decide, cmd, key)
 
 
 async def report(office: Office, user: User, project: ProjectAccess, body: WeeklyReportIn,
                  key: str | None = None) -> ProjectView:  # fmt: skip
-    REPORT.check(user)
-    return await _send(office, user, project, ProjectWorkflow.report, ReportCommand(actor=actor(user), body=body), key)
+    cmd = ReportCommand(actor=actor(user), body=body)
+    return await _send(office, user, project, REPORT, ProjectWorkflow.report, cmd, key)
 
 
 async def submit_results(office: Office, user: User, project: ProjectAccess, body: ResultsIn,
                          key: str | None = None) -> ProjectView:  # fmt: skip
-    RESULTS.check(user)
     cmd = ResultsCommand(actor=actor(user), body=body)
-    return await _send(office, user, project, ProjectWorkflow.submit_results, cmd, key)
+    return await _send(office, user, project, RESULTS, ProjectWorkflow.submit_results, cmd, key)
 
 
 async def answer_acceptance(office: Office, user: User, project: ProjectAccess, body: AcceptanceIn,
                             key: str | None = None) -> ProjectView:  # fmt: skip
-    ACCEPT.check(user)
     cmd = AcceptanceCommand(actor=actor(user), body=body)
-    return await _send(office, user, project, ProjectWorkflow.answer_acceptance, cmd, key)
+    return await _send(office, user, project, ACCEPT, ProjectWorkflow.answer_acceptance, cmd, key)
 
 
 async def analyse_warning(office: Office, user: User, project: ProjectAccess, body: WarningAnalysisIn,
                           key: str | None = None) -> ProjectView:  # fmt: skip
+    """Each measure's owner is named by user name (unknown or deactivated: 422)."""
     ANALYSE.check(user)
     cmd = await warning_analysis_command(office.pool, user, body)
-    return await _send(office, user, project, ProjectWorkflow.analyse_warning, cmd, key)
+    return await _send(office, user, project, ANALYSE, ProjectWorkflow.analyse_warning, cmd, key)
 
 
 async def cancel(office: Office, user: User, project: ProjectAccess, body: CancelIn,
                  key: str | None = None) -> ProjectView:  # fmt: skip
-    OPERATE.check(user)
-    return await _send(office, user, project, ProjectWorkflow.cancel, CancelCommand(actor=actor(user), body=body), key)
+    cmd = CancelCommand(actor=actor(user), body=body)
+    return await _send(office, user, project, OPERATE, ProjectWorkflow.cancel, cmd, key)
 
 
 async def reassign(office: Office, user: User, project: ProjectAccess, body: ReassignIn,
                    key: str | None = None) -> ProjectView:  # fmt: skip
+    """The new assignee is named by user name: an active user the project's work may go to."""
     OPERATE.check(user)
     cmd = await reassign_command(office.pool, user, body, project)
-    return await _send(office, user, project, ProjectWorkflow.reassign, cmd, key)
+    return await _send(office, user, project, OPERATE, ProjectWorkflow.reassign, cmd, key)
 
 
 async def extend_deadline(office: Office, user: User, project: ProjectAccess, body: ExtendDeadlineIn,
                           key: str | None = None) -> ProjectView:  # fmt: skip
-    OPERATE.check(user)
     cmd = ExtendDeadlineCommand(actor=actor(user), body=body)
-    return await _send(office, user, project, ProjectWorkflow.extend_deadline, cmd, key)
+    return await _send(office, user, project, OPERATE, ProjectWorkflow.extend_deadline, cmd, key)
 
 
 async def dispose_customer(office: Office, user: User, project: ProjectAccess, key: str | None = None) -> ProjectView:
