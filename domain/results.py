@@ -16,7 +16,7 @@ from pydantic import Field
 
 from domain import risk_steps
 from domain import step_kinds as k
-from domain.models import Decision, Gate, Role
+from domain.models import Actor, Decision, Gate, Role
 from domain.step_union import StepFacts
 from domain.steps import Ack
 
@@ -40,7 +40,7 @@ class Decided(Ack):
     decision: Decision | None = None
     level: Role | None = None
     round: int | None = None
-    on_behalf_of: str | None = Field(default=None, description="The absent approver's name")
+    on_behalf_of: Actor | None = Field(default=None, description="The absent approver operations decided for")
     task_ids: list[str] = Field(default_factory=list)
 
 
@@ -109,9 +109,8 @@ def decided(ack: Ack, made: list[StepFacts]) -> Decided:
     d = next((f for f in made if isinstance(f, k.DecisionRecorded)), None)
     if d is None:
         return Decided(seq=ack.seq, stage=ack.stage)
-    behalf = d.on_behalf_of.name if d.on_behalf_of else None
     return Decided(seq=ack.seq, stage=ack.stage, gate=d.gate, decision=d.decision, level=d.level, round=d.round,
-                   on_behalf_of=behalf, task_ids=task_ids(made))  # fmt: skip
+                   on_behalf_of=d.on_behalf_of, task_ids=task_ids(made))  # fmt: skip
 
 
 def report_recorded(ack: Ack, made: list[StepFacts]) -> ReportRecorded:

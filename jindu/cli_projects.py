@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import textwrap
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from domain import results
 from domain.models import Decision, Gate
+from domain.steps import Ack
+
+R = TypeVar("R", bound=Ack)
 
 HELP = "Operator actions on a project: reassign work, extend a deadline, decide for an absent approver."
 DETAILS = """\
@@ -107,9 +111,10 @@ async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
         if user is None:
             raise ValueError(f"--by: no active operations user named {args.by!r}")
         # No data key here: the use cases read customer fields as absent.
+        answers: list[Any] = []  # what each update answered: what it made (domain/results.py)
         office = Office(pool=pool, client=client, cipher=None, tz=ZoneInfo(settings.policy().calendar.timezone),
-                        timeout=settings.update_timeout_seconds)  # fmt: skip
-        action = Action(office, await visible_project(office, user, args.project))
+                        timeout=settings.update_timeout_seconds, on_answer=answers.append)  # fmt: skip
+        action = Action(office, await visible_project(office, user, args.project), answers)
         try:
             print(await COMMANDS[args.project_command](action, user, args))
         except (JinduError, RPCError) as err:
@@ -132,33 +137,20 @@ def refusal(err: Exception) -> Exception:
 
 
 class Action:
-    """The project acted on, and what its updates recorded."""
+    """The project acted on, and what its updates answered they made."""
 
-    def __init__(self, office: Any, project: Any) -> None:
-        self.office, self.project, self.pool = office, project, office.pool
+    def __init__(self, office: Any, project: Any, answers: list[Any]) -> None:
+        self.office, self.project, self.answers = office, project, answers
         self.project_id: str = project.id
         self.tz = office.tz
 
-    async def recorded(self, kind: str, up_to: int) -> dict[str, Any]:
-        """The step of `kind` the update just recorded (its facts, with actor and comment)."""
-        import json
+    def made(self, kind: type[R]) -> R:
+        """The update's answer, by its type: what it made (an empty one if another type came)."""
+        return next((a for a in reversed(self.answers) if isinstance(a, kind)), None) or kind.model_validate(
+            {"seq": 0, "stage": self.project.stage})
 
-        row = await self.pool.fetchrow(
-            """SELECT actor_name, comment, data FROM events WHERE project_id = $1 AND kind = $2 AND seq <= $3
-               ORDER BY seq DESC LIMIT 1""",
-            self.project_id, kind, up_to,
-        )  # fmt: skip
-        if row is None:
-            return {}
-        data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"] or "{}")
-        return {**data, "actor_name": row["actor_name"], "comment": row["comment"]}
-
-    def time(self, value: str | None) -> str:
-        return datetime.fromisoformat(value).astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else "?"
-
-
-def last_seq(view: Any) -> int:
-    return max((e.seq for e in view.history), default=0)
+    def time(self, value: datetime | None) -> str:
+        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else "?"
 
 
 async def _reassign(action: Action, user: Any, args: argparse.Namespace) -> str:
@@ -167,10 +159,10 @@ async def _reassign(action: Action, user: Any, args: argparse.Namespace) -> str:
 
     ask = body(ReassignIn, target=args.target, to=args.to, reason=args.reason)
     view = await uc.reassign(action.office, user, action.project, ask)
-    step = await action.recorded("reassigned", last_seq(view))
+    made = action.made(results.Reassigned)
     return (
-        f"project {action.project_id}: {ask.target} reassigned by {step.get('actor_name') or user.name} "
-        f"from {step.get('previous', '?')} to {step.get('to') or ask.to}; stage {view.stage.value}"
+        f"project {action.project_id}: {ask.target} reassigned by {user.name} "
+        f"from {made.previous or '?'} to {made.to or ask.to}; stage {view.stage.value}"
     )
 
 
@@ -179,11 +171,11 @@ async def _extend(action: Action, user: Any, args: argparse.Namespace) -> str:
     from jindu.services import projects as uc
 
     ask = body(ExtendDeadlineIn, target=args.target, working_days=args.working_days, reason=args.reason)
-    view = await uc.extend_deadline(action.office, user, action.project, ask)
-    step = await action.recorded("deadline_extended", last_seq(view))
+    await uc.extend_deadline(action.office, user, action.project, ask)
+    made = action.made(results.DeadlineExtended)
     return (
-        f"project {action.project_id}: {ask.target} deadline extended by {step.get('actor_name') or user.name}"
-        f" from {action.time(step.get('previous_due_at'))} to {action.time(step.get('due_at'))} "
+        f"project {action.project_id}: {ask.target} deadline extended by {user.name}"
+        f" from {action.time(made.previous_due_at)} to {action.time(made.due_at)} "
         f"({ask.working_days} working days, {action.tz.key})"
     )
 
@@ -194,12 +186,11 @@ async def _decide(action: Action, user: Any, args: argparse.Namespace) -> str:
     decision = body(uc.DecisionRequest, gate=args.gate, decision=args.decision, comment=args.comment,
                     on_behalf_of=args.on_behalf_of)  # fmt: skip
     view = await uc.decide(action.office, user, action.project, decision)
-    step = await action.recorded("decision", last_seq(view))
-    behalf = step.get("on_behalf_of") or {}
+    behalf = action.made(results.Decided).on_behalf_of
     verb = "approved" if decision.decision == Decision.approve else "rejected"
     return (
-        f"project {action.project_id}: {decision.gate.value} {verb} by {step.get('actor_name') or user.name} "
-        f"on behalf of {behalf.get('name') or args.on_behalf_of} ({behalf.get('role', '?')}); "
+        f"project {action.project_id}: {decision.gate.value} {verb} by {user.name} "
+        f"on behalf of {behalf.name if behalf else args.on_behalf_of} ({behalf.role.value if behalf else '?'}); "
         f"stage now {view.stage.value}"
     )
 

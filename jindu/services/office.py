@@ -34,13 +34,18 @@ def _nothing() -> None:
     return None
 
 
+def _ignored(answer: Any) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Office:
     """The database, Temporal, the customer-data cipher and the company's time zone.
 
     `cipher` is None where no data key is held (`jindu project` needs none): customer
     fields then read as absent. `on_send` tells the caller an update left, so that an
-    outage after it is answered "may have applied" (api/errors.py)."""
+    outage after it is answered "may have applied" (api/errors.py); `on_answer` hears what each
+    update answered (domain/results.py: what it made), e.g. for `jindu project` to print it."""
 
     pool: asyncpg.Pool
     client: Client
@@ -48,6 +53,7 @@ class Office:
     tz: ZoneInfo
     timeout: float
     on_send: Callable[[], None] = field(default=_nothing, compare=False)
+    on_answer: Callable[[Any], None] = field(default=_ignored, compare=False)
 
     @classmethod
     def of(cls, state: Any, on_send: Callable[[], None] = _nothing) -> Office:
@@ -58,16 +64,17 @@ class Office:
 
     async def update_project(self, project_id: str, update: Callable[..., Any], cmd: Command,
                              update_id: str | None = None) -> Ack:  # fmt: skip
-        return await self.update(workflow_id(project_id), update, cmd, update_id, Ack)  # type: ignore[no-any-return]
+        """Answers the update's own result type (an `Ack` naming what it made, domain/results.py)."""
+        return await self.update(workflow_id(project_id), update, cmd, update_id, None)  # type: ignore[no-any-return]
 
     async def update(self, wf_id: str, update: Callable[..., Any], cmd: Command, update_id: str | None = None,
-                     result_type: type = Ack) -> Any:  # fmt: skip
+                     result_type: type | None = Ack) -> Any:  # fmt: skip
         """Any of Jindu's workflows by id: projects (`project-<id>`), complaints
         (`complaint-<id>`), revisits (`revisit-<project id>`). The same `update_id` applies once."""
         handle = self.client.get_workflow_handle(wf_id)
         self.on_send()
         try:
-            return await asyncio.wait_for(
+            answer = await asyncio.wait_for(
                 handle.execute_update(update, cmd, id=update_id or str(uuid.uuid4()), result_type=result_type,
                                       rpc_timeout=timedelta(seconds=self.timeout)),
                 timeout=self.timeout,
@@ -92,3 +99,5 @@ class Office:
             if err.status in TEMPORAL_OUTAGES:
                 raise Unavailable("Temporal cannot be reached; try again shortly", may_have_applied=True) from err
             raise
+        self.on_answer(answer)
+        return answer
