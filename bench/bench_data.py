@@ -76,7 +76,7 @@ def routes(year: str, quarter: str, month: str) -> list[tuple[str, str, str]]:
         ("service KPIs year", "exec", f"/v1/service-kpis?period={year}"),
         ("complaints", "ops", "/v1/complaints"),
         ("users", "ops", "/v1/users"),
-        ("metrics (refresh)", "none", "/metrics"),
+        ("metrics (refresh)", "ops", "/metrics"),
     ]
 
 

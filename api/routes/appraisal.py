@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import Policy, Pool, role
 from api.errors import responses
-from api.exports import CSV_TYPE, XLSX_TYPE, Column, Sheet, cells, csv_bytes, download, xlsx_bytes
+from api.exports import CSV_TYPE, XLSX_TYPE, Column, Sheet, cells, csv_file, download, xlsx_file
 from domain.appraisal import FIGURES, ScorecardRow, scorecard
 from domain.errors import Forbidden, Invalid
 from domain.models import Role
@@ -143,9 +143,9 @@ async def get_appraisal(request: Request, user: Appraiser, pool: Pool, policy: P
     headers = [c.header("appraisal", lang) for c in SCORECARD_COLUMNS]
     values = [cells(SCORECARD_COLUMNS, row.model_dump()) for row in rows]
     if wanted == "csv":
-        return download(csv_bytes(headers, values), CSV_TYPE, _filename("appraisal", window, department, "csv"))
+        return download(await csv_file(headers, values), CSV_TYPE, _filename("appraisal", window, department, "csv"))
     sheet = Sheet(t("appraisal.sheet.scorecard", lang), headers, values, [c.kind for c in SCORECARD_COLUMNS])
-    content = xlsx_bytes([sheet, _notes(window, department, policy, lang, now, weights=True)])
+    content = await xlsx_file([sheet, _notes(window, department, policy, lang, now, weights=True)])
     return download(content, XLSX_TYPE, _filename("appraisal", window, department, "xlsx"))
 
 
@@ -175,7 +175,7 @@ async def get_service_kpis(request: Request, user: Appraiser, pool: Pool, policy
     values = [cells(SERVICE_COLUMNS, k.model_dump() | {"department": k.department or no_dept}) for k in items]
     values.append(cells(SERVICE_COLUMNS, total.model_dump() | {"department": total_label}))
     if wanted == "csv":
-        return download(csv_bytes(headers, values), CSV_TYPE, _filename("service-kpis", window, department, "csv"))
+        return download(await csv_file(headers, values), CSV_TYPE, _filename("service-kpis", window, department, "csv"))
     sheet = Sheet(t("appraisal.sheet.service", lang), headers, values, [c.kind for c in SERVICE_COLUMNS])
-    content = xlsx_bytes([sheet, _notes(window, department, policy, lang, now, weights=False)])
+    content = await xlsx_file([sheet, _notes(window, department, policy, lang, now, weights=False)])
     return download(content, XLSX_TYPE, _filename("service-kpis", window, department, "xlsx"))
