@@ -161,3 +161,24 @@ async def test_a_deactivated_user_cannot_be_given_a_risk(stack):
                               headers=agent.headers)  # fmt: skip
     assert r.status_code == 422 and f"no active staff member named {leaver.name!r}" in r.text
     assert (await stack.http.get(f"/v1/projects/{pid}/risks", headers=agent.headers)).json() == []
+
+
+async def test_risks_added_together_each_answer_their_own(stack):
+    """Concurrent adds (an agent and a dept head at once, a double click): each answer is the
+    risk its own update added — taken from the update's answer, never dug out of `events`."""
+    team = await stack.team()
+    agent, head = team["agent"], team["dept_head"]
+    pid = await running_project(stack, team)
+    p = f"/v1/projects/{pid}/risks"
+
+    async def add(i: int):
+        who = agent if i % 2 else head
+        return await stack.http.post(p, json=RISK | {"description": f"风险 {i}", "owner": agent.name,
+                                                    "review_on": soon(5)}, headers=who.headers)  # fmt: skip
+
+    answers = await asyncio.gather(*(add(i) for i in range(10)))
+    assert [r.status_code for r in answers] == [201] * 10, [r.text for r in answers if r.status_code != 201]
+    got = {r.json()["description"]: r.json()["id"] for r in answers}
+    assert set(got) == {f"风险 {i}" for i in range(10)} and len(set(got.values())) == 10
+    register = {r["id"]: r["description"] for r in (await stack.http.get(p, headers=agent.headers)).json()}
+    assert {got[d]: d for d in got} == register
