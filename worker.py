@@ -19,6 +19,7 @@ from activities.project import ProjectActivities
 from activities.service import ServiceActivities
 from domain.policy import ProjectPolicy
 from jindu.reconcile import Reconciler
+from jindu.retention import prune_forever
 from jindu.settings import Settings
 from store.crypto import DataCipher
 from workflows.complaint import ComplaintWorkflow
@@ -70,6 +71,7 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     sending = asyncio.create_task(outbox.run(stop))
     sweeping = asyncio.create_task(Reconciler(client, pool, settings.task_queue).run(stop, settings.reconcile_seconds)
                                    if settings.reconcile_seconds else stop.wait())
+    pruning = asyncio.create_task(prune_forever(pool, settings.policy().retention, stop))
     running = asyncio.create_task(worker.run())
     stopping = asyncio.create_task(stop.wait())
     try:
@@ -87,4 +89,5 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
         with contextlib.suppress(asyncio.CancelledError):
             await sending
             await sweeping
+            await pruning
         log.info("worker stopped")

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.retention import RetentionPolicy
 from domain.sla import Duration, WorkingHours
 
 
@@ -170,6 +171,7 @@ class ProjectPolicy(BaseModel):
     risk: RiskPolicy = Field(default_factory=RiskPolicy)
     revisit: RevisitPolicy = Field(default_factory=RevisitPolicy)
     appraisal: AppraisalWeights = Field(default_factory=AppraisalWeights)
+    retention: RetentionPolicy = Field(default_factory=RetentionPolicy)  # operational rows (store/retention.py)
 
     @model_validator(mode="after")
     def _every_sla_named(self) -> ProjectPolicy:

@@ -1,0 +1,53 @@
+"""Retention (issue 16): delivered outbox rows, old idempotency keys, sessions, links and
+failed sends go by the policy's days; undelivered rows and the audit trail stay."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.retention import RetentionPolicy
+from store.retention import prune
+from store.users import create_user
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+NOW = datetime.now(UTC)
+
+
+async def outbox_row(pool, *, sent_days: float | None = None, failed_days: float | None = None) -> str:
+    oid = f"r-{uuid.uuid4().hex[:10]}"
+    sent = NOW - timedelta(days=sent_days) if sent_days is not None else None
+    failed = NOW - timedelta(days=failed_days) if failed_days is not None else None
+    await pool.execute("INSERT INTO outbox (id, seq, kind, key, to_role, created_at, sent_at, failed_at) "
+                       "VALUES ($1, 1, 'assigned', 'k', 'agent', $2, $3, $4)",
+                       oid, NOW - timedelta(days=400), sent, failed)  # fmt: skip
+    if sent is not None:
+        await pool.execute("INSERT INTO deliveries (outbox_id, channel, sent_at) VALUES ($1, 'log', $2)", oid, sent)
+    return oid
+
+
+async def test_prune_keeps_what_the_policy_keeps(pool):
+    policy = RetentionPolicy(outbox_sent_days=30, outbox_failed_days=180, idempotency_days=7, batch=100)
+    old_sent = [await outbox_row(pool, sent_days=31 + i) for i in range(250)]  # three batches
+    recent = await outbox_row(pool, sent_days=29)
+    waiting = await outbox_row(pool)
+    old_failed, new_failed = await outbox_row(pool, failed_days=181), await outbox_row(pool, failed_days=10)
+    user, _ = await create_user(pool, name=f"ret-{uuid.uuid4().hex[:6]}", role="agent", department="ret")
+    for key, days in (("old", 8), ("new", 1)):
+        await pool.execute("INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, response, "
+                           "created_at) VALUES ($1, $2, 'h', 200, '{}', $3)", user.id, key, NOW - timedelta(days=days))
+    events = await pool.fetchval("SELECT count(*) FROM events")
+
+    deleted = await prune(pool, policy, NOW)
+
+    left = {r["id"] for r in await pool.fetch("SELECT id FROM outbox WHERE id = ANY($1)",
+                                              [*old_sent, recent, waiting, old_failed, new_failed])}  # fmt: skip
+    assert left == {recent, waiting, new_failed}
+    assert deleted["outbox_sent"] >= 250 and deleted["outbox_failed"] >= 1
+    assert await pool.fetchval("SELECT count(*) FROM deliveries WHERE outbox_id = ANY($1)", old_sent) == 0
+    keys = {r["key"] for r in await pool.fetch("SELECT key FROM idempotency_keys WHERE user_id = $1", user.id)}
+    assert keys == {"new"}
+    assert await pool.fetchval("SELECT count(*) FROM events") == events  # the audit trail is never pruned
+    assert (await prune(pool, policy, NOW))["outbox_sent"] == 0
