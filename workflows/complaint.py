@@ -7,8 +7,8 @@ rectification tasks or to take the rating (`call_project`), sleeps until a deadl
 reminder or escalation, and publishes itself to the Web UI (workflows/service_engine.py).
 It carries ids, roles and staff names only: the content and contact stay in PostgreSQL.
 
-Updates (validated first; a rejected update writes nothing; each answers a `ServiceAck`):
-  sync, reply, confirm
+Updates (validated first; a rejected update writes nothing; each answers a `ServiceAck`, a
+reply and a confirmation what they made, domain/service_results.py): sync, reply, confirm
 Query: state (the ComplaintState)
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import complaints
+    from domain import complaints, service_results
     from domain.service_models import ComplaintStart, ConfirmCommand, ReplyCommand, ServiceAck
     from domain.service_state import ComplaintState
     from workflows.service_engine import ComplaintEngine
@@ -38,16 +38,16 @@ class ComplaintWorkflow(ComplaintEngine):
         return self.subject
 
     @workflow.update
-    async def reply(self, cmd: ReplyCommand) -> ServiceAck:
-        return await self._apply(complaints.reply, cmd, self.after_reply)
+    async def reply(self, cmd: ReplyCommand) -> service_results.ComplaintReplied:
+        return service_results.complaint_replied(*await self._answer(complaints.reply, cmd, self.after_reply))
 
     @reply.validator
     def _v_reply(self, cmd: ReplyCommand) -> None:
         self._check(lambda: complaints.check_reply(self.subject, cmd))
 
     @workflow.update
-    async def confirm(self, cmd: ConfirmCommand) -> ServiceAck:
-        return await self._apply(complaints.confirm, cmd, self.after_confirm)
+    async def confirm(self, cmd: ConfirmCommand) -> service_results.ComplaintConfirmed:
+        return service_results.complaint_confirmed(*await self._answer(complaints.confirm, cmd, self.after_confirm))
 
     @confirm.validator
     def _v_confirm(self, cmd: ConfirmCommand) -> None:

@@ -5,7 +5,8 @@ The rules are domain/revisits.py's: the task opens some working days after compl
 the project's agent, is reminded and escalated when missed, and ends once the agent records
 the customer's rating (workflows/service_engine.py does the rest, like ComplaintWorkflow).
 
-Updates (validated first; each answers a `ServiceAck`): sync, submit
+Updates (validated first; each answers a `ServiceAck`, `submit` what it recorded,
+domain/service_results.py): sync, submit
 Query: state (the RevisitState)
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import revisits
+    from domain import revisits, service_results
     from domain.service_models import RevisitCommand, RevisitStart, ServiceAck
     from domain.service_state import RevisitState
     from workflows.service_engine import RevisitEngine
@@ -35,8 +36,8 @@ class RevisitWorkflow(RevisitEngine):
         return self.subject
 
     @workflow.update
-    async def submit(self, cmd: RevisitCommand) -> ServiceAck:
-        return await self._apply(revisits.record, cmd)
+    async def submit(self, cmd: RevisitCommand) -> service_results.RevisitRecorded:
+        return service_results.revisit_recorded(*await self._answer(revisits.record, cmd))
 
     @submit.validator
     def _v_submit(self, cmd: RevisitCommand) -> None:

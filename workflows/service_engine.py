@@ -11,7 +11,7 @@ Passed through the sandbox like workflows/engine.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -33,7 +33,7 @@ from domain.service_models import (
     ServiceBatch,
 )
 from domain.service_state import ComplaintState, RevisitState
-from domain.steps import BaseOutcome, Context
+from domain.steps import BaseOutcome, Context, Step
 from workflows import publish
 from workflows import search_attributes as sa
 from workflows.activities import ServiceRecording
@@ -45,6 +45,7 @@ CALL: Any = {
 }  # fmt: skip
 S = TypeVar("S", ComplaintState, RevisitState)
 T = TypeVar("T", ComplaintState, RevisitState)
+C = TypeVar("C", bound=Command)
 
 
 class Rules(Protocol[T]):
@@ -85,6 +86,20 @@ class ServiceEngine(Engine[S, ServiceAck]):
 
     def _ack(self) -> ServiceAck:
         return ServiceAck(seq=self.subject.seq, status=self.subject.status.value)
+
+    async def _answer(self, transition: Callable[[S, C, Context], BaseOutcome[S]], cmd: C,
+                      then: Callable[[BaseOutcome[S], C], Awaitable[list[Step]]] | None = None,
+                      ) -> tuple[ServiceAck, list[Step]]:  # fmt: skip
+        """Apply the update, then what it asks of others (`then`); answer with the steps both
+        recorded, which the update's typed result is built from (domain/service_results.py)."""
+        made: list[Step] = []
+
+        async def keep(out: BaseOutcome[S], c: C) -> None:
+            made.extend(out.steps)
+            if then is not None:
+                made.extend(await then(out, c))
+
+        return await self._apply(transition, cmd, keep), made
 
     def _finished(self) -> bool:
         return bool(self.subject.status.value == self.done)
@@ -154,18 +169,23 @@ class ComplaintEngine(ServiceEngine[ComplaintState]):
                               actor=cmd.actor, complaint_id=s.complaint_id, **call)  # fmt: skip
         return await workflow.execute_activity_method(ServiceRecording.call_project, request, **CALL)
 
-    async def after_reply(self, out: BaseOutcome[ComplaintState], cmd: ReplyCommand) -> None:
+    async def after_reply(self, out: BaseOutcome[ComplaintState], cmd: ReplyCommand) -> list[Step]:
         texts = cmd.body.rectification
-        if texts and self.subject.project_id:
-            seq = out.steps[0].seq
-            answer = await self._ask_project("tasks", seq, cmd, descriptions=texts)
-            await self._record(complaints.tasks_result(self.subject, answer, seq, self.ctx()))
+        if not (texts and self.subject.project_id):
+            return []
+        seq = out.steps[0].seq
+        answer = await self._ask_project("tasks", seq, cmd, descriptions=texts)
+        result = complaints.tasks_result(self.subject, answer, seq, self.ctx())
+        await self._record(result)
+        return result.steps
 
-    async def after_confirm(self, out: BaseOutcome[ComplaintState], cmd: ConfirmCommand) -> None:
+    async def after_confirm(self, out: BaseOutcome[ComplaintState], cmd: ConfirmCommand) -> list[Step]:
         answer = None
         if self.subject.project_id:
             answer = await self._ask_project("rating", out.steps[0].seq, cmd, rating=cmd.body.rating)
-        await self._record(complaints.rating_routed(self.subject, answer, cmd.actor, self.ctx()))
+        routed = complaints.rating_routed(self.subject, answer, cmd.actor, self.ctx())
+        await self._record(routed)
+        return routed.steps
 
 
 class RevisitEngine(ServiceEngine[RevisitState]):

@@ -22,6 +22,7 @@ from domain.service_models import (
     RevisitCommand,
     RevisitIn,
 )
+from domain.service_results import ComplaintConfirmed, ComplaintReplied, RevisitRecorded
 from jindu.holidays import official_dates
 from tests.workflows.harness import Harness, harness
 from workflows import search_attributes as sa
@@ -128,8 +129,9 @@ async def test_a_revisit_appears_three_working_days_after_completion_and_escalat
         assert kinds[-3:] == [("reminder", "agent"), ("escalation", "dept_head"), ("escalation", "executive")]
         assert (await revisit.describe()).typed_search_attributes.get(sa.OVERDUE) is True
 
-        await revisit.execute_update(RevisitWorkflow.submit, RevisitCommand(
+        submitted = await revisit.execute_update(RevisitWorkflow.submit, RevisitCommand(
             actor=h.agent, body=RevisitIn(rating=2, comments="Slow handover")))  # fmt: skip
+        assert isinstance(submitted, RevisitRecorded) and (submitted.rating, submitted.warning) == (2, True)
         assert await revisit.result() is not None
         assert [s.kind for s in h.rec.steps if s.project_id == f"revisit:{pid}"][-3:] == [
             "revisit_done", "rated", "satisfaction_warning"]
@@ -148,15 +150,17 @@ async def test_a_complaint_opens_tasks_in_its_running_project_and_its_rating_cou
                 actor=h.agent, body=ComplaintReplyIn(reply="sorry", resolved=True)))  # fmt: skip
         assert refused.value.cause.type == "forbidden"
 
-        await handle.execute_update(ComplaintWorkflow.reply, ReplyCommand(actor=h.head, body=ComplaintReplyIn(
+        replied = await handle.execute_update(ComplaintWorkflow.reply, ReplyCommand(actor=h.head, body=ComplaintReplyIn(
             reply="We will redo the survey", resolved=True, rectification=["Redo the survey", "Call the seller"])))
         (opened,) = h.rec.of(f"complaint:{cid}", "tasks_opened")
         tasks = (await h.state(project)).rectification.tasks
         assert opened.data["task_ids"] == [t.id for t in tasks] and {t.source.value for t in tasks} == {"complaint"}
+        assert isinstance(replied, ComplaintReplied) and replied.task_ids == opened.data["task_ids"] and replied.answer
         assert (await h.state(project)).stage == Stage.execution  # complaint tasks do not hold up the results
 
         confirm = ConfirmCommand(actor=h.customer, body=ComplaintConfirmationIn(satisfied=True, rating=2))
-        await handle.execute_update(ComplaintWorkflow.confirm, confirm)
+        confirmed = await handle.execute_update(ComplaintWorkflow.confirm, confirm)
+        assert isinstance(confirmed, ComplaintConfirmed) and confirmed.rating_to_project and confirmed.satisfied
         assert [s.kind for s in h.rec.steps if s.project_id == f"complaint:{cid}"][-3:] == [
             "confirmed", "closed", "rating_sent"]
         state = await h.state(project)
@@ -171,12 +175,14 @@ async def test_a_complaint_about_a_finished_project_records_that_no_tasks_could_
         await h.assess(project, in_scope=False)  # declined: finished
         pid = project.id.removeprefix("project-")
         handle, cid = await file(h, project_id=pid)
-        await handle.execute_update(ComplaintWorkflow.reply, ReplyCommand(actor=h.head, body=ComplaintReplyIn(
+        replied = await handle.execute_update(ComplaintWorkflow.reply, ReplyCommand(actor=h.head, body=ComplaintReplyIn(
             reply="Noted", resolved=False, unresolved_reason="The project was declined", rectification=["Call"])))
         (refused,) = h.rec.of(f"complaint:{cid}", "tasks_not_opened")
         assert "finished" in refused.comment or "declined" in refused.comment
-        await handle.execute_update(ComplaintWorkflow.confirm, ConfirmCommand(
+        assert (replied.task_ids, replied.tasks_refused) == ([], refused.comment)
+        confirmed = await handle.execute_update(ComplaintWorkflow.confirm, ConfirmCommand(
             actor=h.customer, body=ComplaintConfirmationIn(satisfied=False, rating=1)))  # fmt: skip
+        assert (confirmed.reopened_round, confirmed.rating_to_project, confirmed.warning) == (2, False, True)
         kinds = [s.kind for s in h.rec.steps if s.project_id == f"complaint:{cid}"]
         assert kinds[-4:] == ["confirmed", "reopened", "rated", "satisfaction_warning"]
         state = await handle.query(ComplaintWorkflow.state)
