@@ -1,0 +1,97 @@
+"""A process form's values, checked against the template's fields (issue 15: typed fields,
+required or not, bounded like every other input). Errors name the field: `form.amount: ...`.
+
+Values are kept as JSON-ready text and numbers (they travel in the workflow input); the
+condition language reads money and numbers as Decimal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from domain.errors import Invalid
+from domain.process_template import FormField
+from domain.text import COMMENT_MAX, NAME_MAX, SHORT_MAX, UNSTORABLE
+
+MAX_MONEY = Decimal("1000000000000")
+MAX_ATTACHMENTS = 10
+
+
+def _text(value: Any, limit: int, one_line: bool) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    text: str = value.strip()
+    if len(text) > limit:
+        raise ValueError(f"at most {limit} characters")
+    if UNSTORABLE.search(text) or (one_line and any(c in text for c in "\t\r\n")):
+        raise ValueError("contains a character that cannot be stored")
+    return text
+
+
+def _number(value: Any, money: bool) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError("must be a number")
+    try:
+        d = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("must be a number") from None
+    if not d.is_finite() or abs(d) > MAX_MONEY:
+        raise ValueError("is out of range")
+    if money and (d < 0 or d != d.quantize(Decimal("0.01"))):
+        raise ValueError("must be an amount of yuan, at most two decimals")
+    return str(d)
+
+
+def value_of(f: FormField, value: Any) -> Any:
+    """The checked value of one field (ValueError says what is wrong)."""
+    match f.type:
+        case "number" | "money":
+            return _number(value, f.type == "money")
+        case "date":
+            return date.fromisoformat(_text(value, 10, True)).isoformat()
+        case "choice":
+            if value not in (f.options or []):
+                raise ValueError(f"must be one of {', '.join(f.options or [])}")
+            return value
+        case "attachment":
+            items = value if isinstance(value, list) else [value]
+            if len(items) > MAX_ATTACHMENTS:
+                raise ValueError(f"at most {MAX_ATTACHMENTS} attachments")
+            return [_text(v, SHORT_MAX, True) for v in items]
+        case "person" | "department":
+            return _text(value, NAME_MAX, True)
+        case _:
+            return _text(value, COMMENT_MAX, False)
+
+
+def check_form(fields: Sequence[FormField], values: dict[str, Any], where: str = "form") -> dict[str, Any]:
+    """The form's checked values; Invalid naming every field in error."""
+    errors, out = [], {}
+    known = {f.key for f in fields}
+    errors += [f"{where}.{k}: not a field of this form" for k in values if k not in known]
+    for f in fields:
+        value = values.get(f.key)
+        if value is None or value == "" or value == []:
+            if f.required:
+                errors.append(f"{where}.{f.key}: {f.label} is required")
+            continue
+        try:
+            out[f.key] = value_of(f, value)
+        except ValueError as err:
+            errors.append(f"{where}.{f.key}: {err}")
+    if errors:
+        raise Invalid("; ".join(errors))
+    return out
+
+
+def condition_values(fields: Sequence[FormField], values: dict[str, Any]) -> dict[str, Any]:
+    """The form as the condition language sees it: every field named (None when empty),
+    money and numbers as Decimal."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        v = values.get(f.key)
+        out[f.key] = Decimal(v) if v is not None and f.type in ("number", "money") else v
+    return out
