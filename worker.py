@@ -14,6 +14,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.channels import Router, build_router
+from activities.customers import CustomerActivities
 from activities.outbox import Outbox
 from activities.project import ProjectActivities
 from activities.service import ServiceActivities
@@ -23,6 +24,7 @@ from jindu.retention import prune_forever
 from jindu.settings import Settings
 from store.crypto import DataCipher
 from workflows.complaint import ComplaintWorkflow
+from workflows.customer import CustomerWorkflow
 from workflows.project import ProjectWorkflow
 from workflows.revisit import RevisitWorkflow
 
@@ -45,9 +47,9 @@ def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox:
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow],
+        workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, CustomerWorkflow],
         activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable, service.record_complaint,
-                    service.record_revisit, service.call_project],
+                    service.record_revisit, service.call_project, CustomerActivities(pool, wake).record_customer],
         max_cached_workflows=max_cached_workflows,
     )  # fmt: skip
 

@@ -25,6 +25,7 @@ from api.routes import (
     appraisal,
     calendar,
     complaints,
+    customers,
     dashboard,
     health,
     kpis,
@@ -135,7 +136,7 @@ def create_app(
     app.state.metrics = HttpMetrics()
     install_error_handlers(app)
     for module in (projects, actions, operations, risks, revisits, complaints, suggestions, tasks, kpis, appraisal,
-                   calendar, users, dashboard, health):
+                   calendar, users, dashboard, health, customers):
         app.include_router(module.router)
     install_offline_docs(app)
     install_openapi_notes(app)

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.attachments import AttachmentPolicy
+from domain.customers_policy import CustomerPolicy
 from domain.retention import RetentionPolicy
 from domain.sla import Duration, WorkingHours
 
@@ -166,12 +168,16 @@ class ProjectPolicy(BaseModel):
     calendar: CalendarPolicy = Field(default_factory=CalendarPolicy)
     slas: dict[str, SlaPolicy] = Field(default_factory=default_slas)
     executive_budget_threshold: Decimal = Decimal("500000")
+    allow_zero_budget: bool = Field(default=False, description="Accept an in-scope assessment with a budget of 0 "
+                                                               "(domain/commands.py check_budget)")  # fmt: skip
     weekly_report: WeeklyReportPolicy = Field(default_factory=WeeklyReportPolicy)
     warnings: WarningThresholds = Field(default_factory=WarningThresholds)
     risk: RiskPolicy = Field(default_factory=RiskPolicy)
     revisit: RevisitPolicy = Field(default_factory=RevisitPolicy)
     appraisal: AppraisalWeights = Field(default_factory=AppraisalWeights)
     retention: RetentionPolicy = Field(default_factory=RetentionPolicy)  # operational rows (store/retention.py)
+    customers: CustomerPolicy = Field(default_factory=CustomerPolicy)
+    attachments: AttachmentPolicy = Field(default_factory=AttachmentPolicy)  # limits (domain/attachments.py)
 
     @model_validator(mode="after")
     def _every_sla_named(self) -> ProjectPolicy:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -39,6 +41,9 @@ class DataCipher:
         if len(key) != 32:
             raise ValueError("AES-256 needs a 32-byte key")
         self._aead = AESGCM(key)
+        # Keys the customer master's blind index (exact phone / e-mail lookup without
+        # decrypting): derived, so the data key itself never keys anything but AES-GCM.
+        self.blind_key = hmac.new(key, b"jindu blind index v1", hashlib.sha256).digest()
 
     def encrypt(self, text: str | None) -> bytes | None:
         if text is None:

@@ -1,0 +1,236 @@
+"""The customer master 客户信息管理 (issue 14; RULES §Customers before and around a project).
+
+Personal fields are stored encrypted and found by exact phone or e-mail (blind index).
+Agents see their own customers and their department's pool, dept heads their department,
+operations, executives and auditors all; a customer their own record. A customer one may
+not see is 404. Follow-ups: api/routes/customer_follow_ups.py (included here).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel
+
+from api.deps import Cipher, CurrentUser, Pool, StaffUser, role
+from api.errors import responses
+from api.idempotency import IdempotencyKey, once
+from api.routes import customer_follow_ups
+from domain.customers import (
+    ConsentIn,
+    CustomerCreateIn,
+    CustomerPatchIn,
+    ShareIn,
+    TransferIn,
+    can_edit,
+    can_see,
+    check_transfer,
+    covering_consent,
+    normalise_email,
+    normalise_phone,
+)
+from domain.customers_policy import Grade
+from domain.errors import Conflict, Invalid, NotFound
+from domain.models import Role
+from jindu.services.customers import register
+from store.customer_changes import (
+    ChangeRecord,
+    FollowUpRecord,
+    add_consent,
+    changes_of,
+    claim,
+    consents_of,
+    follow_ups_of,
+    record_share,
+    transfer,
+    update_customer,
+)
+from store.customer_master import Customer, CustomerPage, blind, list_customers, read_customer
+from store.reads import parse_cursor
+from store.users import User, user_by_name
+
+router = APIRouter(prefix="/v1/customers", tags=["customers"])
+router.include_router(customer_follow_ups.router)
+CustomerId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The customer's id")]
+Registrar = Annotated[User, role(Role.agent, Role.dept_head, action="register customers")]
+
+
+async def visible_customer(pool: Pool, cipher: Cipher, user: User, customer_id: str) -> Customer:
+    found = await read_customer(pool, customer_id, cipher)
+    if found is None or not can_see(user.role, user.id, user.department, found.access()):
+        raise NotFound(f"no customer {customer_id}")
+    return found
+
+
+@router.post("", status_code=201, response_model=Customer, summary="Register a customer",
+             responses=responses(401, 403, 409, 422))  # fmt: skip
+async def create_customer(request: Request, body: CustomerCreateIn, user: Registrar, pool: Pool, cipher: Cipher,
+                          key: IdempotencyKey = None) -> Customer:  # fmt: skip
+    """The first receiver owns the customer (首问); a dept head registering a walk-in or a call
+    without naming an `owner` gives it to the department's next on-duty agent (轮值). The same
+    phone or e-mail again is 409: within the department it names the owner, across
+    departments it reveals nothing."""
+
+    async def act(_: str | None) -> tuple[int, Customer]:
+        done = await register(pool, cipher, user, body)
+        await customer_follow_ups.start_following(request, done.customer, rotated=done.rotated)
+        return 201, done.customer
+
+    return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
+
+
+@router.get("", response_model=CustomerPage, summary="List customers", responses=responses(401, 403, 422))
+async def get_customers(
+    user: StaffUser, pool: Pool, cipher: Cipher,
+    q: Annotated[str | None, Query(max_length=254, description="Exact phone or e-mail")] = None,
+    grade: Annotated[Grade | None, Query()] = None,
+    owner: Annotated[str | None, Query(max_length=100, description="The owning user's name")] = None,
+    due: Annotated[bool | None, Query(description="Only customers whose follow-up is due now")] = None,
+    pool_only: Annotated[bool | None, Query(alias="pool", description="Only (true) or no (false) pooled")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    after: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page")] = None,
+) -> CustomerPage:  # fmt: skip
+    """Own and the department's pool (agent), the department (dept head), all (operations,
+    executive, auditor); most recently changed first, paged by keyset."""
+    contact = None
+    if q is not None:
+        try:
+            contact = blind(cipher, "email", normalise_email(q)) if "@" in q else blind(cipher, "phone",
+                                                                                       normalise_phone(q))
+        except ValueError as err:
+            raise Invalid(f"q: {err}") from err
+    owner_id = None
+    if owner is not None:
+        found = await user_by_name(pool, owner)
+        if found is None:
+            raise Invalid(f"owner: no user {owner!r}")
+        owner_id = found.id
+    try:
+        cursor = parse_cursor(after) if after is not None else None
+    except ValueError as err:
+        raise Invalid(f"after: {err}") from err
+    scope: dict = {}
+    if user.role == Role.agent:
+        scope["own_or_pool"] = (user.id, user.department)
+    elif user.role == Role.dept_head:
+        scope["department"] = user.department
+    return await list_customers(pool, cipher, owner_id=owner_id, grade=grade.value if grade else None,
+                                contact=contact, due_by=datetime.now(UTC) if due else None, pooled=pool_only,
+                                after=cursor, limit=limit, **scope)  # fmt: skip
+
+
+class CustomerCard(BaseModel):
+    customer: Customer
+    consents: list[dict]
+    follow_ups: list[FollowUpRecord]
+    changes: list[ChangeRecord]
+
+
+@router.get("/{customer_id}", response_model=CustomerCard, summary="A customer's card",
+            responses=responses(401, 404))  # fmt: skip
+async def get_customer(customer_id: CustomerId, user: CurrentUser, pool: Pool, cipher: Cipher) -> CustomerCard:
+    """The record, its consents, its follow-up timeline and its change log (who, when, which
+    fields: values stay encrypted)."""
+    c = await visible_customer(pool, cipher, user, customer_id)
+    staff = user.role != Role.customer
+    return CustomerCard(customer=c, consents=[x.model_dump(mode="json") for x in await consents_of(pool, c.id)],
+                        follow_ups=await follow_ups_of(pool, cipher, c.id) if staff else [],
+                        changes=await changes_of(pool, c.id) if staff else [])  # fmt: skip
+
+
+@router.patch("/{customer_id}", response_model=Customer, summary="Correct a customer's record",
+              responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+async def patch_customer(request: Request, customer_id: CustomerId, body: CustomerPatchIn, user: CurrentUser,
+                         pool: Pool, cipher: Cipher) -> Customer:  # fmt: skip
+    """The owner, the dept head or operations; the customer corrects their own contact details."""
+    c = await visible_customer(pool, cipher, user, customer_id)
+    changes = body.changes()
+    if not changes:
+        raise Invalid("nothing to change")
+    can_edit(user.role, user.id, user.department, c.access(), set(changes))
+    async with pool.acquire() as conn, conn.transaction():
+        if not await update_customer(conn, cipher, c.id, changes, user):
+            raise Conflict("this phone or e-mail belongs to another customer")
+    updated = await read_customer(pool, c.id, cipher)
+    assert updated is not None
+    if "grade" in changes:
+        await customer_follow_ups.regrade(request, updated, user)
+    return updated
+
+
+class Recorded(BaseModel):
+    id: str
+    consent_id: str | None = None
+
+
+@router.post("/{customer_id}/consents", status_code=201, response_model=Recorded, summary="Record a consent",
+             responses=responses(401, 403, 404, 422))  # fmt: skip
+async def post_consent(customer_id: CustomerId, body: ConsentIn, user: StaffUser, pool: Pool,
+                       cipher: Cipher) -> Recorded:  # fmt: skip
+    """The customer's written consent to share their data: recipient, scope, the NDA with the
+    recipient, when it was signed (001 客户信息管理 §3)."""
+    c = await visible_customer(pool, cipher, user, customer_id)
+    can_edit(user.role, user.id, user.department, c.access(), set())
+    return Recorded(id=await add_consent(pool, c.id, body, user))
+
+
+@router.post("/{customer_id}/shares", status_code=201, response_model=Recorded, summary="Share a customer's data",
+             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+async def post_share(customer_id: CustomerId, body: ShareIn, user: StaffUser, pool: Pool,
+                     cipher: Cipher) -> Recorded:  # fmt: skip
+    """409 without a consent covering that recipient and scope; recorded with the consent."""
+    c = await visible_customer(pool, cipher, user, customer_id)
+    can_edit(user.role, user.id, user.department, c.access(), set())
+    consent = covering_consent(await consents_of(pool, c.id), body.recipient, body.scope, datetime.now(UTC).date())
+    if consent is None:
+        raise Conflict(f"no consent of the customer covers sharing {body.scope!r} with {body.recipient!r}")
+    share = await record_share(pool, c.id, consent.id, body.recipient, body.scope, body.comment, user)
+    return Recorded(id=str(share), consent_id=consent.id)
+
+
+class Transferred(BaseModel):
+    moved: int
+    customer_ids: list[str]
+
+
+@router.post("/transfer", response_model=Transferred, summary="Hand customers to another agent",
+             responses=responses(401, 403, 422))  # fmt: skip
+async def post_transfer(request: Request, body: TransferIn, pool: Pool,
+                        user: Annotated[User, role(Role.dept_head, Role.operations, action="transfer customers")],
+                        key: IdempotencyKey = None) -> Transferred:  # fmt: skip
+    """A departing agent's book in one call: all of `from`'s customers, or the `customer_ids`
+    named (those `from` does not own are left alone); every change of owner is recorded and
+    the new owner told. `Idempotency-Key` applies."""
+    source, target = await user_by_name(pool, body.from_), await user_by_name(pool, body.to)
+    if source is None:
+        raise Invalid(f"from: no user {body.from_!r}")
+    if target is None:
+        raise Invalid(f"to: no user {body.to!r}")
+    if source.id == target.id:
+        raise Invalid("from and to are the same person")
+    check_transfer(user.role, user.department, source.department, target.role, target.department)
+
+    async def act(_: str | None) -> tuple[int, Transferred]:
+        async with pool.acquire() as conn, conn.transaction():
+            moved = await transfer(conn, from_id=source.id, to=target, customer_ids=body.customer_ids,
+                                   reason=body.reason, by=user)  # fmt: skip
+        return 200, Transferred(moved=len(moved), customer_ids=moved)
+
+    return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
+
+
+@router.post("/{customer_id}/claim", response_model=Customer, summary="Claim a customer from the pool",
+             responses=responses(401, 403, 404, 409))  # fmt: skip
+async def post_claim(request: Request, customer_id: CustomerId, pool: Pool, cipher: Cipher,
+                     user: Annotated[User, role(Role.agent, action="claim customers")]) -> Customer:  # fmt: skip
+    """An agent takes a customer of their department's pool 公海."""
+    c = await visible_customer(pool, cipher, user, customer_id)
+    async with pool.acquire() as conn, conn.transaction():
+        if not await claim(conn, c.id, user):
+            raise Conflict(f"customer {c.id} is not in your department's pool")
+    claimed = await read_customer(pool, c.id, cipher)
+    assert claimed is not None
+    await customer_follow_ups.claimed(request, claimed, user)
+    return claimed

@@ -1,0 +1,99 @@
+"""Customer master use cases the API, the intake and the workspace share: register a
+customer (one record per phone; first receiver or rotation owns it) and match an intake's
+inline customer to the master."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+from domain.commands import CustomerIn
+from domain.customers import CustomerCreateIn, Receiver, Source, first_owner, normalise_email, normalise_phone
+from domain.errors import Conflict, Invalid
+from domain.models import Role
+from store.crypto import DataCipher
+from store.customer_master import (
+    Customer,
+    Existing,
+    advance_rotation,
+    find_by_contact,
+    insert_customer,
+    last_in_rotation,
+    on_duty_agents,
+    read_customer,
+)
+from store.users import User, user_by_name
+
+
+@dataclass(frozen=True)
+class Registered:
+    customer: Customer
+    rotated: bool
+
+
+def duplicate(existing: Existing, user: User) -> Conflict:
+    """Within the department the owner is named (a repeat contact goes to them); across
+    departments nothing of the customer is revealed."""
+    if existing.department == user.department:
+        whose = f"the customer of {existing.owner}" if existing.owner else "in the department's pool"
+        return Conflict(f"this customer is already registered: {existing.id}, {whose}")
+    return Conflict("a customer with this phone or e-mail is already registered")
+
+
+async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: CustomerCreateIn) -> Registered:
+    if user.department is None:
+        raise Invalid("customers are registered in a department: the caller has none")
+    named = None
+    if body.owner is not None:
+        agent = await user_by_name(pool, body.owner)
+        if agent is None or agent.role != Role.agent or agent.department != user.department:
+            raise Invalid(f"owner: no agent {body.owner!r} in {user.department}")
+        named = agent.id
+    async with pool.acquire() as conn, conn.transaction():
+        existing = await find_by_contact(conn, cipher, phone=body.phone, email=body.email)
+        if existing is not None:
+            raise duplicate(existing, user)
+        receiver = Receiver(user_id=user.id, role=user.role, department=user.department)
+        on_duty: list[str] = []
+        last = None
+        if user.role != Role.agent:
+            on_duty = await on_duty_agents(conn, user.department)
+            last = await last_in_rotation(conn, user.department) if named is None else None
+        owner, rotated = first_owner(receiver, body.source, on_duty, last, named)
+        if rotated:
+            await advance_rotation(conn, user.department, owner)
+        cid = await insert_customer(conn, cipher, body, department=user.department, owner_id=owner, by=user.id)
+        if cid is None:  # registered by someone else a moment ago
+            raise duplicate(await find_by_contact(conn, cipher, phone=body.phone, email=body.email)
+                            or Existing(id="", department="", owner_id=None, owner=None), user)  # fmt: skip
+        customer = await read_customer(conn, cid, cipher)
+    assert customer is not None
+    return Registered(customer, rotated)
+
+
+async def match_intake(pool: asyncpg.Pool, cipher: DataCipher, agent: User,
+                       inline: CustomerIn, channel: str) -> Registered | None:  # fmt: skip
+    """The master's customer for an intake's inline customer: the department's customer
+    with that phone or e-mail, else a new one owned by the agent. None when the contact is
+    another department's customer or unusable (the intake keeps working without a link)."""
+    try:
+        phone = normalise_phone(inline.phone) if inline.phone else None
+        email = normalise_email(inline.email) if inline.email else None
+    except ValueError:
+        return None
+    if phone is None and email is None:
+        return None
+    existing = await find_by_contact(pool, cipher, phone=phone, email=email)
+    if existing is not None:
+        if existing.department != agent.department:
+            return None
+        found = await read_customer(pool, existing.id, cipher)
+        return Registered(found, False) if found else None
+    source = {"phone": Source.phone, "visit": Source.walk_in, "online": Source.online}.get(channel, Source.other)
+    body = CustomerCreateIn(name=inline.name, phone=phone, email=email, company=inline.company or None,
+                            source=source)  # fmt: skip
+    try:
+        return await register(pool, cipher, agent, body)
+    except Conflict:
+        return None

@@ -1,0 +1,152 @@
+"""The customer master over HTTP on the real stack (API, worker, Temporal dev server,
+PostgreSQL): duplicates, visibility, corrections, consent and sharing, transfer with an
+Idempotency-Key, follow-ups through the customer's workflow with no personal data in it."""
+
+from __future__ import annotations
+
+import uuid
+
+from domain.customers import CustomerCreateIn
+from store.crypto import DataCipher
+from store.customer_master import insert_customer
+from tests.history import payload_bytes
+
+
+def phone() -> str:
+    digits = f"{uuid.uuid4().int % 10**8:08d}"
+    return f"139{digits}"
+
+
+async def post(stack, path: str, who, body: dict, status: int, **headers: str) -> dict:
+    r = await stack.http.post(path, json=body, headers={**who.headers, **headers})
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+async def test_one_customer_per_phone_and_nothing_revealed_across_departments(stack):
+    team, other = await stack.team(), await stack.team()
+    agent, head = team["agent"], team["dept_head"]
+    number = phone()
+    spaced = f"+86 {number[:3]} {number[3:7]}-{number[7:]}"
+    created = await post(stack, "/v1/customers", agent, {"name": "王小明", "phone": spaced, "email": "WXM@example.com",
+                                                         "company": "小明贸易", "business_scope": "进出口",
+                                                         "source": "walk_in", "grade": "A"}, 201)  # fmt: skip
+    assert created["owner"] == agent.name and created["phone"] == number and created["grade"] == "A"
+
+    colleague = await stack.person("agent", agent.department)
+    same_dept = await post(stack, "/v1/customers", colleague, {"name": "王小明", "phone": number}, 409)
+    assert agent.name in same_dept["error"]["message"]
+
+    across = await stack.http.post("/v1/customers", json={"name": "Wang", "phone": f"0086{number}"},
+                                   headers=other["agent"].headers)  # fmt: skip
+    assert across.status_code == 409
+    for secret in (created["id"], agent.name, agent.department, "王小明", number):
+        assert secret not in across.text, secret
+
+    found = (await stack.http.get("/v1/customers", params={"q": f"{number[:3]}-{number[3:]}"},
+                                  headers=head.headers)).json()  # fmt: skip
+    assert [c["id"] for c in found["items"]] == [created["id"]]
+    hidden = (await stack.http.get("/v1/customers", params={"q": number}, headers=other["dept_head"].headers)).json()
+    assert hidden["items"] == []
+    assert (await stack.http.get(f"/v1/customers/{created['id']}", headers=other["agent"].headers)).status_code == 404
+    assert (await stack.http.get(f"/v1/customers/{created['id']}", headers=colleague.headers)).status_code == 404
+
+    patched = await stack.http.patch(f"/v1/customers/{created['id']}", json={"notes": "prefers WeChat"},
+                                     headers=agent.headers)  # fmt: skip
+    assert patched.status_code == 200 and patched.json()["notes"] == "prefers WeChat"
+    card = (await stack.http.get(f"/v1/customers/{created['id']}", headers=head.headers)).json()
+    change = card["changes"][0]
+    assert (change["kind"], change["actor_name"], change["fields"]) == ("updated", agent.name, ["notes"])
+    assert "prefers" not in str(card["changes"])  # values stay encrypted in the change log
+
+    raw = await stack.pool.fetchrow("SELECT name_enc, phone_enc FROM customer_master WHERE id = $1", created["id"])
+    assert "王小明".encode() not in raw["name_enc"] and number.encode() not in raw["phone_enc"]
+
+
+async def test_a_walk_in_taken_by_the_dept_head_goes_in_rotation(stack):
+    team = await stack.team()
+    head = team["dept_head"]
+    second = await stack.person("agent", head.department)
+    owners = []
+    for _ in range(4):
+        c = await post(stack, "/v1/customers", head, {"name": "客户", "phone": phone(), "source": "walk_in"}, 201)
+        owners.append(c["owner"])
+    agents = sorted([team["agent"], second], key=lambda p: p.id)
+    assert owners == [a.name for a in agents] * 2
+
+
+async def test_sharing_needs_a_consent_covering_recipient_and_scope(stack):
+    team = await stack.team()
+    agent = team["agent"]
+    c = await post(stack, "/v1/customers", agent, {"name": "韩梅梅", "phone": phone()}, 201)
+    path = f"/v1/customers/{c['id']}"
+    share = {"recipient": "上海银行", "scope": "contact"}
+    refused = await post(stack, f"{path}/shares", agent, share, 409)
+    assert refused["error"]["code"] == "conflict"
+    consent = await post(stack, f"{path}/consents", agent, {
+        "recipient": "上海银行", "scope": ["contact"], "nda_reference": "NDA-2026-17",
+        "signed_at": "2026-11-02T10:00:00+08:00"}, 201)  # fmt: skip
+    await post(stack, f"{path}/shares", agent, {"recipient": "上海银行", "scope": "income"}, 409)
+    await post(stack, f"{path}/shares", agent, {"recipient": "Other Bank", "scope": "contact"}, 409)
+    shared = await post(stack, f"{path}/shares", agent, share, 201)
+    assert shared["consent_id"] == consent["id"]
+    rows = await stack.pool.fetch("SELECT recipient, scope, consent_id FROM customer_shares WHERE customer_id = $1",
+                                  c["id"])  # fmt: skip
+    assert [tuple(r) for r in rows] == [("上海银行", "contact", consent["id"])]
+
+
+async def test_a_departing_agents_fifty_customers_move_once(stack, cipher: DataCipher):
+    team = await stack.team()
+    leaving, head = team["agent"], team["dept_head"]
+    taker = await stack.person("agent", leaving.department)
+    async with stack.pool.acquire() as conn:
+        for i in range(50):
+            body = CustomerCreateIn(name=f"客户{i}", phone=phone())
+            assert await insert_customer(conn, cipher, body, department=leaving.department, owner_id=leaving.id,
+                                         by=leaving.id)  # fmt: skip
+    ask = {"from": leaving.name, "to": taker.name, "reason": "离职交接"}
+    key = f"transfer-{uuid.uuid4().hex}"
+    first = await stack.http.post("/v1/customers/transfer", json=ask, headers={**head.headers, "Idempotency-Key": key})
+    again = await stack.http.post("/v1/customers/transfer", json=ask, headers={**head.headers, "Idempotency-Key": key})
+    assert first.status_code == again.status_code == 200
+    assert first.json()["moved"] == 50 and again.json() == first.json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    owners = await stack.pool.fetch("SELECT owner_id, count(*) AS n FROM customer_master WHERE department = $1 "
+                                    "GROUP BY owner_id", leaving.department)  # fmt: skip
+    assert {(r["owner_id"], r["n"]) for r in owners} == {(taker.id, 50)}
+    logged = await stack.pool.fetchval(
+        "SELECT count(*) FROM customer_changes WHERE kind = 'owner_changed' AND customer_id = ANY($1::text[])",
+        first.json()["customer_ids"])  # fmt: skip
+    assert logged == 50
+    told = await stack.pool.fetchval("SELECT count(*) FROM outbox WHERE key = 'customer.transferred' "
+                                     "AND to_user_id = $1", taker.id)  # fmt: skip
+    assert told == 1
+    other = await stack.team()
+    await post(stack, "/v1/customers/transfer", other["dept_head"], ask, 403)
+    await post(stack, "/v1/customers/transfer", leaving, ask, 403)
+
+
+async def test_follow_ups_go_through_the_customers_workflow_without_personal_data(stack):
+    team = await stack.team()
+    agent = team["agent"]
+    number = phone()
+    c = await post(stack, "/v1/customers", agent, {"name": "李华", "phone": number, "email": "lihua@example.com",
+                                                   "grade": "A", "notes": "看学区房"}, 201)  # fmt: skip
+    path = f"/v1/customers/{c['id']}/follow-ups"
+    body = {"way": "visit", "content": "带看徐汇两套学区房", "grade": "B"}
+    key = f"fu-{uuid.uuid4().hex}"
+    done = await post(stack, path, agent, body, 201, **{"Idempotency-Key": key})
+    assert done["on_time"] is True and done["status"] == "active" and done["next_due_at"]
+    await post(stack, path, agent, body, 201, **{"Idempotency-Key": key})  # a retry applies once
+    stranger = await stack.person("agent", agent.department)
+    await post(stack, path, stranger, body, 404)
+
+    card = (await stack.http.get(f"/v1/customers/{c['id']}", headers=agent.headers)).json()
+    assert [f["content"] for f in card["follow_ups"]] == ["带看徐汇两套学区房"]
+    assert card["customer"]["grade"] == "B" and card["customer"]["next_follow_up_at"] is not None
+
+    handle = stack.client.get_workflow_handle(f"customer-{c['id']}")
+    payloads = payload_bytes(await handle.fetch_history())
+    assert c["id"].encode() in payloads
+    for secret in ("李华", number, "lihua@example.com", "看学区房", "带看徐汇两套学区房"):
+        assert secret.encode() not in payloads, secret

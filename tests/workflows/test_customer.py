@@ -1,0 +1,110 @@
+"""CustomerWorkflow on the time-skipping test server, with a stand-in for its recording
+activity: an A-grade customer not followed up is reminded, escalated and returned to the
+pool; a follow-up restarts the cadence; a claim takes a pooled customer back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from temporalio import activity
+from temporalio.worker import Worker
+
+from domain.calendar import calendar_for
+from domain.commands import Command
+from domain.customers_follow_up import Claim, CustomerStart, FollowedUp, Way
+from domain.customers_policy import Grade
+from domain.models import Actor, Role
+from domain.policy import ProjectPolicy
+from domain.steps import Notice
+from tests.workflows.harness import Recorder
+from workflows import search_attributes as sa
+from workflows.customer import CustomerBatch, CustomerWorkflow
+
+AGENT = Actor(user_id="u-li", name="li", role=Role.agent, department="sales")
+
+
+class CustomerRecorder(Recorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches_seen: list[CustomerBatch] = []
+
+    @activity.defn(name="record_customer")
+    async def record_customer(self, batch: CustomerBatch) -> None:
+        if all(b.version != batch.version or b.customer_id != batch.customer_id for b in self.batches_seen):
+            self.batches_seen.append(batch)
+
+    def kinds(self, cid: str) -> list[str]:  # type: ignore[override]
+        return [s.kind for b in self.batches_seen if b.customer_id == cid for s in b.steps]
+
+    def at(self, cid: str, kind: str) -> datetime:
+        return next(b.at for b in self.batches_seen if b.customer_id == cid for s in b.steps if s.kind == kind)
+
+    def sent(self, cid: str) -> list[Notice]:
+        return [n for b in self.batches_seen if b.customer_id == cid for n in b.notices]
+
+
+async def run(env, test):  # type: ignore[no-untyped-def]
+    rec = CustomerRecorder()
+    queue = f"test-customer-{uuid.uuid4().hex[:8]}"
+    async with Worker(env.client, task_queue=queue, workflows=[CustomerWorkflow],
+                      activities=[rec.setup, rec.record_customer, rec.report_unrecordable]):  # fmt: skip
+        cid = f"c{uuid.uuid4().hex[:10]}"
+        now = (await env.get_current_time()).astimezone(UTC)
+        start = CustomerStart(customer_id=cid, department="sales", grade=Grade.A, since=now)
+        handle = await env.client.start_workflow(CustomerWorkflow.run, start, id=f"customer-{cid}", task_queue=queue)
+        try:
+            await handle.execute_update(CustomerWorkflow.sync, Command(actor=AGENT))
+            await test(handle, rec, cid, now)
+        finally:
+            await handle.terminate("test finished")
+
+
+def near(at: datetime, expected: datetime) -> bool:
+    return expected <= at < expected + timedelta(minutes=1)
+
+
+async def test_an_a_grade_customer_not_followed_up_is_reminded_escalated_and_pooled(skip_env):
+    async def test(handle, rec, cid, now):  # type: ignore[no-untyped-def]
+        state = await handle.query(CustomerWorkflow.state)
+        policy = ProjectPolicy()
+        cal = calendar_for(policy.calendar, state.calendar)
+        due = cal.add_working_days(now, 2)
+        assert state.follow_up.due_at == due
+        attrs = (await handle.describe()).typed_search_attributes
+        assert (attrs.get(sa.KIND), attrs.get(sa.STAGE), attrs.get(sa.DUE_AT)) == ("customer", "active", due)
+        escalate = cal.add_working_days(due - timedelta(seconds=1), 1)
+        pool = cal.add_working_days(due - timedelta(seconds=1), 3)
+
+        await skip_env.sleep(pool - now + timedelta(hours=1))
+        assert rec.kinds(cid) == ["following", "reminded", "escalated", "pooled"]
+        assert near(rec.at(cid, "reminded"), due) and near(rec.at(cid, "escalated"), escalate)
+        assert near(rec.at(cid, "pooled"), pool)
+        sent = [(n.key, n.to_role) for n in rec.sent(cid)]
+        assert sent == [("customer.follow_up.reminder", Role.agent), ("customer.follow_up.escalation", Role.dept_head),
+                        ("customer.follow_up.pooled", Role.dept_head), ("customer.follow_up.pooled", Role.agent)]
+        state = await handle.query(CustomerWorkflow.state)
+        assert state.status == "pooled"
+
+        ack = await handle.execute_update(CustomerWorkflow.claim, Claim(actor=AGENT))
+        assert ack.status == "active" and ack.due_at is not None
+        assert rec.kinds(cid)[-1] == "claimed"
+
+    await run(skip_env, test)
+
+
+async def test_a_follow_up_keeps_the_customer(skip_env):
+    async def test(handle, rec, cid, now):  # type: ignore[no-untyped-def]
+        await skip_env.sleep(timedelta(days=1))
+        at = (await skip_env.get_current_time()).astimezone(UTC)
+        cmd = FollowedUp(actor=AGENT, follow_up_id="f1", way=Way.call, happened_at=at, grade=Grade.B)
+        ack = await handle.execute_update(CustomerWorkflow.follow_up, cmd)
+        assert ack.status == "active"
+        state = await handle.query(CustomerWorkflow.state)
+        assert state.grade == Grade.B and state.follow_ups == 1
+        cal = calendar_for(ProjectPolicy().calendar, state.calendar)
+        assert cal.local_date(ack.due_at) >= cal.local_date(at) + timedelta(days=7)
+        await skip_env.sleep(ack.due_at - at - timedelta(hours=1))
+        assert rec.kinds(cid) == ["following", "followed_up"]
+
+    await run(skip_env, test)
