@@ -1,24 +1,63 @@
 """A queued notification (an outbox row: a catalogue key and its parameters) as the message
-a person reads: Simplified Chinese by default, times in the company's time zone, with a link
-that opens the item in the workspace."""
+a person reads: Simplified Chinese by default, times in the company's time zone with the
+weekday, the item named and, for a message that asks someone to act, what the decision needs
+(for an approval: gate, requirement, budget, risk, agent, due) from the one catalogue."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from activities.channels import Recipient, RenderedMessage
 from jindu.i18n import has, t
 
+# Keys whose message asks for an approval decision: they carry approve / reject buttons.
+APPROVAL_KEYS = frozenset({"notify.assigned.approval"})
+MONEY_KEYS = frozenset({"expected_loss", "loss_amount", "budget"})
+REQUIREMENT_CHARS = 120
+# Contacts a customer may have typed into a requirement: never posted to a group.
+MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@([\w-]+\.[\w.-]+)")
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def when(value: str | datetime, lang: str, tz: ZoneInfo) -> str:
+    """A time as people read it: `2026-03-05（周四）17:00`, `Thu 2026-03-05 17:00`."""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = at.astimezone(tz)
+    return t("notify.common.when", lang, date=local.strftime("%Y-%m-%d"), time=local.strftime("%H:%M"),
+             weekday=t(f"notify.weekday.{local.weekday()}", lang))  # fmt: skip
+
+
+def money(value: Any, lang: str) -> str:
+    """Yuan as people write it: `250万元`, `8,000元`; `¥2,500,000` in English."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if lang != "zh":
+        return f"¥{amount:,.2f}".removesuffix(".00")
+    if abs(amount) >= 10_000:
+        return f"{(amount / 10_000):,.2f}".rstrip("0").rstrip(".") + "万元"
+    return f"{amount:,.2f}".removesuffix(".00") + "元"
+
 
 def params_in(lang: str, params: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in params.items():
         if key.endswith("_at") and isinstance(value, str):
-            value = datetime.fromisoformat(value).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        elif key in ("gate", "what", "source") and value and has(f"notify.{key}.{value}", lang):
+            value = when(value, lang, tz)
+        elif key in ("gate", "what", "source", "level") and value and has(f"notify.{key}.{value}", lang):
             value = t(f"notify.{key}.{value}", lang)
+        elif key in MONEY_KEYS and value not in (None, ""):
+            value = money(value, lang)
         elif isinstance(value, list):
             value = "；".join(map(str, value)) if lang == "zh" else "; ".join(map(str, value))
         out[key] = "" if value is None else value
@@ -34,15 +73,56 @@ def link_of(row: dict[str, Any], public_url: str) -> str:
     return base + "/"
 
 
-def render(
-    row: dict[str, Any], lang: str, people: list[Recipient], *, tz: ZoneInfo, public_url: str
-) -> RenderedMessage:
+def for_group(text: str) -> str:
+    """A requirement as a group may read it: mobiles and e-mail addresses masked."""
+    return EMAIL.sub(r"***@\1", MOBILE.sub(r"\1****\2", text))
+
+
+def excerpt(text: str, limit: int = REQUIREMENT_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def facts(row: dict[str, Any], brief: dict[str, Any] | None, lang: str, tz: ZoneInfo,
+          with_due: bool = False) -> list[tuple[str, str]]:  # fmt: skip
+    """What the addressee needs to decide, as (label, value): the item, and for an approval its
+    gate, budget, risk and agent; staff only. A message's own text says when it is due."""
+    params = row["params"] or {}
+    out: list[tuple[str, str]] = []
+
+    def add(name: str, value: Any) -> None:
+        if value not in (None, ""):
+            out.append((t(f"notify.fact.{name}", lang), str(value)))
+
+    staff = row.get("to_role") != "customer"
+    if brief and staff:
+        add("project", brief.get("id"))
+        if row["key"] in APPROVAL_KEYS and params.get("gate"):
+            add("gate", t(f"notify.gate.{params['gate']}", lang))
+        add("requirement", for_group(excerpt(brief.get("requirement") or "")))
+        if row["key"] in APPROVAL_KEYS:
+            if brief.get("budget") not in (None, ""):
+                add("budget", money(brief["budget"], lang))
+            if brief.get("risk_level"):
+                add("risk", t(f"notify.level.{brief['risk_level']}", lang))
+        add("agent", brief.get("agent_name"))
+    if with_due and params.get("due_at"):
+        add("due", when(params["due_at"], lang, tz))
+    return out
+
+
+def render(row: dict[str, Any], lang: str, people: list[Recipient], *, tz: ZoneInfo, public_url: str,
+           brief: dict[str, Any] | None = None) -> RenderedMessage:  # fmt: skip
     link = link_of(row, public_url)
     params = {"project_id": row.get("project_id") or "", **params_in(lang, row["params"] or {}, tz), "link": link}
     key = row["key"]
-    subject = t(f"{key}.subject", lang, **params)
-    text = t(f"{key}.text", lang, **params)
-    footer = t("notify.footer.link", lang, link=link)
+    # A parameter the notice lacks reads empty: a message with a gap beats no message at all.
+    subject = t(f"{key}.subject", lang).format_map(_Lenient(params))
+    text = t(f"{key}.text", lang).format_map(_Lenient(params))
+    listed = facts(row, brief, lang, tz)
+    colon = "：" if lang == "zh" else ": "
+    markdown = f"**{subject}**\n\n{text}" + "".join(f"\n\n**{label}**{colon}{value}" for label, value in listed)
+    plain = f"{text}" + "".join(f"\n{label}{colon}{value}" for label, value in listed)
     return RenderedMessage(key=row["id"], project_id=row.get("project_id"), kind=row["kind"], lang=lang,
-                           subject=subject, markdown=f"**{subject}**\n\n{text}\n\n[{footer}]({link})",
-                           text=f"{subject}\n{text}\n{footer}", link=link, recipients=people)  # fmt: skip
+                           subject=subject, markdown=markdown, text=plain, link=link, recipients=people,
+                           facts=listed)  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Annotated, Literal, TypeAlias
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from domain.calendar import YearDates
+from domain.errors import Invalid
 from domain.models import Actor, CauseCategory, Channel, Decision, Gate, Level
 from domain.text import (
     Comment,
@@ -87,6 +88,17 @@ class AssessmentIn(Strict):
         return self
 
 
+ZERO_BUDGET = "budget must be above 0: the company policy does not allow a zero budget (allow_zero_budget)"
+
+
+def check_budget(body: AssessmentIn, allow_zero_budget: bool) -> None:
+    """A budget of 0 is refused unless the policy allows it (`allow_zero_budget`): an
+    initiation applied for with nothing to spend is nearly always a slip of the keyboard,
+    and it would pass the executive's budget threshold unseen. Raises Invalid (422)."""
+    if body.in_scope and body.budget is not None and body.budget == 0 and not allow_zero_budget:
+        raise Invalid(ZERO_BUDGET)
+
+
 class MilestoneIn(Strict):
     name: Name
     due_date: date = Field(description="Planned date (local), no earlier than today and within ten years")
@@ -109,10 +121,33 @@ class PlanIn(Strict):
         return v
 
 
-class DecisionIn(Strict):
+class DecisionBody(Strict):
+    """A decision as the workflow receives it. No reason rule here: histories recorded before
+    the rule hold rejections without one, and they must still replay."""
+
     gate: Gate
     decision: Decision
     comment: Comment = ""
+
+
+REJECTION_NEEDS_REASON = "a rejection needs a reason: say in comment what must change"
+
+
+class DecisionIn(DecisionBody):
+    """A decision as people send it (API, web, chat confirmation pages, CLI): a rejection
+    without a reason is refused (422), since the agent has to know what to fix (issue 17)."""
+
+    @model_validator(mode="after")
+    def _rejection_has_reason(self) -> DecisionIn:
+        if self.decision == Decision.reject and not self.comment.strip():
+            raise ValueError(REJECTION_NEEDS_REASON)
+        return self
+
+
+AttachmentId = Annotated[str, Field(pattern=r"^att-[0-9a-f]{16}$")]
+AttachmentIds = Annotated[list[AttachmentId], Field(
+    default_factory=list, max_length=20,
+    description="Ids of the project's uploaded attachments (POST /v1/projects/{id}/attachments)")]
 
 
 class WeeklyReportIn(Strict):
@@ -122,12 +157,14 @@ class WeeklyReportIn(Strict):
     problems: LongText = ""
     next_week_plan: RequiredLong
     completed_milestones: list[Name] = Field(default_factory=list, max_length=MAX_MILESTONES)
+    attachment_ids: AttachmentIds
 
 
 class ResultsIn(Strict):
     summary: RequiredLong
     completed_milestones: list[Name] = Field(default_factory=list, max_length=MAX_MILESTONES)
     attachments: list[ShortText] = Field(default_factory=list, max_length=20)
+    attachment_ids: AttachmentIds
 
 
 class AcceptanceIn(Strict):
@@ -136,6 +173,7 @@ class AcceptanceIn(Strict):
     accepted: bool
     rating: int | None = Field(default=None, ge=1, le=5, description="1 very dissatisfied … 5 very satisfied")
     objections: list[Objection] = Field(default_factory=list, max_length=MAX_OBJECTIONS)
+    attachment_ids: AttachmentIds  # e.g. a photo of the signed 验收确认书
 
     @model_validator(mode="after")
     def _consistent(self) -> AcceptanceIn:
@@ -210,7 +248,7 @@ class PlanCommand(Command):
 
 
 class DecideCommand(Command):
-    body: DecisionIn
+    body: DecisionBody
     on_behalf_of: Actor | None = Field(default=None, description="The absent approver operations decide for")
 
 

@@ -28,10 +28,10 @@ async def _csrf_refused(request: Request, exc: CsrfRefused) -> Response:
 
 
 def install_workspace(app: FastAPI) -> None:
-    from web.routes import admin, appraisal, complaints, dashboard, inbox, projects, signin
+    from web.routes import act, admin, appraisal, complaints, dashboard, inbox, notifications, projects, signin
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (signin, inbox, complaints, projects, dashboard, appraisal, admin):
+    for module in (signin, inbox, complaints, projects, dashboard, appraisal, admin, act, notifications):
         app.include_router(module.router)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

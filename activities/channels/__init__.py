@@ -14,7 +14,7 @@ Every channel is `async def send(message: RenderedMessage) -> None` and raises
 (Feishu: `code`), so the caller's retry policy applies.
 """
 
-from activities.channels.message import Channel, ChannelError, Recipient, RenderedMessage
+from activities.channels.message import Button, Channel, ChannelError, Recipient, RenderedMessage
 from activities.channels.router import Delivery, Router, build_router
 
-__all__ = ["Channel", "ChannelError", "Delivery", "Recipient", "RenderedMessage", "Router", "build_router"]
+__all__ = ["Button", "Channel", "ChannelError", "Delivery", "Recipient", "RenderedMessage", "Router", "build_router"]

@@ -9,7 +9,11 @@ key=secret, message=timestamp + "\\n" + secret))) and the timestamp is in millis
 within one hour of the server's clock. Markdown: `{"msgtype": "markdown", "markdown":
 {"title", "text"}, "at": {"atMobiles": [...], "isAtAll": false}}`; a mentioned mobile
 must also appear as `@<mobile>` in the text to be highlighted. The answer is HTTP 200
-with `{"errcode": 0, "errmsg": "ok"}`; e.g. 310000 for a bad signature.
+with `{"errcode": 0, "errmsg": "ok"}`; e.g. 310000 for a bad signature, 130101 for sending
+too fast. A message with decision buttons is an ActionCard (独立跳转 ActionCard:
+`{"msgtype": "actionCard", "actionCard": {"title", "text", "btnOrientation", "btns":
+[{"title", "actionURL"}]}}`, https://open.dingtalk.com/document/orgapp/robot-message-types-and-data-format );
+an ActionCard cannot @mention, so it names its addressees in the text.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class DingTalkRobot:
 
     @staticmethod
     def payload(message: RenderedMessage) -> dict:
+        if len(message.buttons) > 1:
+            return DingTalkRobot.action_card(message)
         mobiles = [r.mobile for r in message.recipients if r.mobile]
         mentions = " ".join(f"@{m}" for m in mobiles)
         text = f"{message.markdown}\n\n[{t('notify.common.open', message.lang)}]({message.link})"
@@ -54,6 +60,17 @@ class DingTalkRobot:
             text += f"\n\n{mentions}"
         return {"msgtype": "markdown", "markdown": {"title": message.subject, "text": text},
                 "at": {"atMobiles": mobiles, "isAtAll": False}}
+
+    @staticmethod
+    def action_card(message: RenderedMessage) -> dict:
+        text = message.markdown
+        if message.recipients:
+            names = "、".join(r.name for r in message.recipients)
+            text += "\n\n" + t("notify.common.addressed", message.lang, names=names)
+        across = "1" if len(message.buttons) > 2 else "0"  # three buttons stack; two sit side by side
+        return {"msgtype": "actionCard",
+                "actionCard": {"title": message.subject, "text": text, "btnOrientation": across,
+                               "btns": [{"title": b.label, "actionURL": b.url} for b in message.buttons]}}
 
     async def send(self, message: RenderedMessage) -> None:
         await post_json(self.name, self.signed_url(), self.payload(message), self.client)

@@ -8,7 +8,8 @@ base64(HmacSHA256(key=timestamp + "\\n" + secret, message="")). A card message i
 `{"msg_type": "interactive", "card": {...}}`; in a card's `lark_md` text
 `<at email=…></at>` mentions a member by e-mail (custom bots cannot resolve mobiles).
 The answer is HTTP 200 with `{"code": 0, "msg": "success"}`; a failure has a non-zero
-`code`, e.g. 19021 for a bad signature.
+`code`, e.g. 19021 for a bad signature. The card's buttons (`tag: button`, `type`
+primary / danger / default, `url`) are the message's direct actions.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 
 import httpx
 
-from activities.channels.message import RenderedMessage
+from activities.channels.message import Button, RenderedMessage
 from activities.channels.robot import post_json
 from jindu.i18n import t
 
@@ -40,6 +41,8 @@ class FeishuBot:
         mentions = " ".join(f"<at email={r.email}></at>" for r in message.recipients if r.email)
         content = message.markdown + (f"\n{mentions}" if mentions else "")
         urgent = message.kind in ("escalation", "warning")
+        buttons = message.buttons or [Button(label=t("notify.common.open", message.lang), url=message.link,
+                                             style="primary")]
         body: dict = {
             "msg_type": "interactive",
             "card": {
@@ -48,9 +51,9 @@ class FeishuBot:
                            "template": "red" if urgent else "blue"},
                 "elements": [
                     {"tag": "div", "text": {"tag": "lark_md", "content": content}},
-                    {"tag": "action", "actions": [{"tag": "button", "type": "primary", "url": message.link,
-                                                   "text": {"tag": "plain_text",
-                                                            "content": t("notify.common.open", message.lang)}}]},
+                    {"tag": "action", "actions": [
+                        {"tag": "button", "type": b.style, "url": b.url,
+                         "text": {"tag": "plain_text", "content": b.label}} for b in buttons]},
                 ],
             },
         }

@@ -24,6 +24,14 @@ class Recipient(BaseModel):
         return self.role == "customer"
 
 
+class Button(BaseModel):
+    """A direct action in a message: a link to its confirmation page (or to the item)."""
+
+    label: str
+    url: str
+    style: str = "default"  # primary | danger | default
+
+
 class RenderedMessage(BaseModel):
     """A notification ready to send, in one language: a subject, a markdown body for the
     chat robots, a plain-text body for e-mail and logs, and the link that opens the item
@@ -38,6 +46,8 @@ class RenderedMessage(BaseModel):
     text: str
     link: str
     recipients: list[Recipient] = Field(default_factory=list)
+    facts: list[tuple[str, str]] = Field(default_factory=list, description="What the decision needs, label and value")
+    buttons: list[Button] = Field(default_factory=list, description="Direct actions; empty: only `link`")
 
     def to(self, recipients: list[Recipient]) -> RenderedMessage:
         return self.model_copy(update={"recipients": recipients})
@@ -46,9 +56,9 @@ class RenderedMessage(BaseModel):
 class ChannelError(Exception):
     """A send that did not happen (HTTP error, robot `errcode`, SMTP refusal): retry later."""
 
-    def __init__(self, channel: str, message: str) -> None:
+    def __init__(self, channel: str, message: str, code: str | None = None) -> None:
         super().__init__(f"{channel}: {message}")
-        self.channel = channel
+        self.channel, self.code = channel, code  # the platform's errcode (or HTTP/SMTP status) when it gave one
 
 
 class Channel(Protocol):

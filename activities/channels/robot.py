@@ -23,7 +23,7 @@ async def post_json(channel: str, url: str, body: dict[str, Any], client: httpx.
     except httpx.HTTPError as err:
         raise ChannelError(channel, f"request failed: {type(err).__name__}") from err
     if response.status_code // 100 != 2:
-        raise ChannelError(channel, f"HTTP {response.status_code}")
+        raise ChannelError(channel, f"HTTP {response.status_code}", code=f"HTTP {response.status_code}")
     try:
         answer = response.json()
     except ValueError as err:
@@ -31,7 +31,7 @@ async def post_json(channel: str, url: str, body: dict[str, Any], client: httpx.
     code = answer.get(code_field) if isinstance(answer, dict) else None
     if code not in (0, "0"):
         reason = answer.get("errmsg") or answer.get("msg") if isinstance(answer, dict) else ""
-        raise ChannelError(channel, f"{code_field} {code}: {reason}")
+        raise ChannelError(channel, f"{code_field} {code}: {reason}", code=str(code))
     return answer
 
 

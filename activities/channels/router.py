@@ -4,13 +4,14 @@
   (the group robot @mentions them by mobile, Feishu by e-mail).
 - Customers are reached only on channels they have given, and never through a staff
   group robot: today that is e-mail.
-- E-mail goes to each person separately; a chat robot posts once per message.
+- E-mail goes to each person separately, in their language; a chat robot posts once per
+  message, in the company's language (a group is shared: one language for all).
 - The log gets every message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from activities.channels.message import Channel, Recipient, RenderedMessage
@@ -38,7 +39,10 @@ class Router:
             return chosen
         return [name for name, c in self.channels.items() if c.group and name != "log"]
 
-    def plan(self, message: RenderedMessage) -> list[Delivery]:
+    def plan(self, message: RenderedMessage,
+             personal: Callable[[Recipient], RenderedMessage] | None = None) -> list[Delivery]:  # fmt: skip
+        """`message` for the groups and the log; `personal(person)` (default: `message`) for each
+        person's own channel."""
         deliveries: list[Delivery] = []
         if "log" in self.channels:
             deliveries.append(Delivery(self.channels["log"], message, "log"))
@@ -53,15 +57,18 @@ class Router:
                     deliveries.append(Delivery(channel, message.to(people), name))
             else:
                 for person in people:
-                    deliveries.append(
-                        Delivery(channel, message.to([person]), f"{name}:{person.user_id or person.name}")
-                    )
+                    own = personal(person) if personal else message
+                    deliveries.append(Delivery(channel, own.to([person]), f"{name}:{person.user_id or person.name}"))
         return deliveries
 
     async def send(self, message: RenderedMessage) -> None:
-        """Every delivery in turn; the first failure raises (ChannelError)."""
-        for delivery in self.plan(message):
-            await delivery.channel.send(delivery.message)
+        """Every delivery at once, none waiting on another; then the first failure raises (ChannelError)."""
+        import asyncio
+
+        done = await asyncio.gather(*(d.channel.send(d.message) for d in self.plan(message)), return_exceptions=True)
+        for outcome in done:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
 
 def build_router(settings) -> Router:

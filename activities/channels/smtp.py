@@ -1,5 +1,6 @@
-"""E-mail over SMTP (stdlib smtplib and email, run in a thread): one mail per recipient,
-plain text with the workspace link, in the recipient's language."""
+"""E-mail over SMTP (stdlib smtplib and email, run in a thread): one mail per recipient, in
+their language, with a `Date:` header, a plain-text part and an HTML part whose buttons are the
+message's direct actions (the same links, written out, in the text part)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,38 @@ import asyncio
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
+from html import escape
 
-from activities.channels.message import ChannelError, RenderedMessage
+from activities.channels.message import Button, ChannelError, RenderedMessage
 from jindu.i18n import t
 
 TIMEOUT = 15.0
+COLOURS = {"primary": "#1d4ed8", "danger": "#b91c1c", "default": "#374151"}
+
+
+def _buttons(message: RenderedMessage) -> list[Button]:
+    return message.buttons or [Button(label=t("notify.common.open", message.lang), url=message.link, style="primary")]
+
+
+def plain(message: RenderedMessage) -> str:
+    colon = "：" if message.lang == "zh" else ": "
+    lines = [f"{b.label}{colon}{b.url}" for b in _buttons(message)]
+    return f"{message.text}\n\n" + "\n".join(lines) + "\n"
+
+
+def html(message: RenderedMessage) -> str:
+    colon = "：" if message.lang == "zh" else ": "
+    text = escape(message.text.split("\n", 1)[0])
+    rows = "".join(f"<tr><th align=\"left\" style=\"padding:4px 12px 4px 0\">{escape(label)}{colon}</th>"
+                   f"<td style=\"padding:4px 0\">{escape(value)}</td></tr>" for label, value in message.facts)
+    buttons = " ".join(
+        f"<a href=\"{escape(b.url)}\" style=\"display:inline-block;padding:12px 20px;margin:4px 8px 4px 0;"
+        f"color:#fff;background:{COLOURS.get(b.style, COLOURS['default'])};border-radius:6px;"
+        f"text-decoration:none\">{escape(b.label)}</a>" for b in _buttons(message))  # fmt: skip
+    lang = "zh-CN" if message.lang == "zh" else "en"
+    return (f"<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif\">"
+            f"<h2>{escape(message.subject)}</h2><p>{text}</p><table>{rows}</table><p>{buttons}</p></body></html>")
 
 
 class SmtpMail:
@@ -32,9 +59,11 @@ class SmtpMail:
             mail["Subject"] = message.subject
             mail["From"] = self.sender
             mail["To"] = formataddr((person.name, person.email))
+            mail["Date"] = formatdate(localtime=False, usegmt=True)
             mail["Message-ID"] = make_msgid(domain="jindu")
             mail["X-Jindu-Key"] = message.key
-            mail.set_content(f"{message.text}\n\n{t('notify.common.open', message.lang)}: {message.link}\n")
+            mail.set_content(plain(message))
+            mail.add_alternative(html(message), subtype="html")
             out.append(mail)
         return out
 
@@ -56,5 +85,7 @@ class SmtpMail:
             return
         try:
             await asyncio.to_thread(self._send_all, mails)
+        except smtplib.SMTPResponseException as err:
+            raise ChannelError(self.name, f"{type(err).__name__}: {err}", code=str(err.smtp_code)) from err
         except (OSError, smtplib.SMTPException) as err:
             raise ChannelError(self.name, f"{type(err).__name__}: {err}") from err

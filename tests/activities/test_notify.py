@@ -63,6 +63,11 @@ def approval(project_id: str, department: str, **changes) -> Notice:
     return base.model_copy(update=changes)
 
 
+async def backoff_elapsed(pool, notice_id: str) -> None:
+    await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)
+    await pool.execute("UPDATE notification_deliveries SET next_attempt_at = now() WHERE outbox_id = $1", notice_id)
+
+
 @pytest.fixture
 def pid() -> str:
     return f"p-{uuid.uuid4().hex[:8]}"
@@ -80,7 +85,7 @@ async def test_a_robot_receives_the_rendered_chinese_message_once(pool, cipher, 
     await sender.drain(pid)
     [message] = robot.of(pid)
     assert message.subject == f"待审批：项目 {pid} 方案审批"
-    assert f"项目 {pid} 的方案审批等待您审批，截止 2026-03-05 17:00。" in message.text  # 09:00 UTC in Shanghai
+    assert f"项目 {pid} 的方案审批等待您审批，截止 2026-03-05（周四）17:00。" in message.text  # 09:00 UTC, Shanghai
     assert message.link == f"{PUBLIC_URL}/projects/{pid}" and message.lang == "zh"
     assert [r.name for r in message.recipients] == [head]
     notice_id = f"{pid}:5:assigned:dept_head"
@@ -116,13 +121,16 @@ async def test_a_failing_channel_is_retried_and_only_it_resends(pool, cipher, pi
     assert robot.tried == 1  # not due again before its backoff
 
     robot.failing = False
-    await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)  # backoff elapsed
+    await backoff_elapsed(pool, notice_id)
     await sender.drain(pid)
     assert (len(fine.of(pid)), len(robot.of(pid))) == (1, 1)  # the first channel did not resend
     channels = await pool.fetch("SELECT channel FROM deliveries WHERE outbox_id = $1 ORDER BY channel", notice_id)
     assert [r["channel"] for r in channels] == ["first", "second"]
     row = await pool.fetchrow("SELECT sent_at, attempts FROM outbox WHERE id = $1", notice_id)
     assert row["sent_at"] is not None and row["attempts"] == 2
+    states = await pool.fetch("SELECT delivery, state, attempts FROM notification_deliveries WHERE outbox_id = $1 "
+                              "ORDER BY delivery", notice_id)  # fmt: skip
+    assert [tuple(r) for r in states] == [("first", "sent", 1), ("second", "sent", 2)]
 
 
 async def test_a_notification_is_given_up_after_max_attempts(pool, cipher, pid):
@@ -133,10 +141,13 @@ async def test_a_notification_is_given_up_after_max_attempts(pool, cipher, pid):
     sender = outbox(pool, cipher, robot, max_attempts=2)
     for _ in range(3):
         await sender.drain(pid)
-        await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = $1", notice_id)
+        await backoff_elapsed(pool, notice_id)
     assert robot.tried == 2
     row = await pool.fetchrow("SELECT sent_at, failed_at, attempts FROM outbox WHERE id = $1", notice_id)
     assert row["sent_at"] is None and row["failed_at"] is not None and row["attempts"] == 2
+    given_up = await pool.fetchrow("SELECT state, attempts, errcode FROM notification_deliveries WHERE outbox_id = $1",
+                                   notice_id)  # fmt: skip
+    assert tuple(given_up) == ("given_up", 2, None)  # the test channel gives no platform code
 
 
 async def test_recipients_by_user_or_company_wide_role(pool, cipher, pid):
@@ -158,4 +169,6 @@ async def test_recipients_by_user_or_company_wide_role(pool, cipher, pid):
     assert executive in [r.name for r in to_executives.recipients]
     assert to_executives.subject == f"升级：项目 {pid} 审批逾期未办"
     await sender.drain(pid)
-    assert sender.router.channels["robot"].of(pid) == [to_executives.to(to_executives.recipients)]  # not the customer
+    [sent] = sender.router.channels["robot"].of(pid)  # not the customer's
+    assert sent.model_copy(update={"buttons": []}) == to_executives
+    assert [b.url for b in sent.buttons] == [to_executives.link]  # no decision to take: one button, the item

@@ -86,7 +86,8 @@ async def test_decisions_go_through_the_workflow_validators(api, users):
 
     r = await api.http.post(f"{p}/decisions", json={"gate": "initiation", "decision": "approve"}, headers=head.headers)
     assert r.status_code == 200 and r.json()["stage"] == "planning", r.text
-    r = await api.http.post(f"{p}/decisions", json={"gate": "initiation", "decision": "reject"}, headers=head.headers)
+    r = await api.http.post(f"{p}/decisions", json={"gate": "initiation", "decision": "reject", "comment": "预算不足"},
+                            headers=head.headers)
     assert_error(r, 409, "already_decided")
     assert (await api.http.get("/v1/tasks", headers=head.headers)).json()["items"] == []
 

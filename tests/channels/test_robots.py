@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from activities.channels import ChannelError, Recipient, RenderedMessage, Router
+from activities.channels import Button, ChannelError, Recipient, RenderedMessage, Router
 from activities.channels.dingtalk import DingTalkRobot
 from activities.channels.feishu import FeishuBot
 from activities.channels.wecom import WeComRobot
@@ -28,22 +28,47 @@ def message(**changes) -> RenderedMessage:
     return base.model_copy(update=changes)
 
 
-async def test_wecom_markdown_then_a_text_that_mentions_by_mobile():
+async def test_wecom_posts_once_a_text_that_mentions_by_mobile():
     async with RobotServer() as robot:
         await WeComRobot(robot.url("/cgi-bin/webhook/send?key=k1")).send(message())
-    first, second = robot.requests
-    assert first.path == "/cgi-bin/webhook/send" and first.query == {"key": "k1"}
-    assert first.body["msgtype"] == "markdown" and set(first.body) == {"msgtype", "markdown"}
-    content = first.body["markdown"]["content"]
-    assert "**立项审批**" in content and f"[在工作台中打开]({LINK})" in content
-    assert len(content.encode()) <= 4096
-    assert second.body == {
-        "msgtype": "text",
-        "text": {
-            "content": "李强，请处理：【进度】待您处理：立项审批（项目 flat-001）",
-            "mentioned_mobile_list": ["13800001111"],
-        },
-    }
+    [only] = robot.requests  # one post per notification: no markdown followed by a text
+    assert only.path == "/cgi-bin/webhook/send" and only.query == {"key": "k1"}
+    assert only.body["msgtype"] == "text" and only.body["text"]["mentioned_mobile_list"] == ["13800001111"]
+    content = only.body["text"]["content"]
+    assert content.startswith("【进度】待您处理：立项审批（项目 flat-001）\n立项审批 flat-001")
+    assert content.endswith(f"在工作台中打开：{LINK}") and len(content.encode()) <= 2048
+
+
+def decision(**changes) -> RenderedMessage:
+    facts = [("审批事项", "立项审批"), ("客户需求", "租三居室"), ("预算", "250万元"), ("风险等级", "高"),
+             ("业务人员", "王芳"), ("截止时间", "2026-12-03（周四）18:00")]
+    buttons = [Button(label="批准", url="http://jindu.test/act/a", style="primary"),
+               Button(label="驳回", url="http://jindu.test/act/r", style="danger"),
+               Button(label="在工作台中打开", url=LINK)]
+    return message(facts=facts, buttons=buttons, **changes)
+
+
+async def test_a_decision_is_a_dingtalk_action_card_a_wecom_template_card_and_feishu_buttons():
+    async with RobotServer() as ding, RobotServer() as wecom, RobotServer(ok={"code": 0}) as feishu:
+        await DingTalkRobot(ding.url("/robot/send?access_token=t")).send(decision())
+        await WeComRobot(wecom.url("/send?key=k")).send(decision())
+        await FeishuBot(feishu.url("/hook")).send(decision())
+    [card] = [r.body for r in ding.requests]
+    assert card["msgtype"] == "actionCard"
+    assert [(b["title"], b["actionURL"]) for b in card["actionCard"]["btns"]] == [
+        ("批准", "http://jindu.test/act/a"), ("驳回", "http://jindu.test/act/r"), ("在工作台中打开", LINK)]
+    assert card["actionCard"]["text"] == message().markdown + "\n\n请 李强 处理"  # a card cannot @mention
+    [post] = [r.body for r in wecom.requests]
+    assert post["msgtype"] == "template_card"
+    tc = post["template_card"]
+    assert tc["card_type"] == "text_notice" and tc["card_action"] == {"type": 1, "url": LINK}
+    assert [j["url"] for j in tc["jump_list"]] == ["http://jindu.test/act/a", "http://jindu.test/act/r", LINK]
+    assert {"keyname": "预算", "value": "250万元"} in tc["horizontal_content_list"]
+    assert len(tc["horizontal_content_list"]) == 6 and len(tc["main_title"]["title"]) <= 26
+    [bot] = [r.body for r in feishu.requests]
+    actions = bot["card"]["elements"][1]["actions"]
+    assert [(a["text"]["content"], a["type"]) for a in actions] == [("批准", "primary"), ("驳回", "danger"),
+                                                                    ("在工作台中打开", "default")]
 
 
 async def test_wecom_keeps_markdown_within_4096_bytes_and_skips_mentions_without_mobiles():

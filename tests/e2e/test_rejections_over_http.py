@@ -70,8 +70,9 @@ async def test_each_rejected_action_changes_nothing(stack, project):
                         headers=team["dept_head"].headers)
     assert r.status_code == 200 and r.json()["stage"] == "planning"
     decided = await snapshot(stack, pid)
-    assert_error(await http.post(f"{p}/decisions", json={"gate": "initiation", "decision": "reject"},
-                                 headers=team["dept_head"].headers), 409, "already_decided")
+    late_reject = {"gate": "initiation", "decision": "reject", "comment": "预算不足"}
+    assert_error(await http.post(f"{p}/decisions", json=late_reject, headers=team["dept_head"].headers),
+                 409, "already_decided")
     assert await snapshot(stack, pid) == decided
 
 

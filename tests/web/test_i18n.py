@@ -14,7 +14,10 @@ from domain.service_models import ComplaintStatus, RevisitStatus
 from jindu.i18n import LANGUAGES, MissingMessage, catalogue, has, keys, pick_language, t
 from store.contacts import CHANNELS
 from web.errors import FIELD_TYPES
+from store.action_links import ACTIONS as LINK_ACTIONS
+from store.deliveries import STATES as DELIVERY_STATES
 from web.routes.admin import USER_ACTIONS
+from web.routes.notifications import CHANNELS as NOTICE_CHANNELS
 from web.routes.dashboard import CHARTED, GROUPINGS
 from web.service_forms import COMPLAINT_ACTIONS
 from web.views import DONE_KEYS, LIFECYCLE, OPERATOR_FORMS
@@ -90,6 +93,12 @@ FAMILIES = {
     "web.risk_category.": [c.value for c in RiskCategory],
     "web.risk_response.": [r.value for r in RiskResponse],
     "web.risk_status.": [s.value for s in RiskStatus],
+    "notify.gate.": [g.value for g in Gate],
+    "act.title.": list(LINK_ACTIONS),
+    "act.confirm.": list(LINK_ACTIONS),
+    "act.done.": list(LINK_ACTIONS),
+    "notices.state.": list(DELIVERY_STATES),
+    "notices.channel.": list(NOTICE_CHANNELS),
 }
 
 

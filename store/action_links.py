@@ -1,0 +1,77 @@
+"""Action links (issue 17): a button in a message opens a confirmation page for exactly one
+action. The token travels only in the message; PostgreSQL keeps its SHA-256. A link is bound
+to the people the notification was for (the page asks anyone else to sign in as one of them),
+works once (using one link of a notification spends them all: the item is decided) and expires."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import asyncpg
+from pydantic import BaseModel
+
+TTL = timedelta(days=3)
+ACTIONS = ("approve", "reject")
+
+
+class ActionLink(BaseModel):
+    outbox_id: str
+    project_id: str
+    action: str
+    gate: str
+    user_ids: list[str]
+    expires_at: datetime
+    used_at: datetime | None
+    used_by: str | None
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+def digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def issue(db: asyncpg.Pool | asyncpg.Connection, *, outbox_id: str, project_id: str, action: str, gate: str,
+                user_ids: list[str], ttl: timedelta = TTL) -> str:  # fmt: skip
+    """A new link's token (shown once, in the message)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    token = secrets.token_urlsafe(32)
+    await db.execute(
+        """INSERT INTO action_links (token_hash, outbox_id, project_id, action, gate, user_ids, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)""",
+        digest(token), outbox_id, project_id, action, gate, user_ids, ttl)  # fmt: skip
+    return token
+
+
+async def find(db: asyncpg.Pool | asyncpg.Connection, token: str) -> ActionLink | None:
+    if not token or len(token) > 100:
+        return None
+    row = await db.fetchrow("SELECT * FROM action_links WHERE token_hash = $1", digest(token))
+    return ActionLink(**{k: row[k] for k in ActionLink.model_fields}) if row else None
+
+
+async def spend(db: asyncpg.Pool | asyncpg.Connection, token: str, user_id: str) -> ActionLink | None:
+    """Use the link (and every link of its notification) once, by one of its addressees; None when
+    it is unknown, used, expired or not theirs."""
+    row = await db.fetchrow(
+        """WITH used AS (
+               UPDATE action_links SET used_at = now(), used_by = $2
+               WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND $2 = ANY(user_ids)
+               RETURNING *)
+           SELECT * FROM used""", digest(token), user_id)  # fmt: skip
+    if row is None:
+        return None
+    await db.execute("UPDATE action_links SET used_at = now(), used_by = $2 WHERE outbox_id = $1 AND used_at IS NULL",
+                     row["outbox_id"], user_id)  # fmt: skip
+    return ActionLink(**{k: row[k] for k in ActionLink.model_fields})
+
+
+async def restore(db: asyncpg.Pool | asyncpg.Connection, token: str) -> None:
+    """The action could not be sent (Temporal unreachable): the links of the notification work again."""
+    outbox_id = await db.fetchval("SELECT outbox_id FROM action_links WHERE token_hash = $1", digest(token))
+    await db.execute("UPDATE action_links SET used_at = NULL, used_by = NULL "
+                     "WHERE outbox_id = $1 AND expires_at > now()", outbox_id)  # fmt: skip

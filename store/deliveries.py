@@ -1,0 +1,127 @@
+"""Each delivery of a notification on its own schedule (issue 17): planned when the notification
+is first handled, sent, retried with its own backoff, and finally sent or given up. Operations
+read them on 通知记录 (web/routes/notifications.py), a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel
+
+Db = asyncpg.Pool | asyncpg.Connection
+STATES = ("pending", "sent", "given_up")
+
+
+class Planned(BaseModel):
+    delivery: str
+    channel: str
+    lang: str
+    recipients: list[str]
+
+
+async def plan(db: Db, outbox_id: str, project_id: str | None, planned: Sequence[Planned]) -> None:
+    """Book the deliveries a notification needs (a person added later gets theirs on the next pass)."""
+    if not planned:
+        return
+    await db.executemany(
+        """INSERT INTO notification_deliveries (outbox_id, delivery, channel, project_id, lang, recipients)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        [(outbox_id, p.delivery, p.channel, project_id, p.lang, p.recipients) for p in planned],
+    )  # fmt: skip
+
+
+async def due(db: Db, outbox_id: str) -> set[str]:
+    """The deliveries of a notification to try now."""
+    rows = await db.fetch("SELECT delivery FROM notification_deliveries WHERE outbox_id = $1 AND state = 'pending' "
+                          "AND next_attempt_at <= now()", outbox_id)  # fmt: skip
+    return {r["delivery"] for r in rows}
+
+
+async def attempts_of(db: Db, outbox_id: str) -> dict[str, int]:
+    rows = await db.fetch("SELECT delivery, attempts FROM notification_deliveries WHERE outbox_id = $1", outbox_id)
+    return {r["delivery"]: r["attempts"] for r in rows}
+
+
+async def sent(pool: asyncpg.Pool, outbox_id: str, delivery: str) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("INSERT INTO deliveries (outbox_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                           outbox_id, delivery)  # fmt: skip
+        await conn.execute(
+            """UPDATE notification_deliveries SET state = 'sent', attempts = attempts + 1, errcode = NULL,
+                   last_error = NULL, updated_at = now() WHERE outbox_id = $1 AND delivery = $2""",
+            outbox_id, delivery)  # fmt: skip
+
+
+async def failed(db: Db, outbox_id: str, delivery: str, *, errcode: str | None, error: str,
+                 retry_in: float | None) -> None:  # fmt: skip
+    """A failed attempt: retried in `retry_in` seconds, or given up (None)."""
+    await db.execute(
+        """UPDATE notification_deliveries SET attempts = attempts + 1, errcode = $3, last_error = $4,
+               updated_at = now(),
+               state = CASE WHEN $5::float8 IS NULL THEN 'given_up' ELSE 'pending' END,
+               next_attempt_at = CASE WHEN $5::float8 IS NULL THEN next_attempt_at
+                                      ELSE now() + make_interval(secs => $5::float8) END
+           WHERE outbox_id = $1 AND delivery = $2""",
+        outbox_id, delivery, errcode, error[:500], retry_in)  # fmt: skip
+
+
+async def settle(db: Db, outbox_id: str) -> str:
+    """The notification's own state from its deliveries: `sent` when all went out, `given_up` when
+    none is pending and one was given up, else `pending` with the next attempt of the soonest."""
+    row = await db.fetchrow(
+        """SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
+                  count(*) FILTER (WHERE state = 'given_up') AS given_up,
+                  min(next_attempt_at) FILTER (WHERE state = 'pending') AS next_at,
+                  (array_agg(last_error ORDER BY updated_at DESC) FILTER (WHERE last_error IS NOT NULL))[1] AS error
+           FROM notification_deliveries WHERE outbox_id = $1""", outbox_id)  # fmt: skip
+    if row["pending"]:
+        await db.execute("UPDATE outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1",
+                         outbox_id, row["next_at"], row["error"])  # fmt: skip
+        return "pending"
+    if row["given_up"]:
+        await db.execute("UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1", outbox_id, row["error"])
+        return "given_up"
+    await db.execute("UPDATE outbox SET sent_at = now(), last_error = NULL WHERE id = $1", outbox_id)
+    return "sent"
+
+
+class DeliveryRow(BaseModel):
+    outbox_id: str
+    delivery: str
+    channel: str
+    project_id: str | None
+    key: str
+    kind: str
+    params: dict[str, Any]
+    lang: str
+    recipients: list[str]
+    state: str
+    attempts: int
+    errcode: str | None
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+    next_attempt_at: datetime
+
+
+async def page_of(db: Db, *, state: str | None, channel: str | None, project_id: str | None,
+                  limit: int, offset: int) -> tuple[list[DeliveryRow], int]:  # fmt: skip
+    """One page of deliveries, newest first, and how many match: two queries whatever the page shows."""
+    where = """($1::text IS NULL OR d.state = $1) AND ($2::text IS NULL OR d.channel = $2)
+               AND ($3::text IS NULL OR d.project_id = $3)"""
+    args: list[Any] = [state, channel, project_id]
+    rows = await db.fetch(
+        f"""SELECT d.*, o.key, o.kind, o.params FROM notification_deliveries d JOIN outbox o ON o.id = d.outbox_id
+            WHERE {where} ORDER BY d.created_at DESC, d.outbox_id, d.delivery LIMIT $4 OFFSET $5""",
+        *args, limit, offset)  # fmt: skip
+    total = await db.fetchval(f"SELECT count(*) FROM notification_deliveries d WHERE {where}", *args)
+    return [DeliveryRow(**dict(r)) for r in rows], total
+
+
+async def counts(db: Db) -> dict[str, int]:
+    rows = await db.fetch("SELECT state, count(*) AS n FROM notification_deliveries GROUP BY state")
+    return {s: 0 for s in STATES} | {r["state"]: r["n"] for r in rows}
+
