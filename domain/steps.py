@@ -1,7 +1,8 @@
 """What a transition produces: the steps to record and the people to notify.
 
 A recorded step carries its own facts (a decision's gate and level, a report's text), not
-a copy of the project: the read model applies each kind of fact (store/records.py). One
+a copy of the project: each kind is one model (domain/step_kinds.py), stored as `data` and
+read back typed as `Step.facts`; the facts' writers match on the type (store/facts.py). One
 `RecordBatch` per update or clock tick holds its steps, the read model's changed fields
 and the notifications, written in one transaction by the `record` activity.
 """
@@ -101,7 +102,8 @@ class Recorded(BaseModel):
 
 
 class Ack(BaseModel):
-    """What an update answers: read the project itself from PostgreSQL or the `state` query."""
+    """What an update answers: its step count and stage, and in a subclass what it made
+    (domain/results.py). Read the project itself from PostgreSQL or the `state` query."""
 
     seq: int
     stage: Stage
