@@ -74,7 +74,9 @@ def enter(out: ProcessOutcome, flow: ProcessStart, index: int | None) -> None:
         node = t.nodes[index]
         assert node.id is not None
         if isinstance(node, ConditionNode):
-            result = evaluate(node.when, {**condition_values(t.form, flow.form), **applicant_names(flow)})
+            fields = [*t.form, *(f for n in t.nodes if isinstance(n, TaskNode) for f in n.fields)]
+            values = condition_values(fields, {**flow.form, **out.state.answers})
+            result = evaluate(node.when, {**values, **applicant_names(flow)})
             goto = node.then if result else node.otherwise
             out.log(kinds.Branched(node=node.id, result=result, goto=goto))
             index = _target(t, index, goto)

@@ -99,6 +99,7 @@ class ProcessState(Subject):
     current: NodeRun | None = None
     visited: list[str] = Field(default_factory=list, description="Nodes passed, in order (where 退回 may go)")
     decided: bool = Field(default=False, description="Someone decided: the applicant can no longer withdraw")
+    answers: dict[str, Any] = Field(default_factory=dict, description="Fields tasks filled in, for later conditions")
     started_at: datetime
     ended_at: datetime | None = None
 

@@ -105,6 +105,7 @@ def act(flow: ProcessStart, state: ProcessState, cmd: ProcessCommand, ctx: Conte
             if body.action == "complete":
                 fields = check_form(flow.template.node(node.node_id).fields, body.fields, "fields")  # type: ignore[union-attr]
                 out.log(kinds.TaskDone(node=node.node_id, slot=slot.id, fields=fields), actor, body.comment)
+                s.answers.update(fields)
             else:
                 out.log(kinds.Decided(node=node.node_id, slot=slot.id, decision="approve"), actor, body.comment)
             decide(out, flow, slot, "approve", actor)

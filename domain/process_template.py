@@ -203,6 +203,8 @@ def _problems(t: ProcessTemplate) -> list[str]:
     names = [*keys, *APPLICANT_NAMES]
     for i, n in enumerate(t.nodes):
         where = f"nodes[{i}]"
+        if isinstance(n, TaskNode):  # what a task fills in, later conditions may read
+            names += [f.key for f in n.fields]
         if ids.count(n.id) > 1:
             found.append(f'{where}.id: "{n.id}" is used twice')
         targets = [("next", n.next)]

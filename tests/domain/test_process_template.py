@@ -37,7 +37,7 @@ def test_a_valid_template_gets_ids_and_defaults():
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_shipped_template_is_valid(path):
     t = parse(json.loads(path.read_text("utf-8")))
-    assert t.key == path.stem.replace("_", "-") or t.key
+    assert t.key == path.stem
 
 
 @pytest.mark.parametrize(("data", "expected"), [
