@@ -151,73 +151,70 @@ async def project(request: Request, project_id: str, visitor: SignedIn, done: st
     return await project_page(request, visitor, project_id, done=done if done in DONE_KEYS else "")
 
 
-async def _act(request: Request, visitor: Visitor, project_id: str, form: FormData, failed_form: str,
-               use: Callable[[Office, ProjectAccess], Awaitable[BaseModel]]) -> Answer | Response:  # fmt: skip
-    """Run a use case on the visible project; a refusal shows the page again with the form."""
+Use = Callable[[Office, ProjectAccess, FormData, str | None], Awaitable[BaseModel]]
+
+
+async def _submit(request: Request, visitor: Visitor, project_id: str, failed_form: str, key: tuple[str, ...],
+                  use: Use, done: Callable[[Answer, FormData], str]) -> Response:  # fmt: skip
+    """A submitted form: its use case run on the visible project (keyed by the form's id, so
+    a form sent twice applies once), then the page it names; a refusal shows the project
+    page again with the form, its values and the reasons."""
+    form = await check_csrf(request, visitor)
     office, found = await _visible(request, visitor, project_id)
-    answer = await attempt(request, use(office, found.result)) if found.ok else found
+
+    async def run() -> BaseModel:  # inside `attempt`: a body the form cannot make is refused there
+        return await use(office, found.result, form, visitor.api.key(*key))
+
+    answer = await attempt(request, run()) if found.ok else found
     if answer.ok:
-        return answer
+        return RedirectResponse(done(answer, form), status_code=303)
     return await project_page(request, visitor, project_id, status=answer.status, failed_form=failed_form,
                               failure=problem(answer, visitor.lang), values=forms.values(form))
 
 
-def _then(answer: Answer | Response, where: str) -> Response:
-    return RedirectResponse(where, status_code=303) if isinstance(answer, Answer) else answer
-
-
 @router.post("/projects/{project_id}/actions/{action}")
 async def act(request: Request, project_id: str, action: str, visitor: SignedIn) -> Response:
-    form = await check_csrf(request, visitor)
     if action not in ACTIONS:
+        await check_csrf(request, visitor)
         return page(request, "error.html", visitor, status=404, problem=Problem(404, "", ""))
     build, model, use = ACTIONS[action]
-    key = visitor.api.key(action, project_id)
 
-    async def run(office: Office, project: ProjectAccess) -> BaseModel:
-        if model is None:
-            return await use(office, visitor.user, project, key=key)
-        return await use(office, visitor.user, project, body=as_body(model, build(form)), key=key)
+    async def run(office: Office, project: ProjectAccess, form: FormData, key: str | None) -> BaseModel:
+        body = {} if model is None else {"body": as_body(model, build(form))}
+        return await use(office, visitor.user, project, key=key, **body)
 
-    back = safe_next(str(form.get("next") or f"/projects/{seg(project_id)}"))
-    joiner = "&" if "?" in back else "?"
-    return _then(await _act(request, visitor, project_id, form, action, run), f"{back}{joiner}done={action}")
+    def done(answer: Answer, form: FormData) -> str:
+        back = safe_next(str(form.get("next") or f"/projects/{seg(project_id)}"))
+        return f"{back}{'&' if '?' in back else '?'}done={action}"
+
+    return await _submit(request, visitor, project_id, action, (action, project_id), run, done)
 
 
 @router.post("/projects/{project_id}/tasks/{task_id}/complete")
 async def complete_task(request: Request, project_id: str, task_id: str, visitor: SignedIn) -> Response:
-    form = await check_csrf(request, visitor)
-    key = visitor.api.key("task", task_id)
-
-    async def run(office: Office, project: ProjectAccess) -> BaseModel:
-        body = as_body(TaskCompleteIn, forms.task(form))
-        return await uc.complete_task(office, visitor.user, task_id, body, key)
-
-    return _then(await _act(request, visitor, project_id, form, f"task:{task_id}", run),
-                 f"/projects/{seg(project_id)}?done=task")  # fmt: skip
+    return await _submit(
+        request, visitor, project_id, f"task:{task_id}", ("task", task_id),
+        lambda office, _, form, key: uc.complete_task(office, visitor.user, task_id,
+                                                       as_body(TaskCompleteIn, forms.task(form)), key),
+        lambda *_: f"/projects/{seg(project_id)}?done=task",
+    )  # fmt: skip
 
 
 @router.post("/projects/{project_id}/risks")
 async def add_risk(request: Request, project_id: str, visitor: SignedIn) -> Response:
-    form = await check_csrf(request, visitor)
-    key = visitor.api.key("risk_add", project_id)
-
-    async def run(office: Office, project: ProjectAccess) -> BaseModel:
-        return await risks.add_risk(office, visitor.user, project, as_body(RiskIn, forms.risk(form)), key)
-
-    answer = await _act(request, visitor, project_id, form, "risk_add", run)
-    added = seg(answer.body["id"]) if isinstance(answer, Answer) else ""
-    return _then(answer, f"/projects/{seg(project_id)}?done=risk_add#risk-{added}")
+    return await _submit(
+        request, visitor, project_id, "risk_add", ("risk_add", project_id),
+        lambda office, project, form, key: risks.add_risk(office, visitor.user, project,
+                                                          as_body(RiskIn, forms.risk(form)), key),
+        lambda added, _: f"/projects/{seg(project_id)}?done=risk_add#risk-{seg(added.body['id'])}",
+    )  # fmt: skip
 
 
 @router.post("/projects/{project_id}/risks/{risk_id}")
 async def change_risk(request: Request, project_id: str, risk_id: str, visitor: SignedIn) -> Response:
-    form = await check_csrf(request, visitor)
-    key = visitor.api.key("risk_update", risk_id)
-
-    async def run(office: Office, project: ProjectAccess) -> BaseModel:
-        body = as_body(RiskPatchIn, forms.risk_change(form))
-        return await risks.change_risk(office, visitor.user, project, risk_id, body, key)
-
-    return _then(await _act(request, visitor, project_id, form, f"risk:{risk_id}", run),
-                 f"/projects/{seg(project_id)}?done=risk_update#risk-{seg(risk_id)}")  # fmt: skip
+    return await _submit(
+        request, visitor, project_id, f"risk:{risk_id}", ("risk_update", risk_id),
+        lambda office, project, form, key: risks.change_risk(office, visitor.user, project, risk_id,
+                                                             as_body(RiskPatchIn, forms.risk_change(form)), key),
+        lambda *_: f"/projects/{seg(project_id)}?done=risk_update#risk-{seg(risk_id)}",
+    )  # fmt: skip
