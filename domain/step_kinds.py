@@ -25,7 +25,7 @@ RatingSource = Literal["revisit", "complaint"]
 
 
 class Facts(BaseModel):
-    """A step kind's model declares `kind` as a Literal; bases and parts of facts do not."""
+    """A step kind's model declares `kind` as a Literal; its bases and parts do not."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
@@ -95,6 +95,7 @@ class WeeklyReported(Facts):
     completed_milestones: list[str] = Field(default_factory=list)
     on_time: bool = True
     milestones_done: dict[str, date] = Field(default_factory=dict)
+    attachment_ids: list[str] = Field(default_factory=list)  # uploaded documents (store/attachments.py)
 
 
 class ResultsSubmitted(Facts):
@@ -104,16 +105,19 @@ class ResultsSubmitted(Facts):
     attachments: list[str] = Field(default_factory=list)
     submission: int
     milestones_done: dict[str, date] = Field(default_factory=dict)
+    attachment_ids: list[str] = Field(default_factory=list)  # uploaded documents (store/attachments.py)
 
 
 class Accepted(Facts):
     kind: Literal["accepted"] = "accepted"
     rating: int
+    attachment_ids: list[str] = Field(default_factory=list)  # uploaded documents (store/attachments.py)
 
 
 class Objected(Facts):
     kind: Literal["objection"] = "objection"
     objections: int
+    attachment_ids: list[str] = Field(default_factory=list)  # uploaded documents (store/attachments.py)
 
 
 class TaskCreated(Facts):
@@ -251,9 +255,7 @@ class CustomerDataDisposed(NoFacts):
 
 
 class Reset(NoFacts):
-    """An operator's `temporal workflow reset` (store/fencing.py writes it)."""
-
-    kind: Literal["reset"] = "reset"
+    kind: Literal["reset"] = "reset"  # an operator's `temporal workflow reset` (store/fencing.py)
 
 
 class Terminated(NoFacts):

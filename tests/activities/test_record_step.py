@@ -197,8 +197,9 @@ async def test_a_reminder_counts_the_tasks_escalations(acts, pool):
     task = {"task_id": f"{pid}-t1", "source": "customer_objection", "owner_id": "u-agent", "owner_role": "agent",
             "department": "sales", "due_at": (T0 + timedelta(days=1)).isoformat()}
     await record(acts, record_batch(pid, 2, step(2, "task_created", None, "Earlier handover", **task)))
-    await record(acts, record_batch(pid, 3, step(3, "reminder", task_id=task["task_id"], what="task", due_at=DUE, step=1),
-                                    step(4, "escalation", task_id=task["task_id"], what="task", due_at=DUE, step=2)))
+    chased = {"task_id": task["task_id"], "what": "task", "due_at": DUE}
+    await record(acts, record_batch(pid, 3, step(3, "reminder", step=1, **chased),
+                                    step(4, "escalation", step=2, **chased)))
     row = await pool.fetchrow("SELECT owner_name, escalations, status FROM rectification_tasks WHERE id = $1",
                               task["task_id"])  # fmt: skip
     assert tuple(row) == ("", 2, "open")
