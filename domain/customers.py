@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.commands import CustomerIn, ProjectCreateIn
 from domain.customers_policy import Grade
 from domain.errors import Conflict, Forbidden, Invalid
 from domain.models import Role
@@ -259,3 +260,18 @@ def check_transfer(role: Role, department: str | None, from_dept: str | None, to
         raise Invalid("to: the new owner must be an agent")
     if role == Role.dept_head and (from_dept != department or to_dept != department):
         raise Forbidden("a dept head transfers customers within their own department")
+
+
+class ProjectIntakeIn(ProjectCreateIn):
+    """`POST /v1/projects` with the customer master: `customer_id`, or the inline `customer`
+    (kept for compatibility: matched to the master by phone or e-mail, or added to it)."""
+
+    customer: CustomerIn | None = None  # type: ignore[assignment]
+    customer_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
+                                    description="A customer of the master (yours, or your department's pool)")
+
+    @model_validator(mode="after")
+    def _a_customer(self) -> ProjectIntakeIn:
+        if self.customer is None and self.customer_id is None:
+            raise ValueError("give customer_id or customer")
+        return self

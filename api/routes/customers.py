@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from api.deps import Cipher, CurrentUser, Pool, StaffUser, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from api.routes import customer_follow_ups
+from api.routes import customer_follow_ups, customer_notes  # noqa: F401  (field notes registered)
 from domain.customers import (
     ConsentIn,
     CustomerCreateIn,

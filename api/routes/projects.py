@@ -38,12 +38,16 @@ from api.deps import (
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.project_view import project_view
+from api.routes.customer_follow_ups import start_following
 from api.schemas import ProjectView
 from domain.commands import Command, ProjectCreateIn
+from domain.customers import ProjectIntakeIn
 from domain.errors import Conflict, Forbidden, Invalid, NotFound
 from domain.models import Channel, Role, Stage, workflow_id
 from domain.project import ProjectStart
 from domain.text import Name
+from jindu.services.customers import intake_customer
+from store.customer_master import link_project
 from store.intake import claim_project
 from store.reads import MAX_OFFSET, ProjectPage, list_projects, parse_cursor, project_access
 from store.users import User, user_by_name
@@ -67,7 +71,8 @@ def project_id_for(body: ProjectCreateIn, user: User, key: str | None) -> str:
                      "it is returned unchanged (idempotent create)"}, **responses(401, 403, 409, 422)},
 )  # fmt: skip
 async def create_project(
-    request: Request, body: ProjectCreateIn, user: Annotated[User, role(Role.agent, action="record consultations")],
+    request: Request, intake_body: ProjectIntakeIn,
+    user: Annotated[User, role(Role.agent, action="record consultations")],
     pool: Pool, client: TemporalClient, workflows: Workflows, cipher: Cipher,
     settings: AppSettings, tz: CompanyTz, key: IdempotencyKey = None,
 ) -> ProjectView:  # fmt: skip
@@ -77,7 +82,11 @@ async def create_project(
     `customer.user` must name an existing account with role `customer` (else 422). A project
     id is unique across the company: repeating a create with the same `id` returns the
     existing project with 200 when the caller created it, and 409 otherwise."""
+    body, master = await intake_customer(pool, cipher, user, intake_body)  # the customer master (issue 14)
+    if master is not None and master.new:
+        await start_following(request, master.customer)
     customer_user = None
+    assert body.customer is not None
     if body.customer.user is not None:
         customer_user = await user_by_name(pool, body.customer.user)
         if customer_user is None or customer_user.role != Role.customer:
@@ -90,6 +99,8 @@ async def create_project(
                                            at=datetime.now(UTC))  # fmt: skip
         if row["agent_id"] != user.id:
             raise Conflict(f"project id {project_id} is already taken")
+        if master is not None:
+            await link_project(pool, project_id, master.customer.id)
         if row["stage"] == Stage.intake.value:
             await start_project(row, user, settings, client)
             await workflows.update(project_id, ProjectWorkflow.sync, Command(actor=actor(user)))

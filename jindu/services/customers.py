@@ -8,8 +8,17 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from domain.commands import CustomerIn
-from domain.customers import CustomerCreateIn, Receiver, Source, first_owner, normalise_email, normalise_phone
+from domain.commands import CustomerIn, ProjectCreateIn
+from domain.customers import (
+    CustomerCreateIn,
+    ProjectIntakeIn,
+    Receiver,
+    Source,
+    can_see,
+    first_owner,
+    normalise_email,
+    normalise_phone,
+)
 from domain.errors import Conflict, Invalid
 from domain.models import Role
 from store.crypto import DataCipher
@@ -30,6 +39,7 @@ from store.users import User, user_by_name
 class Registered:
     customer: Customer
     rotated: bool
+    new: bool = True
 
 
 def duplicate(existing: Existing, user: User) -> Conflict:
@@ -89,7 +99,7 @@ async def match_intake(pool: asyncpg.Pool, cipher: DataCipher, agent: User,
         if existing.department != agent.department:
             return None
         found = await read_customer(pool, existing.id, cipher)
-        return Registered(found, False) if found else None
+        return Registered(found, False, new=False) if found else None
     source = {"phone": Source.phone, "visit": Source.walk_in, "online": Source.online}.get(channel, Source.other)
     body = CustomerCreateIn(name=inline.name, phone=phone, email=email, company=inline.company or None,
                             source=source)  # fmt: skip
@@ -97,3 +107,21 @@ async def match_intake(pool: asyncpg.Pool, cipher: DataCipher, agent: User,
         return await register(pool, cipher, agent, body)
     except Conflict:
         return None
+
+
+async def intake_customer(pool: asyncpg.Pool, cipher: DataCipher, agent: User,
+                          body: ProjectIntakeIn) -> tuple[ProjectCreateIn, Registered | None]:  # fmt: skip
+    """An intake's customer: the master's `customer_id` (the agent's own or their department's
+    pool; its details fill the project's customer when no inline one is given), or the
+    inline customer matched to the master by phone or e-mail, or created in it."""
+    fields = body.model_dump(exclude={"customer_id", "customer"}, exclude_none=True)
+    if body.customer_id is None:
+        assert body.customer is not None
+        matched = await match_intake(pool, cipher, agent, body.customer, body.channel.value)
+        return ProjectCreateIn(**fields, customer=body.customer), matched
+    found = await read_customer(pool, body.customer_id, cipher)
+    if found is None or not can_see(agent.role, agent.id, agent.department, found.access()):
+        raise Invalid(f"customer_id: no customer {body.customer_id} of yours")
+    inline = body.customer or CustomerIn(name=found.name or "—", phone=found.phone, email=found.email,
+                                         company=found.company)  # fmt: skip
+    return ProjectCreateIn(**fields, customer=inline), Registered(found, False, new=False)

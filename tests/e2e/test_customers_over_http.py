@@ -150,3 +150,22 @@ async def test_follow_ups_go_through_the_customers_workflow_without_personal_dat
     assert c["id"].encode() in payloads
     for secret in ("李华", number, "lihua@example.com", "看学区房", "带看徐汇两套学区房"):
         assert secret.encode() not in payloads, secret
+
+
+async def test_intake_takes_a_customer_id_or_matches_the_inline_customer(stack):
+    team = await stack.team()
+    agent = team["agent"]
+    number = phone()
+    c = await post(stack, "/v1/customers", agent, {"name": "周杰", "phone": number, "grade": "B"}, 201)
+    intake = {"channel": "phone", "requirement": "Sell a flat", "business_type": "real_estate"}
+    by_id = await post(stack, "/v1/projects", agent, {**intake, "customer_id": c["id"]}, 201)
+    inline = await post(stack, "/v1/projects", agent, {**intake, "customer": {"name": "周杰", "phone": f"+86 {number}"}},
+                        201)  # fmt: skip
+    fresh = await post(stack, "/v1/projects", agent, {**intake, "customer": {"name": "New", "phone": phone()}}, 201)
+    links = dict(await stack.pool.fetch("SELECT project_id, customer_id FROM customer_projects WHERE project_id = "
+                                        "ANY($1::text[])", [by_id["id"], inline["id"], fresh["id"]]))  # fmt: skip
+    assert links[by_id["id"]] == links[inline["id"]] == c["id"]
+    assert links[fresh["id"]] not in (None, c["id"])
+    await post(stack, "/v1/projects", agent, intake, 422)
+    stranger = (await stack.team())["agent"]
+    await post(stack, "/v1/projects", stranger, {**intake, "customer_id": c["id"]}, 422)

@@ -1,0 +1,46 @@
+"""OpenAPI descriptions of the customer master's fields that carry none in their models
+(the openapi test wants every field documented); merged into api/field_notes.py's table."""
+
+from api.field_notes import SCHEMA_FIELD_NOTES
+
+CUSTOMER_FIELD_NOTES: dict[str, str] = {
+    'ChangeRecord.fields': 'Which fields changed (their values stay encrypted)',
+    'ConsentIn.signed_at': 'When the customer signed the consent, ISO 8601 with offset',
+    'ConsentIn.valid_until': 'Last day the consent covers (local date); none: until withdrawn',
+    'ConsentIn.attachment_id': "The signed consent's attachment id, when files are kept",
+    'Customer.owner_id': 'User id of the owning agent; null while in the pool',
+    'Customer.owner': 'Name of the owning agent; null while in the pool',
+    'Customer.grade': 'Intent grade A (hot) … D (cold)',
+    'Customer.business_scope': '经营范围 of a company customer',
+    'Customer.notes': 'Notes on the customer',
+    'Customer.pooled': "In the department's pool 公海: any agent of it may claim it",
+    'Customer.last_follow_up_at': 'When it was last followed up',
+    'Customer.next_follow_up_at': 'When the next follow-up is due',
+    'Customer.follow_up_stage': 'due, reminded, escalated or pooled',
+    'CustomerCard.consents': "The customer's written consents to share data",
+    'CustomerCard.follow_ups': 'Follow-ups, latest first',
+    'CustomerCard.changes': 'Changes to the record: who, when, which fields',
+    'CustomerCreateIn.grade': 'Intent grade A (hot) … D (cold); sets the follow-up cadence',
+    'CustomerCreateIn.notes': 'Notes (stored encrypted)',
+    'CustomerPage.next_cursor': 'Pass as `after` for the next page; null on the last',
+    'CustomerPatchIn.business_scope': '经营范围 (stored encrypted)',
+    'CustomerPatchIn.grade': 'A new intent grade',
+    'CustomerPatchIn.notes': 'Notes (stored encrypted)',
+    'FollowUpIn.way': 'call, visit, wechat or viewing',
+    'FollowUpRecord.way': 'call, visit, wechat or viewing',
+    'FollowUpRecord.content': 'What was said or done',
+    'FollowUpRecord.happened_at': 'When it happened',
+    'FollowUpRecord.recorded_at': 'When it was entered',
+    'FollowUpRecord.next_on': 'The next follow-up date the agent gave',
+    'FollowUpRecord.grade': 'The grade it set, if any',
+    'FollowUpRecorded.customer_id': "The customer's id",
+    'Recorded.consent_id': 'The consent a share was made under',
+    'ShareIn.recipient': 'Who receives the data',
+    'ShareIn.scope': 'What is shared, e.g. contact',
+    'TransferIn.from': 'User name of the agent whose customers move',
+    'TransferIn.to': 'User name of the agent who takes them',
+    'TransferIn.customer_ids': "Only these customers; all of `from`'s when absent",
+    'Transferred.moved': 'How many customers changed owner',
+    'Transferred.customer_ids': 'The customers that changed owner',
+}
+SCHEMA_FIELD_NOTES.update(CUSTOMER_FIELD_NOTES)
