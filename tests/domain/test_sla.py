@@ -176,7 +176,8 @@ def test_minutes_and_lateness_agree():
 
 
 def test_policy_accepts_every_shape():
-    policy = ProjectPolicy.model_validate({"calendar": {"working_hours": {"lunch_start": "12:00", "lunch_end": "13:00"}},
+    lunch = {"lunch_start": "12:00", "lunch_end": "13:00"}
+    policy = ProjectPolicy.model_validate({"calendar": {"working_hours": lunch},
                                            "slas": {"complaint_first_reply": {"minutes": 30},
                                                     "revisit": {"working_hours": 2}}})  # fmt: skip
     assert policy.sla("complaint_first_reply").minutes == 30
