@@ -39,7 +39,7 @@ GROUP BY 1, 2"""
 
 COMPLETED = f"""
 SELECT p.department, p.agent_id AS user_id, count(*) AS projects_completed,
-       array_remove(array_agg(p.cycle_deviation_rate ORDER BY p.completed_at), NULL) AS deviations
+       array_remove(array_agg(p.cycle_deviation_rate), NULL) AS deviations
 FROM projects p
 WHERE p.completed_at >= $1 AND p.completed_at < $2 AND {LIVE} AND {DEPT.format("p.")}
 GROUP BY 1, 2"""
