@@ -23,6 +23,8 @@ from api.openapi_notes import install_openapi_notes
 from api.routes import (
     actions,
     appraisal,
+    archive,
+    attachments,
     calendar,
     complaints,
     customers,
@@ -138,6 +140,8 @@ def create_app(
     for module in (projects, actions, operations, risks, revisits, complaints, suggestions, tasks, kpis, appraisal,
                    calendar, users, dashboard, health, customers):
         app.include_router(module.router)
+    app.include_router(attachments.router)
+    app.include_router(archive.router)
     install_offline_docs(app)
     install_openapi_notes(app)
     install_workspace(app)

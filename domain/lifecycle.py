@@ -188,9 +188,15 @@ def report(state: ProjectState, cmd: ReportCommand, ctx: Context) -> Outcome:
     b, done = cmd.body, complete_milestones(out, cmd.body.completed_milestones)
     out.record(kinds.WeeklyReported(progress=b.progress, problems=b.problems, next_week_plan=b.next_week_plan,
                                     completed_milestones=b.completed_milestones, on_time=on_time,
-                                    milestones_done=done), cmd.actor)  # fmt: skip
+                                    milestones_done=done, **documents(b.attachment_ids)), cmd.actor)  # fmt: skip
     refresh_kpis(out)
     return out
+
+
+def documents(ids: list[str]) -> dict[str, list[str]]:
+    """Attachment ids are recorded only when sent, so a step without any stores the same
+    data as before they existed."""
+    return {"attachment_ids": ids} if ids else {}
 
 
 # 8. Results for review (also resubmitted after rectification).
@@ -202,7 +208,7 @@ def submit_results(state: ProjectState, cmd: ResultsCommand, ctx: Context) -> Ou
     b, done = cmd.body, complete_milestones(out, cmd.body.completed_milestones)
     out.record(kinds.ResultsSubmitted(summary=b.summary, completed_milestones=b.completed_milestones,
                                       attachments=b.attachments, submission=s.reporting.results_submissions,
-                                      milestones_done=done), cmd.actor)  # fmt: skip
+                                      milestones_done=done, **documents(b.attachment_ids)), cmd.actor)  # fmt: skip
     back_to = s.rectification.return_stage if s.stage == Stage.rectification else None
     if back_to == Stage.customer_acceptance:
         waits.acceptance(out)
@@ -222,11 +228,11 @@ def answer_acceptance(state: ProjectState, cmd: AcceptanceCommand, ctx: Context)
         assert body.rating is not None
         out.state.ratings.append(body.rating)
         out.state.pending = None
-        out.record(kinds.Accepted(rating=body.rating), cmd.actor)
+        out.record(kinds.Accepted(rating=body.rating, **documents(body.attachment_ids)), cmd.actor)
         move(out, Stage.archiving, cmd.actor)
         return out
     objections = [o.strip() for o in body.objections if o.strip()]
-    out.record(kinds.Objected(objections=len(objections)), cmd.actor)
+    out.record(kinds.Objected(objections=len(objections), **documents(body.attachment_ids)), cmd.actor)
     open_rectification(out, TaskSource.customer_objection, objections, Stage.customer_acceptance, cmd.actor)
     return out
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     data_dir: Path = Path(".jindu")
     data_key: str | None = None
+    attachments_url: str | None = None  # s3://bucket/prefix for attachments (store/files.py); unset: data dir
+    attachments_endpoint: str | None = None  # an S3-compatible endpoint (MinIO, OSS, COS …)
     policy_file: Path | None = None
     webhook_url: str | None = None
     api_host: str = "127.0.0.1"

@@ -1,5 +1,6 @@
 """归档 (RULES lifecycle 10, 001 业务归档流程): one bundle per project, built from its records —
-customer reference, plan, operation records, results, acceptance — and indexed by keyword.
+customer reference, plan, operation records, results, acceptance, the list of its documents —
+indexed by keyword and, for 档案查询, by its text (store/archive_search.py).
 Personal data stays encrypted in `customers`; the bundle only points at it.
 """
 
@@ -9,6 +10,8 @@ import json
 from typing import Any
 
 import asyncpg
+
+from store.archive_search import index_project
 
 QUERIES = {
     "operation_records": "SELECT * FROM events WHERE project_id = $1 ORDER BY seq, superseded_at NULLS FIRST, at",
@@ -21,6 +24,9 @@ QUERIES = {
     "ratings": "SELECT * FROM ratings WHERE project_id = $1 ORDER BY at, step_key",
     "risk_register": "SELECT * FROM risks WHERE project_id = $1 ORDER BY created_at, id",
     "risk_events": "SELECT * FROM risk_events WHERE project_id = $1 ORDER BY at, step_key",
+    # The documents themselves stay in the file store, by hash (store/files.py); the bundle lists them.
+    "documents": "SELECT id, kind, name, size, sha256, content_type, uploaded_by, uploaded_at, disposed_at "
+                 "FROM attachments WHERE project_id = $1 ORDER BY uploaded_at, id",
 }
 SUMMARY = ("department", "business_type", "channel", "requirement", "agent_id", "agent_name", "created_at",
            "completed_at", "customer_user_id")  # fmt: skip
@@ -83,4 +89,14 @@ async def archive(conn: asyncpg.Connection, project_id: str, step_key: str) -> t
            VALUES ($1, $2, $3, coalesce($4, now()), $5, $6) ON CONFLICT (project_id) DO NOTHING""",
         bundle_id, project_id, step_key, project["updated_at"], words, bundle(bundle_id, project, stored, customer_id),
     )  # fmt: skip
+    await index_project(conn, project_id, bundle_id)  # found by 档案查询 (store/archive_search.py)
     return bundle_id, words
+
+
+async def read_bundle(db: asyncpg.Connection | asyncpg.Pool, project_id: str) -> dict[str, Any] | None:
+    """The stored bundle, its documents as they are now (a disposal since archiving shows)."""
+    row = await db.fetchrow("SELECT bundle FROM archive_bundles WHERE project_id = $1", project_id)
+    if row is None:
+        return None
+    documents = _rows(await db.fetch(QUERIES["documents"], project_id))
+    return {**_json(row["bundle"]), "documents": documents}

@@ -7,6 +7,7 @@ from datetime import datetime
 import asyncpg
 
 from domain.commands import CustomerIn
+from store.archive_search import phone_index
 from store.crypto import DISPOSED, DataCipher
 
 Conn = asyncpg.Connection | asyncpg.Pool
@@ -21,8 +22,8 @@ async def insert_customer(
 ) -> bool:
     """Idempotent per project: a repeated intake keeps the first record. True if inserted."""
     row = await conn.fetchrow(
-        """INSERT INTO customers (id, project_id, name_enc, phone_enc, email_enc, company_enc, user_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+        """INSERT INTO customers (id, project_id, name_enc, phone_enc, email_enc, company_enc, user_id, phone_index)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (project_id) DO NOTHING
            RETURNING id""",
         customer_id(project_id),
@@ -32,6 +33,7 @@ async def insert_customer(
         cipher.encrypt(customer.email),
         cipher.encrypt(customer.company),
         user_id,
+        phone_index(cipher, customer.phone),  # the archive finds the project by phone (store/archive_search.py)
     )
     return row is not None
 
@@ -61,7 +63,7 @@ async def dispose_customer(conn: Conn, project_id: str, *, at: datetime | None =
     (and its id, referenced by archive bundles) stays. True if something was disposed now."""
     row = await conn.fetchrow(
         """UPDATE customers
-           SET name_enc = $2, phone_enc = NULL, email_enc = NULL, company_enc = NULL,
+           SET name_enc = $2, phone_enc = NULL, email_enc = NULL, company_enc = NULL, phone_index = NULL,
                disposed_at = coalesce($3, now())
            WHERE project_id = $1 AND disposed_at IS NULL
            RETURNING id""",
@@ -84,6 +86,10 @@ async def dispose_after_relationship(pool: asyncpg.Pool, project_id: str, *, by_
         # The contacts of complaints about the project are the customer's personal data too.
         await conn.execute("UPDATE complaints SET contact_enc = NULL, disposed_at = now() "
                            "WHERE project_id = $1 AND disposed_at IS NULL", project_id)  # fmt: skip
+        # So are the project's documents (signed confirmations, contracts, photos): no longer served,
+        # their blobs deleted after commit (store/attachments.py purge).
+        await conn.execute("UPDATE attachments SET disposed_at = now() WHERE project_id = $1 AND disposed_at IS NULL",
+                           project_id)  # fmt: skip
         await conn.execute(
             """INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role)
                SELECT $1, $2, p.seq, 'customer_data_disposed', now(), $3, $4, $5

@@ -28,6 +28,7 @@ from domain.errors import ERRORS_BY_CODE, NotFound, Unavailable, WrongStage
 from domain.models import workflow_id
 from domain.steps import Ack
 from store.crypto import DataCipher
+from store.files import FileStore, files_of
 
 
 def _nothing() -> None:
@@ -54,13 +55,14 @@ class Office:
     timeout: float
     on_send: Callable[[], None] = field(default=_nothing, compare=False)
     on_answer: Callable[[Any], None] = field(default=_ignored, compare=False)
+    files: FileStore | None = field(default=None, compare=False)  # attachments' bytes (store/files.py)
 
     @classmethod
     def of(cls, state: Any, on_send: Callable[[], None] = _nothing) -> Office:
         """From the app's state (api/app.py)."""
         return cls(pool=state.pool, client=state.client, cipher=state.cipher,
                    tz=ZoneInfo(state.policy.calendar.timezone), timeout=state.settings.update_timeout_seconds,
-                   on_send=on_send)  # fmt: skip
+                   on_send=on_send, files=files_of(state.settings))  # fmt: skip
 
     async def update_project(self, project_id: str, update: Callable[..., Any], cmd: Command,
                              update_id: str | None = None) -> Ack:  # fmt: skip

@@ -47,6 +47,7 @@ from domain.models import Role
 from domain.text import Name
 from jindu.services.office import Office
 from jindu.services.people import decide_command, reassign_command, warning_analysis_command
+from store import attachments
 from store.crypto import DataCipher
 from store.customers import dispose_after_relationship
 from store.reads import ProjectAccess, TaskRecord, project_access, rectification_task
@@ -134,18 +135,21 @@ async def decide(office: Office, user: User, project: ProjectAccess, body: Decis
 
 async def report(office: Office, user: User, project: ProjectAccess, body: WeeklyReportIn,
                  key: str | None = None) -> ProjectView:  # fmt: skip
+    await attachments.check_owned(office.pool, project.id, body.attachment_ids)
     cmd = ReportCommand(actor=actor(user), body=body)
     return await _send(office, user, project, REPORT, ProjectWorkflow.report, cmd, key)
 
 
 async def submit_results(office: Office, user: User, project: ProjectAccess, body: ResultsIn,
                          key: str | None = None) -> ProjectView:  # fmt: skip
+    await attachments.check_owned(office.pool, project.id, body.attachment_ids)
     cmd = ResultsCommand(actor=actor(user), body=body)
     return await _send(office, user, project, RESULTS, ProjectWorkflow.submit_results, cmd, key)
 
 
 async def answer_acceptance(office: Office, user: User, project: ProjectAccess, body: AcceptanceIn,
                             key: str | None = None) -> ProjectView:  # fmt: skip
+    await attachments.check_owned(office.pool, project.id, body.attachment_ids)
     cmd = AcceptanceCommand(actor=actor(user), body=body)
     return await _send(office, user, project, ACCEPT, ProjectWorkflow.answer_acceptance, cmd, key)
 
@@ -187,6 +191,8 @@ async def dispose_customer(office: Office, user: User, project: ProjectAccess, k
     if not await dispose_after_relationship(office.pool, project.id, by_id=user.id, by_name=user.name,
                                             by_role=user.role.value):  # fmt: skip
         check_dispose(project.id, project.stage, True, actor(user))
+    if office.files is not None:  # their documents go with them (marked in the same transaction)
+        await attachments.purge(office.pool, office.files, project.id)
     return await view(office, user, project)
 
 

@@ -1,0 +1,144 @@
+"""A project's attachments: the rows that say whose a blob is (store/files.py keeps the bytes).
+
+Uploads are checked here against the policy's limits (domain/attachments.py) while the
+project's row is locked, so two uploads at once cannot both squeeze under a limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import puremagic
+from pydantic import BaseModel
+
+from domain.attachments import AttachmentKind, AttachmentPolicy, Refused, check_limits, content_type
+from store.files import FileStore
+
+Db = asyncpg.Connection | asyncpg.Pool
+OOXML = "application/vnd.openxmlformats-officedocument."
+COLUMNS = "id, project_id, kind, name, size, sha256, content_type, uploaded_by, uploaded_at, disposed_at"
+
+
+class Attachment(BaseModel):
+    id: str
+    project_id: str
+    kind: AttachmentKind
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    uploaded_by: str
+    uploaded_at: datetime
+    disposed_at: datetime | None = None
+
+
+def sniff(data: bytes, filename: str) -> str:
+    """The file's allowed content type from its bytes (puremagic), or `Refused`."""
+    if not data:
+        raise Refused("the file is empty")
+    try:
+        found = puremagic.magic_string(data[:1024 * 1024])
+    except (puremagic.PureError, ValueError):
+        found = []
+    ctype = content_type([(m.extension, m.mime_type) for m in found], filename)
+    if ctype.startswith(OOXML) and _has_macros(data):
+        raise Refused("office documents with macros are not accepted")
+    return ctype
+
+
+def _has_macros(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return any(n.lower().endswith("vbaproject.bin") for n in z.namelist())
+    except zipfile.BadZipFile:
+        return True  # says OOXML and is no ZIP: not what it claims
+
+
+def safe_name(filename: str) -> str:
+    """The name shown and offered on download: no path, no control characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip()
+    return name[:200] or "attachment"
+
+
+async def add(pool: asyncpg.Pool, files: FileStore, policy: AttachmentPolicy, *, project_id: str, kind: AttachmentKind,
+              filename: str, data: bytes, by: str) -> Attachment:  # fmt: skip
+    """Check, store the bytes, then the row. A blob written for a row that is then refused
+    is only an orphan of identical bytes; no row ever points at a missing blob."""
+    ctype = sniff(data, filename)
+    digest = hashlib.sha256(data).hexdigest()
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT 1 FROM projects WHERE id = $1 FOR UPDATE", project_id)
+        held = await conn.fetchrow("SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments "
+                                   "WHERE project_id = $1 AND disposed_at IS NULL", project_id)  # fmt: skip
+        check_limits(policy, len(data), int(held["bytes"]), int(held["n"]))
+        await files.put(digest, data)
+        row = await conn.fetchrow(
+            f"""INSERT INTO attachments (id, project_id, kind, name, size, sha256, content_type, uploaded_by)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}""",
+            f"att-{uuid.uuid4().hex[:16]}", project_id, kind.value, safe_name(filename), len(data), digest, ctype, by,
+        )  # fmt: skip
+    return Attachment(**dict(row))
+
+
+async def get(db: Db, attachment_id: str) -> Attachment | None:
+    row = await db.fetchrow(f"SELECT {COLUMNS} FROM attachments WHERE id = $1", attachment_id)
+    return None if row is None else Attachment(**dict(row))
+
+
+async def of_project(db: Db, project_id: str, *, kinds: Sequence[str] | None = None) -> list[Attachment]:
+    rows = await db.fetch(f"SELECT {COLUMNS} FROM attachments WHERE project_id = $1 "
+                          "AND ($2::text[] IS NULL OR kind = ANY($2)) ORDER BY uploaded_at, id",
+                          project_id, list(kinds) if kinds is not None else None)  # fmt: skip
+    return [Attachment(**dict(r)) for r in rows]
+
+
+async def check_owned(db: Db, project_id: str, ids: Sequence[str]) -> None:
+    """`attachment_ids` sent with results, acceptance or a report must be this project's
+    own, still held (else `Refused`, answered 422 by the caller)."""
+    if not ids:
+        return
+    found = {r["id"] for r in await db.fetch("SELECT id FROM attachments WHERE id = ANY($1) AND project_id = $2 "
+                                             "AND disposed_at IS NULL", list(ids), project_id)}  # fmt: skip
+    missing = [i for i in dict.fromkeys(ids) if i not in found]
+    if missing:
+        raise Refused(f"attachment_ids: not attachments of project {project_id}: {', '.join(missing)}")
+
+
+async def dispose_of_project(conn: Db, project_id: str) -> list[str]:
+    """With the customer's data: the project's documents are no longer served; answers the
+    hashes no live attachment uses any more, for `purge` to delete."""
+    rows = await conn.fetch("UPDATE attachments SET disposed_at = now() WHERE project_id = $1 AND disposed_at IS NULL "
+                            "RETURNING sha256", project_id)  # fmt: skip
+    return await unused(conn, [r["sha256"] for r in rows])
+
+
+async def unused(db: Db, hashes: Sequence[str]) -> list[str]:
+    if not hashes:
+        return []
+    live = {r["sha256"] for r in await db.fetch("SELECT DISTINCT sha256 FROM attachments WHERE sha256 = ANY($1) "
+                                                "AND disposed_at IS NULL", list(set(hashes)))}  # fmt: skip
+    return sorted(set(hashes) - live)
+
+
+async def purge(db: Db, files: FileStore, project_id: str) -> int:
+    """Delete the blobs of a project's disposed documents that nothing else holds; safe to
+    repeat (a disposal whose blobs could not be deleted then is finished by the next)."""
+    rows = await db.fetch("SELECT DISTINCT sha256 FROM attachments WHERE project_id = $1 AND disposed_at IS NOT NULL",
+                          project_id)  # fmt: skip
+    gone = await unused(db, [r["sha256"] for r in rows])
+    for digest in gone:
+        await files.delete(digest)
+    return len(gone)
+
+
+def listing(items: Sequence[Attachment]) -> list[dict[str, Any]]:
+    """The documents as a bundle or a page lists them (no bytes)."""
+    return [a.model_dump(mode="json", exclude={"project_id"}) for a in items]
