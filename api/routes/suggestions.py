@@ -7,14 +7,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
-from api.deps import Pool, StaffUser, role
+from api.deps import Pool, Services, StaffUser
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from domain.errors import AlreadyDecided, Forbidden, NotFound
+from api.routes.actions import permitted
+from domain.errors import Forbidden
 from domain.models import Role
 from domain.service_models import SuggestionDecisionIn
 from domain.text import Name
-from store.feedback import SuggestionPage, SuggestionView, decide_suggestion, list_suggestions, suggestion
+from jindu.services import feedback
+from store.feedback import SuggestionPage, SuggestionView, list_suggestions
 from store.reads import MAX_OFFSET
 from store.users import User
 
@@ -45,24 +47,13 @@ async def get_suggestions(
 @router.post("/{suggestion_id}/decision", response_model=SuggestionView, summary="Adopt a suggestion or not",
              responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def post_decision(
-    request: Request, suggestion_id: SuggestionId, body: SuggestionDecisionIn, pool: Pool,
-    user: Annotated[User, role(Role.dept_head, Role.operations, action="decide on suggestions")],
-    key: IdempotencyKey = None,
+    request: Request, suggestion_id: SuggestionId, body: SuggestionDecisionIn, pool: Pool, office: Services,
+    user: Annotated[User, permitted(feedback.ADOPT)], key: IdempotencyKey = None,
 ) -> SuggestionView:  # fmt: skip
     """The department's dept_head, or operations (for any, and alone for one without a
     department), marks it adopted or not, once (409 `already_decided` after)."""
-    found = await suggestion(pool, suggestion_id)
-    if found is None:
-        raise NotFound(f"no suggestion {suggestion_id}")
-    if user.role == Role.dept_head and (found.department is None or found.department != user.department):
-        raise Forbidden(f"suggestion {suggestion_id} is not of department {user.department}")
 
     async def run(update_id: str | None) -> tuple[int, SuggestionView]:
-        if not await decide_suggestion(pool, suggestion_id, adopted=body.adopted, by_id=user.id, by_name=user.name,
-                                       comment=body.comment):  # fmt: skip
-            raise AlreadyDecided(f"suggestion {suggestion_id} is already decided")
-        decided = await suggestion(pool, suggestion_id)
-        assert decided is not None
-        return 200, decided
+        return 200, await feedback.decide_on_suggestion(office, user, suggestion_id, body)
 
     return await once(request, pool, user.id, key, run)  # type: ignore[no-any-return]

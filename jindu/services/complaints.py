@@ -1,0 +1,145 @@
+"""Complaints' use cases (RULES §Complaints and feedback): file one, reply, confirm the answer.
+
+Filing writes the complaint (its content and encrypted contact) in PostgreSQL first, then
+starts its workflow with ids only and answers once the filing is recorded; a retry with the
+same key names the same complaint and starts nothing twice. Replies and confirmations are
+updates to the complaint's workflow, whose validators decide who and when
+(domain/complaints.py). The API (api/routes/complaints.py) and the workspace call these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from api.auth import actor
+from api.complaint_view import ComplaintView, check_complaint_visible, complaint_view
+from domain.commands import Command
+from domain.errors import Conflict, Invalid, NotFound, WrongStage
+from domain.models import Actor, Role
+from domain.service_models import (
+    ComplaintConfirmationIn,
+    ComplaintIn,
+    ComplaintReplyIn,
+    ComplaintStart,
+    ComplaintStatus,
+    ConfirmCommand,
+    ReplyCommand,
+    ServiceAck,
+)
+from jindu.services.office import Office
+from jindu.services.projects import Permit, visible_project
+from store.complaints import ComplaintAccess, claim_complaint, complaint_access
+from store.users import User
+from workflows import search_attributes as sa
+from workflows.complaint import ComplaintWorkflow
+
+FILE = Permit((Role.customer, Role.agent, Role.dept_head, Role.executive, Role.operations), "file complaints")
+REPLY = Permit((Role.dept_head, Role.executive, Role.operations), "reply to complaints")
+CONFIRM = Permit((Role.customer, Role.dept_head, Role.executive, Role.operations), "confirm complaints")
+
+
+async def visible_complaint(office: Office, user: User, complaint_id: str) -> ComplaintAccess:
+    found = await complaint_access(office.pool, complaint_id)
+    if found is None:
+        raise NotFound(f"no complaint {complaint_id}")
+    check_complaint_visible(user, found)
+    return found
+
+
+def complaint_id_for(user: User, key: str | None) -> str:
+    if key:  # a retried filing names the same complaint
+        return "c" + hashlib.sha256(f"{user.id}|{key}".encode()).hexdigest()[:11]
+    return "c" + uuid.uuid4().hex[:11]
+
+
+async def about(office: Office, user: User, body: ComplaintIn) -> dict[str, Any] | None:
+    """The project the complaint names, if the caller may complain about it."""
+    if body.project_id is None:
+        if user.role == Role.customer:
+            raise Invalid("project_id: a customer complains about one of their projects")
+        return None
+    await visible_project(office, user, body.project_id)
+    row = await office.pool.fetchrow("SELECT department, agent_id, agent_name, customer_user_id FROM projects "
+                                     "WHERE id = $1", body.project_id)  # fmt: skip
+    return dict(row)
+
+
+async def start_complaint(office: Office, row: dict[str, Any], filer: User, task_queue: str) -> None:
+    """Start the workflow from the stored row, so that a retry sends the same input."""
+    agent = None
+    if row["agent_id"]:
+        agent = Actor(user_id=row["agent_id"], name=row["agent_name"], role=Role.agent, department=row["department"])
+    start = ComplaintStart(complaint_id=row["id"], project_id=row["project_id"], department=row["department"],
+                           agent=agent, customer_user_id=row["customer_user_id"], channel=row["channel"],
+                           filed_by=actor(filer), filed_at=row["filed_at"])  # fmt: skip
+    try:
+        await office.client.start_workflow(
+            ComplaintWorkflow.run, start, id=row["workflow_id"], task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            # No customer personal data in Temporal: ids, roles and staff names only.
+            static_summary=f"complaint · {row['department'] or 'operations'} · project {row['project_id'] or '—'}",
+            search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, "complaint")]),
+        )  # fmt: skip
+    except WorkflowAlreadyStartedError:
+        pass  # a retried filing whose workflow has already finished
+
+
+async def file_complaint(office: Office, user: User, body: ComplaintIn, task_queue: str,
+                         key: str | None = None) -> tuple[bool, ComplaintView]:  # fmt: skip
+    """The complaint as filed, and whether this call filed it (False: a retry of `key`)."""
+    FILE.check(user)
+    project = await about(office, user, body)
+    complaint_id = complaint_id_for(user, key)
+    customer_user_id = user.id if user.role == Role.customer else (project or {}).get("customer_user_id")
+    created, row = await claim_complaint(office.pool, complaint_id=complaint_id, body=body, filer=user,
+                                         project=project, customer_user_id=customer_user_id, cipher=office.cipher,
+                                         at=datetime.now(UTC))  # fmt: skip
+    if row["filed_by_id"] != user.id:
+        raise Conflict(f"complaint id {complaint_id} is already taken")
+    if row["status"] != ComplaintStatus.closed.value:
+        await start_complaint(office, row, user, task_queue)
+        await office.update(row["workflow_id"], ComplaintWorkflow.sync, Command(actor=actor(user)),
+                            result_type=ServiceAck)  # fmt: skip
+    found = await complaint_access(office.pool, complaint_id)
+    assert found is not None
+    return created, await _view(office, user, found)
+
+
+async def _view(office: Office, user: User, complaint: ComplaintAccess) -> ComplaintView:
+    assert office.cipher is not None, "complaints are read with the data key"
+    return await complaint_view(office.pool, office.cipher, user, complaint)
+
+
+async def _send(office: Office, user: User, complaint: ComplaintAccess, permit: Permit, update: Any, cmd: Command,
+                key: str | None) -> ComplaintView:  # fmt: skip
+    permit.check(user)
+    if complaint.status == ComplaintStatus.closed.value:
+        raise WrongStage(f"complaint {complaint.id} is closed")
+    await office.update(f"complaint-{complaint.id}", update, cmd, key, ServiceAck)
+    return await _view(office, user, complaint)
+
+
+async def reply(office: Office, user: User, complaint: ComplaintAccess, body: ComplaintReplyIn,
+                key: str | None = None) -> ComplaintView:  # fmt: skip
+    """The assignee or above replies; a resolved or explained reply is the answer."""
+    cmd = ReplyCommand(actor=actor(user), body=body)
+    return await _send(office, user, complaint, REPLY, ComplaintWorkflow.reply, cmd, key)
+
+
+async def confirm(office: Office, user: User, complaint: ComplaintAccess, body: ComplaintConfirmationIn,
+                  key: str | None = None) -> ComplaintView:  # fmt: skip
+    """The customer (or staff on their behalf) confirms the answer with a rating."""
+    cmd = ConfirmCommand(actor=actor(user), body=body)
+    return await _send(office, user, complaint, CONFIRM, ComplaintWorkflow.confirm, cmd, key)
