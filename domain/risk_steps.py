@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from domain.models import Level
 from domain.risk import RiskCategory, RiskResponse
@@ -51,9 +51,9 @@ class RiskUpdated(Facts):
     owner_id: str | None = None
     due_at: Time | None = None
 
-    def data(self) -> dict[str, Any]:
-        """A change is what is not null: a value is changed, never cleared."""
-        return {k: v for k, v in super().data().items() if v is not None or k == "expected_loss"}
+    # A change is what is not null: a value is changed, never cleared.
+    omit_empty = frozenset({"category", "likelihood", "impact", "probability", "loss_amount", "response", "measures",
+                            "review_on", "owner", "owner_id", "due_at"})  # fmt: skip
 
 
 class RiskOccurred(Facts):

@@ -6,15 +6,15 @@ and `Facts.data()` writes the same JSON the project always stored: a field is wr
 when the rule gave it (a reminder has a `gate` only when it is about an approval), times as
 `isoformat()`. Who and why are the step's `actor` and `comment`, not facts.
 
-The writers (store/facts.py), the history (web/history.py) and the CLI's checks match on
-these types, so a kind added here and not handled there is a mypy error.
+The writers (store/facts.py) and the history (jindu/history.py) match on the unions of
+domain/step_union.py: a kind added here and not handled there is a mypy error.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -25,14 +25,18 @@ RatingSource = Literal["revisit", "complaint"]
 
 
 class Facts(BaseModel):
-    """A step kind's model declares `kind` as a Literal; its bases and parts do not."""
+    """A step kind's model declares `kind` as a Literal; its bases and parts do not. Fields in
+    `omit_empty` are written only with a value (not None, not an empty list): added to a kind
+    later, they leave its steps' JSON as it was when they are not used."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
+    omit_empty: ClassVar[frozenset[str]] = frozenset()
 
     def data(self) -> dict[str, Any]:
         """The step's `data` as stored: the fields set, without the kind."""
         unset = set(type(self).model_fields) - self.model_fields_set
-        return self.model_dump(mode="json", by_alias=True, exclude={"kind", *unset})
+        data = self.model_dump(mode="json", by_alias=True, exclude={"kind", *unset})
+        return {k: v for k, v in data.items() if k not in self.omit_empty or v not in (None, [], {})}
 
 
 class NoFacts(Facts):
@@ -121,9 +125,7 @@ class Objected(Facts):
 
 
 class TaskCreated(Facts):
-    """A rectification task; its description is the step's comment."""
-
-    kind: Literal["task_created"] = "task_created"
+    kind: Literal["task_created"] = "task_created"  # a rectification task, described by the comment
     task_id: str
     source: TaskSource
     owner_id: str
@@ -276,9 +278,7 @@ class ComplaintTasksAsked(Facts):
 
 
 class Rated(Facts):
-    """A rating after acceptance; a complaint's or revisit's own names its project and agent."""
-
-    kind: Literal["rated"] = "rated"
+    kind: Literal["rated"] = "rated"  # after acceptance; a complaint's or revisit's names its project
     rating: int
     source: RatingSource
     source_id: str
