@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import deque
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -15,11 +16,13 @@ class Received:
     path: str
     query: dict[str, str]
     body: dict
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 class RobotServer:
-    def __init__(self, ok: dict | None = None) -> None:
+    def __init__(self, ok: dict | None = None, delay: float = 0.0) -> None:
         self.ok = ok or {"errcode": 0, "errmsg": "ok"}
+        self.delay = delay  # seconds before each answer: a slow robot
         self.answers: deque[dict] = deque()
         self.requests: list[Received] = []
 
@@ -42,7 +45,10 @@ class RobotServer:
         headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in head.split("\r\n")[1:] if ": " in line)}
         body = json.loads(await reader.readexactly(int(headers["content-length"])))
         split = urlsplit(target)
-        self.requests.append(Received(split.path, {k: v[0] for k, v in parse_qs(split.query).items()}, body))
+        self.requests.append(Received(split.path, {k: v[0] for k, v in parse_qs(split.query).items()}, body,
+                                      time.monotonic()))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         answer = json.dumps(self.answers.popleft() if self.answers else self.ok).encode()
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
                      + f"Content-Length: {len(answer)}\r\n\r\n".encode() + answer)

@@ -57,8 +57,9 @@ async def _confirmation(request: Request, visitor: Visitor, token: str, link: Ac
     due = brief.get("pending_due_at") if brief and brief.get("pending_gate") == link.gate else None
     row = {"key": "notify.assigned.approval", "to_role": visitor.user.role.value,
            "params": {"gate": link.gate, "due_at": due.isoformat() if due else None}}  # fmt: skip
+    listed = facts(row, brief, visitor.lang, timezone(request), with_due=True)
     return page(request, "act.html", visitor, status=status, link=link, token=token, failure=failure,
-                facts=facts(row, brief, visitor.lang, timezone(request), with_due=True), values=values or {})  # fmt: skip
+                facts=listed, values=values or {})  # fmt: skip
 
 
 @router.get("/act/{token}")
