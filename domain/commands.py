@@ -11,7 +11,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.calendar import YearDates
 from domain.errors import Invalid
@@ -135,13 +144,17 @@ REJECTION_NEEDS_REASON = "a rejection needs a reason: say in comment what must c
 
 class DecisionIn(DecisionBody):
     """A decision as people send it (API, web, chat confirmation pages, CLI): a rejection
-    without a reason is refused (422), since the agent has to know what to fix (issue 17)."""
+    without a reason is refused (422, on the `comment` field), since the agent has to know
+    what to fix (issue 17)."""
 
-    @model_validator(mode="after")
-    def _rejection_has_reason(self) -> DecisionIn:
-        if self.decision == Decision.reject and not self.comment.strip():
+    comment: Comment = Field(default="", validate_default=True)
+
+    @field_validator("comment")
+    @classmethod
+    def _rejection_has_reason(cls, comment: str, info: ValidationInfo) -> str:
+        if info.data.get("decision") == Decision.reject and not comment.strip():
             raise ValueError(REJECTION_NEEDS_REASON)
-        return self
+        return comment
 
 
 AttachmentId = Annotated[str, Field(pattern=r"^att-[0-9a-f]{16}$")]
