@@ -201,7 +201,7 @@ def claim(state: CustomerState, cmd: Claim, ctx: Context) -> CustomerOutcome:
     out.state.status = CustomerStatus.active
     wait = _owe(out, ctx.now)
     out.fact("claimed", {"due_at": wait.due_at.isoformat()}, cmd.actor)
-    out.notify("assigned", "customer.assigned", Role.agent, cmd.actor.user_id, how="claimed", due_at=wait.due_at)
+    out.notify("assigned", "customer.assigned", Role.agent, cmd.actor.user_id, how="认领 claimed", due_at=wait.due_at)
     return out
 
 

@@ -22,6 +22,7 @@ from domain.customers import (
 from domain.errors import Conflict, Invalid
 from domain.models import Role
 from store.crypto import DataCipher
+from store.customer_changes import notify
 from store.customer_master import (
     Customer,
     Existing,
@@ -77,6 +78,9 @@ async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: Cus
         if cid is None:  # registered by someone else a moment ago
             raise duplicate(await find_by_contact(conn, cipher, phone=body.phone, email=body.email)
                             or Existing(id="", department="", owner_id=None, owner=None), user)  # fmt: skip
+        if rotated:  # the agent rotation chose is told (every change of owner is)
+            await notify(conn, f"customer-{cid}:assigned", "customer.assigned", Role.agent.value, owner,
+                         user.department, {"customer_id": cid, "how": "轮值 rotation"}, path=f"/customers/{cid}")
         customer = await read_customer(conn, cid, cipher)
     assert customer is not None
     return Registered(customer, rotated)

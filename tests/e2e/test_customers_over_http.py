@@ -73,6 +73,9 @@ async def test_a_walk_in_taken_by_the_dept_head_goes_in_rotation(stack):
         owners.append(c["owner"])
     agents = sorted([team["agent"], second], key=lambda p: p.id)
     assert owners == [a.name for a in agents] * 2
+    told = await stack.pool.fetch("SELECT to_user_id FROM outbox WHERE key = 'customer.assigned' AND department = $1",
+                                  head.department)  # fmt: skip
+    assert sorted(r["to_user_id"] for r in told) == sorted([agents[0].id, agents[1].id] * 2)
 
 
 async def test_sharing_needs_a_consent_covering_recipient_and_scope(stack):
