@@ -241,6 +241,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from jindu import cli_calendar
 
             asyncio.run(cli_calendar.run(_settings_for_database(settings, need_key=False), args, _connect))
+        elif args.command == "process-templates":  # issue 15
+            from jindu import cli_processes
+
+            asyncio.run(cli_processes.run(_settings_for_database(settings, need_key=False), args))
         elif args.command == "project":
             from jindu import cli_projects
 

@@ -16,6 +16,7 @@ from temporalio.worker import Worker
 from activities.channels import Router, build_router
 from activities.customers import CustomerActivities
 from activities.outbox import Outbox
+from activities.process import ProcessActivities
 from activities.project import ProjectActivities
 from activities.service import ServiceActivities
 from domain.policy import ProjectPolicy
@@ -25,6 +26,7 @@ from jindu.settings import Settings
 from store.crypto import DataCipher
 from workflows.complaint import ComplaintWorkflow
 from workflows.customer import CustomerWorkflow
+from workflows.process import ProcessWorkflow
 from workflows.project import ProjectWorkflow
 from workflows.revisit import RevisitWorkflow
 
@@ -44,12 +46,14 @@ def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox:
     wake = outbox.wake if outbox else None
     acts = ProjectActivities(pool, policy or ProjectPolicy(), on_notices=wake)
     service = ServiceActivities(pool, client, on_notices=wake)
+    process = ProcessActivities(pool, on_notices=wake)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, CustomerWorkflow],
+        workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, CustomerWorkflow, ProcessWorkflow],
         activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable, service.record_complaint,
-                    service.record_revisit, service.call_project, CustomerActivities(pool, wake).record_customer],
+                    service.record_revisit, service.call_project, CustomerActivities(pool, wake).record_customer,
+                    process.record_process],
         max_cached_workflows=max_cached_workflows,
     )  # fmt: skip
 

@@ -20,6 +20,7 @@ from api.docs import install_offline_docs
 from api.errors import install_error_handlers, internal_error
 from api.metrics import HttpMetrics
 from api.openapi_notes import install_openapi_notes
+from api.process_app import install_processes
 from api.routes import (
     actions,
     appraisal,
@@ -142,6 +143,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(attachments.router)
     app.include_router(archive.router)
+    install_processes(app)  # issue 15: processes as data (routes, /metrics figures)
     install_offline_docs(app)
     install_openapi_notes(app)
     install_workspace(app)
