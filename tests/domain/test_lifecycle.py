@@ -89,7 +89,7 @@ def test_initiation_approvals_go_in_order_dept_head_then_executive():
 
 
 def test_rejected_initiation_goes_back_to_assessment():
-    s = lifecycle.decide(assessed(), decision(Gate.initiation, Decision.reject), ctx()).state
+    s = lifecycle.decide(assessed(), decision(Gate.initiation, Decision.reject, comment="预算不足"), ctx()).state
     assert (s.stage, s.pending.kind) == (Stage.assessment, "assessment")
 
 
@@ -117,7 +117,7 @@ def test_plan_milestones_must_lie_between_today_and_ten_years_ahead():
 def test_rejected_plan_goes_back_to_planning_and_an_approved_one_starts_execution():
     s = lifecycle.decide(assessed(), decision(Gate.initiation), ctx()).state
     s = lifecycle.submit_plan(s, plan(date(2026, 12, 1), date(2026, 12, 15)), ctx()).state
-    assert lifecycle.decide(s, decision(Gate.plan, Decision.reject), ctx()).state.stage == Stage.planning
+    assert lifecycle.decide(s, decision(Gate.plan, Decision.reject, comment="里程碑太紧"), ctx()).state.stage == Stage.planning
     s = lifecycle.decide(s, decision(Gate.plan), ctx()).state
     assert s.stage == Stage.execution and s.execution_started_at == MONDAY
     assert (s.pending.kind, s.pending.due_at) == ("results", due(2026, 12, 15))  # the last milestone's cut-off
