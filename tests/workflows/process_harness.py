@@ -3,6 +3,7 @@ record_process, report_unrecordable) that collect what it recorded and sent."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from contextlib import asynccontextmanager
@@ -38,7 +39,8 @@ def shipped(key: str, version: int = 1) -> ProcessTemplate:
 
 
 def person(name: str, role: Role, department: str | None = None) -> Actor:
-    return Actor(user_id=f"u-{abs(hash(name)) % 10**8}", name=name, role=role, department=department)
+    return Actor(user_id="u-" + hashlib.sha256(name.encode()).hexdigest()[:8], name=name, role=role,
+                 department=department)  # fmt: skip
 
 
 @dataclass
