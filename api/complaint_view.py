@@ -14,8 +14,9 @@ from datetime import datetime
 import asyncpg
 from pydantic import BaseModel, Field
 
-from api.auth import DEPARTMENT_BOUND, CustomerAccess
+from api.auth import DEPARTMENT_BOUND, CustomerAccess, actor
 from api.schemas import mask_email, mask_phone, mask_text
+from domain.complaint_actions import complaint_actions
 from domain.errors import Forbidden, NotFound
 from domain.models import Role
 from store.complaints import ComplaintAccess, complaint_history, complaint_row, opened_tasks, read_contact
@@ -67,6 +68,8 @@ class ComplaintView(BaseModel):
     contact: ContactView | None = Field(default=None, description="Full for authorised staff and the customer, "
                                                                   "masked for auditors, else null")
     history: list[HistoryEvent] = Field(default_factory=list, description="Recorded events in order")
+    allowed_actions: list[str] = Field(default_factory=list, description="What the reader may do next "
+                                       "(domain/complaint_actions.py): `reply`, `confirmation`")
 
 
 def check_complaint_visible(user: User, c: ComplaintAccess) -> None:
@@ -96,6 +99,8 @@ async def complaint_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, c: 
             contact = ContactView(name=mask_text(contact.name), phone=mask_phone(contact.phone),
                                   email=mask_email(contact.email), masked=True)  # fmt: skip
     row.pop("contact_enc")
-    return ComplaintView(**row, task_ids=await opened_tasks(pool, c.id), contact=contact,
+    view = ComplaintView(**row, task_ids=await opened_tasks(pool, c.id), contact=contact,
                          suggestions=await suggestions_of(pool, "complaint", c.id),
                          history=await complaint_history(pool, c.id))  # fmt: skip
+    view.allowed_actions = complaint_actions(view, actor(user))
+    return view

@@ -151,8 +151,8 @@ def handovers(view: ProjectFacts, actor: Actor) -> dict[str, bool]:
     if actor.role != Role.operations:
         return {}
     state = as_state(view)
-    return {t: _passes(partial(_reassign, state, actor, t)) for t in targets(view)
-            if _passes(partial(_extend, state, actor, t))}  # fmt: skip
+    return {t: passes(partial(_reassign, state, actor, t)) for t in targets(view)
+            if passes(partial(_extend, state, actor, t))}  # fmt: skip
 
 
 def check_dispose(project_id: str, stage: Stage, disposed: bool, actor: Actor) -> None:
@@ -173,12 +173,12 @@ def candidates(role: Role, department: str | None) -> tuple[Role, str | None]:
 M = TypeVar("M", bound=BaseModel)
 
 
-def _probe(model: type[M], **fields: Any) -> M:
+def probe(model: type[M], **fields: Any) -> M:
     """A command with only the fields its guard reads (no validation: a probe is never sent)."""
     return model.model_construct(**fields)
 
 
-def _passes(check: Callable[[], object]) -> bool:
+def passes(check: Callable[[], object]) -> bool:
     try:
         check()
     except JinduError:
@@ -190,8 +190,8 @@ def _decide(state: ProjectState, actor: Actor, behalf: Actor | None) -> None:
     """The pending gate, decided by `actor` (for `behalf`)."""
     if state.pending is None or state.pending.gate is None:
         raise WrongStage(f"project {state.project_id} awaits no decision")
-    body = _probe(DecisionIn, gate=state.pending.gate)
-    cmd = _probe(DecideCommand, actor=actor, body=body, on_behalf_of=behalf)
+    body = probe(DecisionIn, gate=state.pending.gate)
+    cmd = probe(DecideCommand, actor=actor, body=body, on_behalf_of=behalf)
     guards.approver(cmd)
     guards.check_decision(state, cmd)
 
@@ -199,25 +199,25 @@ def _decide(state: ProjectState, actor: Actor, behalf: Actor | None) -> None:
 def _reassign(state: ProjectState, actor: Actor, target: str) -> None:
     wait = guards.wait_target(state, target)
     to = Actor.model_construct(user_id=_PROBE, role=wait.role, department=wait.department)
-    guards.check_reassign(state, _probe(ReassignCommand, actor=actor, to=to, body=_probe(ReassignIn, target=target)))
+    guards.check_reassign(state, probe(ReassignCommand, actor=actor, to=to, body=probe(ReassignIn, target=target)))
 
 
 def _extend(state: ProjectState, actor: Actor, target: str) -> None:
-    body = _probe(ExtendDeadlineIn, target=target)
-    guards.check_extend_deadline(state, _probe(ExtendDeadlineCommand, actor=actor, body=body))
+    body = probe(ExtendDeadlineIn, target=target)
+    guards.check_extend_deadline(state, probe(ExtendDeadlineCommand, actor=actor, body=body))
 
 
 def _complete(state: ProjectState, actor: Actor, task_id: str) -> None:
-    guards.check_complete_task(state, _probe(CompleteTaskCommand, actor=actor, task_id=task_id))
+    guards.check_complete_task(state, probe(CompleteTaskCommand, actor=actor, task_id=task_id))
 
 
 def _personal(view: ProjectFacts, state: ProjectState, actor: Actor) -> list[str]:
     none: list[str] = []
-    plan = _probe(PlanCommand, actor=actor, body=_probe(PlanIn, milestones=none))
-    report = _probe(ReportCommand, actor=actor, body=_probe(WeeklyReportIn, completed_milestones=none))
-    results = _probe(ResultsCommand, actor=actor, body=_probe(ResultsIn, completed_milestones=none))
-    acceptance = _probe(AcceptanceCommand, actor=actor, body=_probe(AcceptanceIn))
-    analysis = _probe(WarningAnalysisCommand, actor=actor, body=_probe(WarningAnalysisIn, measures=none), owners={})
+    plan = probe(PlanCommand, actor=actor, body=probe(PlanIn, milestones=none))
+    report = probe(ReportCommand, actor=actor, body=probe(WeeklyReportIn, completed_milestones=none))
+    results = probe(ResultsCommand, actor=actor, body=probe(ResultsIn, completed_milestones=none))
+    acceptance = probe(AcceptanceCommand, actor=actor, body=probe(AcceptanceIn))
+    analysis = probe(WarningAnalysisCommand, actor=actor, body=probe(WarningAnalysisIn, measures=none), owners={})
     checks: dict[str, Callable[[], object]] = {
         "assessment": partial(guards.check_assess, state, actor),
         "plan": partial(guards.check_plan, state, plan, date.min),  # no milestone: the date is never read
@@ -229,7 +229,7 @@ def _personal(view: ProjectFacts, state: ProjectState, actor: Actor) -> list[str
         "risk_add": partial(risks.check_keeper, state, actor),
         "risk_update": partial(risks.check_keeper, state, actor),
     }
-    allowed = [name for name, check in checks.items() if _passes(check)]
+    allowed = [name for name, check in checks.items() if passes(check)]
     first = ANSWERS.get(view.pending.kind) if view.pending else None
     return sorted(allowed, key=lambda a: a != first)  # the pending action, most pressing, first
 
@@ -241,16 +241,16 @@ def _operator(view: ProjectFacts, state: ProjectState, actor: Actor) -> list[str
     p = state.pending
     if p is not None and p.role in (Role.dept_head, Role.executive):
         behalf = Actor.model_construct(user_id=p.user_id or _PROBE, role=p.role, department=p.department)
-        if _passes(partial(_decide, state, actor, behalf)):
+        if passes(partial(_decide, state, actor, behalf)):
             allowed.append("decide_for")
     open_waits = targets(view)
-    if any(_passes(partial(_reassign, state, actor, t)) for t in open_waits):
+    if any(passes(partial(_reassign, state, actor, t)) for t in open_waits):
         allowed.append("reassign")
-    if any(_passes(partial(_extend, state, actor, t)) for t in open_waits):
+    if any(passes(partial(_extend, state, actor, t)) for t in open_waits):
         allowed.append("extend")
-    if _passes(partial(guards.check_cancel, state, actor)):
+    if passes(partial(guards.check_cancel, state, actor)):
         allowed.append("cancel")
-    if _passes(partial(check_dispose, view.id, view.stage, any(s.kind == DISPOSED for s in view.history), actor)):
+    if passes(partial(check_dispose, view.id, view.stage, any(s.kind == DISPOSED for s in view.history), actor)):
         allowed.append("dispose")
     return allowed
 
@@ -263,5 +263,5 @@ def allowed_actions(view: ProjectFacts | object, actor: Actor) -> list[str]:
     `dispose`)."""
     facts = view if isinstance(view, ProjectFacts) else ProjectFacts.model_validate(view)
     state = as_state(facts)
-    tasks = [f"task:{t.id}" for t in facts.open_tasks if _passes(partial(_complete, state, actor, t.id))]
+    tasks = [f"task:{t.id}" for t in facts.open_tasks if passes(partial(_complete, state, actor, t.id))]
     return [*_personal(facts, state, actor), *tasks, *_operator(facts, state, actor)]

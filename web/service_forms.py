@@ -1,5 +1,5 @@
-"""Complaint, revisit and suggestion forms → the API's JSON bodies (shape only, like
-web/forms.py: every rule is the API's to check)."""
+"""Complaint, revisit and suggestion forms → the use cases' bodies, as JSON (shape only,
+like web/forms.py: every rule is the service's to check)."""
 
 from __future__ import annotations
 
@@ -36,5 +36,5 @@ def decision(form: FormData) -> dict[str, Any]:
     return _drop_none({"adopted": _bool(form, "adopted"), "comment": _text(form, "comment")})
 
 
-# complaint action in the page URL → (API path under the complaint, body builder)
-COMPLAINT_ACTIONS = {"reply": ("replies", reply), "confirmation": ("confirmation", confirmation)}
+# complaint action in the page URL → body builder
+COMPLAINT_ACTIONS = {"reply": reply, "confirmation": confirmation}

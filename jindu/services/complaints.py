@@ -114,10 +114,11 @@ async def file_complaint(office: Office, user: User, body: ComplaintIn, task_que
                             result_type=ServiceAck)  # fmt: skip
     found = await complaint_access(office.pool, complaint_id)
     assert found is not None
-    return created, await _view(office, user, found)
+    return created, await complaint_page_view(office, user, found)
 
 
-async def _view(office: Office, user: User, complaint: ComplaintAccess) -> ComplaintView:
+async def complaint_page_view(office: Office, user: User, complaint: ComplaintAccess) -> ComplaintView:
+    """The complaint as its reader may see it."""
     assert office.cipher is not None, "complaints are read with the data key"
     return await complaint_view(office.pool, office.cipher, user, complaint)
 
@@ -128,7 +129,7 @@ async def _send(office: Office, user: User, complaint: ComplaintAccess, permit: 
     if complaint.status == ComplaintStatus.closed.value:
         raise WrongStage(f"complaint {complaint.id} is closed")
     await office.update(f"complaint-{complaint.id}", update, cmd, key, ServiceAck)
-    return await _view(office, user, complaint)
+    return await complaint_page_view(office, user, complaint)
 
 
 async def reply(office: Office, user: User, complaint: ComplaintAccess, body: ComplaintReplyIn,
