@@ -20,6 +20,7 @@ from api.deps import Cipher, Pool, office_of, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from domain.calendar import WorkCalendar, calendar_for
+from domain.commands import Command
 from domain.customers import can_see
 from domain.customers_follow_up import (
     Claim,
@@ -48,7 +49,7 @@ def workflow_id(customer_id: str) -> str:
     return f"customer-{customer_id}"
 
 
-async def start_following(request: Request, customer: Customer, *, rotated: bool = False) -> None:
+async def start_following(request: Request, customer: Customer, by: User | None = None) -> None:
     """Start the customer's workflow (idempotent: a retried registration finds it running)."""
     state = request.app.state
     start = CustomerStart(customer_id=customer.id, department=customer.department, grade=Grade(customer.grade),
@@ -59,6 +60,9 @@ async def start_following(request: Request, customer: Customer, *, rotated: bool
         static_summary=f"customer {customer.id} · {customer.department}",
         search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, "customer")]),
     )  # fmt: skip
+    if by is not None:  # until its first step is recorded: the answer shows the first follow-up's date
+        await office_of(request).update(workflow_id(customer.id), CustomerWorkflow.sync, Command(actor=actor(by)),
+                                        None, CustomerAck)  # fmt: skip
 
 
 async def regrade(request: Request, customer: Customer, user: User) -> None:

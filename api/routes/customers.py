@@ -75,8 +75,8 @@ async def create_customer(request: Request, body: CustomerCreateIn, user: Regist
 
     async def act(_: str | None) -> tuple[int, Customer]:
         done = await register(pool, cipher, user, body)
-        await customer_follow_ups.start_following(request, done.customer, rotated=done.rotated)
-        return 201, done.customer
+        await customer_follow_ups.start_following(request, done.customer, user)
+        return 201, await read_customer(pool, done.customer.id, cipher) or done.customer
 
     return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 

@@ -32,6 +32,7 @@ async def test_one_customer_per_phone_and_nothing_revealed_across_departments(st
                                                          "company": "小明贸易", "business_scope": "进出口",
                                                          "source": "walk_in", "grade": "A"}, 201)  # fmt: skip
     assert created["owner"] == agent.name and created["phone"] == number and created["grade"] == "A"
+    assert created["next_follow_up_at"] and created["follow_up_stage"] == "due"
 
     colleague = await stack.person("agent", agent.department)
     same_dept = await post(stack, "/v1/customers", colleague, {"name": "王小明", "phone": number}, 409)
@@ -172,3 +173,18 @@ async def test_intake_takes_a_customer_id_or_matches_the_inline_customer(stack):
     await post(stack, "/v1/projects", agent, intake, 422)
     stranger = (await stack.team())["agent"]
     await post(stack, "/v1/projects", stranger, {**intake, "customer_id": c["id"]}, 422)
+
+
+async def test_a_due_follow_up_is_in_the_owners_inbox_and_an_escalated_one_in_the_heads(stack):
+    team = await stack.team()
+    agent, head = team["agent"], team["dept_head"]
+    c = await post(stack, "/v1/customers", agent, {"name": "张三", "phone": phone(), "grade": "A"}, 201)
+    await stack.pool.execute("UPDATE customer_master SET next_follow_up_at = now() - interval '1 hour', "
+                             "follow_up_stage = 'escalated' WHERE id = $1", c["id"])  # fmt: skip
+    items = (await stack.http.get("/v1/tasks", headers=agent.headers)).json()["items"]
+    (item,) = [i for i in items if i["kind"] == "follow_up"]
+    assert item["id"] == c["id"] and item["overdue"] is True and item["project_id"] is None
+    heads = (await stack.http.get("/v1/tasks", headers=head.headers)).json()["items"]
+    assert [i["id"] for i in heads if i["kind"] == "follow_up"] == [c["id"]]
+    others = (await stack.http.get("/v1/tasks", headers=(await stack.team())["agent"].headers)).json()["items"]
+    assert not [i for i in others if i["kind"] == "follow_up"]
