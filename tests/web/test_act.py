@@ -107,3 +107,18 @@ async def test_rejecting_from_a_message_needs_a_reason(stack, cipher, browserles
     comment = await stack.pool.fetchval("SELECT comment FROM events WHERE project_id = $1 AND kind = 'decision' "
                                         "ORDER BY seq DESC LIMIT 1", pid)  # fmt: skip
     assert comment == "里程碑日期太紧"
+
+
+async def test_the_project_page_and_inbox_refuse_a_rejection_without_a_reason(stack, browserless):
+    team = await stack.team()
+    pid = await new_project(stack, team)
+    await assess(stack, team, pid)
+    head = await browserless(team["dept_head"])
+    for path in (f"/projects/{pid}", "/"):  # said before sending: the reason is required, approving skips it
+        page = await head.http.get(path)
+        assert 'name="comment" maxlength="10000" rows="2" required' in page.text, path
+        assert 'value="approve" class="approve" formnovalidate' in page.text and "驳回须写明理由" in page.text
+    sent = await head.submit(f"/projects/{pid}", f"/projects/{pid}/actions/decision",
+                             {"gate": "initiation", "decision": "reject", "comment": ""})  # a browser without checks
+    assert sent.status_code == 422 and 'data-field="comment"' in sent.text
+    assert await stage(stack, pid) == "initiation_approval"
