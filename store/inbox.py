@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from domain.models import Gate, Role
 from jindu.i18n import t
 from store.customer_master import FOLLOW_UP_INBOX_SQL
+from store.process_inbox import PROCESS_INBOX_SQL
 from store.service_inbox import SERVICE_INBOX_SQL
 
 Db = asyncpg.Pool | asyncpg.Connection
@@ -25,6 +26,7 @@ class InboxItem(BaseModel):
                                   "pending action's kind")
     project_id: str | None = Field(default=None, description="The project; null for a complaint naming none")
     complaint_id: str | None = Field(default=None, description="The complaint, for a `complaint` item")
+    process_id: str | None = Field(default=None, description="The process instance, for a `process` item")
     due_at: datetime | None = None
     overdue: bool = False
     description: str = ""
@@ -84,6 +86,7 @@ async def inbox(db: Db, *, user_id: str, role: Role, department: str | None, lan
     args = (user_id, role.value) if role == Role.executive else (user_id, role.value, department)
     rows = [*await db.fetch(inbox_sql(role), *args),
             *await db.fetch(SERVICE_INBOX_SQL, user_id, role.value, department),
+            *await db.fetch(PROCESS_INBOX_SQL, user_id, role.value, department),
             *await db.fetch(FOLLOW_UP_INBOX_SQL, user_id, role.value, department)]
     rows.sort(key=lambda r: (r["due_at"] is None, r["due_at"] or 0, r["id"]))
     seen: set[str] = set()
