@@ -11,33 +11,24 @@ body 422. Every POST takes an `Idempotency-Key`.
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api.auth import actor, require_role
-from api.deps import AppSettings, CurrentUser, Pool, Services, StaffUser, TemporalClient
+from api.auth import require_role
+from api.deps import AppSettings, CurrentUser, Pool, Services, StaffUser
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from domain.commands import Command
-from domain.errors import Forbidden, Invalid, NotFound
-from domain.models import Actor, Role
-from domain.process_form import check_form
-from domain.process_models import PROCESS_ID_PATTERN, ProcessAck, ProcessActionIn, ProcessCommand, ProcessStart
-from domain.process_people import people_named
-from domain.process_template import KEY_PATTERN, ProcessTemplate, TemplateInvalid, parse
+from domain.errors import Invalid, NotFound
+from domain.models import Role
+from domain.process_models import PROCESS_ID_PATTERN, ProcessActionIn
+from domain.process_template import KEY_PATTERN, TemplateInvalid, parse
+from jindu.services import processes as uc
+from jindu.services.processes import ProcessStarted, ProcessStartIn
 from store import process_figures, process_reads, process_templates
 from store.process_reads import ProcessDetail, ProcessRecord
 from store.process_templates import TemplateVersion
-from store.users import User, active_users_by_names
-from workflows import search_attributes as sa
-from workflows.process import ProcessWorkflow
 
 router = APIRouter(tags=["processes"])
 TemplateKey = Annotated[str, Path(description="The template's key", pattern=KEY_PATTERN)]
@@ -52,19 +43,6 @@ class TemplateCreated(BaseModel):
     key: str
     version: int
     created: bool = Field(description="False when the body equals the latest version (a retried upload)")
-
-
-class ProcessStartIn(BaseModel):
-    template: str = Field(pattern=KEY_PATTERN, description="The template's key: its latest version is used")
-    form: dict[str, Any] = Field(default_factory=dict, max_length=40)
-
-
-class ProcessStarted(BaseModel):
-    id: str
-    template: str
-    version: int
-    status: str
-    pending: list[process_reads.Pending]
 
 
 class ProcessList(BaseModel):
@@ -123,56 +101,16 @@ async def get_figures(user: StaffUser, pool: Pool,
 # --------------------------------------------------------------------------- instances
 
 
-async def people_for(pool: Pool, t: ProcessTemplate, form: dict[str, Any], extra: list[str]) -> dict[str, Actor]:
-    approvers = [a for n in t.nodes for a in getattr(n, "approvers", [])]
-    names = sorted({*people_named(approvers, form), *extra})
-    found = await active_users_by_names(pool, names) if names else {}
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise Invalid(f'no active user named "{missing[0]}"')
-    return {name: actor(u) for name, u in found.items()}
-
-
-def process_id_for(user: User, key: str | None) -> str:
-    if key:  # a retried start names the same instance
-        return "pr-" + hashlib.sha256(f"{user.id}|{key}".encode()).hexdigest()[:12]
-    return "pr-" + uuid.uuid4().hex[:12]
-
-
 @router.post("/v1/processes", status_code=201, response_model=ProcessStarted, summary="Start a process",
              responses=responses(401, 403, 404, 422))  # fmt: skip
-async def start_process(request: Request, body: ProcessStartIn, user: StaffUser, pool: Pool, client: TemporalClient,
-                        services: Services, settings: AppSettings, key: IdempotencyKey = None) -> Any:  # fmt: skip
+async def start_process(request: Request, body: ProcessStartIn, user: StaffUser, pool: Pool, services: Services,
+                        settings: AppSettings, key: IdempotencyKey = None) -> Any:  # fmt: skip
     """Anyone whose role the template's `starters` name starts an instance of its latest version
     with a form; it answers once the first node waits (`pending`: who)."""
-    t = await process_templates.latest(pool, body.template)
-    if t is None:
-        raise NotFound(f"no process template {body.template}")
-    if user.role.value not in t.starters:
-        raise Forbidden(f"a {user.role.value} may not start {t.name}")
-    form = check_form(t.form, body.form)
-    people = await people_for(pool, t, form, [])
-    pid = process_id_for(user, key)
 
     async def starting(update_id: str | None) -> tuple[int, ProcessStarted]:
-        now = datetime.now(UTC)
-        created = await process_reads.claim(pool, pid=pid, t=t, form=form, user=user, at=now)
-        start = ProcessStart(process_id=pid, template=t, form=form, applicant=actor(user), people=people,
-                             started_at=now)  # fmt: skip
-        try:
-            await client.start_workflow(
-                ProcessWorkflow.run, start, id=f"process-{pid}", task_queue=settings.task_queue,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                static_summary=f"process · {t.key} v{t.version}",
-                search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, "process")]),
-            )  # fmt: skip
-        except WorkflowAlreadyStartedError:
-            pass  # a retried start whose instance has already finished
-        ack = await services.update(f"process-{pid}", ProcessWorkflow.sync, Command(actor=actor(user)), None,
-                                    ProcessAck)  # fmt: skip
-        slots = (await process_reads.pending(pool, [pid])).get(pid, [])
-        return (201 if created else 200), ProcessStarted(id=pid, template=t.key, version=t.version,
-                                                         status=ack.status, pending=slots)  # fmt: skip
+        created, started = await uc.start(services, user, body, settings.task_queue, key)
+        return (201 if created else 200), started
 
     return await once(request, pool, user.id, key, starting)
 
@@ -208,19 +146,9 @@ async def act(request: Request, process_id: ProcessId, body: ProcessActionIn, us
     `withdraw` (the applicant, before any decision), `transfer` / `add_signer` (to_user;
     position before|after), `urge`, `comment`, `complete` (a task's fields). Answers with the
     instance as recorded."""
-    if await process_reads.process(pool, user, process_id) is None:
-        raise NotFound(f"no process {process_id}")
-    person = None
-    if body.to_user:
-        found = await active_users_by_names(pool, [body.to_user])
-        person = actor(found[body.to_user]) if body.to_user in found else None
-    cmd = ProcessCommand(actor=actor(user), body=body, person=person)
 
     async def acting(update_id: str | None) -> tuple[int, ProcessDetail]:
-        await services.update(f"process-{process_id}", ProcessWorkflow.act, cmd, update_id, ProcessAck)
-        found = await process_reads.process(pool, user, process_id)
-        assert found is not None
-        return 200, found
+        return 200, await uc.act(services, user, process_id, body, update_id)
 
     return await once(request, pool, user.id, key, acting)
 
