@@ -158,6 +158,8 @@ async def test_mistakes_are_one_line_exit_2_and_change_nothing(stack, jindu):
           "--by", ops.name], f"jindu project decide: on_behalf_of: no dept_head or executive named {agent.name!r}"),
         (["decide", "no-such-project", "--gate", "initiation", "--decision", "approve", "--on-behalf-of", head.name,
           "--by", ops.name], "jindu project decide: no project no-such-project"),
+        (["decide", pid, "--gate", "initiation", "--decision", "reject", "--on-behalf-of", head.name, "--by", ops.name],
+         "jindu project decide: --comment: Value error, a rejection needs a reason: say in comment what must change"),
         (["extend", pid, "--target", "pending", "--working-days", "0", "--reason", "r", "--by", ops.name],
          "jindu project extend: --working-days: Input should be greater than 0"),
         (["extend", pid, "--target", "task:nope", "--working-days", "1", "--reason", "r", "--by", ops.name],
