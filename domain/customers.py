@@ -89,6 +89,8 @@ class CustomerCreateIn(ContactFields):
     source: Source = Source.other
     grade: Grade = Grade.C
     notes: LongText | None = None
+    user: Name | None = Field(default=None, description="The customer's own account (role customer), who may then "
+                              "read the record and correct their contact details")
     owner: Name | None = Field(default=None, description="The agent to own it, when a dept head registers it; "
                                "walk-ins and calls without one go in rotation 轮值")
 

@@ -61,6 +61,11 @@ async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: Cus
         if agent is None or agent.role != Role.agent or agent.department != user.department:
             raise Invalid(f"owner: no agent {body.owner!r} in {user.department}")
         named = agent.id
+    account = None
+    if body.user is not None:
+        account = await user_by_name(pool, body.user)
+        if account is None or account.role != Role.customer:
+            raise Invalid(f"user: no customer account named {body.user!r}")
     async with pool.acquire() as conn, conn.transaction():
         existing = await find_by_contact(conn, cipher, phone=body.phone, email=body.email)
         if existing is not None:
@@ -74,7 +79,8 @@ async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: Cus
         owner, rotated = first_owner(receiver, body.source, on_duty, last, named)
         if rotated:
             await advance_rotation(conn, user.department, owner)
-        cid = await insert_customer(conn, cipher, body, department=user.department, owner_id=owner, by=user.id)
+        cid = await insert_customer(conn, cipher, body, department=user.department, owner_id=owner, by=user.id,
+                                    user_id=account.id if account else None)  # fmt: skip
         if cid is None:  # registered by someone else a moment ago
             raise duplicate(await find_by_contact(conn, cipher, phone=body.phone, email=body.email)
                             or Existing(id="", department="", owner_id=None, owner=None), user)  # fmt: skip

@@ -188,3 +188,19 @@ async def test_a_due_follow_up_is_in_the_owners_inbox_and_an_escalated_one_in_th
     assert [i["id"] for i in heads if i["kind"] == "follow_up"] == [c["id"]]
     others = (await stack.http.get("/v1/tasks", headers=(await stack.team())["agent"].headers)).json()["items"]
     assert not [i for i in others if i["kind"] == "follow_up"]
+
+
+async def test_the_customer_reads_their_record_and_corrects_only_their_contact_details(stack):
+    team = await stack.team()
+    agent, me = team["agent"], team["customer"]
+    c = await post(stack, "/v1/customers", agent, {"name": "林", "phone": phone(), "user": me.name}, 201)
+    own = await stack.http.get(f"/v1/customers/{c['id']}", headers=me.headers)
+    assert own.status_code == 200 and own.json()["changes"] == [] and own.json()["follow_ups"] == []
+    new_phone = phone()
+    fixed = await stack.http.patch(f"/v1/customers/{c['id']}", json={"phone": new_phone}, headers=me.headers)
+    assert fixed.status_code == 200 and fixed.json()["phone"] == new_phone
+    refused = await stack.http.patch(f"/v1/customers/{c['id']}", json={"grade": "A"}, headers=me.headers)
+    assert refused.status_code == 403
+    stranger = await stack.person("customer")
+    assert (await stack.http.get(f"/v1/customers/{c['id']}", headers=stranger.headers)).status_code == 404
+    await post(stack, "/v1/customers", agent, {"name": "x", "phone": phone(), "user": agent.name}, 422)
