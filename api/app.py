@@ -40,6 +40,7 @@ from api.routes import (
     tasks,
     users,
 )
+from api.security_headers import SecurityHeaders
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings, get_settings
 from store.crypto import DataCipher
@@ -148,4 +149,5 @@ def create_app(
     install_openapi_notes(app)
     install_workspace(app)
     app.add_middleware(RequestContext, metrics=app.state.metrics)
+    app.add_middleware(SecurityHeaders)  # outermost: even an unexpected error's answer carries them
     return app

@@ -9,10 +9,15 @@
   department, and notification failures (`notification_failures`) by channel.
 
 Each app has its own registry, so apps built side by side (tests) never collide.
+
+/metrics is not public (it carries per-department counts): it answers a bearer token, either
+JINDU_METRICS_TOKEN (what Prometheus sends) or an active operations or auditor user's token
+(`scraper_admitted`); anyone else gets the JSON 401 or 403.
 """
 
 from __future__ import annotations
 
+import hmac
 import time
 from datetime import UTC, datetime
 
@@ -29,10 +34,28 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from domain.errors import Forbidden, Unauthorized
+from domain.models import Role
 from store import figures, reconcile
+from store.users import user_by_token
 
 log = structlog.get_logger(__name__)
 UPDATE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SCRAPER_ROLES = frozenset({Role.operations, Role.auditor})
+
+
+async def scraper_admitted(pool: asyncpg.Pool, token: str | None, metrics_token: str | None) -> None:
+    """Raises unless `token` is the metrics token or an operations or auditor user's."""
+    if not token:
+        raise Unauthorized("missing bearer token: /metrics needs JINDU_METRICS_TOKEN or an operations "
+                           "or auditor token")  # fmt: skip
+    if metrics_token and hmac.compare_digest(token.encode(), metrics_token.encode()):
+        return
+    user = await user_by_token(pool, token)
+    if user is None:
+        raise Unauthorized("unknown bearer token")
+    if user.role not in SCRAPER_ROLES:
+        raise Forbidden(f"only operations or auditor may read /metrics, not a {user.role.value}")
 
 
 class BusinessCollector:

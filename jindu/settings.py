@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     metrics_cache_seconds: float = 10.0  # business gauges on /metrics are recomputed at most this often
+    # Bearer token Prometheus sends to /metrics (docs/production.md); operations and auditor tokens work too.
+    metrics_token: str | None = None
     worker_metrics_address: str | None = None  # host:port where the worker serves Temporal SDK metrics
 
     def policy(self) -> ProjectPolicy:

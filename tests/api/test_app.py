@@ -27,7 +27,7 @@ async def test_healthz(api):
 async def test_metrics_count_requests_by_route_template_and_status(api, users):
     await api.http.get("/v1/projects/metrics-probe", headers=users["agent"].headers)
     await api.http.get("/v1/projects/metrics-probe-2", headers=users["agent"].headers)
-    r = await api.http.get("/metrics")
+    r = await api.http.get("/metrics", headers=users["operations"].headers)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     line = re.search(r'^jindu_http_requests_total\{method="GET",route="/v1/projects/\{project_id\}",status="404"\} '
                      r"(\d+)\.0$", r.text, re.M)

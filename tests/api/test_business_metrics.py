@@ -19,9 +19,12 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
+SCRAPE_TOKEN = "prometheus-scrape-token"
+
+
 async def scrape(app) -> dict:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as http:
-        r = await http.get("/metrics")
+        r = await http.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"})
     assert r.status_code == 200
     return samples(r.text)
 
@@ -45,7 +48,7 @@ async def test_business_gauges_and_counters_after_a_seeded_set_of_projects(api, 
     for _ in range(3):
         await pool.execute("INSERT INTO notification_failures (channel, error) VALUES ($1, 'errcode 45009')", channel)
 
-    app = create_app(Settings(metrics_cache_seconds=0), client=local_env.client, pool=pool, cipher=cipher,
+    app = create_app(Settings(metrics_cache_seconds=0, metrics_token=SCRAPE_TOKEN), client=local_env.client, pool=pool, cipher=cipher,
                      policy=ProjectPolicy())
     async with app.router.lifespan_context(app):
         # An action, so the update latency histogram has a sample.
@@ -69,7 +72,7 @@ async def test_the_figures_are_cached_between_scrapes(api, local_env, pool, ciph
     dept = f"cached-{uuid.uuid4().hex[:6]}"
     agent = await api.person("agent", dept)
     await api.insert_project(department=dept, agent=agent, stage=Stage.execution)
-    app = create_app(Settings(metrics_cache_seconds=300), client=local_env.client, pool=pool, cipher=cipher,
+    app = create_app(Settings(metrics_cache_seconds=300, metrics_token=SCRAPE_TOKEN), client=local_env.client, pool=pool, cipher=cipher,
                      policy=ProjectPolicy())
     key = ("jindu_projects", (("department", dept), ("stage", "execution")))
     async with app.router.lifespan_context(app):
