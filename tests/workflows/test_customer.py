@@ -4,11 +4,14 @@ pool; a follow-up restarts the cadence; a claim takes a pooled customer back."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from temporalio import activity
-from temporalio.worker import Worker
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer, Worker
 
 from domain.calendar import calendar_for
 from domain.commands import Command
@@ -17,10 +20,12 @@ from domain.customers_policy import Grade
 from domain.models import Actor, Role
 from domain.policy import ProjectPolicy
 from domain.steps import Notice
+from jindu.temporal import data_converter
 from tests.workflows.harness import Recorder
 from workflows import search_attributes as sa
 from workflows.customer import CustomerBatch, CustomerWorkflow
 
+HISTORIES = Path(__file__).parent / "histories" / "customer"
 AGENT = Actor(user_id="u-li", name="li", role=Role.agent, department="sales")
 
 
@@ -89,6 +94,9 @@ async def test_an_a_grade_customer_not_followed_up_is_reminded_escalated_and_poo
         ack = await handle.execute_update(CustomerWorkflow.claim, Claim(actor=AGENT))
         assert ack.status == "active" and ack.due_at is not None
         assert rec.kinds(cid)[-1] == "claimed"
+        if os.environ.get("JINDU_RECORD_HISTORIES"):  # the committed replay corpus (below)
+            history = await handle.fetch_history()
+            (HISTORIES / "v1_customer_pooled_claimed.json").write_text(history.to_json())
 
     await run(skip_env, test)
 
@@ -108,3 +116,11 @@ async def test_a_follow_up_keeps_the_customer(skip_env):
         assert rec.kinds(cid) == ["following", "followed_up"]
 
     await run(skip_env, test)
+
+
+async def test_committed_customer_histories_replay():
+    paths = sorted(HISTORIES.glob("*.json"))
+    assert [p.stem for p in paths] == ["v1_customer_pooled_claimed"]
+    replayer = Replayer(workflows=[CustomerWorkflow], data_converter=data_converter)
+    for path in paths:
+        await replayer.replay_workflow(WorkflowHistory.from_json(path.stem, path.read_text()))
