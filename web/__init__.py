@@ -33,5 +33,7 @@ def install_workspace(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (signin, inbox, complaints, projects, dashboard, appraisal, admin, act, notifications):
         app.include_router(module.router)
+    from web.routes import processes as process_pages  # issue 15: 发起审批, instances, templates
+    app.include_router(process_pages.router)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

@@ -1,6 +1,7 @@
 """Operator user administration in the workspace: list, deactivate, reactivate, rotate a
-token, issue a sign-in link. Each is the `/v1/users` API, recorded as done by the visitor.
-My own contact details and channels: `/me`."""
+token, issue a sign-in link, through the same use cases as the `/v1/users` API
+(jindu/services/users.py), recorded as done by the visitor. My own contact details and
+channels: `/me`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 
+from api.deps import office_of
 from domain.models import Role
-from web.api import seg
+from jindu.services import users as uc
+from web.api import Answer, as_body, attempt
 from web.errors import problem
 from web.render import page
 from web.session import SignedIn, check_csrf
@@ -19,8 +23,8 @@ router = APIRouter(include_in_schema=False)
 FILTERS = ("role", "department", "active")
 PAGE_SIZE = 50
 ROLES = tuple(r.value for r in Role)
-USER_ACTIONS = {"deactivate": "deactivate", "reactivate": "reactivate", "rotate": "rotate-token",
-                "link": "signin-link"}
+USER_ACTIONS = {"deactivate": uc.deactivate, "reactivate": uc.reactivate, "rotate": uc.rotate_token}
+DONE = (*USER_ACTIONS, "link")
 
 
 async def _users_page(request: Request, visitor, *, status: int = 200, **context) -> Response:
@@ -29,26 +33,41 @@ async def _users_page(request: Request, visitor, *, status: int = 200, **context
         offset = max(int(request.query_params.get("offset") or 0), 0)
     except ValueError:
         offset = 0
-    answer = await visitor.api.get("/v1/users", {**filters, "limit": PAGE_SIZE, "offset": offset})
+    answer = await _listing(request, visitor, filters, offset)
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     return page(request, "users.html", visitor, status=status, listing=answer.body, filters=filters,
                 page_size=PAGE_SIZE, roles=ROLES, **context)  # fmt: skip
 
 
+async def _listing(request: Request, visitor, filters: dict[str, str | None], offset: int) -> Answer:
+    async def listing() -> uc.UserPage:
+        q = as_body(uc.UserQuery, {**filters, "limit": PAGE_SIZE, "offset": offset})
+        return await uc.list_users(office_of(request), visitor.user, role=q.role, active=q.active,
+                                   department=q.department, limit=q.limit, offset=q.offset)  # fmt: skip
+
+    return await attempt(request, listing())
+
+
 @router.get("/users")
 async def users(request: Request, visitor: SignedIn, done: str = "") -> Response:
-    return await _users_page(request, visitor, done=done if done in USER_ACTIONS else "")
+    return await _users_page(request, visitor, done=done if done in DONE else "")
 
 
 @router.post("/users/{user_id}/{action}")
 async def user_action(request: Request, user_id: str, action: str, visitor: SignedIn) -> Response:
     form = await check_csrf(request, visitor)
-    if action not in USER_ACTIONS:
+    if action not in DONE:
         return RedirectResponse("/users", status_code=303)
-    reason = str(form.get("reason") or "").strip()
-    body = {} if action == "link" else {"reason": reason}
-    answer = await visitor.api.post(f"/v1/users/{seg(user_id)}/{USER_ACTIONS[action]}", body)
+    office, settings = office_of(request), request.app.state.settings
+
+    async def acting() -> BaseModel:
+        if action == "link":
+            return await uc.signin_link(office, visitor.user, user_id, settings.public_url, settings.signin_link_hours)
+        body = as_body(uc.ReasonIn, {"reason": str(form.get("reason") or "").strip()})
+        return await USER_ACTIONS[action](office, visitor.user, user_id, body)  # type: ignore[no-any-return]
+
+    answer = await attempt(request, acting())
     if not answer.ok:
         return await _users_page(request, visitor, status=answer.status, failure=problem(answer, visitor.lang))
     if action in ("rotate", "link"):
@@ -72,7 +91,11 @@ async def set_my_contact(request: Request, visitor: SignedIn) -> Response:
         "channels": [c for c in form.getlist("channels") if isinstance(c, str)],
         "lang": str(form.get("lang") or visitor.lang),
     }
-    answer = await visitor.api.put(f"/v1/users/{seg(visitor.user.id)}/contact", body)
+
+    async def setting() -> BaseModel:
+        return await uc.set_contact_of(office_of(request), visitor.user, visitor.user.id, as_body(uc.ContactIn, body))
+
+    answer = await attempt(request, setting())
     if answer.ok:
         return RedirectResponse("/me?done=contact", status_code=303)
     values = {k: v for k, v in body.items()}

@@ -23,9 +23,10 @@ from domain.commands import (
     WarningAnalysisIn,
     WeeklyReportIn,
 )
+from domain.models import Role
 from domain.risk_commands import RiskIn, RiskPatchIn
 from jindu.services import projects as uc
-from jindu.services import risks
+from jindu.services import risks, users
 from jindu.services.office import Office
 from store.reads import ProjectAccess
 from store.users import User
@@ -120,12 +121,12 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
         failed_form=failed_form, failure=failure, values=values or {}, done=done,
         milestone_rows=forms.MILESTONE_ROWS, measure_rows=forms.MEASURE_ROWS,
         operator=operator, operator_failed=failed_form in OPERATOR_FORMS, waits=waits,
-        candidates=await _candidates(visitor, view, waits, operator),
+        candidates=await _candidates(request, visitor, view, waits, operator),
         risks=await _risks(request, office, visitor.user, found.result), keeps_risks=keeps_risks(view),
     )
 
 
-async def _candidates(visitor: Visitor, view: dict[str, Any], waits: list[dict[str, Any]],
+async def _candidates(request: Request, visitor: Visitor, view: dict[str, Any], waits: list[dict[str, Any]],
                       operator: list[str]) -> dict[tuple[str, str | None], list[dict[str, Any]]]:  # fmt: skip
     """Active users each wait may be handed to, and the approvers a decision may be taken for."""
     wanted = {w["candidates"] for w in waits if w["reassignable"]}
@@ -134,8 +135,9 @@ async def _candidates(visitor: Visitor, view: dict[str, Any], waits: list[dict[s
         wanted.add(candidate_key(pending["role"], pending.get("department") or view["department"]))
     found: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for role, department in sorted(wanted, key=str):
-        answer = await visitor.api.get("/v1/users", {"role": role, "department": department, "active": "true",
-                                                     "limit": CANDIDATES})  # fmt: skip
+        listing = users.list_users(office_of(request), visitor.user, role=Role(role), department=department,
+                                   active=True, limit=CANDIDATES)  # fmt: skip
+        answer = await attempt(request, listing)
         found[(role, department)] = answer.body["items"] if answer.ok else []
     return found
 
