@@ -71,11 +71,17 @@ def safe_name(filename: str) -> str:
 async def add(pool: asyncpg.Pool, files: FileStore, policy: AttachmentPolicy, *, project_id: str, kind: AttachmentKind,
               filename: str, data: bytes, by: str) -> Attachment:  # fmt: skip
     """Check, store the bytes, then the row. A blob written for a row that is then refused
-    is only an orphan of identical bytes; no row ever points at a missing blob."""
+    is only an orphan of identical bytes; no row ever points at a missing blob. The same
+    bytes of the same kind again answer the attachment already held."""
     ctype = sniff(data, filename)
     digest = hashlib.sha256(data).hexdigest()
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT 1 FROM projects WHERE id = $1 FOR UPDATE", project_id)
+        same = await conn.fetchrow(f"SELECT {COLUMNS} FROM attachments WHERE project_id = $1 AND sha256 = $2 "
+                                   "AND kind = $3 AND disposed_at IS NULL ORDER BY uploaded_at LIMIT 1",
+                                   project_id, digest, kind.value)  # fmt: skip
+        if same is not None:  # the same document again (a form sent twice): one attachment
+            return Attachment(**dict(same))
         held = await conn.fetchrow("SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments "
                                    "WHERE project_id = $1 AND disposed_at IS NULL", project_id)  # fmt: skip
         check_limits(policy, len(data), int(held["bytes"]), int(held["n"]))

@@ -28,12 +28,13 @@ async def _csrf_refused(request: Request, exc: CsrfRefused) -> Response:
 
 
 def install_workspace(app: FastAPI) -> None:
-    from web.routes import act, admin, appraisal, complaints, dashboard, inbox, notifications, projects, signin
+    from web.routes import act, admin, appraisal, complaints, dashboard, files, inbox, notifications, projects, signin
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (signin, inbox, complaints, projects, dashboard, appraisal, admin, act, notifications):
         app.include_router(module.router)
     from web.routes import processes as process_pages  # issue 15: 发起审批, instances, templates
     app.include_router(process_pages.router)
+    app.include_router(files.router)  # documents and 档案查询
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

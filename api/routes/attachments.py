@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import CurrentUser, Policy, Services, VisibleProject
 from api.errors import responses
+from api.idempotency import IdempotencyKey
 from domain.attachments import AttachmentKind, Refused, size_text
 from jindu.services import attachments as uc
 from store.attachments import Attachment
@@ -40,12 +41,14 @@ async def read_capped(file: UploadFile, cap: int) -> bytes:
              summary="Upload a document or photo", responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def post_attachment(project: VisibleProject, user: CurrentUser, office: Services, policy: Policy,
                           file: Annotated[UploadFile, File(description="The document (photo, PDF, office file)")],
-                          kind: Annotated[AttachmentKind, Form(description="What the document is for")]
-                          ) -> Attachment:  # fmt: skip
+                          kind: Annotated[AttachmentKind, Form(description="What the document is for")],
+                          key: IdempotencyKey = None) -> Attachment:  # fmt: skip
     """Multipart `file` and `kind`. The type is decided from the bytes (an .exe renamed .pdf is
     refused, 422); photos (JPEG, PNG, HEIC, WebP, GIF), PDF and office documents only. Over the
     policy's per-file or per-project limits: 422. A customer may upload `acceptance` (the signed
-    验收确认书) and `complaint` documents to their own project; the auditor none."""
+    验收确认书) and `complaint` documents to their own project; the auditor none. An upload is
+    idempotent by its content: the same bytes of the same kind again (with or without the same
+    `Idempotency-Key`) answer the attachment already held."""
     data = await read_capped(file, policy.attachments.max_file_bytes)
     if len(data) > policy.attachments.max_file_bytes:
         raise Refused(f"a file may be at most {size_text(policy.attachments.max_file_bytes)}")

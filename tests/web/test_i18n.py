@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.attachments import AttachmentKind
 from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
 from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from domain.service_models import ComplaintStatus, RevisitStatus
@@ -68,6 +69,7 @@ FAMILIES = {
     "web.kind.": list(INBOX_KINDS),
     "web.event.": list(EVENTS),
     "web.rating.": ["1", "2", "3", "4", "5"],
+    "files.kind.": [k.value for k in AttachmentKind],
     "web.lang.": list(LANGUAGES),
     "web.done.": sorted(DONE_KEYS),
     "web.users.done.": ["deactivate", "reactivate", "rotate", "link"],

@@ -25,8 +25,8 @@ from domain.commands import (
 )
 from domain.models import Role
 from domain.risk_commands import RiskIn, RiskPatchIn
+from jindu.services import attachments, risks, users
 from jindu.services import projects as uc
-from jindu.services import risks, users
 from jindu.services.office import Office
 from store.reads import ProjectAccess
 from store.users import User
@@ -123,6 +123,7 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
         operator=operator, operator_failed=failed_form in OPERATOR_FORMS, waits=waits,
         candidates=await _candidates(request, visitor, view, waits, operator),
         risks=await _risks(request, office, visitor.user, found.result), keeps_risks=keeps_risks(view),
+        documents=[d.model_dump(mode="json") for d in await attachments.listed(office, visitor.user, found.result)],
     )
 
 
