@@ -153,8 +153,16 @@ def period_key(d: date, period: Period) -> str:
     raise ValueError(f"period must be month, quarter or year, not {period!r}")
 
 
+# The years a period may name: a company's records lie well inside them, and a year like 0001
+# or 9999 would overflow the time-zone arithmetic of the queries (a 500, not a 422).
+PERIOD_YEARS = range(2000, 2101)
+
+
 def period_bounds(key: str) -> tuple[date, date]:
-    """[start, end) of a period key: "2026-11", "2026-Q4" or "2026"."""
+    """[start, end) of a period key: "2026-11", "2026-Q4" or "2026", its year in PERIOD_YEARS."""
+    named = re.match(r"[0-9]{4}", key)
+    if named and int(named[0]) not in PERIOD_YEARS:
+        raise ValueError(f"period {key!r} is outside the years {PERIOD_YEARS.start}–{PERIOD_YEARS.stop - 1}")
     if m := re.fullmatch(r"([0-9]{4})-([0-9]{2})", key):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:

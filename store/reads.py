@@ -115,6 +115,8 @@ def parse_cursor(cursor: str) -> tuple[datetime, str]:
     when = datetime.fromisoformat(at)
     if when.tzinfo is None:
         raise ValueError("cursor time has no offset")
+    if not 2000 <= when.year <= 2100:  # a year 0001 overflows the driver's UTC arithmetic (a 500)
+        raise ValueError("cursor time is outside the years 2000–2100")
     return when, pid
 
 
