@@ -54,6 +54,7 @@ class Office:
     tz: ZoneInfo
     timeout: float
     on_send: Callable[[], None] = field(default=_nothing, compare=False)
+    allow_zero_budget: bool = False  # the policy's (domain/commands.py check_budget)
     on_answer: Callable[[Any], None] = field(default=_ignored, compare=False)
     files: FileStore | None = field(default=None, compare=False)  # attachments' bytes (store/files.py)
 
@@ -62,7 +63,8 @@ class Office:
         """From the app's state (api/app.py)."""
         return cls(pool=state.pool, client=state.client, cipher=state.cipher,
                    tz=ZoneInfo(state.policy.calendar.timezone), timeout=state.settings.update_timeout_seconds,
-                   on_send=on_send, files=files_of(state.settings))  # fmt: skip
+                   on_send=on_send, allow_zero_budget=state.policy.allow_zero_budget,
+                   files=files_of(state.settings))  # fmt: skip
 
     async def update_project(self, project_id: str, update: Callable[..., Any], cmd: Command,
                              update_id: str | None = None) -> Ack:  # fmt: skip

@@ -41,6 +41,7 @@ from domain.commands import (
     TaskCompleteIn,
     WarningAnalysisIn,
     WeeklyReportIn,
+    check_budget,
 )
 from domain.errors import AlreadyDecided, Forbidden, JinduError, NotFound, Unavailable
 from domain.models import Role
@@ -108,6 +109,7 @@ async def _send(office: Office, user: User, project: ProjectAccess, permit: Perm
 
 async def assess(office: Office, user: User, project: ProjectAccess, body: AssessmentIn,
                  key: str | None = None) -> ProjectView:  # fmt: skip
+    check_budget(body, office.allow_zero_budget)  # the policy's rule, before anything is sent
     cmd = AssessCommand(actor=actor(user), body=body)
     return await _send(office, user, project, ASSESS, ProjectWorkflow.assess, cmd, key)
 
