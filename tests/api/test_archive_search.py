@@ -17,7 +17,13 @@ from domain.models import Stage
 from store import archive
 
 from .conftest import assert_error
-from .test_attachments import PDF, PNG, files_api, upload  # noqa: F401 (the module's app with a data dir)
+from .test_attachments import PDF, app_with_files, upload
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def files_api(local_env, pool, cipher, tmp_path_factory):
+    async with app_with_files(local_env, pool, cipher, tmp_path_factory.mktemp("jindu-archive")) as api:
+        yield api
 
 
 async def archived(api, *, agent, requirement: str, results: str, customer=None, phone: str | None = None,
@@ -45,7 +51,7 @@ async def found(api, who, **params) -> list[str]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def shelf(files_api, users):  # noqa: F811
+async def shelf(files_api, users):
     """Three archived projects of one department, one of another, each with a word of its own."""
     api, agent, customer = files_api, users["agent"], users["customer"]
     tag = uuid.uuid4().hex[:6]

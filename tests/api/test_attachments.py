@@ -5,6 +5,7 @@ disposal with the customer's data. Files land in a temporary data dir."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import uuid
@@ -44,14 +45,21 @@ def docx(macros: bool = False) -> bytes:
     return out.getvalue()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def files_api(local_env, pool, cipher, tmp_path_factory):
-    settings = Settings(task_queue=API_TASK_QUEUE, data_dir=tmp_path_factory.mktemp("jindu-data"))
+@contextlib.asynccontextmanager
+async def app_with_files(local_env, pool, cipher, data_dir):
+    """The app with its files in `data_dir` and the tests' small limits."""
+    settings = Settings(task_queue=API_TASK_QUEUE, data_dir=data_dir)
     app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher,
                      policy=ProjectPolicy(attachments=LIMITS))  # fmt: skip
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jindu.test") as http:
             yield Api(http, app, pool, cipher)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def files_api(local_env, pool, cipher, tmp_path_factory):
+    async with app_with_files(local_env, pool, cipher, tmp_path_factory.mktemp("jindu-data")) as api:
+        yield api
 
 
 async def upload(api, who, pid, name, data, kind="results", content_type="application/octet-stream"):
