@@ -42,5 +42,13 @@ CUSTOMER_FIELD_NOTES: dict[str, str] = {
     'TransferIn.customer_ids': "Only these customers; all of `from`'s when absent",
     'Transferred.moved': 'How many customers changed owner',
     'Transferred.customer_ids': 'The customers that changed owner',
+    'DealFigures.since': 'First deal date counted',
+    'DealFigures.until': 'Last deal date counted',
+    'DealIn.deal_date': 'The day the deal was signed (local date, not in the future)',
+    'DealView.deal_date': 'The day the deal was signed',
+    'DealView.attachment_ids': 'Attachments of the signed papers',
+    'DealView.recorded_at': 'When the agent recorded it',
+    'DealView.confirmed_at': 'When the dept head confirmed it',
+    'DealView.parts': "Each agent's part of the deal",
 }
 SCHEMA_FIELD_NOTES.update(CUSTOMER_FIELD_NOTES)

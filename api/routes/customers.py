@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from api.deps import Cipher, CurrentUser, Pool, StaffUser, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from api.routes import customer_follow_ups, customer_notes  # noqa: F401  (field notes registered)
+from api.routes import customer_follow_ups, customer_notes, deals  # noqa: F401  (field notes registered)
 from domain.customers import (
     ConsentIn,
     CustomerCreateIn,
@@ -234,3 +234,10 @@ async def post_claim(request: Request, customer_id: CustomerId, pool: Pool, ciph
     assert claimed is not None
     await customer_follow_ups.claimed(request, claimed, user)
     return claimed
+
+
+# The front office's routes as one router for api/app.py: the customer master's (above) and
+# the deals' (api/routes/deals.py, under /v1/projects/{id}/deal and /v1/deals).
+customer_routes, router = router, APIRouter()
+router.include_router(customer_routes)
+router.include_router(deals.router)

@@ -1,0 +1,118 @@
+"""Deals 成交 and commission (issue 14; RULES §Customers before and around a project).
+
+The project's agent records its deal from `execution` on; its dept head confirms it; the
+confirmed deals' figures per agent (count, value, commission) by department and period.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from api.deps import Pool, ProjectId, StaffUser, VisibleProject, role
+from api.errors import responses
+from api.idempotency import IdempotencyKey, once
+from domain.deals import DealIn, check_confirm, check_record, parts
+from domain.errors import Conflict, Forbidden, Invalid, NotFound
+from domain.models import Role
+from store.deals import AgentDeals, DealView, confirm_deal, deal_figures, insert_deal, read_deal
+from store.users import User, active_users_by_names, user_by_name
+
+router = APIRouter(tags=["deals"])
+Agent = Annotated[User, role(Role.agent, action="record deals")]
+Head = Annotated[User, role(Role.dept_head, action="confirm deals")]
+
+
+@router.post("/v1/projects/{project_id}/deal", status_code=201, response_model=DealView, summary="Record a deal",
+             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+async def post_deal(request: Request, project_id: ProjectId, body: DealIn, user: Agent, project: VisibleProject,
+                    pool: Pool, key: IdempotencyKey = None) -> DealView:  # fmt: skip
+    """The project's agent, from `execution` on: date, value, commission and the split between
+    agents (active agents, percent summing to 100). One deal per project (409 for a second);
+    it counts once the dept head confirms it."""
+    check_record(user.id, user.role, project.agent_id, project.stage, datetime.now(UTC).date(), body.deal_date)
+    agents = await active_users_by_names(pool, [s.agent for s in body.split])
+    for s in body.split:
+        found = agents.get(s.agent)
+        if found is None or found.role != Role.agent:
+            raise Invalid(f"split: no active agent {s.agent!r}")
+    shares = [(agents[s.agent].id, s.share) for s in body.split]
+
+    async def act(_: str | None) -> tuple[int, DealView]:
+        async with pool.acquire() as conn, conn.transaction():
+            if not await insert_deal(conn, project.id, project.department, body, parts(body.value, body.commission,
+                                                                                      shares), user.id):
+                raise Conflict(f"project {project.id} has a deal already")
+        deal = await read_deal(pool, project.id)
+        assert deal is not None
+        return 201, deal
+
+    return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
+
+
+@router.get("/v1/projects/{project_id}/deal", response_model=DealView, summary="A project's deal",
+            responses=responses(401, 403, 404))  # fmt: skip
+async def get_deal(project: VisibleProject, user: StaffUser, pool: Pool) -> DealView:
+    deal = await read_deal(pool, project.id)
+    if deal is None:
+        raise NotFound(f"project {project.id} has no deal")
+    return deal
+
+
+@router.post("/v1/projects/{project_id}/deal/confirm", response_model=DealView, summary="Confirm a deal",
+             responses=responses(401, 403, 404, 409))  # fmt: skip
+async def post_confirm(project: VisibleProject, user: Head, pool: Pool) -> DealView:
+    """The project's dept head confirms its deal (409 when already confirmed)."""
+    deal = await read_deal(pool, project.id)
+    if deal is None:
+        raise NotFound(f"project {project.id} has no deal")
+    check_confirm(user.role, user.department, project.department, deal.confirmed)
+    if not await confirm_deal(pool, project.id, user.id):
+        raise Conflict("the deal is already confirmed")
+    confirmed = await read_deal(pool, project.id)
+    assert confirmed is not None
+    return confirmed
+
+
+class DealFigures(BaseModel):
+    since: date
+    until: date
+    agents: list[AgentDeals] = Field(description="Per agent, largest value first")
+
+
+@router.get("/v1/deals/figures", response_model=DealFigures, summary="Deal figures per agent",
+            responses=responses(401, 403, 422))  # fmt: skip
+async def get_figures(
+    user: StaffUser, pool: Pool,
+    department: Annotated[str | None, Query(max_length=100, description="Only this department")] = None,
+    agent: Annotated[str | None, Query(max_length=100, description="Only this agent (user name)")] = None,
+    since: Annotated[date | None, Query(alias="from", description="First deal date; a year ago by default")] = None,
+    until: Annotated[date | None, Query(alias="to", description="Last deal date; today by default")] = None,
+) -> DealFigures:  # fmt: skip
+    """Confirmed deals: count, value and commission per agent (their parts). Agents see their
+    own, dept heads their department, executives, operations and auditors all."""
+    today = datetime.now(UTC).date()
+    until = until or today
+    since = since or until - timedelta(days=365)
+    if since > until:
+        raise Invalid("from: after to")
+    agent_id = None
+    if agent is not None:
+        found = await user_by_name(pool, agent)
+        if found is None:
+            raise Invalid(f"agent: no user {agent!r}")
+        agent_id = found.id
+    if user.role == Role.agent:
+        if agent_id not in (None, user.id):
+            raise Forbidden("an agent sees their own deals")
+        agent_id = user.id
+    if user.role == Role.dept_head:
+        if department not in (None, user.department):
+            raise Forbidden(f"a dept head of {user.department} cannot see {department}")
+        department = user.department
+    return DealFigures(since=since, until=until,
+                       agents=await deal_figures(pool, since=since, until=until, department=department,
+                                                 agent_id=agent_id))  # fmt: skip
