@@ -65,6 +65,7 @@ class ProcessRecord(BaseModel):
 class ProcessDetail(ProcessRecord):
     history: list[ProcessStep] = Field(default_factory=list)
     nodes: list[dict[str, Any]] = Field(default_factory=list, description="The template version's nodes")
+    form_fields: list[dict[str, Any]] = Field(default_factory=list, description="The template version's form")
 
 
 def _json(value: Any) -> Any:
@@ -146,5 +147,6 @@ async def process(db: Db, user: User, pid: str) -> ProcessDetail | None:
                              row["template_key"], row["template_version"])  # fmt: skip
     slots = (await pending(db, [pid])).get(pid, [])
     history = [ProcessStep(**{**dict(s), "data": _json(s["data"]) or {}}) for s in steps]
-    nodes = (_json(body) or {}).get("nodes", []) if body else []
-    return ProcessDetail(**_record(row, slots), history=history, nodes=nodes)
+    template = (_json(body) or {}) if body else {}
+    return ProcessDetail(**_record(row, slots), history=history, nodes=template.get("nodes", []),
+                         form_fields=template.get("form", []))  # fmt: skip

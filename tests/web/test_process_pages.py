@@ -1,0 +1,60 @@
+"""The process pages without a browser (issue 15): 发起审批 lists what one may start, the form
+rendered from the template starts an instance, the instance page shows the flow and takes
+actions, a refusal renders on the page, and operations validate a template file."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from store import process_templates
+from tests.web.conftest import csrf_of
+
+
+async def test_start_act_and_validate_in_the_workspace(stack, browserless):
+    await process_templates.load_dir(stack.pool)
+    team = await stack.team()
+    agent, head = team["agent"], team["dept_head"]
+    finance = await stack.person("dept_head", "财务部")
+    me = await browserless(agent)
+    start = await me.http.get("/processes")
+    assert start.status_code == 200 and "发起审批" in start.text and 'data-template="expense"' in start.text
+    assert 'data-template="audit-rectification"' not in start.text  # auditors only
+    form = await me.http.get("/processes/new/expense")
+    assert 'name="amount"' in form.text and 'type="number"' in form.text and "<select" in form.text
+    r = await me.http.post("/processes/new/expense", data={"csrf": csrf_of(form.text), "amount": "-5",
+                                                           "category": "差旅", "purpose": "x", "receipts": "a.pdf"})
+    assert r.status_code == 422 and "form.amount" in r.text  # the rules' message, on the page
+    sent = {"csrf": csrf_of(form.text), "amount": "300", "category": "差旅", "purpose": "出差",
+            "receipts": "a.pdf\nb.pdf"}
+    r = await me.http.post("/processes/new/expense", data=sent)
+    assert r.status_code == 303
+    path = r.headers["location"]
+    pid = path.rsplit("/", 1)[1]
+    view = await me.http.get(path)
+    assert "审批中" in view.text and 'data-flow="' in view.text and "/static/echarts.min.js" in view.text
+    assert re.search(r'class="flow-node state-current" data-node="head"', view.text)
+    assert "<script>" not in view.text  # no inline script (CSP script-src 'self')
+
+    boss = await browserless(head)
+    inbox = await boss.http.get("/")
+    assert f'href="/processes/{pid}"' in inbox.text
+    page = await boss.http.get(path)
+    r = await boss.http.post(f"{path}/act", data={"csrf": csrf_of(page.text), "action": "reject", "comment": ""})
+    assert r.status_code == 422 and "reason" in r.text
+    r = await boss.http.post(f"{path}/act", data={"csrf": csrf_of(page.text), "action": "approve", "comment": "同意"})
+    assert r.status_code == 303
+    view = await boss.http.get(path)
+    assert re.search(r'class="flow-node state-current" data-node="finance"', view.text) and "同意" in view.text
+    fin = await browserless(finance)
+    page = await fin.http.get(path)
+    r = await fin.http.post(f"{path}/act", data={"csrf": csrf_of(page.text), "action": "approve"})
+    assert r.status_code == 303 and "已通过" in (await fin.http.get(path)).text
+
+    ops = await browserless(team["operations"])
+    tpl = await ops.http.get("/process-templates/expense")
+    assert tpl.status_code == 200 and "data-version" in tpl.text
+    bad = {"key": "x1", "name": "X", "nodes": [{"type": "approval", "approvers": [{"role": "hr"}]}]}
+    r = await ops.http.post("/process-templates/expense/validate", data={"csrf": csrf_of(tpl.text)},
+                            files={"file": ("t.json", json.dumps(bad).encode(), "application/json")})
+    assert r.status_code == 200 and 'nodes[0].approvers: unknown role &#34;hr&#34;' in r.text

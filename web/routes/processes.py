@@ -1,0 +1,180 @@
+"""Processes in the workspace (issue 15), phone-sized and Chinese first: 发起审批 (the templates
+one may start, and one's own instances), a form rendered from the template, the instance page
+with its flow diagram, history and the actions open to the reader, and for operations a
+template page with each version's diagram and a validator for an uploaded file. Starting and
+acting go through the use cases (jindu/services/processes.py), as the API does; lists are read
+from `/v1` as the signed-in user."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from api.deps import office_of
+from domain.process_models import ProcessActionIn
+from domain.process_template import TemplateInvalid, parse
+from jindu.services import processes as uc
+from web.api import as_body, attempt, seg
+from web.errors import Problem, problem
+from web.process_diagram import diagram
+from web.render import page
+from web.session import SignedIn, Visitor, check_csrf
+
+router = APIRouter(include_in_schema=False)
+MAX_TEMPLATE_BYTES = 200_000
+
+
+def _error_page(request: Request, visitor: Visitor, answer: Any) -> Response:
+    return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
+
+
+@router.get("/processes")
+async def start_page(request: Request, visitor: SignedIn) -> Response:
+    templates = await visitor.api.get("/v1/process-templates")
+    if not templates.ok:
+        return _error_page(request, visitor, templates)
+    mine = await visitor.api.get("/v1/processes", {"mine": "true"})
+    role = visitor.user.role.value
+    startable = [x for x in templates.body["items"] if role in x["template"].get("starters", [])]
+    return page(request, "processes.html", visitor, templates=startable, all_templates=templates.body["items"],
+                mine=mine.body["items"] if mine.ok else [])  # fmt: skip
+
+
+async def _template(visitor: Visitor, key: str) -> dict[str, Any] | None:
+    answer = await visitor.api.get(f"/v1/process-templates/{seg(key)}")
+    return answer.body[-1] if answer.ok and answer.body else None
+
+
+def _form_values(fields: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
+    """A posted form as the template's values: attachments one per line, empty fields left out."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        raw = str(form.get(f["key"]) or "").strip()
+        if not raw:
+            continue
+        out[f["key"]] = [line.strip() for line in raw.splitlines() if line.strip()] if f["type"] == "attachment" \
+            else raw  # fmt: skip
+    return out
+
+
+@router.get("/processes/new/{key}")
+async def new_page(request: Request, visitor: SignedIn, key: str) -> Response:
+    found = await _template(visitor, key)
+    if found is None:
+        return page(request, "error.html", visitor, status=404, problem=Problem(404, "404", key))
+    return page(request, "process_new.html", visitor, tpl=found, values={}, problem=None)
+
+
+@router.post("/processes/new/{key}")
+async def start(request: Request, visitor: SignedIn, key: str) -> Response:
+    form = await check_csrf(request, visitor)
+    found = await _template(visitor, key)
+    if found is None:
+        return page(request, "error.html", visitor, status=404, problem=Problem(404, "404", key))
+    values = _form_values(found["template"]["form"], form)
+
+    async def starting() -> Any:
+        body = as_body(uc.ProcessStartIn, {"template": key, "form": values})
+        return (await uc.start(office_of(request), visitor.user, body, request.app.state.settings.task_queue,
+                               visitor.api.key("process-start", key)))[1]  # fmt: skip
+
+    answer = await attempt(request, starting())
+    if answer.ok:
+        return RedirectResponse(f"/processes/{answer.body['id']}", status_code=303)
+    return page(request, "process_new.html", visitor, status=answer.status, tpl=found, values=dict(form),
+                problem=problem(answer, visitor.lang))  # fmt: skip
+
+
+def _offered(view: dict[str, Any], visitor: Visitor) -> list[str]:
+    """The actions to show: the rules decide (the update's validator), this only hides the
+    obviously irrelevant ones."""
+    if view["status"] != "running":
+        return []
+    me = visitor.user
+    mine = any(p.get("user_id") == me.id or (p.get("user_id") is None and p["role"] == me.role.value and
+               (p.get("department") in (None, me.department))) for p in view["pending"])  # fmt: skip
+    node = next((n for n in view["nodes"] if n.get("id") == view["node_id"]), {})
+    offered = []
+    if mine:
+        offered += ["approve", "reject"] if node.get("type") == "approval" else ["complete"]
+        offered += ["return", "transfer", "add_signer"]
+    if view["applicant_id"] == me.id:
+        offered += ["withdraw", "urge"]
+    return [*offered, "comment"]
+
+
+async def _instance(request: Request, visitor: Visitor, pid: str, status: int = 200,
+                    failure: Problem | None = None) -> Response:  # fmt: skip
+    answer = await visitor.api.get(f"/v1/processes/{seg(pid)}")
+    if not answer.ok:
+        return _error_page(request, visitor, answer)
+    view = answer.body
+    flow = diagram(view["nodes"], view["history"], view["node_id"], view["status"], visitor.lang)
+    node = next((n for n in view["nodes"] if n.get("id") == view["node_id"]), None)
+    return page(request, "process.html", visitor, status=status, view=view, flow=flow, flow_json=json.dumps(flow),
+                node=node, offered=_offered(view, visitor), failure=failure)  # fmt: skip
+
+
+@router.get("/processes/{pid}")
+async def instance_page(request: Request, visitor: SignedIn, pid: str) -> Response:
+    return await _instance(request, visitor, pid)
+
+
+@router.post("/processes/{pid}/act")
+async def act(request: Request, visitor: SignedIn, pid: str) -> Response:
+    form = await check_csrf(request, visitor)
+    action = str(form.get("action") or "")
+    fields_spec = json.loads(str(form.get("fields_spec") or "[]"))
+    body: dict[str, Any] = {"action": action, "comment": str(form.get("comment") or "")}
+    for name in ("to_user", "to_node", "position"):
+        if str(form.get(name) or "").strip():
+            body[name] = str(form.get(name)).strip()
+    if action == "complete":
+        body["fields"] = _form_values(fields_spec, form)
+
+    async def acting() -> Any:
+        return await uc.act(office_of(request), visitor.user, pid, as_body(ProcessActionIn, body),
+                            visitor.api.key("process-act", pid, action))  # fmt: skip
+
+    answer = await attempt(request, acting())
+    if answer.ok:
+        return RedirectResponse(f"/processes/{seg(pid)}", status_code=303)
+    return await _instance(request, visitor, pid, answer.status, problem(answer, visitor.lang))
+
+
+@router.get("/process-templates/{key}")
+async def template_page(request: Request, visitor: SignedIn, key: str) -> Response:
+    answer = await visitor.api.get(f"/v1/process-templates/{seg(key)}")
+    if not answer.ok:
+        return _error_page(request, visitor, answer)
+    versions = [{**v, "flow_json": json.dumps(diagram(v["template"]["nodes"], lang=visitor.lang))}
+                for v in reversed(answer.body)]  # fmt: skip
+    return page(request, "process_template.html", visitor, key=key, versions=versions, checked=None)
+
+
+@router.post("/process-templates/{key}/validate")
+async def validate(request: Request, visitor: SignedIn, key: str) -> Response:
+    """Check an uploaded template file; nothing is stored."""
+    form = await request.form(max_files=1, max_fields=10)
+    if not hmac.compare_digest(str(form.get("csrf") or "").encode(), visitor.csrf.encode()):
+        return page(request, "error.html", visitor, status=403, problem=Problem(403, "403", "csrf"))
+    upload = form.get("file")
+    raw = await upload.read(MAX_TEMPLATE_BYTES + 1) if upload is not None and not isinstance(upload, str) else b""
+    try:
+        if len(raw) > MAX_TEMPLATE_BYTES:
+            raise TemplateInvalid([f"the file is over {MAX_TEMPLATE_BYTES} bytes"])
+        t = parse(json.loads(raw.decode("utf-8")))
+        checked = {"ok": True, "key": t.key, "n": len(t.nodes), "errors": []}
+    except TemplateInvalid as err:
+        checked = {"ok": False, "errors": err.errors}
+    except (ValueError, UnicodeDecodeError) as err:
+        checked = {"ok": False, "errors": [f"not JSON: {err}"]}
+    answer = await visitor.api.get(f"/v1/process-templates/{seg(key)}")
+    versions = [{**v, "flow_json": json.dumps(diagram(v["template"]["nodes"], lang=visitor.lang))}
+                for v in reversed(answer.body)] if answer.ok else []  # fmt: skip
+    return page(request, "process_template.html", visitor, key=key, versions=versions, checked=checked)
