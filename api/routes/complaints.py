@@ -19,19 +19,14 @@ from api.deps import AppSettings, Cipher, CurrentUser, Pool, Services
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.routes.actions import permitted
-from domain.errors import Forbidden
-from domain.models import Role
 from domain.service_models import (
     COMPLAINT_ID_PATTERN,
     ComplaintConfirmationIn,
     ComplaintIn,
     ComplaintReplyIn,
-    ComplaintStatus,
 )
-from domain.text import Name
 from jindu.services import complaints
-from store.complaints import ComplaintAccess, ComplaintPage, list_complaints
-from store.reads import MAX_OFFSET
+from store.complaints import ComplaintAccess, ComplaintPage
 from store.users import User
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
@@ -69,29 +64,11 @@ async def file_complaint(
 
 
 @router.get("", response_model=ComplaintPage, summary="List complaints", responses=responses(401, 403, 422))
-async def get_complaints(
-    user: CurrentUser, pool: Pool,
-    status: Annotated[ComplaintStatus | None, Query(description="Only complaints in this status")] = None,
-    overdue: Annotated[bool | None, Query(description="Only complaints with (true) or without (false) a deadline "
-                                                      "passed")] = None,
-    department: Annotated[Name | None, Query(description="Only this department's complaints")] = None,
-    project_id: Annotated[str | None, Query(description="Only complaints about this project",
-                                            pattern=COMPLAINT_ID_PATTERN)] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
-) -> ComplaintPage:  # fmt: skip
+async def get_complaints(user: CurrentUser, office: Services,
+                         q: Annotated[complaints.ComplaintQuery, Query()]) -> ComplaintPage:  # fmt: skip
     """Newest first, without contacts. Agents and dept_heads see their own department's
     (asking for another is 403); executive, operations and auditor all; a customer their own."""
-    customer = None
-    if user.role in (Role.agent, Role.dept_head):
-        if department is not None and department != user.department:
-            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
-        department = user.department
-    elif user.role == Role.customer:
-        customer = user.id
-    return await list_complaints(pool, status=status.value if status else None, overdue=overdue,
-                                 department=department, customer_id=customer, project_id=project_id, limit=limit,
-                                 offset=offset)  # fmt: skip
+    return await complaints.complaints_page(office, user, q)
 
 
 @router.get("/{complaint_id}", response_model=ComplaintView, summary="One complaint with its history",

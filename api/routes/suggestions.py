@@ -3,7 +3,7 @@ suggestion adoption rate)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
@@ -11,13 +11,9 @@ from api.deps import Pool, Services, StaffUser
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.routes.actions import permitted
-from domain.errors import Forbidden
-from domain.models import Role
 from domain.service_models import SuggestionDecisionIn
-from domain.text import Name
 from jindu.services import feedback
-from store.feedback import SuggestionPage, SuggestionView, list_suggestions
-from store.reads import MAX_OFFSET
+from store.feedback import SuggestionPage, SuggestionView
 from store.users import User
 
 router = APIRouter(prefix="/v1/suggestions", tags=["suggestions"])
@@ -25,23 +21,10 @@ SuggestionId = Annotated[str, Path(description="The suggestion id", pattern=r"^[
 
 
 @router.get("", response_model=SuggestionPage, summary="List suggestions", responses=responses(401, 403, 422))
-async def get_suggestions(
-    user: StaffUser, pool: Pool,
-    department: Annotated[Name | None, Query(description="Only this department's suggestions")] = None,
-    source: Annotated[Literal["complaint", "revisit"] | None, Query(description="Only from complaints or "
-                                                                               "revisits")] = None,
-    decision: Annotated[Literal["undecided", "adopted", "not_adopted"] | None,
-                        Query(description="Only undecided, adopted or not adopted ones")] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
-) -> SuggestionPage:  # fmt: skip
+async def get_suggestions(user: StaffUser, office: Services,
+                          q: Annotated[feedback.SuggestionQuery, Query()]) -> SuggestionPage:  # fmt: skip
     """Staff only, newest first; agents and dept_heads see their own department's."""
-    if user.role in (Role.agent, Role.dept_head):
-        if department is not None and department != user.department:
-            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
-        department = user.department
-    return await list_suggestions(pool, department=department, source=source, decision=decision, limit=limit,
-                                  offset=offset)  # fmt: skip
+    return await feedback.suggestions_page(office, user, q)
 
 
 @router.post("/{suggestion_id}/decision", response_model=SuggestionView, summary="Adopt a suggestion or not",

@@ -14,6 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
@@ -25,9 +26,10 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.auth import actor
 from api.complaint_view import ComplaintView, check_complaint_visible, complaint_view
 from domain.commands import Command
-from domain.errors import Conflict, Invalid, NotFound, WrongStage
+from domain.errors import Conflict, Forbidden, Invalid, NotFound, WrongStage
 from domain.models import Actor, Role
 from domain.service_models import (
+    COMPLAINT_ID_PATTERN,
     ComplaintConfirmationIn,
     ComplaintIn,
     ComplaintReplyIn,
@@ -37,9 +39,11 @@ from domain.service_models import (
     ReplyCommand,
     ServiceAck,
 )
+from domain.text import Name
 from jindu.services.office import Office
 from jindu.services.projects import Permit, visible_project
-from store.complaints import ComplaintAccess, claim_complaint, complaint_access
+from store.complaints import ComplaintAccess, ComplaintPage, claim_complaint, complaint_access, list_complaints
+from store.reads import MAX_OFFSET
 from store.users import User
 from workflows import search_attributes as sa
 from workflows.complaint import ComplaintWorkflow
@@ -144,3 +148,29 @@ async def confirm(office: Office, user: User, complaint: ComplaintAccess, body: 
     """The customer (or staff on their behalf) confirms the answer with a rating."""
     cmd = ConfirmCommand(actor=actor(user), body=body)
     return await _send(office, user, complaint, CONFIRM, ComplaintWorkflow.confirm, cmd, key)
+
+
+class ComplaintQuery(BaseModel):
+    status: ComplaintStatus | None = Field(default=None, description="Only complaints in this status")
+    overdue: bool | None = Field(default=None, description="Only complaints with (true) or without (false) a "
+                                                           "deadline passed")
+    department: Name | None = Field(default=None, description="Only this department's complaints")
+    project_id: str | None = Field(default=None, description="Only complaints about this project",
+                                   pattern=COMPLAINT_ID_PATTERN)
+    limit: int = Field(default=20, ge=1, le=100, description="Page size")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Items to skip")
+
+
+async def complaints_page(office: Office, user: User, q: ComplaintQuery) -> ComplaintPage:
+    """Newest first, without contacts. Agents and dept_heads see their own department's
+    (asking for another is 403); executive, operations and auditor all; a customer their own."""
+    department, customer = q.department, None
+    if user.role in (Role.agent, Role.dept_head):
+        if department is not None and department != user.department:
+            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
+        department = user.department
+    elif user.role == Role.customer:
+        customer = user.id
+    return await list_complaints(office.pool, status=q.status.value if q.status else None, overdue=q.overdue,
+                                 department=department, customer_id=customer, project_id=q.project_id,
+                                 limit=q.limit, offset=q.offset)  # fmt: skip

@@ -4,20 +4,34 @@ and the workspace call these."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
 from api.auth import actor
 from domain.errors import AlreadyDecided, Forbidden, NotFound, WrongStage
-from domain.models import Role
+from domain.models import STAFF_ROLES, Role
 from domain.revisits import revisit_id
 from domain.service_models import RevisitCommand, RevisitIn, RevisitStatus, ServiceAck, SuggestionDecisionIn
+from domain.text import Name
 from jindu.services.office import Office
 from jindu.services.projects import Permit
-from store.feedback import RevisitView, SuggestionView, decide_suggestion, revisit_of, suggestion
-from store.reads import ProjectAccess
+from store.feedback import (
+    RevisitView,
+    SuggestionPage,
+    SuggestionView,
+    decide_suggestion,
+    list_suggestions,
+    revisit_of,
+    suggestion,
+)
+from store.reads import MAX_OFFSET, ProjectAccess
 from store.users import User
 from workflows.revisit import RevisitWorkflow
 
 REVISIT = Permit((Role.agent,), "record revisits")
 ADOPT = Permit((Role.dept_head, Role.operations), "decide on suggestions")
+READ = Permit(tuple(sorted(STAFF_ROLES)), "see staff views")
 
 
 async def revisit(office: Office, project: ProjectAccess) -> RevisitView:
@@ -58,3 +72,25 @@ async def decide_on_suggestion(office: Office, user: User, suggestion_id: str,
     decided = await suggestion(office.pool, suggestion_id)
     assert decided is not None
     return decided
+
+
+class SuggestionQuery(BaseModel):
+    department: Name | None = Field(default=None, description="Only this department's suggestions")
+    source: Literal["complaint", "revisit"] | None = Field(default=None, description="Only from complaints or "
+                                                                                     "revisits")
+    decision: Literal["undecided", "adopted", "not_adopted"] | None = Field(
+        default=None, description="Only undecided, adopted or not adopted ones")
+    limit: int = Field(default=20, ge=1, le=100, description="Page size")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Items to skip")
+
+
+async def suggestions_page(office: Office, user: User, q: SuggestionQuery) -> SuggestionPage:
+    """Staff only, newest first; agents and dept_heads see their own department's."""
+    READ.check(user)
+    department = q.department
+    if user.role in (Role.agent, Role.dept_head):
+        if department is not None and department != user.department:
+            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
+        department = user.department
+    return await list_suggestions(office.pool, department=department, source=q.source, decision=q.decision,
+                                  limit=q.limit, offset=q.offset)  # fmt: skip

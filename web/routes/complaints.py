@@ -1,7 +1,7 @@
 """Complaints, the revisit and suggestions in the workspace: lists, one complaint with its
 reply and confirmation forms, the revisit form, and deciding on suggestions. Actions and
-single records go through the use cases (jindu/services/complaints.py, feedback.py), the
-same the API calls; lists are read from the `/v1` API as the signed-in user."""
+lists go through the use cases (jindu/services/complaints.py, feedback.py), the same the
+API calls."""
 
 from __future__ import annotations
 
@@ -44,6 +44,17 @@ def _done(done: str) -> str:
     return done if done in DONE_KEYS else ""
 
 
+async def _listing(request: Request, use: Any, query: type[BaseModel], visitor: Visitor,
+                   filters: dict[str, Any]) -> Answer:  # fmt: skip
+    """A list page's query (empty filters left out, read as the API reads its query) and its page."""
+
+    async def listing() -> BaseModel:
+        q = as_body(query, {k: v for k, v in filters.items() if v not in (None, "")})
+        return await use(office_of(request), visitor.user, q)  # type: ignore[no-any-return]
+
+    return await attempt(request, listing())
+
+
 async def _then(request: Request, work: Callable[[], Awaitable[Any]], done: Callable[[Answer], str],
                 again: Callable[[Answer], Awaitable[Response]]) -> Response:  # fmt: skip
     """A submitted form's use case: on success the page `done` names, else the page again."""
@@ -54,7 +65,8 @@ async def _then(request: Request, work: Callable[[], Awaitable[Any]], done: Call
 @router.get("/complaints")
 async def complaint_list(request: Request, visitor: SignedIn, offset: int = 0, done: str = "") -> Response:
     filters = {k: request.query_params.get(k) for k in FILTERS}
-    answer = await visitor.api.get("/v1/complaints", {**filters, "limit": PAGE_SIZE, "offset": max(offset, 0)})
+    answer = await _listing(request, complaints.complaints_page, complaints.ComplaintQuery, visitor,
+                            {**filters, "limit": PAGE_SIZE, "offset": max(offset, 0)})  # fmt: skip
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     return page(request, "complaints.html", visitor, listing=answer.body, filters=filters, page_size=PAGE_SIZE,
@@ -173,8 +185,8 @@ async def record_revisit(request: Request, project_id: str, visitor: SignedIn) -
 @router.get("/suggestions")
 async def suggestion_list(request: Request, visitor: SignedIn, offset: int = 0, done: str = "",
                           decision: str = "") -> Response:  # fmt: skip
-    answer = await visitor.api.get("/v1/suggestions", {"decision": decision, "limit": PAGE_SIZE,
-                                                       "offset": max(offset, 0)})  # fmt: skip
+    answer = await _listing(request, feedback.suggestions_page, feedback.SuggestionQuery, visitor,
+                            {"decision": decision, "limit": PAGE_SIZE, "offset": max(offset, 0)})  # fmt: skip
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     return page(request, "suggestions.html", visitor, listing=answer.body, decision=decision, page_size=PAGE_SIZE,
@@ -190,7 +202,8 @@ async def decide(request: Request, suggestion_id: str, visitor: SignedIn) -> Res
         return await feedback.decide_on_suggestion(office_of(request), visitor.user, suggestion_id, body)
 
     async def again(answer: Answer) -> Response:
-        listing = await visitor.api.get("/v1/suggestions", {"limit": PAGE_SIZE})
+        listing = await _listing(request, feedback.suggestions_page, feedback.SuggestionQuery, visitor,
+                                 {"limit": PAGE_SIZE})  # fmt: skip
         return page(request, "suggestions.html", visitor, status=answer.status, problem=problem(answer, visitor.lang),
                     listing=listing.body if listing.ok else {"items": [], "total": 0, "offset": 0}, decision="",
                     page_size=PAGE_SIZE, done="")  # fmt: skip
