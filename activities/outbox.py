@@ -13,6 +13,7 @@ Group posts are in the company's language; personal messages in the person's own
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +43,9 @@ RETURNING *
 """
 
 
+PURGE_EVERY = 3600.0  # seconds between sweeps of long-expired action links
+
+
 def backoff(attempts: int) -> float:
     """Seconds before a delivery's next try: 2, 4, 8 … up to 15 minutes."""
     return float(min(2**attempts, 900))
@@ -60,9 +64,13 @@ class Outbox:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        purged_at = 0.0
         while not stop.is_set():
             try:
                 await self.drain()
+                if time.monotonic() - purged_at > PURGE_EVERY:
+                    await action_links.purge(self.pool)
+                    purged_at = time.monotonic()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
                 log.warning("outbox unavailable, retrying", error=str(err))
             self._wake.clear()

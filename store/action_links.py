@@ -75,3 +75,9 @@ async def restore(db: asyncpg.Pool | asyncpg.Connection, token: str) -> None:
     outbox_id = await db.fetchval("SELECT outbox_id FROM action_links WHERE token_hash = $1", digest(token))
     await db.execute("UPDATE action_links SET used_at = NULL, used_by = NULL "
                      "WHERE outbox_id = $1 AND expires_at > now()", outbox_id)  # fmt: skip
+
+
+async def purge(db: asyncpg.Pool | asyncpg.Connection, keep: timedelta = timedelta(days=30)) -> int:
+    """Forget links expired for longer than `keep` (a used or expired link only ever answers 410)."""
+    done = await db.execute("DELETE FROM action_links WHERE expires_at < now() - $1::interval", keep)
+    return int(done.split()[-1])

@@ -26,9 +26,13 @@ async def plan(db: Db, outbox_id: str, project_id: str | None, planned: Sequence
     """Book the deliveries a notification needs (a person added later gets theirs on the next pass)."""
     if not planned:
         return
+    # A delivery sent before this table existed (an upgrade mid-retry) is booked as sent, not sent again.
     await db.executemany(
-        """INSERT INTO notification_deliveries (outbox_id, delivery, channel, project_id, lang, recipients)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        """INSERT INTO notification_deliveries (outbox_id, delivery, channel, project_id, lang, recipients, state)
+           VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN EXISTS (SELECT 1 FROM deliveries
+                                                           WHERE outbox_id = $1 AND channel = $2)
+                                                THEN 'sent' ELSE 'pending' END)
+           ON CONFLICT DO NOTHING""",
         [(outbox_id, p.delivery, p.channel, project_id, p.lang, p.recipients) for p in planned],
     )  # fmt: skip
 

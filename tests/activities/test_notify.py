@@ -172,3 +172,40 @@ async def test_recipients_by_user_or_company_wide_role(pool, cipher, pid):
     [sent] = sender.router.channels["robot"].of(pid)  # not the customer's
     assert sent.model_copy(update={"buttons": []}) == to_executives
     assert [b.url for b in sent.buttons] == [to_executives.link]  # no decision to take: one button, the item
+
+
+async def test_a_delivery_sent_before_the_upgrade_is_not_sent_again(pool, cipher, pid):
+    await queue(pool, pid, approval(pid, "sales"))
+    notice_id = f"{pid}:5:assigned:dept_head"
+    await pool.execute("INSERT INTO deliveries (outbox_id, channel) VALUES ($1, 'first')", notice_id)
+    first, second = Recording("first"), Recording("second")
+    await outbox(pool, cipher, first, second).drain(pid)
+    assert (first.tried, len(second.of(pid))) == (0, 1)
+    states = await pool.fetch("SELECT delivery, state FROM notification_deliveries WHERE outbox_id = $1 "
+                              "ORDER BY delivery", notice_id)  # fmt: skip
+    assert [tuple(r) for r in states] == [("first", "sent"), ("second", "sent")]
+    assert await pool.fetchval("SELECT sent_at FROM outbox WHERE id = $1", notice_id) is not None
+
+
+async def test_action_links_are_kept_hashed_used_once_by_their_addressee_and_forgotten_long_after(pool, pid):
+    from datetime import timedelta
+
+    from store import action_links
+
+    token = await action_links.issue(pool, outbox_id=f"{pid}:5", project_id=pid, action="approve", gate="plan",
+                                     user_ids=["u-head"])  # fmt: skip
+    sibling = await action_links.issue(pool, outbox_id=f"{pid}:5", project_id=pid, action="reject", gate="plan",
+                                       user_ids=["u-head"])  # fmt: skip
+    assert await pool.fetchval("SELECT count(*) FROM action_links WHERE token_hash = $1", token.encode()) == 0
+    assert await action_links.spend(pool, token, "u-other") is None  # not theirs
+    used = await action_links.spend(pool, token, "u-head")
+    assert used is not None and used.action == "approve" and used.used_by == "u-head"
+    assert await action_links.spend(pool, token, "u-head") is None  # once
+    assert await action_links.spend(pool, sibling, "u-head") is None  # the item is decided
+    await action_links.restore(pool, token)  # the decision could not be sent: both work again
+    assert (await action_links.find(pool, sibling)).used_at is None
+    old = await action_links.issue(pool, outbox_id=f"{pid}:6", project_id=pid, action="approve", gate="plan",
+                                   user_ids=["u-head"], ttl=timedelta(days=-31))  # fmt: skip
+    assert await action_links.spend(pool, old, "u-head") is None  # expired
+    assert await action_links.purge(pool) >= 1 and await action_links.find(pool, old) is None
+    assert await action_links.find(pool, token) is not None
