@@ -76,9 +76,9 @@ def file_store(data_dir: Path, url: str | None = None, endpoint: str | None = No
         return local_files(data_dir.expanduser().resolve() / "attachments")
     if url.startswith("file://"):
         return local_files(Path(url.removeprefix("file://")))
-    config = {"endpoint": endpoint} if endpoint else {}
+    config = {"aws_endpoint": endpoint} if endpoint else {}
     if endpoint and endpoint.startswith("http://"):
-        config["allow_http"] = "true"
+        config["aws_allow_http"] = "true"  # a MinIO on the same host
     return FileStore(from_url(url, config=config), url)
 
 
