@@ -17,6 +17,8 @@ from typing import Any
 
 from simpleeval import EvalWithCompoundTypes, InvalidExpression  # type: ignore[import-untyped]
 
+from domain.text import UNSTORABLE
+
 MAX_CHARS = 500
 MAX_NODES = 100
 # Names every condition may use besides the form's keys (a form may not reuse them).
@@ -37,10 +39,12 @@ def check(expression: str, names: Iterable[str]) -> None:
     """Refuse an expression that is not in the language or uses an unknown name."""
     if len(expression) > MAX_CHARS:
         raise ConditionError(f"a condition has at most {MAX_CHARS} characters")
+    if UNSTORABLE.search(expression):
+        raise ConditionError("a condition contains a character that cannot be stored")
     try:
         tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as err:
-        raise ConditionError(f"not an expression: {err.msg}") from None
+    except (SyntaxError, ValueError) as err:
+        raise ConditionError(f"not an expression: {getattr(err, 'msg', err)}") from None
     known = set(names)
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:

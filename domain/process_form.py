@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from domain.errors import Invalid
@@ -36,12 +36,12 @@ def _number(value: Any, money: bool) -> str:
         raise ValueError("must be a number")
     try:
         d = Decimal(str(value).strip())
-    except InvalidOperation:
+        if not d.is_finite() or abs(d) > MAX_MONEY:
+            raise ValueError("is out of range")
+        if money and (d < 0 or d != d.quantize(Decimal("0.01"))):
+            raise ValueError("must be an amount of yuan, at most two decimals")
+    except ArithmeticError:  # decimal's InvalidOperation and its kin
         raise ValueError("must be a number") from None
-    if not d.is_finite() or abs(d) > MAX_MONEY:
-        raise ValueError("is out of range")
-    if money and (d < 0 or d != d.quantize(Decimal("0.01"))):
-        raise ValueError("must be an amount of yuan, at most two decimals")
     return str(d)
 
 

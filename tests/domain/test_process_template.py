@@ -113,3 +113,18 @@ def test_attempts_to_escape_the_language_are_refused_before_anything_runs(expres
     assert message in str(err.value)
     with pytest.raises(ConditionError):
         evaluate(expression, VALUES)
+
+
+def test_a_condition_with_a_nul_character_is_a_template_error_not_a_crash():
+    with pytest.raises(ConditionError, match="cannot be stored"):
+        check("amount > 1\x00", VALUES)
+
+
+@pytest.mark.parametrize("value", ["NaN", "1e999999", "-0.001", "12.345", "abc", [1], {"a": 1}, True, "1E-999999"])
+def test_form_numbers_out_of_the_ordinary_are_refused_by_field(value):
+    from domain.errors import Invalid
+    from domain.process_form import check_form
+    from domain.process_template import FormField
+
+    with pytest.raises(Invalid, match="form.amount"):
+        check_form([FormField(key="amount", label="金额", type="money")], {"amount": value})
