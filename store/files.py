@@ -77,9 +77,8 @@ def file_store(data_dir: Path, url: str | None = None, endpoint: str | None = No
     if url.startswith("file://"):
         return local_files(Path(url.removeprefix("file://")))
     config = {"aws_endpoint": endpoint} if endpoint else {}
-    if endpoint and endpoint.startswith("http://"):
-        config["aws_allow_http"] = "true"  # a MinIO on the same host
-    return FileStore(from_url(url, config=config), url)
+    plain_http = bool(endpoint and endpoint.startswith("http://"))  # a MinIO on the same host
+    return FileStore(from_url(url, config=config, client_options={"allow_http": plain_http}), url)
 
 
 def files_of(settings: Any) -> FileStore:
