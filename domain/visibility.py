@@ -84,9 +84,9 @@ CUSTOMER_STEPS: dict[str, Shown] = {
     "stage_changed": Shown(("from", "to")),
     # Only the submissions put to the customer (see `offered_results`); the submission count
     # would tell how many were sent back internally.
-    RESULTS: Shown(("summary", "attachments", "completed_milestones", "milestones_done")),
-    "accepted": Shown(("rating",), comment=True),
-    "objection": Shown(("objections",), comment=True),
+    RESULTS: Shown(("summary", "attachments", "attachment_ids", "completed_milestones", "milestones_done")),
+    "accepted": Shown(("rating", "attachment_ids"), comment=True),
+    "objection": Shown(("objections", "attachment_ids"), comment=True),
     # The customer's own objection, as the task it opened: its text is the step's comment.
     "task_created": Shown(("source",), comment=True, when=lambda d: d.get("source") == "customer_objection"),
     "rated": Shown(("rating", "source", "source_id")),

@@ -192,6 +192,9 @@ async def test_results_and_acceptance_carry_attachment_ids(files_api, users):
                                             "attachment_ids": [doc["id"]]})  # fmt: skip
     assert view["stage"] == "result_review"
     await ok(f"{p}/decisions", head, {"gate": "result_review", "decision": "approve"})
+    seen = (await api.http.get(p, headers=customer.headers)).json()  # what the customer is asked to accept
+    [put] = [e for e in seen["history"] if e["kind"] == "results_submitted"]
+    assert put["data"]["attachment_ids"] == [doc["id"]]
     photo = (await upload(api, customer, pid, "验收确认书.png", PNG, kind="acceptance")).json()
     await ok(f"{p}/acceptance", customer, {"accepted": True, "rating": 5, "attachment_ids": [photo["id"]]})
 
