@@ -53,6 +53,18 @@ class Settings(BaseSettings):
     dingtalk_secret: str | None = None  # its signing secret (SEC…)
     feishu_webhook_url: str | None = None  # Feishu/Lark custom bot
     feishu_secret: str | None = None  # its signature secret
+    # Personal messages through each platform's app (issue 17), where configured; docs/messages.md.
+    dingtalk_app_key: str | None = None  # DingTalk 工作通知: the app's AppKey, AppSecret and AgentId
+    dingtalk_app_secret: str | None = None
+    dingtalk_agent_id: str | None = None
+    dingtalk_api_url: str = "https://oapi.dingtalk.com"
+    wecom_corp_id: str | None = None  # WeCom 应用消息: the corp id, the app's Secret and AgentId
+    wecom_app_secret: str | None = None
+    wecom_agent_id: str | None = None
+    wecom_api_url: str = "https://qyapi.weixin.qq.com"
+    feishu_app_id: str | None = None  # Feishu bot messages to a user: the app's App ID and App Secret
+    feishu_app_secret: str | None = None
+    feishu_api_url: str = "https://open.feishu.cn"
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None

@@ -11,15 +11,18 @@ from activities.channels.message import ChannelError
 TIMEOUT = 10.0
 
 
-async def post_json(channel: str, url: str, body: dict[str, Any], client: httpx.AsyncClient | None,
-                    code_field: str = "errcode") -> dict[str, Any]:
-    """POST `body`; raise ChannelError unless the answer is HTTP 2xx with `code_field` 0."""
+async def post_json(channel: str, url: str, body: dict[str, Any] | None, client: httpx.AsyncClient | None,
+                    code_field: str = "errcode", *, headers: dict[str, str] | None = None,
+                    method: str = "POST") -> dict[str, Any]:  # fmt: skip
+    """POST `body` (or GET without one); raise ChannelError unless the answer is HTTP 2xx with
+    `code_field` 0."""
+    kwargs: dict[str, Any] = {"headers": headers} | ({"json": body} if body is not None else {})
     try:
         if client is not None:
-            response = await client.post(url, json=body)
+            response = await client.request(method, url, **kwargs)
         else:
             async with httpx.AsyncClient(timeout=TIMEOUT, trust_env=False) as own:
-                response = await own.post(url, json=body)
+                response = await own.request(method, url, **kwargs)
     except httpx.HTTPError as err:
         raise ChannelError(channel, f"request failed: {type(err).__name__}") from err
     if response.status_code // 100 != 2:

@@ -1,7 +1,8 @@
 """Which channels reach each recipient.
 
 - Staff are reached on the channels they chose, else on every configured chat robot
-  (the group robot @mentions them by mobile, Feishu by e-mail).
+  (the group robot @mentions them by mobile, Feishu by e-mail) and every configured app's
+  personal messages (DingTalk 工作通知, WeCom 应用消息, Feishu bot messages).
 - Customers are reached only on channels they have given, and never through a staff
   group robot: today that is e-mail.
 - E-mail goes to each person separately, in their language; a chat robot posts once per
@@ -32,12 +33,17 @@ class Router:
         self.channels = {c.name: c for c in channels}
 
     def channels_of(self, person: Recipient) -> list[str]:
-        chosen = [name for name in person.channels if name in self.channels]
+        """A platform a person chose (`dingtalk`) covers its group robot and its app's personal
+        messages (`dingtalk_app`); a channel that cannot reach them (no mobile to find their
+        account) is left out."""
+        chosen = [name for name, c in self.channels.items()
+                  if name in person.channels or getattr(c, "platform", None) in person.channels]  # fmt: skip
         if person.is_customer:
-            return [name for name in chosen if not self.channels[name].group]
-        if chosen:
-            return chosen
-        return [name for name, c in self.channels.items() if c.group and name != "log"]
+            chosen = [name for name in chosen if not self.channels[name].group]
+        elif not chosen:
+            chosen = [name for name, c in self.channels.items()
+                      if name != "log" and (c.group or hasattr(c, "platform"))]  # fmt: skip
+        return [name for name in chosen if getattr(self.channels[name], "reaches", lambda _: True)(person)]
 
     def plan(self, message: RenderedMessage,
              personal: Callable[[Recipient], RenderedMessage] | None = None) -> list[Delivery]:  # fmt: skip
@@ -87,8 +93,28 @@ def build_router(settings) -> Router:
         channels.append(DingTalkRobot(settings.dingtalk_webhook_url, settings.dingtalk_secret))
     if settings.feishu_webhook_url:
         channels.append(FeishuBot(settings.feishu_webhook_url, settings.feishu_secret))
+    channels.extend(app_channels(settings))
     if settings.smtp_host:
         channels.append(SmtpMail(settings.smtp_host, settings.smtp_port, sender=settings.smtp_from,
                                  username=settings.smtp_username, password=settings.smtp_password,
                                  starttls=settings.smtp_starttls, use_ssl=settings.smtp_ssl))
     return Router(channels)
+
+
+def app_channels(settings) -> list[Channel]:
+    """The platforms' application messaging, where its credentials are configured."""
+    from activities.channels.dingtalk_app import DingTalkWorkNotice
+    from activities.channels.feishu_app import FeishuBotMessage
+    from activities.channels.wecom_app import WeComAppMessage
+
+    found: list[Channel] = []
+    if getattr(settings, "dingtalk_app_key", None):
+        found.append(DingTalkWorkNotice(settings.dingtalk_api_url, settings.dingtalk_app_key,
+                                        settings.dingtalk_app_secret or "", settings.dingtalk_agent_id or ""))
+    if getattr(settings, "wecom_corp_id", None):
+        found.append(WeComAppMessage(settings.wecom_api_url, settings.wecom_corp_id, settings.wecom_app_secret or "",
+                                     settings.wecom_agent_id or ""))
+    if getattr(settings, "feishu_app_id", None):
+        found.append(FeishuBotMessage(settings.feishu_api_url, settings.feishu_app_id,
+                                      settings.feishu_app_secret or ""))
+    return found
