@@ -146,8 +146,6 @@ async def _fenced(conn: asyncpg.Connection, batch: ProcessBatch) -> bool:
                 raise fencing.StaleBatch(f"batch {batch.version} of process {pid} comes from a replaced task")
             case "diverged":
                 await _supersede(conn, batch)
-    if batch.run_id and row is not None:
-        await conn.execute("UPDATE processes SET run_id = $2, task = $3 WHERE id = $1", pid, batch.run_id, batch.task)
     return True
 
 
@@ -194,6 +192,8 @@ async def write_batch(conn: asyncpg.Connection, batch: ProcessBatch) -> list[str
             await apply_fact(conn, pid, batch.at, key, step)
         except (KeyError, TypeError, ValueError) as err:
             raise MalformedStep(f"step {key} ({step.kind}) lacks {err}") from err
+    if batch.run_id:  # the fence, once the row exists (the first batch makes it when the API did not)
+        await conn.execute("UPDATE processes SET run_id = $2, task = $3 WHERE id = $1", pid, batch.run_id, batch.task)
     if batch.view or batch.steps:
         seq = max((s.seq for s in batch.steps), default=0)
         if await conn.fetchval(APPLY_VIEW, pid, batch.view, batch.version, seq) is not None:
