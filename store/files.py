@@ -12,9 +12,9 @@ whether it may still be kept is the attachments table's business (store/attachme
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,15 @@ def blob_path(sha256: str) -> str:
 
 @dataclass(frozen=True)
 class FileStore:
-    store: Any  # an obstore store
+    """Made on the first file it is asked for: a replica that never touches a document
+    needs no writable data dir and no bucket."""
+
+    make: Callable[[], Any]  # the obstore store
     where: str  # for logs and `jindu` output, never a secret
+
+    @cached_property
+    def store(self) -> Any:
+        return self.make()
 
     async def put(self, sha256: str, data: bytes) -> None:
         try:
@@ -65,8 +72,11 @@ class FileStore:
 
 
 def local_files(root: Path) -> FileStore:
-    root.mkdir(parents=True, exist_ok=True)
-    return FileStore(LocalStore(root), str(root))
+    def make() -> LocalStore:
+        root.mkdir(parents=True, exist_ok=True)
+        return LocalStore(root)
+
+    return FileStore(make, str(root))
 
 
 @lru_cache(maxsize=16)
@@ -78,7 +88,7 @@ def file_store(data_dir: Path, url: str | None = None, endpoint: str | None = No
         return local_files(Path(url.removeprefix("file://")))
     config = {"aws_endpoint": endpoint} if endpoint else {}
     plain_http = bool(endpoint and endpoint.startswith("http://"))  # a MinIO on the same host
-    return FileStore(from_url(url, config=config, client_options={"allow_http": plain_http}), url)
+    return FileStore(lambda: from_url(url, config=config, client_options={"allow_http": plain_http}), url)
 
 
 def files_of(settings: Any) -> FileStore:

@@ -28,6 +28,7 @@ async def test_a_blob_is_written_once_by_its_hash_streamed_and_deleted(tmp_path)
 
 def test_the_settings_choose_the_store(tmp_path):
     assert file_store(tmp_path).where == str((tmp_path / "attachments").resolve())
+    assert not (tmp_path / "attachments").exists()  # made by the first document, not by every request
     assert file_store(tmp_path, f"file://{tmp_path}/elsewhere").where == f"{tmp_path}/elsewhere"
     s3 = file_store(tmp_path, "s3://jindu-docs/prod", "http://127.0.0.1:9000")
     assert isinstance(s3.store, S3Store) and s3.where == "s3://jindu-docs/prod"
