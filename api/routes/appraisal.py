@@ -21,6 +21,7 @@ from domain.service_kpis import ServiceKpis, combine, service_kpis
 from domain.text import Name
 from jindu.i18n import t
 from store.appraisal import Window, service_facts, staff_facts
+from store.deals import AgentDeals, deal_figures
 from store.users import User
 
 router = APIRouter(prefix="/v1", tags=["appraisal"])
@@ -59,6 +60,8 @@ class AppraisalReport(BaseModel):
     department: str | None = Field(description="The department shown; null: every department")
     weights: dict[str, float] = Field(description="The policy's weight of each figure in the total score")
     rows: list[ScorecardRow] = Field(description="One row per staff member, by department then rank")
+    deals: list[AgentDeals] = Field(default_factory=list, description="Confirmed deals 成交 dated in the period, per "
+                                    "agent: count, value and commission (their parts; api/routes/deals.py)")
 
 
 class ServiceKpiReport(BaseModel):
@@ -138,8 +141,9 @@ async def get_appraisal(request: Request, user: Appraiser, pool: Pool, policy: P
     weights = {name: float(getattr(policy.appraisal, name)) for name in FIGURES}
     wanted = _wanted(request, format)
     if wanted == "json":
+        deals = await deal_figures(pool, since=window.first, until=window.last, department=department)
         return AppraisalReport(period=window.key, first_day=window.first, last_day=window.last,
-                               department=department, weights=weights, rows=rows)  # fmt: skip
+                               department=department, weights=weights, rows=rows, deals=deals)  # fmt: skip
     headers = [c.header("appraisal", lang) for c in SCORECARD_COLUMNS]
     values = [cells(SCORECARD_COLUMNS, row.model_dump()) for row in rows]
     if wanted == "csv":

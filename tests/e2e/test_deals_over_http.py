@@ -49,6 +49,10 @@ async def test_a_deal_split_between_two_agents_counts_once_confirmed(stack):
     figures = (await stack.http.get("/v1/deals/figures", headers=head.headers)).json()
     assert [(a["agent"], a["deals"], a["value"], a["commission"]) for a in figures["agents"]] == [
         (agent.name, 1, "875000.00", "17500.00"), (colleague.name, 1, "375000.00", "7500.00")]
+    period = date.today().strftime("%Y-%m")
+    appraisal = (await stack.http.get("/v1/appraisal", params={"period": period}, headers=head.headers)).json()
+    assert [(a["agent"], a["deals"], a["value"], a["commission"]) for a in appraisal["deals"]] == [
+        (agent.name, 1, "875000.00", "17500.00"), (colleague.name, 1, "375000.00", "7500.00")]
     own = (await stack.http.get("/v1/deals/figures", headers=colleague.headers)).json()
     assert [a["agent"] for a in own["agents"]] == [colleague.name]
     other = (await stack.team())["dept_head"]
