@@ -148,6 +148,12 @@ async def test_follow_ups_go_through_the_customers_workflow_without_personal_dat
     card = (await stack.http.get(f"/v1/customers/{c['id']}", headers=agent.headers)).json()
     assert [f["content"] for f in card["follow_ups"]] == ["带看徐汇两套学区房"]
     assert card["customer"]["grade"] == "B" and card["customer"]["next_follow_up_at"] is not None
+    regraded = await stack.http.patch(f"/v1/customers/{c['id']}", json={"grade": "D"}, headers=agent.headers)
+    assert regraded.status_code == 200
+    state = await stack.client.get_workflow_handle(f"customer-{c['id']}").query("state")
+    assert state["grade"] == "D"
+    card = (await stack.http.get(f"/v1/customers/{c['id']}", headers=agent.headers)).json()
+    assert card["customer"]["next_follow_up_at"] > done["next_due_at"]  # D waits longer than B
 
     handle = stack.client.get_workflow_handle(f"customer-{c['id']}")
     payloads = payload_bytes(await handle.fetch_history())
