@@ -112,8 +112,10 @@ async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
             raise ValueError(f"--by: no active operations user named {args.by!r}")
         # No data key here: the use cases read customer fields as absent.
         answers: list[Any] = []  # what each update answered: what it made (domain/results.py)
-        office = Office(pool=pool, client=client, cipher=None, tz=ZoneInfo(settings.policy().calendar.timezone),
-                        timeout=settings.update_timeout_seconds, on_answer=answers.append)  # fmt: skip
+        policy = settings.policy()
+        office = Office(pool=pool, client=client, cipher=None, tz=ZoneInfo(policy.calendar.timezone),
+                        timeout=settings.update_timeout_seconds, on_answer=answers.append,
+                        allow_zero_budget=policy.allow_zero_budget)  # fmt: skip
         action = Action(office, await visible_project(office, user, args.project), answers)
         try:
             print(await COMMANDS[args.project_command](action, user, args))
