@@ -48,8 +48,8 @@ async def test_business_gauges_and_counters_after_a_seeded_set_of_projects(api, 
     for _ in range(3):
         await pool.execute("INSERT INTO notification_failures (channel, error) VALUES ($1, 'errcode 45009')", channel)
 
-    app = create_app(Settings(metrics_cache_seconds=0, metrics_token=SCRAPE_TOKEN), client=local_env.client, pool=pool, cipher=cipher,
-                     policy=ProjectPolicy())
+    app = create_app(Settings(metrics_cache_seconds=0, metrics_token=SCRAPE_TOKEN), client=local_env.client,
+                     pool=pool, cipher=cipher, policy=ProjectPolicy())
     async with app.router.lifespan_context(app):
         # An action, so the update latency histogram has a sample.
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as http:
@@ -72,8 +72,8 @@ async def test_the_figures_are_cached_between_scrapes(api, local_env, pool, ciph
     dept = f"cached-{uuid.uuid4().hex[:6]}"
     agent = await api.person("agent", dept)
     await api.insert_project(department=dept, agent=agent, stage=Stage.execution)
-    app = create_app(Settings(metrics_cache_seconds=300, metrics_token=SCRAPE_TOKEN), client=local_env.client, pool=pool, cipher=cipher,
-                     policy=ProjectPolicy())
+    app = create_app(Settings(metrics_cache_seconds=300, metrics_token=SCRAPE_TOKEN), client=local_env.client,
+                     pool=pool, cipher=cipher, policy=ProjectPolicy())
     key = ("jindu_projects", (("department", dept), ("stage", "execution")))
     async with app.router.lifespan_context(app):
         assert (await scrape(app))[key] == 1
