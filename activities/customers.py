@@ -37,7 +37,8 @@ class CustomerActivities:
                 actor = step.actor
                 await log_change(conn, cid, step.kind, actor.user_id if actor else None,
                                  actor_name=actor.name if actor else None,
-                                 actor_role=actor.role.value if actor else None, data={**step.data, "seq": step.seq},
+                                 actor_role=actor.role.value if actor else None,
+                                 data={**step.data, "seq": step.seq, "owner_id": owner_id},
                                  step_key=f"customer-{cid}:{step.seq}")  # fmt: skip
             pooled = any(s.kind == "pooled" for s in batch.steps)
             active = view.get("status") == "active"

@@ -181,3 +181,36 @@ async def follow_ups_of(db: Db, cipher: DataCipher, customer_id: str, limit: int
     return [FollowUpRecord(id=r["id"], way=r["way"], content=cipher.decrypt(r["content_enc"]),
                            happened_at=r["happened_at"], recorded_at=r["recorded_at"], next_on=r["next_on"],
                            grade=r["grade"], by_name=r["by_name"], on_time=r["on_time"]) for r in rows]  # fmt: skip
+
+
+class AgentFollowUps(BaseModel):
+    agent_id: str
+    agent: str
+    department: str | None
+    follow_ups: int
+    on_time: int
+    on_time_rate: float | None
+    lost_to_pool: int
+
+
+async def follow_up_figures(db: Db, *, since: date, until: date, tz: str,
+                            department: str | None = None) -> list[AgentFollowUps]:  # fmt: skip
+    """Per agent, of the local days [since, until]: follow-ups entered, those entered on time
+    (004 第4篇 §3, §10), and customers lost to the pool for want of follow-up."""
+    rows = await db.fetch(
+        """WITH f AS (SELECT fu.by_id AS agent_id, count(*) AS n, count(*) FILTER (WHERE fu.on_time) AS ok
+                      FROM customer_follow_ups fu JOIN customer_master c ON c.id = fu.customer_id
+                      WHERE (fu.happened_at AT TIME ZONE $3)::date BETWEEN $1 AND $2
+                        AND ($4::text IS NULL OR c.department = $4) GROUP BY fu.by_id),
+                p AS (SELECT ch.data->>'owner_id' AS agent_id, count(*) AS n
+                      FROM customer_changes ch JOIN customer_master c ON c.id = ch.customer_id
+                      WHERE ch.kind = 'pooled' AND (ch.at AT TIME ZONE $3)::date BETWEEN $1 AND $2
+                        AND ($4::text IS NULL OR c.department = $4) GROUP BY 1)
+           SELECT u.id AS agent_id, u.name AS agent, u.department, coalesce(f.n, 0) AS follow_ups,
+                  coalesce(f.ok, 0) AS on_time, coalesce(p.n, 0) AS lost_to_pool
+           FROM users u LEFT JOIN f ON f.agent_id = u.id LEFT JOIN p ON p.agent_id = u.id
+           WHERE f.agent_id IS NOT NULL OR p.agent_id IS NOT NULL ORDER BY u.department, u.name""",
+        since, until, tz, department,
+    )  # fmt: skip
+    return [AgentFollowUps(**dict(r), on_time_rate=round(100 * r["on_time"] / r["follow_ups"], 1)
+                           if r["follow_ups"] else None) for r in rows]  # fmt: skip

@@ -21,6 +21,7 @@ from domain.service_kpis import ServiceKpis, combine, service_kpis
 from domain.text import Name
 from jindu.i18n import t
 from store.appraisal import Window, service_facts, staff_facts
+from store.customer_changes import AgentFollowUps, follow_up_figures
 from store.deals import AgentDeals, deal_figures
 from store.users import User
 
@@ -62,6 +63,8 @@ class AppraisalReport(BaseModel):
     rows: list[ScorecardRow] = Field(description="One row per staff member, by department then rank")
     deals: list[AgentDeals] = Field(default_factory=list, description="Confirmed deals 成交 dated in the period, per "
                                     "agent: count, value and commission (their parts; api/routes/deals.py)")
+    follow_ups: list[AgentFollowUps] = Field(default_factory=list, description="Customer follow-ups 跟进 in the "
+                                             "period per agent: entered, on time, customers lost to the pool")
 
 
 class ServiceKpiReport(BaseModel):
@@ -142,8 +145,10 @@ async def get_appraisal(request: Request, user: Appraiser, pool: Pool, policy: P
     wanted = _wanted(request, format)
     if wanted == "json":
         deals = await deal_figures(pool, since=window.first, until=window.last, department=department)
-        return AppraisalReport(period=window.key, first_day=window.first, last_day=window.last,
-                               department=department, weights=weights, rows=rows, deals=deals)  # fmt: skip
+        follow_ups = await follow_up_figures(pool, since=window.first, until=window.last, tz=tz.key,
+                                             department=department)  # fmt: skip
+        return AppraisalReport(period=window.key, first_day=window.first, last_day=window.last, department=department,
+                               weights=weights, rows=rows, deals=deals, follow_ups=follow_ups)  # fmt: skip
     headers = [c.header("appraisal", lang) for c in SCORECARD_COLUMNS]
     values = [cells(SCORECARD_COLUMNS, row.model_dump()) for row in rows]
     if wanted == "csv":

@@ -50,5 +50,14 @@ CUSTOMER_FIELD_NOTES: dict[str, str] = {
     'DealView.recorded_at': 'When the agent recorded it',
     'DealView.confirmed_at': 'When the dept head confirmed it',
     'DealView.parts': "Each agent's part of the deal",
+    'AgentFollowUps.agent_id': "The agent's user id",
+    'AgentFollowUps.agent': "The agent's user name",
+    'AgentFollowUps.department': "The agent's department",
+    'AgentFollowUps.follow_ups': 'Follow-ups that happened in the period',
+    'AgentFollowUps.on_time': 'Of those, entered on time (a visit within the policy minutes, others the same day)',
+    'AgentFollowUps.on_time_rate': 'On-time share, percent',
+    'AgentFollowUps.lost_to_pool': 'Customers returned to the pool from the agent for want of follow-up',
+    'AgentDeals.department': "The agent's department",
+    'AgentDeals.agent_id': "The agent's user id",
 }
 SCHEMA_FIELD_NOTES.update(CUSTOMER_FIELD_NOTES)

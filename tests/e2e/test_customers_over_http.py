@@ -155,6 +155,14 @@ async def test_follow_ups_go_through_the_customers_workflow_without_personal_dat
     card = (await stack.http.get(f"/v1/customers/{c['id']}", headers=agent.headers)).json()
     assert card["customer"]["next_follow_up_at"] > done["next_due_at"]  # D waits longer than B
 
+    # The pooled customer counts against its last owner, the follow-up for the one who made it.
+    await stack.pool.execute("INSERT INTO customer_changes (customer_id, kind, data) VALUES ($1, 'pooled', $2)",
+                             c["id"], {"owner_id": stranger.id})  # fmt: skip
+    report = (await stack.http.get("/v1/appraisal", headers=team["dept_head"].headers)).json()
+    figures = {f["agent"]: (f["follow_ups"], f["on_time"], f["on_time_rate"], f["lost_to_pool"])
+               for f in report["follow_ups"]}  # fmt: skip
+    assert figures == {agent.name: (1, 1, 100.0, 0), stranger.name: (0, 0, None, 1)}
+
     handle = stack.client.get_workflow_handle(f"customer-{c['id']}")
     payloads = payload_bytes(await handle.fetch_history())
     assert c["id"].encode() in payloads
