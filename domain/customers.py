@@ -277,3 +277,15 @@ class ProjectIntakeIn(ProjectCreateIn):
         if self.customer is None and self.customer_id is None:
             raise ValueError("give customer_id or customer")
         return self
+
+
+def missing_for_contract(name: str | None, phone: str | None, email: str | None, company: str | None,
+                         business_scope: str | None) -> list[str]:  # fmt: skip
+    """What a customer's record lacks before a contract (001 客户信息管理 §1): a name, a way to
+    reach them, and for a company its 经营范围."""
+    missing = [] if name else ["name"]
+    if not phone and not email:
+        missing.append("phone or email")
+    if company and not business_scope:
+        missing.append("business_scope")
+    return missing

@@ -192,3 +192,11 @@ def test_no_consent_for_another_recipient_scope_or_time():
     assert covering_consent(CONSENTS, "Shanghai Bank", "contact", date(2027, 1, 1)) is None
     assert covering_consent(CONSENTS, "Shanghai Bank", "contact", date(2026, 11, 1)) is None
     assert covering_consent([], "Shanghai Bank", "contact", date(2026, 11, 24)) is None
+
+
+def test_a_record_is_complete_before_a_contract():
+    from domain.customers import missing_for_contract
+
+    assert missing_for_contract("王", "13800138000", None, None, None) == []
+    assert missing_for_contract("王", None, None, "小明贸易", None) == ["phone or email", "business_scope"]
+    assert missing_for_contract("王", None, "w@example.com", "小明贸易", "进出口") == []
