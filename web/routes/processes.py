@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from api.deps import office_of
 from domain.process_models import ProcessActionIn
 from domain.process_template import TemplateInvalid, parse
+from jindu.i18n import t
 from jindu.services import processes as uc
 from web.api import as_body, attempt, seg
 from web.errors import Problem, problem
@@ -27,6 +28,20 @@ from web.session import SignedIn, Visitor, check_csrf
 
 router = APIRouter(include_in_schema=False)
 MAX_TEMPLATE_BYTES = 200_000
+STATUSES = ("running", "completed", "rejected", "withdrawn")
+ACTIONS = ("approve", "reject", "return", "withdraw", "transfer", "add_signer", "urge", "comment", "complete")
+STATES = ("done", "current", "todo")
+STEPS = ("process_started", "node_entered", "node_decided", "task_done", "node_passed", "condition_evaluated",
+         "cc_sent", "returned", "transferred", "signer_added", "urged", "commented", "node_timed_out",
+         "node_escalated", "process_ended")  # fmt: skip
+
+
+def labels(lang: str) -> dict[str, dict[str, str]]:
+    """The catalogue's words for values a page shows (looked up here, so every key is named)."""
+    return {"status": {v: t(f"process.web.status.{v}", lang) for v in STATUSES},
+            "action": {v: t(f"process.web.action.{v}", lang) for v in ACTIONS},
+            "state": {v: t(f"process.web.state.{v}", lang) for v in STATES},
+            "step": {v: t(f"process.web.step.{v}", lang) for v in STEPS}}  # fmt: skip
 
 
 def _error_page(request: Request, visitor: Visitor, answer: Any) -> Response:
@@ -42,7 +57,7 @@ async def start_page(request: Request, visitor: SignedIn) -> Response:
     role = visitor.user.role.value
     startable = [x for x in templates.body["items"] if role in x["template"].get("starters", [])]
     return page(request, "processes.html", visitor, templates=startable, all_templates=templates.body["items"],
-                mine=mine.body["items"] if mine.ok else [])  # fmt: skip
+                mine=mine.body["items"] if mine.ok else [], labels=labels(visitor.lang))  # fmt: skip
 
 
 async def _template(visitor: Visitor, key: str) -> dict[str, Any] | None:
@@ -117,7 +132,7 @@ async def _instance(request: Request, visitor: Visitor, pid: str, status: int = 
     flow = diagram(view["nodes"], view["history"], view["node_id"], view["status"], visitor.lang)
     node = next((n for n in view["nodes"] if n.get("id") == view["node_id"]), None)
     return page(request, "process.html", visitor, status=status, view=view, flow=flow, flow_json=json.dumps(flow),
-                node=node, offered=_offered(view, visitor), failure=failure)  # fmt: skip
+                node=node, offered=_offered(view, visitor), failure=failure, labels=labels(visitor.lang))  # fmt: skip
 
 
 @router.get("/processes/{pid}")
