@@ -84,7 +84,9 @@ class AssessmentIn(Strict):
     difficulty: Level | None = None
     risk_level: Level | None = None
     expected_cycle_days: int | None = Field(default=None, gt=0, le=3650, description="Expected cycle in calendar days")
-    budget: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2, description="Budget in yuan")
+    budget: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2,
+                                   description="Budget in yuan; 0 is refused (422) unless the company policy "
+                                               "sets allow_zero_budget")  # fmt: skip
     comment: Comment = ""
 
     @model_validator(mode="after")
