@@ -14,13 +14,6 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.auth import actor
 from api.deps import (
@@ -30,7 +23,6 @@ from api.deps import (
     CurrentUser,
     Pool,
     StaffUser,
-    TemporalClient,
     VisibleProject,
     Workflows,
     role,
@@ -47,11 +39,11 @@ from domain.models import Channel, Role, Stage, workflow_id
 from domain.project import ProjectStart
 from domain.text import Name
 from jindu.services.customers import intake_customer
+from jindu.services.office import Office
 from store.customer_master import link_project
 from store.intake import claim_project
 from store.reads import MAX_OFFSET, ProjectPage, list_projects, parse_cursor, project_access
 from store.users import User, user_by_name
-from workflows import search_attributes as sa
 from workflows.project import ProjectWorkflow
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
@@ -73,7 +65,7 @@ def project_id_for(body: ProjectCreateIn, user: User, key: str | None) -> str:
 async def create_project(
     request: Request, intake_body: ProjectIntakeIn,
     user: Annotated[User, role(Role.agent, action="record consultations")],
-    pool: Pool, client: TemporalClient, workflows: Workflows, cipher: Cipher,
+    pool: Pool, workflows: Workflows, cipher: Cipher,
     settings: AppSettings, tz: CompanyTz, key: IdempotencyKey = None,
 ) -> ProjectView:  # fmt: skip
     """Consultation intake 客户咨询 by an agent: the customer's data is stored encrypted and the
@@ -102,7 +94,7 @@ async def create_project(
         if master is not None:
             await link_project(pool, project_id, master.customer.id)
         if row["stage"] == Stage.intake.value:
-            await start_project(row, user, settings, client)
+            await start_project(row, user, settings, workflows.office)
             await workflows.update(project_id, ProjectWorkflow.sync, Command(actor=actor(user)))
         project = await project_access(pool, project_id)
         if project is None:
@@ -112,7 +104,7 @@ async def create_project(
     return await once(request, pool, user.id, key, intake)  # type: ignore[no-any-return]
 
 
-async def start_project(row: dict, user: User, settings: AppSettings, client: TemporalClient) -> None:
+async def start_project(row: dict, user: User, settings: AppSettings, office: Office) -> None:
     """Start the workflow from the stored row, so that a retry sends the same input."""
     created_at: datetime = row["created_at"]
     start = ProjectStart(
@@ -120,17 +112,9 @@ async def start_project(row: dict, user: User, settings: AppSettings, client: Te
         channel=Channel(row["channel"]), agent=actor(user), customer_user_id=row["customer_user_id"],
         created_at=created_at,  # the worker records the policy and the official dates when it starts
     )  # fmt: skip
-    try:
-        await client.start_workflow(
-            ProjectWorkflow.run, start.model_dump(mode="json"), id=workflow_id(row["id"]),
-            task_queue=settings.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            # No customer personal data in Temporal: histories and the UI carry staff names only.
-            static_summary=f"{row['business_type']} · {row['department']} · agent {user.name} · project {row['id']}",
-            search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, "project")]),
-        )  # fmt: skip
-    except WorkflowAlreadyStartedError:
-        pass  # a retried create whose workflow has already finished
+    summary = f"{row['business_type']} · {row['department']} · agent {user.name} · project {row['id']}"
+    await office.start(ProjectWorkflow.run, start.model_dump(mode="json"), wf_id=workflow_id(row["id"]),
+                       task_queue=settings.task_queue, kind="project", summary=summary)  # fmt: skip
 
 
 @router.get("", response_model=ProjectPage, summary="List projects", responses=responses(401, 403, 422))

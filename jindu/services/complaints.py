@@ -15,13 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.auth import actor
 from api.complaint_view import ComplaintView, check_complaint_visible, complaint_view
@@ -45,7 +38,6 @@ from jindu.services.projects import Permit, visible_project
 from store.complaints import ComplaintAccess, ComplaintPage, claim_complaint, complaint_access, list_complaints
 from store.reads import MAX_OFFSET
 from store.users import User
-from workflows import search_attributes as sa
 from workflows.complaint import ComplaintWorkflow
 
 FILE = Permit((Role.customer, Role.agent, Role.dept_head, Role.executive, Role.operations), "file complaints")
@@ -87,17 +79,8 @@ async def start_complaint(office: Office, row: dict[str, Any], filer: User, task
     start = ComplaintStart(complaint_id=row["id"], project_id=row["project_id"], department=row["department"],
                            agent=agent, customer_user_id=row["customer_user_id"], channel=row["channel"],
                            filed_by=actor(filer), filed_at=row["filed_at"])  # fmt: skip
-    try:
-        await office.client.start_workflow(
-            ComplaintWorkflow.run, start, id=row["workflow_id"], task_queue=task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            # No customer personal data in Temporal: ids, roles and staff names only.
-            static_summary=f"complaint · {row['department'] or 'operations'} · project {row['project_id'] or '—'}",
-            search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, "complaint")]),
-        )  # fmt: skip
-    except WorkflowAlreadyStartedError:
-        pass  # a retried filing whose workflow has already finished
+    await office.start(ComplaintWorkflow.run, start, wf_id=row["workflow_id"], task_queue=task_queue, kind="complaint",
+                       summary=f"complaint · {row['department'] or 'operations'} · project {row['project_id'] or '—'}")
 
 
 async def file_complaint(office: Office, user: User, body: ComplaintIn, task_queue: str,

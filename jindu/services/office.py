@@ -19,7 +19,13 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
-from temporalio.exceptions import ApplicationError
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import TEMPORAL_OUTAGES
@@ -29,6 +35,7 @@ from domain.models import workflow_id
 from domain.steps import Ack
 from store.crypto import DataCipher
 from store.files import FileStore, files_of
+from workflows import search_attributes as sa
 
 
 def _nothing() -> None:
@@ -65,6 +72,20 @@ class Office:
                    tz=ZoneInfo(state.policy.calendar.timezone), timeout=state.settings.update_timeout_seconds,
                    on_send=on_send, allow_zero_budget=state.policy.allow_zero_budget,
                    files=files_of(state.settings))  # fmt: skip
+
+    async def start(self, run: Callable[..., Any], arg: Any, *, wf_id: str, task_queue: str, kind: str,
+                    summary: str) -> None:  # fmt: skip
+        """Start a workflow once: a retry reuses the running one, and one that has finished is
+        not started again. Its input and summary carry ids, roles and staff names only (no
+        customer personal data in Temporal)."""
+        try:
+            await self.client.start_workflow(
+                run, arg, id=wf_id, task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, static_summary=summary,
+                search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, kind)]),
+            )  # fmt: skip
+        except WorkflowAlreadyStartedError:
+            pass  # a retry whose workflow has already finished
 
     async def update_project(self, project_id: str, update: Callable[..., Any], cmd: Command,
                              update_id: str | None = None) -> Ack:  # fmt: skip
