@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -11,11 +10,10 @@ from fastapi import Depends, Path, Request
 from temporalio.client import Client
 
 from api.auth import check_visible, current_user, require_role
-from domain.commands import PROJECT_ID_PATTERN, Command
+from domain.commands import PROJECT_ID_PATTERN
 from domain.errors import NotFound
 from domain.models import STAFF_ROLES, Role
 from domain.policy import ProjectPolicy
-from domain.steps import Ack
 from jindu.services.office import Office
 from jindu.settings import Settings
 from store.crypto import DataCipher
@@ -53,24 +51,7 @@ def office_of(request: Request) -> Office:
     return Office.of(request.app.state, on_send=lambda: setattr(request.state, "sent_to_temporal", True))
 
 
-class ProjectWorkflows:
-    """The one sender of workflow updates (jindu/services/office.py), for this request."""
-
-    def __init__(self, request: Request) -> None:
-        self.office = office_of(request)
-
-    async def update(self, project_id: str, update: Callable[..., Any], cmd: Command,
-                     update_id: str | None = None) -> Ack:  # fmt: skip
-        return await self.office.update_project(project_id, update, cmd, update_id)
-
-    async def update_workflow(self, wf_id: str, update: Callable[..., Any], cmd: Command,
-                              update_id: str | None = None, result_type: type = Ack) -> Any:  # fmt: skip
-        """Any of Jindu's workflows by id: complaints (`complaint-<id>`), revisits (`revisit-<project id>`)."""
-        return await self.office.update(wf_id, update, cmd, update_id, result_type)
-
-
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
-Workflows = Annotated[ProjectWorkflows, Depends(ProjectWorkflows)]
 Services = Annotated[Office, Depends(office_of)]
 TemporalClient = Annotated[Client, Depends(_client)]
 Cipher = Annotated[DataCipher, Depends(_cipher)]

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Pool, Services, VisibleProject, Workflows, role
+from api.deps import Pool, Services, VisibleProject, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.schemas import ProjectView
@@ -37,9 +37,8 @@ class Action:
     """One use case run at most once per Idempotency-Key, for the visible project."""
 
     def __init__(self, request: Request, project: VisibleProject, pool: Pool, office: Services,
-                 workflows: Workflows, key: IdempotencyKey = None) -> None:  # fmt: skip
+                 key: IdempotencyKey = None) -> None:  # fmt: skip
         self.request, self.project, self.pool, self.office, self.key = request, project, pool, office, key
-        self.workflows = workflows  # the same sender, by project id (api/routes/risks.py)
 
     async def run(self, user: User, use: Callable[..., Awaitable[ProjectView]]) -> Any:
         """`use(office, user, project, key=update id)`: a use case with its body bound."""

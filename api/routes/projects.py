@@ -22,9 +22,9 @@ from api.deps import (
     CompanyTz,
     CurrentUser,
     Pool,
+    Services,
     StaffUser,
     VisibleProject,
-    Workflows,
     role,
 )
 from api.errors import responses
@@ -65,7 +65,7 @@ def project_id_for(body: ProjectCreateIn, user: User, key: str | None) -> str:
 async def create_project(
     request: Request, intake_body: ProjectIntakeIn,
     user: Annotated[User, role(Role.agent, action="record consultations")],
-    pool: Pool, workflows: Workflows, cipher: Cipher,
+    pool: Pool, office: Services, cipher: Cipher,
     settings: AppSettings, tz: CompanyTz, key: IdempotencyKey = None,
 ) -> ProjectView:  # fmt: skip
     """Consultation intake 客户咨询 by an agent: the customer's data is stored encrypted and the
@@ -94,8 +94,8 @@ async def create_project(
         if master is not None:
             await link_project(pool, project_id, master.customer.id)
         if row["stage"] == Stage.intake.value:
-            await start_project(row, user, settings, workflows.office)
-            await workflows.update(project_id, ProjectWorkflow.sync, Command(actor=actor(user)))
+            await start_project(row, user, settings, office)
+            await office.update_project(project_id, ProjectWorkflow.sync, Command(actor=actor(user)))
         project = await project_access(pool, project_id)
         if project is None:
             raise NotFound(f"no project {project_id}")
