@@ -6,7 +6,6 @@ customer from its owner into the department's pool."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -59,9 +58,9 @@ class CustomerActivities:
                 params: dict[str, Any] = {**n.params, **({"assignee": owner} if "assignee" in n.params else {})}
                 await conn.execute(
                     """INSERT INTO outbox (id, project_id, seq, kind, key, params, to_role, to_user_id, department,
-                           path) VALUES ($1, '', $2, $3, $4, $5::jsonb, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING""",
+                           path) VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING""",
                     f"customer-{cid}:{n.seq}:{n.kind}:{n.to_role.value}", n.seq, n.kind, n.key,
-                    json.dumps(params, default=str), n.to_role.value, to_user, n.department, f"/customers/{cid}",
+                    params, n.to_role.value, to_user, n.department, f"/customers/{cid}",
                 )  # fmt: skip
         if batch.notices and self.on_notices is not None:
             self.on_notices()

@@ -142,8 +142,8 @@ async def notify(db: Db, notice_id: str, key: str, to_role: str, to_user_id: str
     """Queue a notification in the outbox (sent by the worker's outbox like a project's)."""
     await db.execute(
         """INSERT INTO outbox (id, project_id, seq, kind, key, params, to_role, to_user_id, department, path)
-           VALUES ($1, '', 0, 'info', $2, $3::jsonb, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING""",
-        notice_id, key, json.dumps(params, default=str), to_role, to_user_id, department, path,
+           VALUES ($1, '', 0, 'info', $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING""",
+        notice_id, key, params, to_role, to_user_id, department, path,
     )  # fmt: skip
 
 

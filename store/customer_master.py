@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -125,10 +124,10 @@ async def log_change(conn: Db, customer_id: str, kind: str, actor_id: str | None
                      data: dict[str, Any] | None = None, step_key: str | None = None) -> None:  # fmt: skip
     await conn.execute(
         """INSERT INTO customer_changes (customer_id, step_key, kind, actor_id, actor_name, actor_role, fields,
-               values_enc, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+               values_enc, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT (step_key) DO NOTHING""",
         customer_id, step_key, kind, actor_id, actor_name, actor_role, fields or [], values_enc,
-        json.dumps(data or {}, default=str),
+        data or {},
     )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ inline customer to the master."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import asyncpg
@@ -66,6 +67,14 @@ async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: Cus
         account = await user_by_name(pool, body.user)
         if account is None or account.role != Role.customer:
             raise Invalid(f"user: no customer account named {body.user!r}")
+    known = await find_by_contact(pool, cipher, phone=body.phone, email=body.email)
+    if known is not None:
+        if known.department == user.department and known.owner_id not in (None, user.id):
+            # A repeat contact goes to the owner (004 第4篇 §2): they are told who took it.
+            await notify(pool, f"repeat-{known.id}-{uuid.uuid4().hex[:8]}", "customer.repeat_contact",
+                         Role.agent.value, known.owner_id, user.department,
+                         {"customer_id": known.id, "by": user.name}, path=f"/customers/{known.id}")  # fmt: skip
+        raise duplicate(known, user)
     async with pool.acquire() as conn, conn.transaction():
         existing = await find_by_contact(conn, cipher, phone=body.phone, email=body.email)
         if existing is not None:

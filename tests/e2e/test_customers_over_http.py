@@ -37,6 +37,9 @@ async def test_one_customer_per_phone_and_nothing_revealed_across_departments(st
     colleague = await stack.person("agent", agent.department)
     same_dept = await post(stack, "/v1/customers", colleague, {"name": "王小明", "phone": number}, 409)
     assert agent.name in same_dept["error"]["message"]
+    told = await stack.pool.fetchval("SELECT params->>'by' FROM outbox WHERE key = 'customer.repeat_contact' "
+                                     "AND to_user_id = $1", agent.id)  # fmt: skip
+    assert told == colleague.name
 
     across = await stack.http.post("/v1/customers", json={"name": "Wang", "phone": f"0086{number}"},
                                    headers=other["agent"].headers)  # fmt: skip
@@ -177,8 +180,8 @@ async def test_intake_takes_a_customer_id_or_matches_the_inline_customer(stack):
     c = await post(stack, "/v1/customers", agent, {"name": "周杰", "phone": number, "grade": "B"}, 201)
     intake = {"channel": "phone", "requirement": "Sell a flat", "business_type": "real_estate"}
     by_id = await post(stack, "/v1/projects", agent, {**intake, "customer_id": c["id"]}, 201)
-    inline = await post(stack, "/v1/projects", agent, {**intake, "customer": {"name": "周杰", "phone": f"+86 {number}"}},
-                        201)  # fmt: skip
+    inline_customer = {"name": "周杰", "phone": f"+86 {number}"}
+    inline = await post(stack, "/v1/projects", agent, {**intake, "customer": inline_customer}, 201)
     fresh = await post(stack, "/v1/projects", agent, {**intake, "customer": {"name": "New", "phone": phone()}}, 201)
     links = dict(await stack.pool.fetch("SELECT project_id, customer_id FROM customer_projects WHERE project_id = "
                                         "ANY($1::text[])", [by_id["id"], inline["id"], fresh["id"]]))  # fmt: skip
@@ -218,3 +221,12 @@ async def test_the_customer_reads_their_record_and_corrects_only_their_contact_d
     stranger = await stack.person("customer")
     assert (await stack.http.get(f"/v1/customers/{c['id']}", headers=stranger.headers)).status_code == 404
     await post(stack, "/v1/customers", agent, {"name": "x", "phone": phone(), "user": agent.name}, 422)
+
+
+async def test_change_log_and_notices_hold_json_objects(stack):
+    """Facts are jsonb objects (queried by key), not JSON text wrapped in a string."""
+    team = await stack.team()
+    c = await post(stack, "/v1/customers", team["agent"], {"name": "孙", "phone": phone(), "grade": "D"}, 201)
+    kinds = await stack.pool.fetch("SELECT kind, jsonb_typeof(data) AS t, data->>'grade' AS grade "
+                                   "FROM customer_changes WHERE customer_id = $1 ORDER BY id", c["id"])  # fmt: skip
+    assert [tuple(r) for r in kinds] == [("created", "object", "D"), ("following", "object", "D")]
