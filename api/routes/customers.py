@@ -73,8 +73,9 @@ async def create_customer(request: Request, body: CustomerCreateIn, user: Regist
     phone or e-mail again is 409: within the department it names the owner, across
     departments it reveals nothing."""
 
-    async def act(_: str | None) -> tuple[int, Customer]:
-        done = await register(pool, cipher, user, body)
+    async def act(update_id: str | None) -> tuple[int, Customer]:
+        cid = "c" + update_id[-15:] if update_id else None  # a retry names the same customer
+        done = await register(pool, cipher, user, body, cid)
         await customer_follow_ups.start_following(request, done.customer, user)
         return 201, await read_customer(pool, done.customer.id, cipher) or done.customer
 

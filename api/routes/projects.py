@@ -75,7 +75,7 @@ async def create_project(
     id is unique across the company: repeating a create with the same `id` returns the
     existing project with 200 when the caller created it, and 409 otherwise."""
     body, master = await intake_customer(pool, cipher, user, intake_body)  # the customer master (issue 14)
-    if master is not None and master.new:
+    if master is not None and master.customer.follow_up_stage is None:  # new, or its workflow not started yet
         await start_following(request, master.customer)
     customer_user = None
     assert body.customer is not None

@@ -53,9 +53,15 @@ def duplicate(existing: Existing, user: User) -> Conflict:
     return Conflict("a customer with this phone or e-mail is already registered")
 
 
-async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: CustomerCreateIn) -> Registered:
+async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: CustomerCreateIn,
+                   customer_id: str | None = None) -> Registered:  # fmt: skip
+    """`customer_id` (from an Idempotency-Key) makes a retry find the customer its first try
+    registered, so a registration cut short before its workflow started can be finished."""
     if user.department is None:
         raise Invalid("customers are registered in a department: the caller has none")
+    if customer_id is not None and (mine := await read_customer(pool, customer_id, cipher)) is not None:
+        if await pool.fetchval("SELECT created_by FROM customer_master WHERE id = $1", customer_id) == user.id:
+            return Registered(mine, False, new=False)
     named = None
     if body.owner is not None:
         agent = await user_by_name(pool, body.owner)
@@ -89,7 +95,7 @@ async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: Cus
         if rotated:
             await advance_rotation(conn, user.department, owner)
         cid = await insert_customer(conn, cipher, body, department=user.department, owner_id=owner, by=user.id,
-                                    user_id=account.id if account else None)  # fmt: skip
+                                    user_id=account.id if account else None, customer_id=customer_id)  # fmt: skip
         if cid is None:  # registered by someone else a moment ago
             raise duplicate(await find_by_contact(conn, cipher, phone=body.phone, email=body.email)
                             or Existing(id="", department="", owner_id=None, owner=None), user)  # fmt: skip

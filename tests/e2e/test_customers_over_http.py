@@ -230,3 +230,22 @@ async def test_change_log_and_notices_hold_json_objects(stack):
     kinds = await stack.pool.fetch("SELECT kind, jsonb_typeof(data) AS t, data->>'grade' AS grade "
                                    "FROM customer_changes WHERE customer_id = $1 ORDER BY id", c["id"])  # fmt: skip
     assert [tuple(r) for r in kinds] == [("created", "object", "D"), ("following", "object", "D")]
+
+
+async def test_a_registration_cut_short_before_its_workflow_is_finished_by_its_retry(stack, cipher):
+    import hashlib
+
+    from jindu.services.customers import register
+    from store.users import user_by_name
+
+    agent = (await stack.team())["agent"]
+    body = {"name": "吴", "phone": phone(), "grade": "A"}
+    key = f"reg-{uuid.uuid4().hex}"
+    update_id = "idem-" + hashlib.sha256(f"{agent.id}|POST|/v1/customers|{key}".encode()).hexdigest()[:40]
+    # The first try stored the customer, then Temporal was unreachable: no workflow, no answer kept.
+    first = await register(stack.pool, cipher, await user_by_name(stack.pool, agent.name),
+                           CustomerCreateIn.model_validate(body), "c" + update_id[-15:])  # fmt: skip
+    assert first.customer.follow_up_stage is None
+    retried = await post(stack, "/v1/customers", agent, body, 201, **{"Idempotency-Key": key})
+    assert retried["id"] == first.customer.id and retried["follow_up_stage"] == "due"
+    await post(stack, "/v1/customers", agent, body, 409)  # without the key it is a duplicate
