@@ -62,3 +62,20 @@ async def test_approve_from_the_action_card_on_a_phone(stack, live, page_of, cip
     assert await stack.pool.fetchval("SELECT stage FROM projects WHERE id = $1", pid) == "planning"
     await page.goto(reject)  # spent with its sibling
     assert "链接已失效" in await page.inner_text("main")
+
+
+async def test_the_notification_log_fits_a_phone(stack, live, page_of, cipher):
+    team = await stack.team()
+    await set_contact(stack.pool, team["agent"].id, cipher, mobile=None, email=None, channels=["dingtalk"], lang="zh")
+    pid = await new_project(stack, team)
+    async with RobotServer(ok={"errcode": 130101, "errmsg": "send too fast"}) as robot:
+        router = Router([LogChannel(), DingTalkRobot(robot.url("/robot/send?access_token=t"))])
+        await Outbox(stack.pool, router, cipher, tz=ZoneInfo("Asia/Shanghai"), public_url=live.url).drain(pid)
+    page = await page_of()
+    await page.set_viewport_size(PHONE)
+    await sign_in_with_link(page, live, stack.pool, team["operations"])
+    await page.goto(f"/notifications?project={pid}")
+    assert await page.inner_text("h1") == "通知记录"
+    assert "130101" in await page.inner_text("ul.notice-list")
+    assert await fits(page)
+    await shot(page, "notifications-phone")
