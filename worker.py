@@ -20,6 +20,7 @@ from activities.process import ProcessActivities
 from activities.project import ProjectActivities
 from activities.service import ServiceActivities
 from domain.policy import ProjectPolicy
+from jindu.process_sweep import ProcessSweep
 from jindu.reconcile import Reconciler
 from jindu.retention import prune_forever
 from jindu.settings import Settings
@@ -78,6 +79,9 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     sweeping = asyncio.create_task(Reconciler(client, pool, settings.task_queue).run(stop, settings.reconcile_seconds)
                                    if settings.reconcile_seconds else stop.wait())
     pruning = asyncio.create_task(prune_forever(pool, settings.policy().retention, stop))
+    ended = ProcessSweep(client, pool, settings.task_queue)  # issue 15: processes ended in Temporal
+    processes = asyncio.create_task(ended.run(stop, settings.reconcile_seconds) if settings.reconcile_seconds
+                                    else stop.wait())  # fmt: skip
     running = asyncio.create_task(worker.run())
     stopping = asyncio.create_task(stop.wait())
     try:
@@ -96,4 +100,5 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
             await sending
             await sweeping
             await pruning
+            await processes
         log.info("worker stopped")

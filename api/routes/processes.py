@@ -119,7 +119,7 @@ async def start_process(request: Request, body: ProcessStartIn, user: StaffUser,
 async def list_processes(
     user: StaffUser, pool: Pool,
     template: Annotated[str | None, Query(pattern=KEY_PATTERN)] = None,
-    status: Annotated[str | None, Query(pattern=r"^(running|completed|rejected|withdrawn)$")] = None,
+    status: Annotated[str | None, Query(pattern=r"^(running|completed|rejected|withdrawn|terminated)$")] = None,
     mine: Annotated[bool, Query(description="Only those the caller started")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProcessList:  # fmt: skip

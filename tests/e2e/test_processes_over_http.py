@@ -210,3 +210,28 @@ async def test_a_new_version_leaves_a_running_instance_on_its_own(stack, shipped
                                                      "split": "王 100%"})  # fmt: skip
     assert later["version"] == new["version"] and later["pending"][0]["role"] == "operations"
     await call(stack, "/v1/process-templates", team["operations"], body, 201)  # back to the shipped flow
+
+
+async def test_an_instance_terminated_in_temporal_leaves_every_inbox(stack, shipped):
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from jindu.process_sweep import ProcessSweep
+    from tests.fixtures_stack import STACK_TASK_QUEUE
+
+    team = await stack.team()
+    agent, head = team["agent"], team["dept_head"]
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    pid = (await start(stack, agent, "commission", {"deal": "P-9", "deal_value": "10", "commission": "1",
+                                                    "split": "王 100%"}))["id"]  # fmt: skip
+    assert len(await items(stack, head, pid)) == 1
+    await stack.client.get_workflow_handle(f"process-{pid}").terminate("operator test")
+    sweep = ProcessSweep(stack.client, stack.pool, STACK_TASK_QUEUE)
+    for _ in range(50):  # visibility lags a little
+        if pid in await sweep.sweep(since):
+            break
+        await asyncio.sleep(0.2)
+    view = await call(stack, f"/v1/processes/{pid}", agent)
+    assert view["status"] == "terminated" and view["history"][-1]["kind"] == "process_ended"
+    assert await items(stack, head, pid) == []
+    assert await sweep.sweep(since) == []  # once

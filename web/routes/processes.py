@@ -28,7 +28,7 @@ from web.session import SignedIn, Visitor, check_csrf
 
 router = APIRouter(include_in_schema=False)
 MAX_TEMPLATE_BYTES = 200_000
-STATUSES = ("running", "completed", "rejected", "withdrawn")
+STATUSES = ("running", "completed", "rejected", "withdrawn", "terminated")
 ACTIONS = ("approve", "reject", "return", "withdraw", "transfer", "add_signer", "urge", "comment", "complete")
 STATES = ("done", "current", "todo")
 STEPS = ("process_started", "node_entered", "node_decided", "task_done", "node_passed", "condition_evaluated",
