@@ -23,8 +23,8 @@ router = APIRouter(include_in_schema=False)
 FILTERS = ("role", "department", "active")
 PAGE_SIZE = 50
 ROLES = tuple(r.value for r in Role)
-USER_ACTIONS = {"deactivate": uc.deactivate, "reactivate": uc.reactivate, "rotate": uc.rotate_token}
-DONE = (*USER_ACTIONS, "link")
+USER_ACTIONS = ("deactivate", "reactivate", "rotate", "link")  # in the page URL, and what `?done=` may say
+REASONED = {"deactivate": uc.deactivate, "reactivate": uc.reactivate, "rotate": uc.rotate_token}
 
 
 async def _users_page(request: Request, visitor, *, status: int = 200, **context) -> Response:
@@ -51,13 +51,13 @@ async def _listing(request: Request, visitor, filters: dict[str, str | None], of
 
 @router.get("/users")
 async def users(request: Request, visitor: SignedIn, done: str = "") -> Response:
-    return await _users_page(request, visitor, done=done if done in DONE else "")
+    return await _users_page(request, visitor, done=done if done in USER_ACTIONS else "")
 
 
 @router.post("/users/{user_id}/{action}")
 async def user_action(request: Request, user_id: str, action: str, visitor: SignedIn) -> Response:
     form = await check_csrf(request, visitor)
-    if action not in DONE:
+    if action not in USER_ACTIONS:
         return RedirectResponse("/users", status_code=303)
     office, settings = office_of(request), request.app.state.settings
 
@@ -65,7 +65,7 @@ async def user_action(request: Request, user_id: str, action: str, visitor: Sign
         if action == "link":
             return await uc.signin_link(office, visitor.user, user_id, settings.public_url, settings.signin_link_hours)
         body = as_body(uc.ReasonIn, {"reason": str(form.get("reason") or "").strip()})
-        return await USER_ACTIONS[action](office, visitor.user, user_id, body)  # type: ignore[no-any-return]
+        return await REASONED[action](office, visitor.user, user_id, body)  # type: ignore[no-any-return]
 
     answer = await attempt(request, acting())
     if not answer.ok:
