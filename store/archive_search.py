@@ -114,7 +114,7 @@ def parse_cursor(cursor: str) -> tuple[datetime, str]:
 async def search(db: Db, scope: Scope, *, q: str | None = None, phone: bytes | None = None,
                  agent: str | None = None, business_type: str | None = None, since: datetime | None = None,
                  until: datetime | None = None, after: tuple[datetime, str] | None = None,
-                 limit: int = 20) -> ArchivePage:  # fmt: skip
+                 limit: int = 20, phone_or_text: bool = False) -> ArchivePage:  # fmt: skip
     """Newest archived first; only the filters given are written into the SQL (each has its index)."""
     if scope.nothing:
         return ArchivePage(items=[])
@@ -130,14 +130,20 @@ async def search(db: Db, scope: Scope, *, q: str | None = None, phone: bytes | N
     if scope.customer_user_id is not None:
         clauses.append(f"a.customer_user_id = {arg(scope.customer_user_id)}")
     text = (q or "").strip().lower()
+    words = []
     if text:
         if len(text) > 1:
-            clauses.append(f"a.grams @> archive_grams({arg(text)})")
-        clauses += [f"strpos(a.body, {arg(term)}) > 0" for term in text.split()]
+            words.append(f"a.grams @> archive_grams({arg(text)})")
+        words += [f"strpos(a.body, {arg(term)}) > 0" for term in text.split()]
+    by_phone = None
     if phone is not None:
-        clauses.append(f"""a.project_id IN (SELECT project_id FROM customers WHERE phone_index = {arg(phone)}
-                           UNION SELECT l.project_id FROM customer_projects l JOIN customer_master m
-                           ON m.id = l.customer_id WHERE m.phone_index = ${len(args)})""")
+        by_phone = f"""a.project_id IN (SELECT project_id FROM customers WHERE phone_index = {arg(phone)}
+                       UNION SELECT l.project_id FROM customer_projects l JOIN customer_master m
+                       ON m.id = l.customer_id WHERE m.phone_index = ${len(args)})"""
+    if words and by_phone and phone_or_text:  # a number in the one box: the phone, or the text
+        clauses.append(f"(({' AND '.join(words)}) OR {by_phone})")
+    else:
+        clauses += words + ([by_phone] if by_phone else [])
     if agent:
         clauses.append(f"(a.agent_id = {arg(agent)} OR a.agent_name = ${len(args)})")
     if business_type:

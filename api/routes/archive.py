@@ -33,7 +33,9 @@ async def get_archive(
     after: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page")] = None,
 ) -> ArchivePage:  # fmt: skip
     """Archived projects, newest first, within the reader's scope: the whole archive for executive,
-    operations and auditor, the department's for agents and dept_heads, a customer's own."""
+    operations and auditor, the department's for agents and dept_heads, a customer's own. A `q`
+    that could be a phone number (digits, spaces, dashes, a leading +) finds the customer's
+    phone as well as the text."""
     query = uc.ArchiveQuery(q=q, phone=phone, agent=agent, business_type=business_type, since=since, until=until,
                             after=after, limit=limit)  # fmt: skip
     return await uc.search(office, user, query)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from store.users import User
 
 READ_BUNDLE = Permit(tuple(sorted(STAFF_ROLES)), "read archive bundles")
 EXPORT = Permit((Role.auditor, Role.operations), "export archive bundles")
+PHONE_LIKE = re.compile(r"\+?[\d\s()-]{7,25}")
 
 
 @dataclass(frozen=True)
@@ -50,19 +52,22 @@ async def search(office: Office, user: User, query: ArchiveQuery) -> ArchivePage
         after = archive_search.parse_cursor(query.after) if query.after else None
     except ValueError as err:
         raise Invalid(f"after: {err}") from err
+    typed_number = not query.phone and bool(query.q and PHONE_LIKE.fullmatch(query.q.strip()))
+    if typed_number:  # a number typed in the one search box: a phone, or words of the text
+        query = replace(query, phone=query.q)
     phone = None
     if query.phone and query.phone.strip():
         if office.cipher is None:
             raise Invalid("phone: searching by phone needs the data key")
         await archive_search.backfill_phone_index(office.pool, office.cipher)
         phone = archive_search.phone_index(office.cipher, query.phone)
-        if phone is None:
+        if phone is None and not typed_number:
             raise Invalid("phone: a phone number is 3–20 digits, with spaces, dashes or a leading + allowed")
     until = query.until + timedelta(days=1) if query.until else None
     return await archive_search.search(
         office.pool, Scope.of(user.role, user.department, user.id), q=query.q, phone=phone, agent=query.agent,
         business_type=query.business_type, since=_local(query.since, office), until=_local(until, office),
-        after=after, limit=query.limit,
+        after=after, limit=query.limit, phone_or_text=typed_number,
     )  # fmt: skip
 
 

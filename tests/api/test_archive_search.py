@@ -80,6 +80,9 @@ async def test_phone_agent_type_and_dates(files_api, users, shelf):
     api, auditor, agent, tag = files_api, users["auditor"], users["agent"], shelf["tag"]
     spaced = f"+86 {shelf['phone'][:3]} {shelf['phone'][3:7]}-{shelf['phone'][7:]}"
     assert await found(api, auditor, phone=spaced) == [shelf["school"]]  # the blind index of the normalised phone
+    assert await found(api, auditor, q=spaced) == [shelf["school"]]  # typed in the one search box
+    numbered = await archived(api, agent=agent, requirement=f"预算 {shelf['phone']} 元", results="-")
+    assert set(await found(api, auditor, q=shelf["phone"])) == {shelf["school"], numbered}  # phone or text
     assert_error(await api.http.get("/v1/archive", params={"phone": "abc"}, headers=auditor.headers), 422, "invalid")
     assert set(await found(api, auditor, q=tag, agent=agent.name)) == {shelf["school"], shelf["loan"], shelf["job"]}
     assert await found(api, auditor, q=tag, agent=shelf["other"].id) == [shelf["away"]]
