@@ -13,13 +13,13 @@ from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, S
 from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from domain.service_models import ComplaintStatus, RevisitStatus
 from jindu.i18n import LANGUAGES, MissingMessage, catalogue, has, keys, pick_language, t
-from store.contacts import CHANNELS
-from web.errors import FIELD_TYPES
 from store.action_links import ACTIONS as LINK_ACTIONS
+from store.contacts import CHANNELS
 from store.deliveries import STATES as DELIVERY_STATES
+from web.errors import FIELD_TYPES
 from web.routes.admin import USER_ACTIONS
-from web.routes.notifications import CHANNELS as NOTICE_CHANNELS
 from web.routes.dashboard import CHARTED, GROUPINGS
+from web.routes.notifications import CHANNELS as NOTICE_CHANNELS
 from web.service_forms import COMPLAINT_ACTIONS
 from web.views import DONE_KEYS, LIFECYCLE, OPERATOR_FORMS
 
