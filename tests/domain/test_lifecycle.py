@@ -117,7 +117,8 @@ def test_plan_milestones_must_lie_between_today_and_ten_years_ahead():
 def test_rejected_plan_goes_back_to_planning_and_an_approved_one_starts_execution():
     s = lifecycle.decide(assessed(), decision(Gate.initiation), ctx()).state
     s = lifecycle.submit_plan(s, plan(date(2026, 12, 1), date(2026, 12, 15)), ctx()).state
-    assert lifecycle.decide(s, decision(Gate.plan, Decision.reject, comment="里程碑太紧"), ctx()).state.stage == Stage.planning
+    rejected = lifecycle.decide(s, decision(Gate.plan, Decision.reject, comment="里程碑太紧"), ctx())
+    assert rejected.state.stage == Stage.planning
     s = lifecycle.decide(s, decision(Gate.plan), ctx()).state
     assert s.stage == Stage.execution and s.execution_started_at == MONDAY
     assert (s.pending.kind, s.pending.due_at) == ("results", due(2026, 12, 15))  # the last milestone's cut-off
