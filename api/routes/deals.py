@@ -64,6 +64,7 @@ async def post_deal(request: Request, project_id: ProjectId, body: DealIn, user:
 @router.get("/v1/projects/{project_id}/deal", response_model=DealView, summary="A project's deal",
             responses=responses(401, 403, 404))  # fmt: skip
 async def get_deal(project: VisibleProject, user: StaffUser, pool: Pool) -> DealView:
+    """The project's deal 成交 (404 when none), for the project's staff."""
     deal = await read_deal(pool, project.id)
     if deal is None:
         raise NotFound(f"project {project.id} has no deal")
@@ -71,18 +72,23 @@ async def get_deal(project: VisibleProject, user: StaffUser, pool: Pool) -> Deal
 
 
 @router.post("/v1/projects/{project_id}/deal/confirm", response_model=DealView, summary="Confirm a deal",
-             responses=responses(401, 403, 404, 409))  # fmt: skip
-async def post_confirm(project: VisibleProject, user: Head, pool: Pool) -> DealView:
+             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+async def post_confirm(request: Request, project: VisibleProject, user: Head, pool: Pool,
+                       key: IdempotencyKey = None) -> DealView:  # fmt: skip
     """The project's dept head confirms its deal (409 when already confirmed)."""
     deal = await read_deal(pool, project.id)
     if deal is None:
         raise NotFound(f"project {project.id} has no deal")
     check_confirm(user.role, user.department, project.department, deal.confirmed)
-    if not await confirm_deal(pool, project.id, user.id):
-        raise Conflict("the deal is already confirmed")
-    confirmed = await read_deal(pool, project.id)
-    assert confirmed is not None
-    return confirmed
+
+    async def act(_: str | None) -> tuple[int, DealView]:
+        if not await confirm_deal(pool, project.id, user.id):
+            raise Conflict("the deal is already confirmed")
+        confirmed = await read_deal(pool, project.id)
+        assert confirmed is not None
+        return 200, confirmed
+
+    return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 
 
 class DealFigures(BaseModel):

@@ -63,6 +63,7 @@ async def get_templates(user: StaffUser, pool: Pool) -> TemplateList:
 @router.get("/v1/process-templates/{key}", response_model=list[TemplateVersion], summary="A template's versions",
             responses=responses(401, 403, 404))  # fmt: skip
 async def get_template(key: TemplateKey, user: StaffUser, pool: Pool) -> list[TemplateVersion]:
+    """Every version of one template, oldest first; running instances keep the version they started on."""
     found = await process_templates.versions(pool, key)
     if not found:
         raise NotFound(f"no process template {key}")
@@ -132,6 +133,7 @@ async def list_processes(
 @router.get("/v1/processes/{process_id}", response_model=ProcessDetail, summary="One process instance",
             responses=responses(401, 404))  # fmt: skip
 async def get_process(process_id: ProcessId, user: StaffUser, pool: Pool) -> ProcessDetail:
+    """One process instance: its template version, form, where it waits, who decided what (its history)."""
     found = await process_reads.process(pool, user, process_id)
     if found is None:
         raise NotFound(f"no process {process_id}")
