@@ -91,6 +91,8 @@ def decide(fence: Fence, rec: Recorded, stored: dict[int, str], mine: dict[int, 
     same_task = rec.run_id == fence.run_id and rec.task == fence.task and fence.version <= rec.version
     if same_task and all(stored.get(seq) == c for seq, c in mine.items()):
         return "retry"
+    if mine and stored == mine and rec.run_id == fence.run_id and fence.version <= rec.version:
+        return "retry"  # another attempt that decided exactly the same (a worker died after writing)
     return "diverged"
 
 

@@ -24,6 +24,7 @@ REC = Recorded(run_id="run-1", task=40, version=5, retired_runs=["run-0"])
     (Fence("run-0", 90, 7, 12), {}, {13: "a"}, "stale"),                   # a run reset away
     (Fence("run-2", 12, 3, 4), {5: "a"}, {5: "a"}, "diverged"),            # a reset run
     (Fence("run-2", 60, 6, 9), {}, {10: "a"}, "new"),                      # continued as new
+    (Fence("run-1", 43, 5, 8), {9: "a"}, {9: "a"}, "retry"),               # a retried task deciding the same
 ])  # fmt: skip
 def test_which_batch_wins(fence, stored, mine, verdict):
     assert decide(fence, REC, stored, mine) == verdict

@@ -90,7 +90,8 @@ async def history_seqs(client: Client, workflow_id: str) -> list[int]:
 
 
 async def project_ledger(client: Client, pool: asyncpg.Pool, project_id: str, workflow_id: str) -> ProjectLedger:
-    rows = await pool.fetch("SELECT seq, kind, data::text AS data FROM events WHERE project_id = $1", project_id)
+    rows = await pool.fetch("SELECT seq, kind, data::text AS data FROM events WHERE project_id = $1 "
+                            "AND superseded_at IS NULL", project_id)
     rows = [r for r in rows if r["kind"] not in OUTSIDE_WORKFLOW_KINDS]
     decisions = Counter((r["kind"], r["data"]) for r in rows if r["kind"] in DECISION_KINDS)
     return ProjectLedger(
