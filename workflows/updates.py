@@ -15,6 +15,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain import guards, lifecycle, operations, results, risks, service
     from domain.commands import (
+        REJECTION_NEEDS_REASON,
         AcceptanceCommand,
         AssessCommand,
         CancelCommand,
@@ -30,8 +31,10 @@ with workflow.unsafe.imports_passed_through():
         ReportCommand,
         ResultsCommand,
         WarningAnalysisCommand,
+        check_budget,
     )
-    from domain.models import Stage
+    from domain.errors import Invalid
+    from domain.models import Decision, Stage
     from domain.project import ProjectState
     from domain.risk_commands import AddRiskCommand, UpdateRiskCommand
     from domain.step_union import StepFacts
@@ -72,7 +75,14 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
 
     @assess.validator
     def _v_assess(self, cmd: AssessCommand) -> None:
-        self._check(lambda: guards.check_assess(self.subject, cmd.actor))
+        # The project's own policy decides a budget of 0 (validators do not run on replay).
+        policy = self.start.policy
+
+        def check() -> None:
+            guards.check_assess(self.subject, cmd.actor)
+            check_budget(cmd.body, bool(policy and policy.allow_zero_budget))
+
+        self._check(check)
 
     @workflow.update
     async def submit_plan(self, cmd: PlanCommand) -> results.PlanSubmitted:
@@ -88,7 +98,12 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
 
     @decide.validator
     def _v_decide(self, cmd: DecideCommand) -> None:
-        self._check(lambda: guards.check_decision(self.subject, cmd))
+        # Also for a raw `temporal workflow update`: a rejection needs a reason.
+        def check() -> None:
+            guards.check_decision(self.subject, cmd)
+            rejection_has_reason(cmd)
+
+        self._check(check)
 
     @workflow.update
     async def report(self, cmd: ReportCommand) -> results.ReportRecorded:
@@ -198,3 +213,8 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
     @update_risk.validator
     def _v_update_risk(self, cmd: UpdateRiskCommand) -> None:
         self._check(lambda: risks.check_update(self.subject, cmd, self.ctx().today))
+
+
+def rejection_has_reason(cmd: DecideCommand) -> None:
+    if cmd.body.decision == Decision.reject and not cmd.body.comment.strip():
+        raise Invalid(REJECTION_NEEDS_REASON)

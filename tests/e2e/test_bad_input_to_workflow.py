@@ -97,3 +97,22 @@ async def test_ids_sent_straight_to_the_workflow_are_checked_too(stack, in_recti
         with pytest.raises(WorkflowUpdateFailedError):
             await handle.execute_update("extend_deadline", cmd, id=f"bad-{uuid.uuid4().hex}")
     assert await records_of(stack, pid) == before
+
+
+async def test_a_rejection_without_a_reason_is_refused_by_the_workflow_itself(stack):
+    """The API refuses it (422); so does the workflow, for a raw `temporal workflow update`."""
+    from tests.e2e.test_risk_register import running_project
+
+    team = await stack.team()
+    pid = await running_project(stack, team)
+    r = await stack.http.post(f"/v1/projects/{pid}/results", headers=team["agent"].headers, json={"summary": "初稿"})
+    assert r.json()["stage"] == "result_review"
+    handle = stack.client.get_workflow_handle(f"project-{pid}")
+    before = await records_of(stack, pid)
+    head = actor(team["dept_head"])
+    for comment in ("", "   "):
+        cmd = {"actor": head, "body": {"gate": "result_review", "decision": "reject", "comment": comment}}
+        with pytest.raises(WorkflowUpdateFailedError) as caught:
+            await handle.execute_update("decide", cmd, id=f"bad-{uuid.uuid4().hex}")
+        assert "reason" in str(caught.value.cause)
+    assert await records_of(stack, pid) == before

@@ -1,5 +1,6 @@
-"""A budget of 0 over HTTP: 422 with the JSON error and nothing recorded, unless the company
-policy sets allow_zero_budget. Real API, worker, PostgreSQL and Temporal dev server."""
+"""A budget of 0 over HTTP: 422 with the JSON error and nothing recorded, unless the policy the
+project started with sets allow_zero_budget (the API checks its own policy first; the workflow's
+validator the project's). Real API, worker, PostgreSQL and Temporal dev server."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ INTAKE = {"customer": {"name": "周芷若"}, "channel": "phone", "requirement": 
 ASSESS = {"in_scope": True, "difficulty": "low", "risk_level": "low", "expected_cycle_days": 20, "budget": "0"}
 
 
-async def test_a_zero_budget_is_refused_unless_the_policy_allows_it(stack, local_env, pool, cipher):
+async def test_a_zero_budget_is_refused_by_the_policy_the_project_started_with(stack, local_env, pool, cipher):
     team = await stack.team()
     agent = team["agent"].headers
     pid = (await stack.http.post("/v1/projects", json=INTAKE, headers=agent)).json()["id"]
@@ -31,5 +32,7 @@ async def test_a_zero_budget_is_refused_unless_the_policy_allows_it(stack, local
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://jindu.test") as http:
             r = await http.post(f"/v1/projects/{pid}/assessment", json=ASSESS, headers=agent)
-    assert r.status_code == 200, r.text
-    assert r.json()["stage"] == "initiation_approval" and r.json()["budget"] == "0"
+    # The project decides by the policy it started with (the worker's, which forbids it),
+    # whatever an API process with another policy file lets through.
+    assert r.status_code == 422 and "allow_zero_budget" in r.json()["error"]["message"], r.text
+    assert await pool.fetchval("SELECT count(*) FROM events WHERE project_id = $1", pid) == before
