@@ -161,12 +161,11 @@ async def rebuild_facts(conn: asyncpg.Connection, pid: str) -> None:
 
 
 def step_from_row(row: asyncpg.Record) -> Step:
-    data = row["data"]
+    """A step from a row of `events`, `complaint_events` or `revisit_events` (Step.from_row)."""
     actor = None
     if row["actor_id"] and row["actor_role"]:
         actor = Actor(user_id=row["actor_id"], name=row["actor_name"], role=Role(row["actor_role"]))
-    return Step(seq=row["seq"], kind=row["kind"], actor=actor, comment=row["comment"],
-                data=json.loads(data) if isinstance(data, str) else dict(data))  # fmt: skip
+    return Step.from_row(row["seq"], row["kind"], actor, row["comment"], row["data"])
 
 
 async def note(conn: asyncpg.Connection, pid: str, kind: str, run_id: str | None, detail: dict[str, Any]) -> None:

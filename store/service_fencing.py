@@ -4,16 +4,13 @@ superseded and rebuilds the facts they wrote; a dead task's late batch is refuse
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import TYPE_CHECKING
 
 import asyncpg
 import structlog
 
-from domain.models import Actor, Role
 from domain.service_models import ServiceBatch
-from domain.steps import Step
 from store import fencing
 
 if TYPE_CHECKING:
@@ -65,7 +62,7 @@ async def supersede(conn: asyncpg.Connection, batch: ServiceBatch, kind: Records
                             batch.subject_id)  # fmt: skip
     for row in rows:
         if (write := kind.writers.get(row["kind"])) is not None:
-            await write(conn, batch, row["step_key"], _step(row))
+            await write(conn, batch, row["step_key"], fencing.step_from_row(row))
     detail = {"subject": scope[:-1], "from_seq": batch.base_seq + 1, "steps": [f"{g['seq']}:{g['kind']}" for g in gone]}
     await fencing.note(conn, batch.project_id or scope[:-1], "superseded", batch.run_id, detail)
     log.warning("steps of a workflow task that never completed were superseded", **detail)
@@ -87,10 +84,3 @@ async def fenced(conn: asyncpg.Connection, batch: ServiceBatch, kind: Records) -
                            batch.subject_id, batch.run_id, batch.task)  # fmt: skip
     return True
 
-
-def _step(row: asyncpg.Record) -> Step:
-    actor = Actor(user_id=row["actor_id"], name=row["actor_name"], role=Role(row["actor_role"])) \
-        if row["actor_id"] and row["actor_role"] else None  # fmt: skip
-    data = row["data"]
-    return Step(seq=row["seq"], kind=row["kind"], actor=actor, comment=row["comment"],
-                data=json.loads(data) if isinstance(data, str) else dict(data))  # fmt: skip
