@@ -11,42 +11,20 @@ and the access-token and user-by-mobile pages beside it):
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import httpx
 
-from activities.channels.message import ChannelError, Recipient, RenderedMessage
-from activities.channels.platform import AccessToken, Accounts, reachable_by_mobile
-from activities.channels.robot import post_json
-
-EXPIRED = {"40014", "42001"}  # invalid / expired access_token
+from activities.channels.message import Recipient, RenderedMessage
+from activities.channels.platform import QueryTokenApp
 
 
-class DingTalkWorkNotice:
+class DingTalkWorkNotice(QueryTokenApp):
     name, group = "dingtalk_app", False
     platform = "dingtalk"
+    token_path = "/gettoken"
 
     def __init__(self, api_url: str, app_key: str, app_secret: str, agent_id: str,
                  client: httpx.AsyncClient | None = None) -> None:  # fmt: skip
-        self.api, self.agent_id, self.client = api_url.rstrip("/"), agent_id, client
-        query = urlencode({"appkey": app_key, "appsecret": app_secret})
-        self.token = AccessToken(lambda: self._fetch_token(query))
-        self.accounts = Accounts(self.name, self._userid)
-
-    reaches = staticmethod(reachable_by_mobile)
-
-    async def _fetch_token(self, query: str) -> tuple[str, float]:
-        answer = await post_json(self.name, f"{self.api}/gettoken?{query}", None, self.client, method="GET")
-        return answer["access_token"], float(answer.get("expires_in", 7200))
-
-    async def _call(self, path: str, body: dict) -> dict:
-        try:
-            return await post_json(self.name, f"{self.api}{path}?access_token={await self.token.get()}", body,
-                                   self.client)  # fmt: skip
-        except ChannelError as err:
-            if err.code in EXPIRED:
-                self.token.forget()
-            raise
+        super().__init__(api_url, {"appkey": app_key, "appsecret": app_secret}, agent_id, client)
 
     async def _userid(self, person: Recipient) -> str | None:
         answer = await self._call("/topapi/v2/user/getbymobile", {"mobile": person.mobile})

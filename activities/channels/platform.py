@@ -8,8 +8,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
+
+import httpx
 
 from activities.channels.message import ChannelError, Recipient
+from activities.channels.robot import post_json
 
 MARGIN = 300.0  # seconds: a token this close to expiry is fetched again
 
@@ -50,3 +54,38 @@ class Accounts:
 
 def reachable_by_mobile(person: Recipient) -> bool:
     return bool(person.mobile) and not person.is_customer  # the company's own app: staff only
+
+
+class QueryTokenApp:
+    """A company app whose access token rides in the query string (DingTalk 工作通知, WeCom
+    应用消息): fetched from `token_path` with the app's credentials, reused until it expires,
+    fetched anew when the platform calls it invalid (`EXPIRED` codes)."""
+
+    name: str
+    token_path: str
+    EXPIRED = frozenset({"40014", "42001"})  # invalid / expired access_token
+
+    def __init__(self, api_url: str, credentials: dict[str, str], agent_id: str,
+                 client: httpx.AsyncClient | None = None) -> None:  # fmt: skip
+        self.api, self.agent_id, self.client = api_url.rstrip("/"), agent_id, client
+        query = urlencode(credentials)
+        self.token = AccessToken(lambda: self._fetch_token(query))
+        self.accounts = Accounts(self.name, self._userid)
+
+    reaches = staticmethod(reachable_by_mobile)
+
+    async def _fetch_token(self, query: str) -> tuple[str, float]:
+        answer = await post_json(self.name, f"{self.api}{self.token_path}?{query}", None, self.client, method="GET")
+        return answer["access_token"], float(answer.get("expires_in", 7200))
+
+    async def _call(self, path: str, body: dict) -> dict:
+        try:
+            return await post_json(self.name, f"{self.api}{path}?access_token={await self.token.get()}", body,
+                                   self.client)  # fmt: skip
+        except ChannelError as err:
+            if err.code in self.EXPIRED:
+                self.token.forget()
+            raise
+
+    async def _userid(self, person: Recipient) -> str | None:
+        raise NotImplementedError

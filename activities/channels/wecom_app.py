@@ -11,44 +11,24 @@ Documented calls (WeCom developer docs, https://developer.work.weixin.qq.com/doc
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import httpx
 
-from activities.channels.message import ChannelError, Recipient, RenderedMessage
-from activities.channels.platform import AccessToken, Accounts, reachable_by_mobile
-from activities.channels.robot import clip_utf8, post_json
+from activities.channels.message import Recipient, RenderedMessage
+from activities.channels.platform import QueryTokenApp
+from activities.channels.robot import clip_utf8
 from activities.channels.wecom import WeComRobot
 
-EXPIRED = {"40014", "42001"}
 DESCRIPTION_BYTES = 512
 
 
-class WeComAppMessage:
+class WeComAppMessage(QueryTokenApp):
     name, group = "wecom_app", False
     platform = "wecom"
+    token_path = "/cgi-bin/gettoken"
 
     def __init__(self, api_url: str, corp_id: str, secret: str, agent_id: str,
                  client: httpx.AsyncClient | None = None) -> None:  # fmt: skip
-        self.api, self.agent_id, self.client = api_url.rstrip("/"), agent_id, client
-        query = urlencode({"corpid": corp_id, "corpsecret": secret})
-        self.token = AccessToken(lambda: self._fetch_token(query))
-        self.accounts = Accounts(self.name, self._userid)
-
-    reaches = staticmethod(reachable_by_mobile)
-
-    async def _fetch_token(self, query: str) -> tuple[str, float]:
-        answer = await post_json(self.name, f"{self.api}/cgi-bin/gettoken?{query}", None, self.client, method="GET")
-        return answer["access_token"], float(answer.get("expires_in", 7200))
-
-    async def _call(self, path: str, body: dict) -> dict:
-        try:
-            return await post_json(self.name, f"{self.api}{path}?access_token={await self.token.get()}", body,
-                                   self.client)  # fmt: skip
-        except ChannelError as err:
-            if err.code in EXPIRED:
-                self.token.forget()
-            raise
+        super().__init__(api_url, {"corpid": corp_id, "corpsecret": secret}, agent_id, client)
 
     async def _userid(self, person: Recipient) -> str | None:
         return (await self._call("/cgi-bin/user/getuserid", {"mobile": person.mobile})).get("userid")
