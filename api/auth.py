@@ -21,7 +21,6 @@ from store.users import User, user_by_token
 
 bearer = HTTPBearer(auto_error=False, description="The token printed by `jindu user create`")
 
-WEB_USER_SCOPE_KEY = "jindu.web_user"
 DEPARTMENT_BOUND = frozenset({Role.agent, Role.dept_head})
 SEES_EVERY_PROJECT = frozenset({Role.executive, Role.operations, Role.auditor})
 
@@ -30,10 +29,6 @@ async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
-    # The web workspace calls these routes in-process for its signed-in user (web/api.py);
-    # the scope key cannot be set by an HTTP client.
-    if (web_user := request.scope.get(WEB_USER_SCOPE_KEY)) is not None:
-        return web_user
     if credentials is None or not credentials.credentials:
         raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
     user = await user_by_token(request.app.state.pool, credentials.credentials)

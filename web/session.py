@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from jindu.i18n import pick_language
 from store.sessions import csrf_token, session_user
 from store.users import User
-from web.api import WorkspaceApi
+from web.api import FormKeys
 
 SESSION_COOKIE = "jindu_session"
 SIGNIN_CSRF_COOKIE = "jindu_signin_csrf"
@@ -53,7 +53,7 @@ class Visitor:
     user: User
     session_id: str
     lang: str
-    api: WorkspaceApi
+    api: FormKeys
 
     @property
     def csrf(self) -> str:
@@ -66,8 +66,7 @@ async def signed_in(request: Request) -> Visitor:
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target if request.method == "GET" else "/")
-    api = WorkspaceApi(request.app, user, request.headers.get("x-request-id"))
-    return Visitor(user=user, session_id=session_id, lang=page_lang(request), api=api)
+    return Visitor(user=user, session_id=session_id, lang=page_lang(request), api=FormKeys(user))
 
 
 SignedIn = Annotated[Visitor, Depends(signed_in)]

@@ -20,23 +20,21 @@ from api.auth import require_role
 from api.deps import AppSettings, CurrentUser, Pool, Services, StaffUser
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from domain.errors import Invalid, NotFound
+from domain.errors import Invalid
 from domain.models import Role
 from domain.process_models import PROCESS_ID_PATTERN, ProcessActionIn
 from domain.process_template import KEY_PATTERN, TemplateInvalid, parse
+from jindu.services import process_catalogue as catalogue
 from jindu.services import processes as uc
+from jindu.services.process_catalogue import ProcessList, TemplateList
 from jindu.services.processes import ProcessStarted, ProcessStartIn
-from store import process_figures, process_reads, process_templates
-from store.process_reads import ProcessDetail, ProcessRecord
+from store import process_figures, process_templates
+from store.process_reads import ProcessDetail
 from store.process_templates import TemplateVersion
 
 router = APIRouter(tags=["processes"])
 TemplateKey = Annotated[str, Path(description="The template's key", pattern=KEY_PATTERN)]
 ProcessId = Annotated[str, Path(description="The process instance id", pattern=PROCESS_ID_PATTERN)]
-
-
-class TemplateList(BaseModel):
-    items: list[TemplateVersion] = Field(description="The latest version of each template")
 
 
 class TemplateCreated(BaseModel):
@@ -45,29 +43,22 @@ class TemplateCreated(BaseModel):
     created: bool = Field(description="False when the body equals the latest version (a retried upload)")
 
 
-class ProcessList(BaseModel):
-    items: list[ProcessRecord]
-
-
 class FiguresOut(BaseModel):
     items: list[process_figures.TemplateFigures]
 
 
 @router.get("/v1/process-templates", response_model=TemplateList, summary="Process templates",
             responses=responses(401, 403))  # fmt: skip
-async def get_templates(user: StaffUser, pool: Pool) -> TemplateList:
+async def get_templates(user: StaffUser, office: Services) -> TemplateList:
     """The latest version of every template; `starters` says which roles may start each."""
-    return TemplateList(items=await process_templates.latest_all(pool))
+    return await catalogue.templates(office, user)
 
 
 @router.get("/v1/process-templates/{key}", response_model=list[TemplateVersion], summary="A template's versions",
             responses=responses(401, 403, 404))  # fmt: skip
-async def get_template(key: TemplateKey, user: StaffUser, pool: Pool) -> list[TemplateVersion]:
+async def get_template(key: TemplateKey, user: StaffUser, office: Services) -> list[TemplateVersion]:
     """Every version of one template, oldest first; running instances keep the version they started on."""
-    found = await process_templates.versions(pool, key)
-    if not found:
-        raise NotFound(f"no process template {key}")
-    return found
+    return await catalogue.template_versions(office, user, key)
 
 
 @router.post("/v1/process-templates", status_code=201, response_model=TemplateCreated,
@@ -117,27 +108,18 @@ async def start_process(request: Request, body: ProcessStartIn, user: StaffUser,
 
 
 @router.get("/v1/processes", response_model=ProcessList, summary="Process instances", responses=responses(401, 422))
-async def list_processes(
-    user: StaffUser, pool: Pool,
-    template: Annotated[str | None, Query(pattern=KEY_PATTERN)] = None,
-    status: Annotated[str | None, Query(pattern=r"^(running|completed|rejected|withdrawn|terminated)$")] = None,
-    mine: Annotated[bool, Query(description="Only those the caller started")] = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> ProcessList:  # fmt: skip
+async def list_processes(user: StaffUser, office: Services,
+                         q: Annotated[catalogue.ProcessQuery, Query()]) -> ProcessList:  # fmt: skip
     """The instances the caller may see, newest first: those they started, acted on or are
     waited on by, their department's (dept_heads), all (executive, operations, auditors)."""
-    return ProcessList(items=await process_reads.list_processes(pool, user, template=template, status=status,
-                                                                mine=mine, limit=limit))  # fmt: skip
+    return await catalogue.instances(office, user, q)
 
 
 @router.get("/v1/processes/{process_id}", response_model=ProcessDetail, summary="One process instance",
             responses=responses(401, 404))  # fmt: skip
-async def get_process(process_id: ProcessId, user: StaffUser, pool: Pool) -> ProcessDetail:
+async def get_process(process_id: ProcessId, user: StaffUser, office: Services) -> ProcessDetail:
     """One process instance: its template version, form, where it waits, who decided what (its history)."""
-    found = await process_reads.process(pool, user, process_id)
-    if found is None:
-        raise NotFound(f"no process {process_id}")
-    return found
+    return await uc.visible(office, user, process_id)
 
 
 @router.post("/v1/processes/{process_id}/actions", response_model=ProcessDetail, summary="Act on a process",

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, Pool, Services
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from api.project_view import parts_seen_by
 from api.schemas import Inbox
 from domain.commands import TASK_ID_PATTERN, TaskCompleteIn
 from jindu.services import projects as uc
-from store.inbox import DecisionContext, InboxItem, decision_context, inbox
+from jindu.services.overview import InboxContext, inbox_context
+from store.inbox import inbox
 from store.reads import TaskRecord
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
@@ -32,22 +31,13 @@ async def get_tasks(user: CurrentUser, pool: Pool) -> Inbox:
     return Inbox(items=await inbox(pool, user_id=user.id, role=user.role, department=user.department))
 
 
-class InboxContext(BaseModel):
-    items: list[InboxItem]
-    projects: dict[str, DecisionContext] = Field(description="What deciding each project item needs, by project id")
-
-
 @router.get("/context", response_model=InboxContext, summary="The caller's inbox with each decision's context",
             responses=responses(401))
-async def get_tasks_context(user: CurrentUser, pool: Pool) -> InboxContext:
+async def get_tasks_context(user: CurrentUser, office: Services) -> InboxContext:
     """The inbox (as `GET /v1/tasks`) and, for each project item other than complaints and
     revisits, what deciding it needs: requirement, assessment, agent, milestones and earlier
     decisions. Three statements however many items (the workspace's inbox page)."""
-    async with pool.acquire() as conn:
-        items = await inbox(conn, user_id=user.id, role=user.role, department=user.department)
-        contexts = await decision_context(conn, items)
-    # A customer's acceptance item is not the place to learn the budget (domain/visibility.py).
-    return InboxContext(items=items, projects={pid: parts_seen_by(c, user.role) for pid, c in contexts.items()})
+    return await inbox_context(office, user)
 
 
 @router.post("/{task_id}/complete", response_model=TaskRecord, summary="Close a rectification task",

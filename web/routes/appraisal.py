@@ -1,17 +1,20 @@
 """The appraisal page: the staff scorecard and the customer-service KPIs of a period, with
-charts and the downloads (docs/appraisal.md). A client of `/v1/appraisal` and
-`/v1/service-kpis`, which decide who may see what."""
+charts and the downloads (docs/appraisal.md). The use cases are the API's
+(jindu/services/appraisal.py), which decide who may see what."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
+from api.deps import office_of
+from api.exports import download
 from jindu.i18n import translator
-from web.api import Answer
+from jindu.services import appraisal as uc
+from web.api import as_body, attempt
 from web.charts import bar_chart
 from web.errors import problem
 from web.render import page
@@ -35,7 +38,7 @@ SERVICE: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 SERVICE_CHARTS = ("resolution_rate", "first_reply_on_time_rate", "satisfaction_after_resolution",
                   "suggestion_adoption_rate")  # fmt: skip
-DOWNLOADS = {"appraisal": "/v1/appraisal", "service": "/v1/service-kpis"}
+DOWNLOADS = ("appraisal", "service")
 
 
 def _filters(period: str, department: str) -> dict[str, str]:
@@ -51,8 +54,16 @@ def _download_links(filters: dict[str, str]) -> dict[str, str]:
 @router.get("/appraisal")
 async def appraisal(request: Request, visitor: SignedIn, period: str = "", department: str = "") -> Response:
     filters = _filters(period, department)
-    card = await visitor.api.get("/v1/appraisal", filters)
-    service = await visitor.api.get("/v1/service-kpis", filters) if card.ok else card
+    office, policy = office_of(request), request.app.state.policy
+
+    async def scorecard() -> BaseModel:
+        return await uc.appraisal_report(office, visitor.user, policy, _query(filters))
+
+    async def service_kpis() -> BaseModel:
+        return await uc.service_kpi_report(office, visitor.user, _query(filters))
+
+    card = await attempt(request, scorecard())
+    service = await attempt(request, service_kpis()) if card.ok else card
     if not service.ok:
         return page(request, "error.html", visitor, status=service.status, problem=problem(service, visitor.lang))
     t = translator(visitor.lang)
@@ -83,15 +94,22 @@ async def appraisal(request: Request, visitor: SignedIn, period: str = "", depar
 @router.get("/appraisal/download")
 async def appraisal_download(request: Request, visitor: SignedIn, what: str = "appraisal", format: str = "xlsx",
                              period: str = "", department: str = "") -> Response:  # fmt: skip
-    params: dict[str, Any] = {**_filters(period, department), "format": "csv" if format == "csv" else "xlsx",
-                              "lang": visitor.lang}  # fmt: skip
-    r = await visitor.api.download(DOWNLOADS.get(what, DOWNLOADS["appraisal"]), params)
-    if r.status_code != 200:
-        try:
-            body = r.json()
-        except ValueError:
-            body = None
-        answer = Answer(r.status_code, body, r.headers.get("retry-after"))
+    office, policy = office_of(request), request.app.state.policy
+    fmt: uc.Format = "csv" if format == "csv" else "xlsx"
+    make = uc.service_kpi_file if what == "service" else uc.appraisal_file
+
+    async def file() -> uc.Download:
+        return await make(office, visitor.user, policy, _query(_filters(period, department)), fmt,
+                          "en" if visitor.lang == "en" else "zh")  # fmt: skip
+
+    answer = await attempt(request, file())
+    if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
-    return Response(r.content, media_type=r.headers["content-type"],
-                    headers={"Content-Disposition": r.headers["content-disposition"], "Cache-Control": "no-store"})
+    made: uc.Download = answer.result
+    response = download(made.content, made.media_type, made.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _query(filters: dict[str, str]) -> uc.PeriodQuery:
+    return as_body(uc.PeriodQuery, {k: v for k, v in filters.items() if v})  # type: ignore[no-any-return]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
+from api.deps import office_of
 from jindu.i18n import translator
+from jindu.services import overview
+from web.api import as_body, attempt
 from web.charts import bar_chart
 from web.errors import problem
 from web.render import page
@@ -19,7 +23,7 @@ CHARTED = ("completion_rate", "cycle_deviation_rate", "satisfaction_score", "fir
 
 @router.get("/dashboard")
 async def dashboard(request: Request, visitor: SignedIn) -> Response:
-    answer = await visitor.api.get("/v1/dashboard")
+    answer = await attempt(request, overview.dashboard(office_of(request), visitor.user))
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     data = answer.body
@@ -33,7 +37,12 @@ async def dashboard(request: Request, visitor: SignedIn) -> Response:
 @router.get("/kpis")
 async def kpis(request: Request, visitor: SignedIn, group_by: str = "department", period: str = "") -> Response:
     group_by = group_by if group_by in GROUPINGS else "department"
-    answer = await visitor.api.get("/v1/kpis", {"group_by": group_by, "period": period.strip()[:10]})
+    query = {"group_by": group_by, "period": period.strip()[:10] or None}
+
+    async def report() -> BaseModel:
+        return await overview.kpi_report(office_of(request), visitor.user, as_body(overview.KpiQuery, query))
+
+    answer = await attempt(request, report())
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     items = answer.body["items"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.deps import office_of
+from jindu.services.overview import inbox_context
+from web.api import attempt
 from web.errors import problem
 from web.render import page
 from web.session import SignedIn
@@ -15,9 +18,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 async def inbox(request: Request, visitor: SignedIn, done: str = "") -> Response:
-    # One API call with every item's decision context (a bounded number of statements
-    # however many items), not one project view per item.
-    answer = await visitor.api.get("/v1/tasks/context")
+    # Every item's decision context in a bounded number of statements however many items,
+    # not one project view per item.
+    answer = await attempt(request, inbox_context(office_of(request), visitor.user))
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     items, projects = answer.body["items"], answer.body["projects"]

@@ -1,9 +1,9 @@
 """Processes in the workspace (issue 15), phone-sized and Chinese first: 发起审批 (the templates
 one may start, and one's own instances), a form rendered from the template, the instance page
 with its flow diagram, history and the actions open to the reader, and for operations a
-template page with each version's diagram and a validator for an uploaded file. Starting and
-acting go through the use cases (jindu/services/processes.py), as the API does; lists are read
-from `/v1` as the signed-in user."""
+template page with each version's diagram and a validator for an uploaded file. Reading,
+starting and acting go through the use cases the API calls (jindu/services/processes.py,
+process_catalogue.py)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from api.deps import office_of
 from domain.process_models import ProcessActionIn
 from domain.process_template import TemplateInvalid, parse
 from jindu.i18n import t
+from jindu.services import process_catalogue as catalogue
 from jindu.services import processes as uc
-from web.api import as_body, attempt, seg
+from web.api import Answer, as_body, attempt, seg
 from web.errors import Problem, problem
 from web.process_diagram import diagram
 from web.render import page
@@ -50,18 +51,23 @@ def _error_page(request: Request, visitor: Visitor, answer: Any) -> Response:
 
 @router.get("/processes")
 async def start_page(request: Request, visitor: SignedIn) -> Response:
-    templates = await visitor.api.get("/v1/process-templates")
+    office = office_of(request)
+    templates = await attempt(request, catalogue.templates(office, visitor.user))
     if not templates.ok:
         return _error_page(request, visitor, templates)
-    mine = await visitor.api.get("/v1/processes", {"mine": "true"})
+    mine = await attempt(request, catalogue.instances(office, visitor.user, catalogue.ProcessQuery(mine=True)))
     role = visitor.user.role.value
     startable = [x for x in templates.body["items"] if role in x["template"].get("starters", [])]
     return page(request, "processes.html", visitor, templates=startable, all_templates=templates.body["items"],
                 mine=mine.body["items"] if mine.ok else [], labels=labels(visitor.lang))  # fmt: skip
 
 
-async def _template(visitor: Visitor, key: str) -> dict[str, Any] | None:
-    answer = await visitor.api.get(f"/v1/process-templates/{seg(key)}")
+async def _versions(request: Request, visitor: Visitor, key: str) -> Answer:
+    return await attempt(request, catalogue.template_versions(office_of(request), visitor.user, key))
+
+
+async def _template(request: Request, visitor: Visitor, key: str) -> dict[str, Any] | None:
+    answer = await _versions(request, visitor, key)
     return answer.body[-1] if answer.ok and answer.body else None
 
 
@@ -79,7 +85,7 @@ def _form_values(fields: list[dict[str, Any]], form: FormData) -> dict[str, Any]
 
 @router.get("/processes/new/{key}")
 async def new_page(request: Request, visitor: SignedIn, key: str) -> Response:
-    found = await _template(visitor, key)
+    found = await _template(request, visitor, key)
     if found is None:
         return page(request, "error.html", visitor, status=404, problem=Problem(404, "404", key))
     return page(request, "process_new.html", visitor, tpl=found, values={}, problem=None)
@@ -88,7 +94,7 @@ async def new_page(request: Request, visitor: SignedIn, key: str) -> Response:
 @router.post("/processes/new/{key}")
 async def start(request: Request, visitor: SignedIn, key: str) -> Response:
     form = await check_csrf(request, visitor)
-    found = await _template(visitor, key)
+    found = await _template(request, visitor, key)
     if found is None:
         return page(request, "error.html", visitor, status=404, problem=Problem(404, "404", key))
     values = _form_values(found["template"]["form"], form)
@@ -125,7 +131,7 @@ def _offered(view: dict[str, Any], visitor: Visitor) -> list[str]:
 
 async def _instance(request: Request, visitor: Visitor, pid: str, status: int = 200,
                     failure: Problem | None = None) -> Response:  # fmt: skip
-    answer = await visitor.api.get(f"/v1/processes/{seg(pid)}")
+    answer = await attempt(request, uc.visible(office_of(request), visitor.user, pid))
     if not answer.ok:
         return _error_page(request, visitor, answer)
     view = answer.body
@@ -164,7 +170,7 @@ async def act(request: Request, visitor: SignedIn, pid: str) -> Response:
 
 @router.get("/process-templates/{key}")
 async def template_page(request: Request, visitor: SignedIn, key: str) -> Response:
-    answer = await visitor.api.get(f"/v1/process-templates/{seg(key)}")
+    answer = await _versions(request, visitor, key)
     if not answer.ok:
         return _error_page(request, visitor, answer)
     versions = [{**v, "flow_json": json.dumps(diagram(v["template"]["nodes"], lang=visitor.lang))}
@@ -189,7 +195,7 @@ async def validate(request: Request, visitor: SignedIn, key: str) -> Response:
         checked = {"ok": False, "errors": err.errors}
     except (ValueError, UnicodeDecodeError) as err:
         checked = {"ok": False, "errors": [f"not JSON: {err}"]}
-    answer = await visitor.api.get(f"/v1/process-templates/{seg(key)}")
+    answer = await _versions(request, visitor, key)
     versions = [{**v, "flow_json": json.dumps(diagram(v["template"]["nodes"], lang=visitor.lang))}
                 for v in reversed(answer.body)] if answer.ok else []  # fmt: skip
     return page(request, "process_template.html", visitor, key=key, versions=versions, checked=checked)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.datastructures import FormData
 
 from api.deps import office_of
+from api.routes.customer_follow_ups import start_following
 from domain.commands import (
     AcceptanceIn,
     AssessmentIn,
@@ -23,11 +24,14 @@ from domain.commands import (
     WarningAnalysisIn,
     WeeklyReportIn,
 )
+from domain.customers import ProjectIntakeIn
 from domain.models import Role
 from domain.risk_commands import RiskIn, RiskPatchIn
-from jindu.services import attachments, risks, users
+from jindu.services import attachments, overview, risks, users
 from jindu.services import projects as uc
+from jindu.services.intake import record_consultation
 from jindu.services.office import Office
+from store.customer_master import Customer
 from store.reads import ProjectAccess
 from store.users import User
 from web import forms
@@ -74,7 +78,12 @@ CANDIDATES = 200
 @router.get("/projects")
 async def project_list(request: Request, visitor: SignedIn, offset: int = 0) -> Response:
     filters = {k: request.query_params.get(k) for k in FILTERS}
-    answer = await visitor.api.get("/v1/projects", {**filters, "limit": PAGE_SIZE, "offset": max(offset, 0)})
+    query = {**{k: v for k, v in filters.items() if v}, "limit": PAGE_SIZE, "offset": max(offset, 0)}
+
+    async def listing() -> BaseModel:
+        return await overview.project_list(office_of(request), visitor.user, as_body(overview.ProjectQuery, query))
+
+    answer = await attempt(request, listing())
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     return page(request, "projects.html", visitor, listing=answer.body, filters=filters, page_size=PAGE_SIZE)
@@ -88,7 +97,17 @@ async def intake_form(request: Request, visitor: SignedIn) -> Response:
 @router.post("/projects/new")
 async def intake(request: Request, visitor: SignedIn) -> Response:
     form = await check_csrf(request, visitor)
-    answer = await visitor.api.post("/v1/projects", forms.intake(form))
+
+    async def follow(customer: Customer) -> None:
+        await start_following(request, customer)
+
+    async def recording() -> BaseModel:
+        body = as_body(ProjectIntakeIn, forms.intake(form))
+        return (await record_consultation(office_of(request), visitor.user, body, follow=follow,
+                                          task_queue=request.app.state.settings.task_queue,
+                                          key=visitor.api.key("intake")))[1]  # fmt: skip
+
+    answer = await attempt(request, recording())
     if answer.ok:
         return RedirectResponse(f"/projects/{answer.body['id']}?done=intake", status_code=303)
     return page(request, "intake.html", visitor, status=answer.status, values=forms.values(form),
