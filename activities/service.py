@@ -14,9 +14,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.project import record_with
 from domain import results
-from domain.commands import ComplaintTasksCommand, RateCommand
 from domain.errors import ERRORS_BY_CODE
 from domain.models import workflow_id
+from domain.service import ComplaintTasksCommand, RateCommand
 from domain.service_models import ProjectAnswer, ProjectCall, ServiceBatch
 from domain.steps import Ack
 from store import service_records

@@ -25,12 +25,8 @@ from domain.commands import (
     CompleteTaskCommand,
     DecideCommand,
     DecisionIn,
-    ExtendDeadlineCommand,
-    ExtendDeadlineIn,
     PlanCommand,
     PlanIn,
-    ReassignCommand,
-    ReassignIn,
     ReportCommand,
     ResultsCommand,
     ResultsIn,
@@ -40,6 +36,7 @@ from domain.commands import (
 )
 from domain.errors import AlreadyDecided, JinduError, WrongStage
 from domain.models import TERMINAL_STAGES, Actor, CauseCategory, Channel, Gate, Role, Stage, TaskSource
+from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignCommand, ReassignIn
 from domain.project import PendingAction, PendingKind, ProjectState, RectificationTask, Wait
 
 # The lifecycle in order (domain/lifecycle.py), to its completion; the other ends stop it early.

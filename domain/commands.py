@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -230,23 +230,6 @@ class CancelIn(Strict):
     reason: RequiredComment
 
 
-WaitTarget = Annotated[str, Field(pattern=r"^(pending|warning_analysis|task:[A-Za-z0-9_:-]{1,100})$")]
-
-
-class ReassignIn(Strict):
-    """Operations hand a pending action or task to someone else (on behalf of the company)."""
-
-    target: WaitTarget = Field(description="`pending`, `warning_analysis` or `task:<task id>`")
-    to: Name = Field(description="User name of the new assignee")
-    reason: RequiredComment
-
-
-class ExtendDeadlineIn(Strict):
-    target: WaitTarget = Field(description="`pending`, `warning_analysis` or `task:<task id>`")
-    working_days: int = Field(gt=0, le=60, description="Working days added to the current deadline")
-    reason: RequiredComment
-
-
 # --------------------------------------------------------------------------- workflow commands
 
 
@@ -291,30 +274,6 @@ class WarningAnalysisCommand(Command):
 
 class CancelCommand(Command):
     body: CancelIn
-
-
-class ReassignCommand(Command):
-    body: ReassignIn
-    to: Actor
-
-
-class ExtendDeadlineCommand(Command):
-    body: ExtendDeadlineIn
-
-
-class ComplaintTasksCommand(Command):
-    """A complaint about a running project opens rectification tasks in it (source complaint)."""
-
-    complaint_id: str = Field(pattern=PROJECT_ID_PATTERN)
-    descriptions: list[Objection] = Field(min_length=1, max_length=MAX_OBJECTIONS)
-
-
-class RateCommand(Command):
-    """A satisfaction rating given after acceptance: at a revisit or a complaint's confirmation."""
-
-    source: Literal["revisit", "complaint"]
-    source_id: str = Field(pattern=PROJECT_ID_PATTERN)
-    rating: int = Field(ge=1, le=5)
 
 
 class PublishCalendarCommand(Command):

@@ -15,16 +15,15 @@ from domain.commands import (
     AcceptanceCommand,
     CompleteTaskCommand,
     DecideCommand,
-    ExtendDeadlineCommand,
     PlanCommand,
     PublishCalendarCommand,
-    ReassignCommand,
     ReportCommand,
     ResultsCommand,
     WarningAnalysisCommand,
 )
 from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, NotFound, WrongStage
 from domain.models import TERMINAL_STAGES, Actor, Gate, Role, Stage, TaskSource
+from domain.operator_commands import ExtendDeadlineCommand, ReassignCommand
 from domain.project import ProjectState, Wait
 
 GATE_STAGE = {

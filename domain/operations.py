@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from domain import guards
 from domain import step_kinds as kinds
-from domain.commands import ExtendDeadlineCommand, PublishCalendarCommand, ReassignCommand
+from domain.commands import PublishCalendarCommand
+from domain.operator_commands import ExtendDeadlineCommand, ReassignCommand
 from domain.project import PendingAction, ProjectState, RectificationTask, Wait
 from domain.steps import Context, Outcome
 

@@ -5,14 +5,34 @@ towards the project's KPIs and its satisfaction warning (000 §3(3)).
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
 from domain import step_kinds as kinds
 from domain import waits
-from domain.commands import ComplaintTasksCommand, RateCommand
+from domain.commands import MAX_OBJECTIONS, PROJECT_ID_PATTERN, Command, Objection
 from domain.errors import Forbidden, WrongStage
 from domain.models import TERMINAL_STAGES, Role, Stage, TaskSource
 from domain.progress import refresh_kpis
 from domain.project import ProjectState
 from domain.steps import Context, Outcome
+
+
+class ComplaintTasksCommand(Command):
+    """A complaint about a running project opens rectification tasks in it (source complaint)."""
+
+    complaint_id: str = Field(pattern=PROJECT_ID_PATTERN)
+    descriptions: list[Objection] = Field(min_length=1, max_length=MAX_OBJECTIONS)
+
+
+class RateCommand(Command):
+    """A satisfaction rating given after acceptance: at a revisit or a complaint's confirmation."""
+
+    source: Literal["revisit", "complaint"]
+    source_id: str = Field(pattern=PROJECT_ID_PATTERN)
+    rating: int = Field(ge=1, le=5)
+
 
 RATERS = frozenset({Role.customer, Role.agent, Role.dept_head, Role.executive, Role.operations})
 

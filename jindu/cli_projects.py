@@ -156,7 +156,7 @@ class Action:
 
 
 async def _reassign(action: Action, user: Any, args: argparse.Namespace) -> str:
-    from domain.commands import ReassignIn
+    from domain.operator_commands import ReassignIn
     from jindu.services import projects as uc
 
     ask = body(ReassignIn, target=args.target, to=args.to, reason=args.reason)
@@ -169,7 +169,7 @@ async def _reassign(action: Action, user: Any, args: argparse.Namespace) -> str:
 
 
 async def _extend(action: Action, user: Any, args: argparse.Namespace) -> str:
-    from domain.commands import ExtendDeadlineIn
+    from domain.operator_commands import ExtendDeadlineIn
     from jindu.services import projects as uc
 
     ask = body(ExtendDeadlineIn, target=args.target, working_days=args.working_days, reason=args.reason)

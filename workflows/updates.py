@@ -13,21 +13,17 @@ from typing import TypeVar
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import guards, lifecycle, operations, results, risks, service
+    from domain import guards, lifecycle, operations, rectification, results, risks, service
     from domain.commands import (
         REJECTION_NEEDS_REASON,
         AcceptanceCommand,
         AssessCommand,
         CancelCommand,
         Command,
-        ComplaintTasksCommand,
         CompleteTaskCommand,
         DecideCommand,
-        ExtendDeadlineCommand,
         PlanCommand,
         PublishCalendarCommand,
-        RateCommand,
-        ReassignCommand,
         ReportCommand,
         ResultsCommand,
         WarningAnalysisCommand,
@@ -35,8 +31,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.errors import Invalid
     from domain.models import Decision, Stage
+    from domain.operator_commands import ExtendDeadlineCommand, ReassignCommand
     from domain.project import ProjectState
     from domain.risk_commands import AddRiskCommand, UpdateRiskCommand
+    from domain.service import ComplaintTasksCommand, RateCommand
     from domain.step_union import StepFacts
     from domain.steps import Ack, BaseOutcome, Context
     from workflows.base import Engine
@@ -136,7 +134,7 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
 
     @workflow.update
     async def complete_task(self, cmd: CompleteTaskCommand) -> results.TaskCompleted:
-        return await self._answer(lifecycle.complete_task, cmd, results.task_completed)
+        return await self._answer(rectification.complete_task, cmd, results.task_completed)
 
     @complete_task.validator
     def _v_complete_task(self, cmd: CompleteTaskCommand) -> None:
@@ -144,7 +142,7 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
 
     @workflow.update
     async def analyse_warning(self, cmd: WarningAnalysisCommand) -> results.WarningAnalysed:
-        return await self._answer(lifecycle.analyse_warning, cmd, results.warning_analysed)
+        return await self._answer(rectification.analyse_warning, cmd, results.warning_analysed)
 
     @analyse_warning.validator
     def _v_analyse_warning(self, cmd: WarningAnalysisCommand) -> None:

@@ -12,7 +12,8 @@ from fastapi import APIRouter
 from api.errors import responses
 from api.routes.actions import ERRORS, Act, permitted
 from api.schemas import ProjectView
-from domain.commands import CancelIn, ExtendDeadlineIn, ReassignIn
+from domain.commands import CancelIn
+from domain.operator_commands import ExtendDeadlineIn, ReassignIn
 from jindu.services import projects as uc
 from store.users import User
 

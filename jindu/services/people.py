@@ -8,16 +8,10 @@ from __future__ import annotations
 import asyncpg
 
 from api.auth import DEPARTMENT_BOUND, actor
-from domain.commands import (
-    DecideCommand,
-    DecisionIn,
-    ReassignCommand,
-    ReassignIn,
-    WarningAnalysisCommand,
-    WarningAnalysisIn,
-)
+from domain.commands import DecideCommand, DecisionIn, WarningAnalysisCommand, WarningAnalysisIn
 from domain.errors import Invalid
 from domain.models import STAFF_ROLES, Role
+from domain.operator_commands import ReassignCommand, ReassignIn
 from store.people import PersonRecord, person_by_name
 from store.reads import ProjectAccess
 from store.users import User, active_users_by_names

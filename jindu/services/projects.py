@@ -30,11 +30,8 @@ from domain.commands import (
     Command,
     CompleteTaskCommand,
     DecisionIn,
-    ExtendDeadlineCommand,
-    ExtendDeadlineIn,
     PlanCommand,
     PlanIn,
-    ReassignIn,
     ReportCommand,
     ResultsCommand,
     ResultsIn,
@@ -45,6 +42,7 @@ from domain.commands import (
 )
 from domain.errors import AlreadyDecided, Forbidden, JinduError, NotFound, Unavailable
 from domain.models import Role
+from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignIn
 from domain.text import Name
 from jindu.services.office import Office
 from jindu.services.people import decide_command, reassign_command, warning_analysis_command

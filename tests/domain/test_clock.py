@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from domain import clock, lifecycle
+from domain import clock, lifecycle, rectification
 from domain.commands import MeasureIn, WarningAnalysisCommand, WarningAnalysisIn
 from domain.errors import AlreadyDecided, Forbidden, WrongStage
 from domain.models import CauseCategory, Gate, Role, Stage
@@ -110,25 +110,25 @@ def test_a_warning_clears_once_its_measures_are_done_and_the_kpis_are_back():
     from domain.commands import WarningAnalysisCommand as Cmd
 
     with pytest.raises(Forbidden):
-        lifecycle.analyse_warning(s, Cmd(actor=AGENT, body=analysis().body, owners={}), ctx())
+        rectification.analyse_warning(s, Cmd(actor=AGENT, body=analysis().body, owners={}), ctx())
     now = at(2026, 12, 1)
-    out = lifecycle.analyse_warning(s, analysis(), ctx(now))
+    out = rectification.analyse_warning(s, analysis(), ctx(now))
     s = out.state
     [task] = s.rectification.tasks
     assert s.warning.cause == CauseCategory.people and s.warning.analysis is None
     assert task.due_at == due(2026, 12, 3) and s.warning.task_ids == [task.id]
     with pytest.raises(AlreadyDecided):
-        lifecycle.analyse_warning(s, analysis(), ctx(now))
+        rectification.analyse_warning(s, analysis(), ctx(now))
     s = lifecycle.report(s, report("m1"), ctx(now)).state
     assert s.warning.active  # KPIs back, but the measure is still open
-    out = lifecycle.complete_task(s, complete(task.id), ctx(now))
+    out = rectification.complete_task(s, complete(task.id), ctx(now))
     assert "warning_cleared" in kinds(out) and not out.state.warning.active
 
 
 def test_no_warning_outside_the_working_stages():
     s = lifecycle.intake(start(), ctx()).state
     with pytest.raises(WrongStage):
-        lifecycle.analyse_warning(s, analysis(), ctx())
+        rectification.analyse_warning(s, analysis(), ctx())
 
 
 def test_a_late_rectification_task_is_escalated_like_an_approval():

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain import lifecycle
+from domain import lifecycle, rectification
 from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, WrongStage
 from domain.models import Decision, Gate, Level, Role, Stage, TaskSource
 from domain.steps import ArchiveOut
@@ -153,7 +153,7 @@ def test_rejected_review_opens_a_task_that_blocks_resubmission():
     assert kinds(out) == ["decision", "stage_changed", "task_created"]
     with pytest.raises(Conflict, match="still open"):
         lifecycle.submit_results(s, results(), ctx())
-    s = lifecycle.complete_task(s, complete(task.id), ctx()).state
+    s = rectification.complete_task(s, complete(task.id), ctx()).state
     s = lifecycle.submit_results(s, results(), ctx()).state
     assert (s.stage, s.approvals.round(Gate.result_review)) == (Stage.result_review, 2)
     s = lifecycle.decide(s, decision(Gate.result_review), ctx()).state
@@ -168,7 +168,7 @@ def test_objections_open_one_task_each_and_results_return_to_the_customer():
     assert [t.source for t in s.rectification.tasks] == [TaskSource.customer_objection] * 2
     assert out.steps[0].data == {"objections": 2}
     for task in list(s.rectification.tasks):
-        s = lifecycle.complete_task(s, complete(task.id), ctx()).state
+        s = rectification.complete_task(s, complete(task.id), ctx()).state
     s = lifecycle.submit_results(s, results(), ctx()).state
     assert s.stage == Stage.customer_acceptance
 

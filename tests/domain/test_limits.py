@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from domain import clock, lifecycle
+from domain import clock, lifecycle, rectification
 from domain.commands import (
     MAX_MEASURES,
     MAX_MILESTONES,
@@ -96,7 +96,7 @@ def test_the_largest_commands_and_batches_are_far_under_the_payload_limit():
         measures=[MeasureIn(description=text(COMMENT_MAX), owner=AGENT.name or "", deadline_working_days=250)]
         * MAX_MEASURES))  # fmt: skip
     sizes["warning_analysis"] = (len(analysis.model_dump_json().encode()),
-                                 size(lifecycle.analyse_warning(warned, analysis, ctx(due(2026, 12, 1)))))
+                                 size(rectification.analyse_warning(warned, analysis, ctx(due(2026, 12, 1)))))
 
     for kind, (command, batch) in sizes.items():
         assert command <= COMMAND_BUDGET, (kind, command)

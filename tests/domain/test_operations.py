@@ -8,15 +8,10 @@ import pytest
 
 from domain import lifecycle, operations
 from domain.calendar import YearDates
-from domain.commands import (
-    ExtendDeadlineCommand,
-    ExtendDeadlineIn,
-    PublishCalendarCommand,
-    ReassignCommand,
-    ReassignIn,
-)
+from domain.commands import PublishCalendarCommand
 from domain.errors import AlreadyDecided, Conflict, Forbidden, Invalid, NotFound
 from domain.models import Actor, Gate, Role, Stage
+from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignCommand, ReassignIn
 from tests.domain.lifecycle_data import AGENT, BOSS, HEAD, OPS, assessment, ctx, decision, start, to_execution
 from tests.domain.lifecycle_data import utc_due as due
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from domain import service
-from domain.commands import ComplaintTasksCommand, RateCommand
 from domain.errors import Forbidden, WrongStage
 from domain.models import Role, Stage, TaskSource
+from domain.service import ComplaintTasksCommand, RateCommand
 from tests.domain.lifecycle_data import AGENT, CUSTOMER, HEAD, OPS, OTHER_HEAD, ctx, kinds, to_execution
 from tests.domain.lifecycle_data import utc_due as due
 

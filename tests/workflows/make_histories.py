@@ -27,21 +27,12 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import YearDates, calendar_for
-from domain.commands import (
-    ComplaintTasksCommand,
-    ExtendDeadlineCommand,
-    ExtendDeadlineIn,
-    MeasureIn,
-    PublishCalendarCommand,
-    RateCommand,
-    ReassignCommand,
-    ReassignIn,
-    WarningAnalysisCommand,
-    WarningAnalysisIn,
-)
+from domain.commands import MeasureIn, PublishCalendarCommand, WarningAnalysisCommand, WarningAnalysisIn
 from domain.models import CauseCategory, Level
+from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignCommand, ReassignIn
 from domain.policy import ProjectPolicy
 from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
+from domain.service import ComplaintTasksCommand, RateCommand
 from jindu.temporal import data_converter as pydantic_data_converter
 from jindu.temporal import temporal_cli_path, test_server_path
 from tests.fixtures_temporal import _add_request

@@ -11,21 +11,18 @@ from domain import results
 from domain.commands import (
     AssessCommand,
     AssessmentIn,
-    ComplaintTasksCommand,
     CompleteTaskCommand,
     DecideCommand,
     DecisionIn,
-    ExtendDeadlineCommand,
-    ExtendDeadlineIn,
-    ReassignCommand,
-    ReassignIn,
     ResultsCommand,
     ResultsIn,
     TaskCompleteIn,
 )
 from domain.models import Decision, Gate, Level, Role, Stage
+from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignCommand, ReassignIn
 from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from domain.risk_commands import AddRiskCommand, RiskIn, RiskPatchIn, UpdateRiskCommand
+from domain.service import ComplaintTasksCommand
 from tests.workflows.harness import actor, harness
 from workflows.project import ProjectWorkflow
 

@@ -16,9 +16,7 @@ from domain.commands import (
     AcceptanceIn,
     AssessmentIn,
     CancelIn,
-    ExtendDeadlineIn,
     PlanIn,
-    ReassignIn,
     ResultsIn,
     TaskCompleteIn,
     WarningAnalysisIn,
@@ -26,6 +24,7 @@ from domain.commands import (
 )
 from domain.customers import ProjectIntakeIn
 from domain.models import Role
+from domain.operator_commands import ExtendDeadlineIn, ReassignIn
 from domain.risk_commands import RiskIn, RiskPatchIn
 from jindu.services import attachments, overview, risks, users
 from jindu.services import projects as uc
