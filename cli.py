@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
@@ -148,20 +149,30 @@ async def _api(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _reconcile(settings: Settings, args: argparse.Namespace) -> None:
+    from jindu.process_sweep import ProcessSweep
     from jindu.reconcile import Reconciler
 
     settings = _settings_for_database(settings, need_key=False)
     client, pool = await _connect(settings)
     try:
         checked, found = await Reconciler(client, pool, settings.task_queue).every_open_project(fix=args.fix)
+        ended = await ProcessSweep(client, pool, settings.task_queue).sweep(EVER, fix=args.fix)
     finally:
         await pool.close()
     for finding in found:
         print(finding.line())
+    for pid in ended:
+        print(f"process {pid}: its workflow ended in Temporal; the records said running"
+              + (" — fixed" if args.fix else ""))  # fmt: skip
     fixed = sum(1 for f in found if f.fixed)
     print(f"checked {checked} open projects: {len(found)} differed from Temporal, {fixed} fixed")
-    if found and not args.fix:
+    print(f"processes ended in Temporal but running in the records: {len(ended)}"
+          + (", fixed" if args.fix and ended else ""))  # fmt: skip
+    if (found or ended) and not args.fix:
         raise Differs()
+
+
+EVER = datetime(2000, 1, 1, tzinfo=UTC)  # `jindu reconcile` looks at every process that ever ended
 
 
 class Differs(Exception):

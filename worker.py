@@ -21,7 +21,7 @@ from activities.project import ProjectActivities
 from activities.service import ServiceActivities
 from domain.policy import ProjectPolicy
 from jindu.process_sweep import ProcessSweep
-from jindu.reconcile import Reconciler
+from jindu.reconcile import Reconciler, sweep_forever
 from jindu.retention import prune_forever
 from jindu.settings import Settings
 from store.crypto import DataCipher
@@ -76,12 +76,11 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace,
              max_cached_workflows=settings.max_cached_workflows)
     sending = asyncio.create_task(outbox.run(stop))
-    sweeping = asyncio.create_task(Reconciler(client, pool, settings.task_queue).run(stop, settings.reconcile_seconds)
+    sweeps = [Reconciler(client, pool, settings.task_queue).sweep,  # projects ended or reset in Temporal
+              ProcessSweep(client, pool, settings.task_queue).sweep]  # processes ended in Temporal (issue 15)
+    sweeping = asyncio.create_task(sweep_forever(sweeps, stop, settings.reconcile_seconds)
                                    if settings.reconcile_seconds else stop.wait())
     pruning = asyncio.create_task(prune_forever(pool, settings.policy().retention, stop))
-    ended = ProcessSweep(client, pool, settings.task_queue)  # issue 15: processes ended in Temporal
-    processes = asyncio.create_task(ended.run(stop, settings.reconcile_seconds) if settings.reconcile_seconds
-                                    else stop.wait())  # fmt: skip
     running = asyncio.create_task(worker.run())
     stopping = asyncio.create_task(stop.wait())
     try:
@@ -100,5 +99,4 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
             await sending
             await sweeping
             await pruning
-            await processes
         log.info("worker stopped")

@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         "workflow's project becomes `terminated`, and each repair is recorded as a step.\n"
         "The worker repairs terminations and resets by itself within JINDU_RECONCILE_SECONDS;\n"
         "run this after restoring a backup, after an outage of PostgreSQL or when a page and\n"
-        "the Temporal UI disagree. It looks at the projects run on JINDU_TASK_QUEUE.\n"
+        "the Temporal UI disagree. It looks at the projects run on JINDU_TASK_QUEUE, and at\n"
+        "the processes (审批) whose workflow ended in Temporal while their records say running.\n"
         "Exit status 1 when something differs and --fix was not given.\n"
         + FALLBACK_NOTE,
     )

@@ -1,18 +1,16 @@
-"""The worker's sweep for processes (issue 15, like jindu/reconcile.py's for projects): an
-instance terminated, cancelled, failed or timed out in Temporal (an operator's tool) is marked
-`terminated` in PostgreSQL, leaves every inbox, and its end is recorded as a step with the
-run that ended — so no dead instance waits on anyone."""
+"""The sweep for processes (issue 15, beside jindu/reconcile.py's for projects; the worker runs
+both in one loop, `sweep_forever`): an instance terminated, cancelled, failed or timed out in
+Temporal (an operator's tool) is marked `terminated` in PostgreSQL, leaves every inbox, and
+its end is recorded as a step with the run that ended — so no dead instance waits on anyone.
+`jindu reconcile` runs it over all time, and only reports unless given --fix."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import asyncpg
 import structlog
 from temporalio.client import Client
-from temporalio.service import RPCError
 
 from jindu.reconcile import ENDED_IN_TEMPORAL, _when
 
@@ -35,29 +33,22 @@ class ProcessSweep:
         self.client, self.pool = client, pool
         self.scope = "WorkflowType = 'ProcessWorkflow'" + (f" AND TaskQueue = '{task_queue}'" if task_queue else "")
 
-    async def sweep(self, since: datetime) -> list[str]:
-        """Mark the instances that ended in Temporal since `since`; the ids it marked."""
+    async def sweep(self, since: datetime, *, fix: bool = True) -> list[str]:
+        """The instances that ended in Temporal since `since` while their records say running;
+        marked terminated when `fix` (each once)."""
         statuses = ", ".join(f"'{s}'" for s in ENDED_IN_TEMPORAL)
         query = f"{self.scope} AND CloseTime >= '{_when(since)}' AND ExecutionStatus IN ({statuses})"
-        marked = []
+        found = []
         async for wf in self.client.list_workflows(query):
             pid = wf.id.removeprefix("process-")
+            if not fix:
+                if await self.pool.fetchval("SELECT status = 'running' FROM processes WHERE id = $1", pid):
+                    found.append(pid)
+                continue
             async with self.pool.acquire() as conn, conn.transaction():
                 if await conn.fetchval(END, pid, wf.run_id, f"ended in Temporal: {wf.status.name.lower()}"):
                     await conn.execute("DELETE FROM process_inbox WHERE process_id = $1", pid)
-                    marked.append(pid)
-        if marked:
-            log.warning("processes ended in Temporal marked terminated", processes=marked)
-        return marked
-
-    async def run(self, stop: asyncio.Event, every: float) -> None:
-        since = datetime.now(UTC) - timedelta(days=1)
-        while not stop.is_set():
-            started = datetime.now(UTC)
-            try:
-                await self.sweep(since - timedelta(seconds=every))
-                since = started
-            except (RPCError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
-                log.warning("process sweep failed; retrying", error=str(err))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=every)
+                    found.append(pid)
+        if found and fix:
+            log.warning("processes ended in Temporal marked terminated", processes=found)
+        return found

@@ -5,13 +5,17 @@
   timed out in Temporal) and at runs started since the last sweep (an operator's reset): an
   ended project shows `terminated`, leaves every inbox, and its end is recorded with the reason;
   a reset re-syncs the read model from the new run and records a `reset` step.
-- `jindu reconcile [--fix]` compares every open project's read model with Temporal.
+- `jindu reconcile [--fix]` compares every open project's read model with Temporal, and
+  finds the processes that ended in Temporal while their records say running
+  (jindu/process_sweep.py).
+- One loop (`sweep_forever`) runs both sweeps in the worker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -131,19 +135,6 @@ class Reconciler:
                 found.append(finding)
         return found
 
-    async def run(self, stop: asyncio.Event, every: float) -> None:
-        """Sweep until `stop`; the first sweep looks a day back (what happened while no worker ran)."""
-        since = datetime.now(UTC) - timedelta(days=1)
-        while not stop.is_set():
-            started = datetime.now(UTC)
-            try:
-                await self.sweep(since - timedelta(seconds=every))  # overlap: visibility lags a little
-                since = started
-            except (RPCError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
-                log.warning("reconcile sweep failed; retrying", error=str(err))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=every)
-
     # ------------------------------------------------------------------ jindu reconcile
 
     async def every_open_project(self, *, fix: bool, page: int = 500) -> tuple[int, list[Finding]]:
@@ -156,3 +147,24 @@ class Reconciler:
                     found.append(finding)
             after = batch[-1].id
         return checked, found
+
+
+Sweep = Callable[[datetime], Awaitable[object]]
+
+
+async def sweep_forever(sweeps: Sequence[Sweep], stop: asyncio.Event, every: float) -> None:
+    """Run each sweep every `every` seconds until `stop`; the first looks a day back (what
+    happened while no worker ran), each later one overlaps the last a little (visibility lags)."""
+    since = datetime.now(UTC) - timedelta(days=1)
+    while not stop.is_set():
+        started, failed = datetime.now(UTC), False
+        for sweep in sweeps:
+            try:
+                await sweep(since - timedelta(seconds=every))
+            except (RPCError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
+                failed = True
+                log.warning("sweep failed; retrying", sweep=getattr(sweep, "__qualname__", "?"), error=str(err))
+        if not failed:
+            since = started
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)

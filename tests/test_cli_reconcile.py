@@ -55,3 +55,27 @@ async def test_reconcile_reports_then_repairs_a_project_that_differs(stack, reco
                                      pid) == 1  # fmt: skip
     code, out = await reconcile()
     assert pid not in out, out
+
+
+async def test_reconcile_finds_and_ends_a_process_terminated_in_temporal(stack, reconcile):
+    from store import process_templates
+    from tests.e2e.test_processes_over_http import start
+
+    await process_templates.load_dir(stack.pool)
+    team = await stack.team()
+    pid = (await start(stack, team["agent"], "commission", {"deal": "P-7", "deal_value": "10", "commission": "1",
+                                                            "split": "王 100%"}))["id"]  # fmt: skip
+    await stack.client.get_workflow_handle(f"process-{pid}").terminate("operator test")
+    ended = f"WorkflowId = 'process-{pid}' AND ExecutionStatus = 'Terminated'"
+    for _ in range(100):  # Temporal's visibility lags a little behind the termination
+        if [wf async for wf in stack.client.list_workflows(ended)]:
+            break
+        await asyncio.sleep(0.1)
+    code, out = await reconcile()
+    assert code == 1 and f"process {pid}: its workflow ended in Temporal" in out, out
+    assert await stack.pool.fetchval("SELECT status FROM processes WHERE id = $1", pid) == "running"
+    code, out = await reconcile("--fix")
+    assert code == 0 and f"process {pid}: its workflow ended in Temporal; the records said running — fixed" in out
+    assert await stack.pool.fetchval("SELECT status FROM processes WHERE id = $1", pid) == "terminated"
+    code, out = await reconcile()
+    assert f"process {pid}" not in out, out

@@ -13,7 +13,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from domain.project import ProjectState
-from jindu.reconcile import Reconciler
+from jindu.reconcile import Reconciler, sweep_forever
 from jindu.temporal import temporal_cli_path
 from tests.e2e.test_risk_register import running_project
 from tests.fixtures_stack import STACK_TASK_QUEUE
@@ -24,7 +24,7 @@ from workflows.project import ProjectWorkflow
 async def sweeping(stack):
     """The worker's sweep, as `jindu worker` runs it, every half second."""
     stop = asyncio.Event()
-    task = asyncio.create_task(Reconciler(stack.client, stack.pool, STACK_TASK_QUEUE).run(stop, every=0.5))
+    task = asyncio.create_task(sweep_forever([Reconciler(stack.client, stack.pool, STACK_TASK_QUEUE).sweep], stop, 0.5))
     yield
     stop.set()
     await task
