@@ -41,20 +41,28 @@ class StaleBatch(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Recorded:
+class LastRecorded:
+    """What PostgreSQL holds of the last batch recorded for a workflow: its run, the workflow
+    task that wrote it, the view's version, and the runs a reset retired."""
+
     run_id: str | None
     task: int
     version: int
     retired_runs: list[str]
 
+    @classmethod
+    def of(cls, row: asyncpg.Record) -> LastRecorded:
+        """From a read model's row (run_id, task, view_version, retired_runs)."""
+        return cls(row["run_id"], row["task"], row["view_version"], list(row["retired_runs"]))
 
-async def lock_project(conn: asyncpg.Connection, pid: str) -> Recorded | None:
+
+async def lock_project(conn: asyncpg.Connection, pid: str) -> LastRecorded | None:
     """The project's fence, locked for this transaction (batches of one project queue here)."""
     row = await conn.fetchrow(
         "SELECT run_id, task, view_version, retired_runs FROM projects WHERE id = $1 FOR UPDATE", pid)
     if row is None:
         return None
-    return Recorded(row["run_id"], row["task"], row["view_version"], list(row["retired_runs"]))
+    return LastRecorded.of(row)
 
 
 async def steps_after(conn: asyncpg.Connection, pid: str, seq: int) -> dict[int, str]:
@@ -81,7 +89,7 @@ class Fence:
     base_seq: int
 
 
-def decide(fence: Fence, rec: Recorded, stored: dict[int, str], mine: dict[int, str]) -> Verdict:
+def decide(fence: Fence, rec: LastRecorded, stored: dict[int, str], mine: dict[int, str]) -> Verdict:
     """Which batch wins (module docstring): `stored` are the live steps after the batch's
     `base_seq`, `mine` the batch's own, each as its canonical content."""
     if fence.run_id in rec.retired_runs or (rec.run_id == fence.run_id and fence.task < rec.task):
@@ -100,7 +108,7 @@ def step_contents(steps: list[Step]) -> dict[int, str]:
     return {s.seq: content(s.kind, s.comment, s.model_dump(mode="json").get("data", {})) for s in steps}
 
 
-async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: Recorded | None) -> Verdict:
+async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecorded | None) -> Verdict:
     """How to write a project's batch given what the project has recorded."""
     if rec is None or not batch.run_id:
         return "new"  # the first batch; unfenced writers (tools, tests) keep insert-once semantics
@@ -117,7 +125,7 @@ STEP_KEYED = ("approvals", "weekly_reports", "result_submissions", "ratings", "w
 PROJECT_KEYED = ("milestones", "rectification_tasks", "risks")
 
 
-async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: Recorded, *, reason: str) -> int:
+async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecorded, *, reason: str) -> int:
     """Mark every live step after the batch's starting point superseded, drop the notices not
     yet sent for them, rebuild the project's facts from the steps that remain. Returns how
     many steps were superseded."""

@@ -134,7 +134,7 @@ async def _fenced(conn: asyncpg.Connection, batch: ProcessBatch) -> bool:
     row = await conn.fetchrow("SELECT run_id, task, view_version, retired_runs FROM processes WHERE id = $1 FOR UPDATE",
                               pid)  # fmt: skip
     if row is not None and batch.run_id:
-        rec = fencing.Recorded(row["run_id"], row["task"], row["view_version"], list(row["retired_runs"]))
+        rec = fencing.LastRecorded.of(row)
         rows = await conn.fetch("SELECT seq, kind, comment, data FROM process_events WHERE process_id = $1 "
                                 "AND seq > $2 AND superseded_at IS NULL", pid, batch.base_seq)  # fmt: skip
         stored = {r["seq"]: fencing.content(r["kind"], r["comment"], r["data"]) for r in rows}

@@ -30,7 +30,7 @@ async def verdict(conn: asyncpg.Connection, batch: ServiceBatch, kind: Records) 
                               f"WHERE {column} = $1 FOR UPDATE", batch.subject_id)  # fmt: skip
     if row is None or not batch.run_id:
         return "new"
-    rec = fencing.Recorded(row["run_id"], row["task"], row["view_version"], list(row["retired_runs"]))
+    rec = fencing.LastRecorded.of(row)
     rows = await conn.fetch(f"SELECT seq, kind, comment, data FROM {kind.table} WHERE {kind.owner} = $1 "
                             "AND seq > $2 AND superseded_at IS NULL", batch.subject_id, batch.base_seq)  # fmt: skip
     stored = {r["seq"]: fencing.content(r["kind"], r["comment"], r["data"]) for r in rows}

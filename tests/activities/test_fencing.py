@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from store import fencing
-from store.fencing import Fence, Recorded, StaleBatch, decide
+from store.fencing import Fence, LastRecorded, StaleBatch, decide
 from tests.fixtures_db import AGENT, intake_step, new_project_id, record_batch, step, write
 
-REC = Recorded(run_id="run-1", task=40, version=5, retired_runs=["run-0"])
+REC = LastRecorded(run_id="run-1", task=40, version=5, retired_runs=["run-0"])
 
 
 @pytest.mark.parametrize("fence, stored, mine, verdict", [
