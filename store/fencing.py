@@ -127,8 +127,8 @@ PROJECT_KEYED = ("milestones", "rectification_tasks", "risks")
 
 async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecorded, *, reason: str) -> int:
     """Mark every live step after the batch's starting point superseded, drop the notices not
-    yet sent for them, rebuild the project's facts from the steps that remain. Returns how
-    many steps were superseded."""
+    yet sent for them (and correct those already sent), rebuild the project's facts from the
+    steps that remain. Returns how many steps were superseded."""
     pid, base = batch.project_id, batch.base_seq
     prefix = pid + ":"
     for table in STEP_KEYED:
@@ -145,6 +145,7 @@ async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecor
     await conn.execute(
         """DELETE FROM outbox o WHERE o.project_id = $1 AND o.seq > $2 AND o.sent_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)""", pid, base)  # fmt: skip
+    await withdraw_told(conn, pid, base)
     await conn.execute("UPDATE projects SET plan = NULL, cancel_reason = NULL, view_version = $2 - 1, seq = $3, "
                        "run_id = $4, task = $5 WHERE id = $1",
                        pid, batch.version, base, batch.run_id, batch.task)  # fmt: skip
@@ -155,6 +156,36 @@ async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecor
     log.warning("steps of a workflow task that never completed were superseded", project_id=pid, reason=reason,
                 **detail)  # fmt: skip
     return len(gone)
+
+
+# A notice already delivered for a superseded step told someone of what did not happen: each
+# of its addressees gets a correction (catalogue key `withdrawn`), once, through the outbox.
+WITHDRAW = """
+INSERT INTO outbox (id, project_id, seq, kind, key, params, to_role, to_user_id, department, path)
+SELECT o.id || ':withdrawn', o.project_id, $2, 'withdrawn', 'withdrawn',
+       jsonb_build_object('told', o.key), o.to_role, o.to_user_id, o.department, o.path
+FROM outbox o
+WHERE o.project_id = $1 AND o.seq > $2 AND o.kind <> 'withdrawn'
+  AND (o.sent_at IS NOT NULL OR EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id))
+ON CONFLICT (id) DO NOTHING
+"""
+
+
+STOP = """
+WITH stopped AS (
+    UPDATE outbox SET failed_at = now(), last_error = 'withdrawn: its step was superseded'
+    WHERE project_id = $1 AND seq > $2 AND sent_at IS NULL AND failed_at IS NULL AND kind <> 'withdrawn'
+    RETURNING id)
+UPDATE notification_deliveries SET state = 'given_up', last_error = 'withdrawn: its step was superseded',
+                                   updated_at = now()
+WHERE outbox_id IN (SELECT id FROM stopped) AND state = 'pending'
+"""
+
+
+async def withdraw_told(conn: asyncpg.Connection, pid: str, base: int) -> None:
+    """Correct what was told of superseded steps, and stop what is still being delivered of them."""
+    await conn.execute(WITHDRAW, pid, base)
+    await conn.execute(STOP, pid, base)
 
 
 async def rebuild_facts(conn: asyncpg.Connection, pid: str) -> None:
