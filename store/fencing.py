@@ -142,10 +142,7 @@ async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecor
            RETURNING seq, kind, run_id, task""",
         pid, base, batch.run_id, tag, list(OPERATOR_KINDS),
     )  # fmt: skip
-    await conn.execute(
-        """DELETE FROM outbox o WHERE o.project_id = $1 AND o.seq > $2 AND o.sent_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)""", pid, base)  # fmt: skip
-    await withdraw_told(conn, pid, base)
+    await retract_notices(conn, prefix, base)
     await conn.execute("UPDATE projects SET plan = NULL, cancel_reason = NULL, view_version = $2 - 1, seq = $3, "
                        "run_id = $4, task = $5 WHERE id = $1",
                        pid, batch.version, base, batch.run_id, batch.task)  # fmt: skip
@@ -158,23 +155,27 @@ async def supersede(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecor
     return len(gone)
 
 
-# A notice already delivered for a superseded step told someone of what did not happen: each
-# of its addressees gets a correction (catalogue key `withdrawn`), once, through the outbox.
+# The notices of superseded steps (their ids start with the subject's prefix, e.g. `<project>:`,
+# `process:<id>:`): one nobody received is dropped; one already delivered told someone of what
+# did not happen, so each addressee gets a correction (catalogue key `withdrawn`) once; one
+# half delivered stops where it is and is corrected too.
+DROP_UNSENT = """
+DELETE FROM outbox o WHERE starts_with(o.id, $1) AND o.seq > $2 AND o.sent_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)
+"""
 WITHDRAW = """
 INSERT INTO outbox (id, project_id, seq, kind, key, params, to_role, to_user_id, department, path)
 SELECT o.id || ':withdrawn', o.project_id, $2, 'withdrawn', 'withdrawn',
        jsonb_build_object('told', o.key), o.to_role, o.to_user_id, o.department, o.path
 FROM outbox o
-WHERE o.project_id = $1 AND o.seq > $2 AND o.kind <> 'withdrawn'
+WHERE starts_with(o.id, $1) AND o.seq > $2 AND o.kind <> 'withdrawn'
   AND (o.sent_at IS NOT NULL OR EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id))
 ON CONFLICT (id) DO NOTHING
 """
-
-
 STOP = """
 WITH stopped AS (
     UPDATE outbox SET failed_at = now(), last_error = 'withdrawn: its step was superseded'
-    WHERE project_id = $1 AND seq > $2 AND sent_at IS NULL AND failed_at IS NULL AND kind <> 'withdrawn'
+    WHERE starts_with(id, $1) AND seq > $2 AND sent_at IS NULL AND failed_at IS NULL AND kind <> 'withdrawn'
     RETURNING id)
 UPDATE notification_deliveries SET state = 'given_up', last_error = 'withdrawn: its step was superseded',
                                    updated_at = now()
@@ -182,10 +183,10 @@ WHERE outbox_id IN (SELECT id FROM stopped) AND state = 'pending'
 """
 
 
-async def withdraw_told(conn: asyncpg.Connection, pid: str, base: int) -> None:
-    """Correct what was told of superseded steps, and stop what is still being delivered of them."""
-    await conn.execute(WITHDRAW, pid, base)
-    await conn.execute(STOP, pid, base)
+async def retract_notices(conn: asyncpg.Connection, prefix: str, base: int) -> None:
+    """The notices of the steps after `base` of the subject whose notice ids start with `prefix`."""
+    for statement in (DROP_UNSENT, WITHDRAW, STOP):
+        await conn.execute(statement, prefix, base)
 
 
 async def rebuild_facts(conn: asyncpg.Connection, pid: str) -> None:

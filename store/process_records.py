@@ -158,9 +158,7 @@ async def _supersede(conn: asyncpg.Connection, batch: ProcessBatch) -> None:
            WHERE process_id = $1 AND seq > $2 AND superseded_at IS NULL RETURNING seq, kind""",
         pid, batch.base_seq, batch.run_id, f"~{uuid.uuid4().hex[:12]}",
     )  # fmt: skip
-    await conn.execute("""DELETE FROM outbox o WHERE starts_with(o.id, $1) AND o.seq > $2 AND o.sent_at IS NULL
-                          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)""",
-                       prefix, batch.base_seq)  # fmt: skip
+    await fencing.retract_notices(conn, prefix, batch.base_seq)
     await conn.execute("UPDATE processes SET view_version = $2 - 1, seq = $3, run_id = $4, task = $5 WHERE id = $1",
                        pid, batch.version, batch.base_seq, batch.run_id, batch.task)  # fmt: skip
     rows = await conn.fetch("SELECT step_key, seq, kind, at, actor_id, actor_name, actor_role, comment, data "

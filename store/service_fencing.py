@@ -51,9 +51,7 @@ async def supersede(conn: asyncpg.Connection, batch: ServiceBatch, kind: Records
             WHERE {kind.owner} = $1 AND seq > $2 AND superseded_at IS NULL RETURNING seq, kind""",
         batch.subject_id, batch.base_seq, batch.run_id, f"~{uuid.uuid4().hex[:12]}",
     )  # fmt: skip
-    await conn.execute("""DELETE FROM outbox o WHERE starts_with(o.id, $1) AND o.seq > $2 AND o.sent_at IS NULL
-                          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)""",
-                       scope, batch.base_seq)  # fmt: skip
+    await fencing.retract_notices(conn, scope, batch.base_seq)
     await conn.execute(f"UPDATE {table} SET view_version = $2 - 1, seq = $3, run_id = $4, task = $5 "
                        f"WHERE {column} = $1", batch.subject_id, batch.version, batch.base_seq, batch.run_id,
                        batch.task)  # fmt: skip
