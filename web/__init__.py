@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from jindu.i18n import t
@@ -27,6 +27,11 @@ async def _csrf_refused(request: Request, exc: CsrfRefused) -> Response:
                 problem=Problem(403, t("web.errors.csrf", lang), t("web.errors.csrf_reason", lang)))
 
 
+async def _favicon() -> Response:
+    return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 def install_workspace(app: FastAPI) -> None:
     from web.routes import act, admin, appraisal, complaints, dashboard, files, inbox, notifications, projects, signin
 
@@ -36,5 +41,6 @@ def install_workspace(app: FastAPI) -> None:
     from web.routes import processes as process_pages  # issue 15: 发起审批, instances, templates
     app.include_router(process_pages.router)
     app.include_router(files.router)  # documents and 档案查询
+    app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

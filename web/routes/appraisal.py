@@ -15,7 +15,7 @@ from api.exports import download
 from jindu.i18n import translator
 from jindu.services import appraisal as uc
 from web.api import as_body, attempt
-from web.charts import bar_chart
+from web.charts import bars
 from web.errors import problem
 from web.render import page
 from web.session import SignedIn
@@ -70,16 +70,18 @@ async def appraisal(request: Request, visitor: SignedIn, period: str = "", depar
     rows, report = card.body["rows"], card.body
     several = report["department"] is None
     label = (lambda r: f"{r['name']} · {r['department']}") if several else (lambda r: r["name"])
-    charts = [(t(f"appraisal.column.{name}"), bar_chart(
-        [(label(r), r[name]) for r in rows], title=t(f"appraisal.column.{name}"), maximum=100.0,
-        unit="%" if name.endswith("_rate") else "", empty=t("web.common.none")))
-        for name in SCORECARD_CHARTS if any(r[name] is not None for r in rows)]  # fmt: skip
+    charts = [bars(f"appraisal-{name}", t(f"appraisal.column.{name}"), [(label(r), r[name]) for r in rows],
+                   label_head=t("appraisal.column.name"), value_head=t(f"appraisal.column.{name}"),
+                   unit="%" if name.endswith("_rate") else "", none=t("web.common.none"))
+              for name in SCORECARD_CHARTS if any(r[name] is not None for r in rows)]  # fmt: skip
     items = service.body["items"]
     dept_label = lambda d: d if d is not None else t("appraisal.service.no_department")  # noqa: E731
-    service_charts = [(t(f"appraisal.service.column.{name}"), bar_chart(
-        [(dept_label(i["department"]), i[name]) for i in items], title=t(f"appraisal.service.column.{name}"),
-        maximum=100.0, unit="%" if name.endswith("_rate") else "", empty=t("web.common.none")))
-        for name in SERVICE_CHARTS if any(i[name] is not None for i in items)]  # fmt: skip
+    service_charts = [bars(f"service-{name}", t(f"appraisal.service.column.{name}"),
+                           [(dept_label(i["department"]), i[name]) for i in items],
+                           label_head=t("appraisal.service.column.department"),
+                           value_head=t(f"appraisal.service.column.{name}"),
+                           unit="%" if name.endswith("_rate") else "", none=t("web.common.none"))
+                      for name in SERVICE_CHARTS if any(i[name] is not None for i in items)]  # fmt: skip
     return page(
         request, "appraisal.html", visitor, report=report, rows=rows, service=service.body,
         items=[{**i, "department": dept_label(i["department"])} for i in items],

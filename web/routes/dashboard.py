@@ -8,9 +8,9 @@ from pydantic import BaseModel
 
 from api.deps import office_of
 from jindu.i18n import translator
-from jindu.services import overview
+from jindu.services import flow, overview
+from web import charts as ch
 from web.api import as_body, attempt
-from web.charts import bar_chart
 from web.errors import problem
 from web.render import page
 from web.session import SignedIn
@@ -31,7 +31,13 @@ async def dashboard(request: Request, visitor: SignedIn) -> Response:
     table: dict[str, dict[str, int]] = {}
     for row in data["by_stage"]:
         table.setdefault(row["department"], {})[row["stage"]] = row["projects"]
-    return page(request, "dashboard.html", visitor, data=data, stages=stages, table=table)
+    moves = await flow.flow(office_of(request), visitor.user)  # the dashboard's readers: allowed above
+    t = translator(visitor.lang)
+    wait_stages, wait_departments, wait_cells = ch.waits_by_department(moves.waits, t)
+    return page(request, "dashboard.html", visitor, data=data, stages=stages, table=table,
+                charts=[ch.trends(moves.weeks, t), ch.funnel(moves.funnel, t), ch.waits(moves.waits, t),
+                        ch.approvers(moves.approvers, t)],
+                wait_stages=wait_stages, wait_departments=wait_departments, wait_cells=wait_cells)
 
 
 @router.get("/kpis")
@@ -47,10 +53,8 @@ async def kpis(request: Request, visitor: SignedIn, group_by: str = "department"
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     items = answer.body["items"]
     t = translator(visitor.lang)
-    charts = {
-        name: bar_chart([(row["key"], row[name]) for row in items], title=t(f"web.kpi.{name}"),
-                        maximum=100.0, unit="%", empty=t("web.common.none"))
-        for name in CHARTED
-    }
+    charts = [ch.bars(f"kpi-{name}", t(f"web.kpi.{name}"), [(row["key"], row[name]) for row in items],
+                      label_head=t(f"web.kpi.by.{group_by}"), value_head=t(f"web.kpi.{name}"), maximum=100.0,
+                      unit="%", none=t("web.common.none")) for name in CHARTED]
     return page(request, "kpis.html", visitor, items=items, group_by=group_by, period=period,
                 groupings=GROUPINGS, charts=charts, charted=CHARTED)

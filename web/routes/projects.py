@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,6 +27,7 @@ from domain.customers import ProjectIntakeIn
 from domain.models import Role
 from domain.operator_commands import ExtendDeadlineIn, ReassignIn
 from domain.risk_commands import RiskIn, RiskPatchIn
+from jindu.i18n import translator
 from jindu.services import attachments, overview, risks, users
 from jindu.services import projects as uc
 from jindu.services.intake import record_consultation
@@ -35,6 +37,7 @@ from store.reads import ProjectAccess
 from store.users import User
 from web import forms
 from web.api import Answer, as_body, attempt, seg
+from web.charts import gantt
 from web.errors import Problem, problem
 from web.render import page
 from web.session import SignedIn, Visitor, check_csrf, safe_next
@@ -142,6 +145,8 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
         candidates=await _candidates(request, visitor, view, waits, operator),
         risks=await _risks(request, office, visitor.user, found.result), keeps_risks=keeps_risks(view),
         documents=[d.model_dump(mode="json") for d in await attachments.listed(office, visitor.user, found.result)],
+        gantt=gantt(view.get("milestones") or [], view.get("created_at"), datetime.now(office.tz).date(),
+                    translator(visitor.lang)),
     )
 
 
