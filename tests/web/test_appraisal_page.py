@@ -1,4 +1,4 @@
-"""The appraisal page: the scorecard and service KPIs with SVG charts, Chinese by default,
+"""The appraisal page: the scorecard and service KPIs with charts (ECharts, with their figures), Chinese by default,
 downloads that work for the signed-in user, and the API's refusals shown as pages."""
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ async def test_a_dept_head_sees_the_scorecard_with_charts_and_downloads_it(stack
     assert page.status_code == 200, page.text[:2000]
     html = page.text
     assert "业绩考核" in html and "员工考核" in html and "客户服务指标" in html
-    assert agent.name in html and "<svg" in html and "2025-11-01 至 2025-11-30" in html
+    assert agent.name in html and "data-chart='" in html and "2025-11-01 至 2025-11-30" in html
+    assert 'id="chart-appraisal-total_score"' in html and '<script src="/static/charts.js"></script>' in html
     # completion 100, satisfaction 80, complaints on time 100, risk 100:
     # (20·100 + 25·80 + 10·100 + 10·100) / 65 = 92.31
     assert "92.31" in html and "100.0%" in html

@@ -24,7 +24,7 @@ async def test_a_dept_head_approves_from_the_inbox_with_a_comment(stack, live, p
     item = page.locator(f'li.item[data-project="{pid}"]')
     await item.wait_for()
     assert await item.get_attribute("data-kind") == "approval"
-    assert (await item.locator(".budget").inner_text()).strip() == "¥120,000.00"
+    assert (await item.locator(".budget").inner_text()).strip() == "¥12万"
     assert (await item.locator(".risk").inner_text()).strip() == "中"
     assert "徐汇区学区两居室" in await item.locator(".requirement").inner_text()
     assert "立项审批" in await item.inner_text()
@@ -128,7 +128,8 @@ async def test_operations_dashboard_kpi_charts_and_user_admin(stack, live, page_
     assert (await row.locator("td").nth(1).inner_text()) == "1"
     await shot(page, "dashboard")
     await page.goto("/kpis?group_by=agent")
-    assert await page.locator("svg.chart").count() == 5
+    await page.wait_for_selector("#chart-kpi-completion_rate .echart[data-drawn=true] canvas")
+    assert await page.locator(".echart[data-drawn=true]").count() == 5
     await shot(page, "kpis")
     leaver = await stack.person("auditor", team["agent"].department)
     await page.goto("/users")
@@ -239,7 +240,7 @@ async def test_the_agent_adds_a_high_risk_to_the_register(stack, live, page_of):
     assert (risk["level"], risk["expected_loss"], risk["owner_name"]) == ("high", "100000.00", agent.name)
     row = page.locator(f'#risk-{risk["id"]}')
     assert (await row.locator(".risk-level").inner_text()).strip() == "高"
-    assert (await row.locator(".expected-loss").inner_text()).strip() == "¥100,000.00"
+    assert (await row.locator(".expected-loss").inner_text()).strip() == "¥10万"
     assert (await row.locator(".owner").inner_text()).strip() == agent.name
     assert (await row.locator(".review-on").inner_text()).strip() == soon(7)
     assert (await row.locator(".status").inner_text()).strip() == "跟踪中"
