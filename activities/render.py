@@ -12,7 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from activities.channels import Recipient, RenderedMessage
+from domain.amounts import yuan
 from jindu.i18n import has, t
+from jindu.wording import reasons
 
 # Keys whose message asks for an approval decision: they carry approve / reject buttons.
 APPROVAL_KEYS = frozenset({"notify.assigned.approval"})
@@ -39,14 +41,9 @@ def when(value: str | datetime, lang: str, tz: ZoneInfo) -> str:
 def money(value: Any, lang: str) -> str:
     """Yuan as people write it: `250万元`, `8,000元`; `¥2,500,000` in English."""
     try:
-        amount = Decimal(str(value))
+        return yuan(Decimal(str(value)), lang, sign=False)
     except InvalidOperation:
         return str(value)
-    if lang != "zh":
-        return f"¥{amount:,.2f}".removesuffix(".00")
-    if abs(amount) >= 10_000:
-        return f"{(amount / 10_000):,.2f}".rstrip("0").rstrip(".") + "万元"
-    return f"{amount:,.2f}".removesuffix(".00") + "元"
 
 
 def params_in(lang: str, params: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
@@ -58,6 +55,8 @@ def params_in(lang: str, params: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]
             value = t(f"notify.{key}.{value}", lang)
         elif key in MONEY_KEYS and value not in (None, ""):
             value = money(value, lang)
+        elif key == "reasons" and isinstance(value, list):
+            value = reasons(value, lang)
         elif isinstance(value, list):
             value = "；".join(map(str, value)) if lang == "zh" else "; ".join(map(str, value))
         out[key] = "" if value is None else value

@@ -25,8 +25,7 @@ Has = Callable[[str], bool]
 class Formats(Protocol):
     def time(self, value: Any) -> str: ...
 
-    @staticmethod
-    def money(value: Any) -> str: ...
+    def money(self, value: Any) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from domain.amounts import as_typed
+
 MILESTONE_ROWS = 6
 MEASURE_ROWS = 3
 
@@ -47,7 +49,7 @@ def assessment(form: FormData) -> dict[str, Any]:
     return _drop_none({
         "in_scope": _bool(form, "in_scope"), "difficulty": _text(form, "difficulty"),
         "risk_level": _text(form, "risk_level"), "expected_cycle_days": _text(form, "expected_cycle_days"),
-        "budget": _text(form, "budget"), "comment": _text(form, "comment"),
+        "budget": as_typed(_text(form, "budget")), "comment": _text(form, "comment"),
     })
 
 
@@ -132,14 +134,18 @@ RISK_FIELDS = ("category", "description", "likelihood", "impact", "probability",
                "measures", "owner", "review_on")  # fmt: skip
 
 
+def _amount_or_text(form: FormData, name: str) -> str | None:
+    return as_typed(_text(form, name)) if name == "loss_amount" else _text(form, name)
+
+
 def risk(form: FormData) -> dict[str, Any]:
     """A new risk for the register; empty fields are left for the API to name."""
-    return _drop_none({name: _text(form, name) for name in RISK_FIELDS})
+    return _drop_none({name: _amount_or_text(form, name) for name in RISK_FIELDS})
 
 
 def risk_change(form: FormData) -> dict[str, Any]:
     """Only what was filled in or chosen changes (an empty field or 不变 keeps the value)."""
-    return _drop_none({name: _text(form, name) for name in (*RISK_FIELDS, "status")})
+    return _drop_none({name: _amount_or_text(form, name) for name in (*RISK_FIELDS, "status")})
 
 
 def values(form: FormData) -> dict[str, Any]:

@@ -14,8 +14,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from jindu import history
-from jindu.i18n import LANGUAGES, has, translator
+from domain.amounts import yuan
+from jindu import history, wording
+from jindu.i18n import LANGUAGES, has, t, translator
 from web.session import LANG_COOKIE, Visitor, page_lang
 from web.views import candidate_key, gate_history
 
@@ -40,21 +41,26 @@ def parse_time(value: Any) -> datetime | None:
 class Formats:
     """Display helpers in the company's time zone (policy calendar, default Asia/Shanghai)."""
 
-    def __init__(self, tz: ZoneInfo, now: datetime) -> None:
-        self.tz, self.now = tz, now
+    def __init__(self, tz: ZoneInfo, now: datetime, lang: str = "zh") -> None:
+        self.tz, self.now, self.lang = tz, now, lang
 
     def time(self, value: Any) -> str:
+        """`2026-12-03（周四）18:00`, `Thu 2026-12-03 18:00`: the catalogue's `notify.common.when`."""
         at = parse_time(value)
-        return at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if at else ""
+        if not at:
+            return ""
+        local = at.astimezone(self.tz)
+        return t("notify.common.when", self.lang, date=local.strftime("%Y-%m-%d"), time=local.strftime("%H:%M"),
+                 weekday=t(f"notify.weekday.{local.weekday()}", self.lang))  # fmt: skip
 
     def overdue(self, value: Any) -> bool:
         at = parse_time(value)
         return at is not None and at < self.now
 
-    @staticmethod
-    def money(value: Any) -> str:
+    def money(self, value: Any) -> str:
+        """`¥250万`, `¥8,000` (English `¥2,500,000`): domain/amounts.py."""
         try:
-            return f"¥{Decimal(str(value)):,.2f}" if value not in (None, "") else ""
+            return yuan(Decimal(str(value)), self.lang) if value not in (None, "") else ""
         except InvalidOperation:
             return str(value)
 
@@ -88,8 +94,9 @@ def page(request: Request, template: str, visitor: Visitor | None = None, status
             "visitor": visitor,
             "user": visitor.user if visitor else None,
             "csrf": visitor.csrf if visitor else context.pop("csrf", ""),
-            "fmt": Formats(timezone(request), datetime.now(UTC)),
+            "fmt": Formats(timezone(request), datetime.now(UTC), lang),
             "path": request.url.path,
+            "reasons": lambda items: wording.reasons(items or [], lang),
             "page_at": lambda offset: _page_at(request, offset),
             # Each rendered form's own id: the API's Idempotency-Key for what it sends (web/api.py).
             "submission_id": lambda: secrets.token_hex(16),

@@ -12,6 +12,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
 
 from domain.project import ProjectState, Wait
+from jindu.wording import reasons
 from workflows import search_attributes as sa
 
 ATTRIBUTES: dict[str, SearchAttributeKey[Any]] = {key.name: key for key in sa.ALL}
@@ -72,7 +73,7 @@ def details(state: ProjectState, tz: ZoneInfo, attention: str | None = None) -> 
     if state.rectification.tasks:
         lines.append(f"整改任务 Open rectification tasks: {len(state.rectification.tasks)}")
     if state.warning.active:
-        lines.append("进度异常预警 Progress warning: " + "; ".join(state.warning.reasons))
+        lines.append("进度异常预警 Progress warning: " + reasons(state.warning.reasons, "zh"))
     if attention:
         lines.append(f"⚠ 未能记录 Could not record: {attention}")
     return "\n\n".join(lines)

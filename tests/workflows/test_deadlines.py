@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from temporalio.api.sdk.v1 import WorkflowMetadata
+
 from domain.calendar import YearDates, calendar_for
 from domain.commands import MeasureIn, PublishCalendarCommand, WarningAnalysisCommand, WarningAnalysisIn
 from domain.models import CauseCategory, Role, Stage
@@ -103,6 +105,8 @@ async def test_slipping_project_raises_warning_escalates_measure_and_clears(skip
         assert state.warning.active and any(r.startswith("cycle_deviation_rate") for r in state.warning.reasons)
         assert len(h.rec.of(pid, "warning_raised")) == 1
         assert (await handle.describe()).typed_search_attributes.get(sa.WARNING) is True
+        shown = (await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)).current_details
+        assert "周期偏差率" in shown and "超过阈值 20%" in shown and "cycle_deviation_rate" not in shown
 
         body = WarningAnalysisIn(cause=CauseCategory.resources, analysis="agent overloaded",
                                  measures=[MeasureIn(description="hand over this week", owner=h.agent.name,
