@@ -1,0 +1,78 @@
+"""Every page kind on a phone (390 px) and a desktop (1280 px), in Chinese and English (issue
+17): nothing is wider than the screen, and axe-core (bundled by axe-playwright-python: no
+network) finds no violation. One browser for the session, one context per person; a failure
+lists every page, width and rule at once. Real HTTP, worker, Temporal and PostgreSQL."""
+
+from __future__ import annotations
+
+from axe_playwright_python.async_playwright import Axe
+
+from store import process_templates
+from tests.web.helpers import call, project_at, soon
+from tests.web.test_browser import sign_in_with_link
+
+WIDTHS = (390, 1280)
+AXE = Axe()
+
+
+async def problems_of(page, path: str, lang: str) -> list[str]:
+    """What is wrong with one page at both widths."""
+    found: list[str] = []
+    for width in WIDTHS:
+        await page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+        response = await page.goto(path)
+        assert response is not None and response.status in (200, 403), (path, response and response.status)
+        await page.wait_for_load_state("load")
+        await page.wait_for_function("!document.querySelector('.echart[data-chart]:not([data-drawn])')")
+        wide = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if wide > 0:
+            culprit = await page.evaluate("""() => { const w = window.innerWidth; const out = [];
+                for (const el of document.querySelectorAll('body *')) { const r = el.getBoundingClientRect();
+                  if (r.right > w + 1 && out.length < 3) out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right)); }
+                return out; }""")  # fmt: skip
+            found.append(f"{lang} {width}px {path}: {wide}px too wide ({culprit})")
+        result = await AXE.run(page)
+        for v in result.response["violations"]:
+            targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:3]]
+            found.append(f"{lang} {width}px {path}: axe {v['id']} ({len(v['nodes'])}) {targets}")
+    return found
+
+
+async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of):
+    await process_templates.load_dir(stack.pool)
+    team = await stack.team()
+    pid = await project_at(stack, team, "customer_acceptance")
+    running = await project_at(stack, team, "execution")
+    await call(stack, "POST", f"/v1/projects/{running}/risks", team["agent"], {
+        "category": "market", "description": "房价在签约前上涨，客户可能放弃购买，需要提前锁定房源和价格",
+        "likelihood": "medium", "impact": "high", "probability": "0.3", "loss_amount": "50000",
+        "response": "reduce", "measures": "与卖方签订意向书", "owner": team["agent"].name, "review_on": soon(7)},
+        201)  # fmt: skip
+    complaint = await call(stack, "POST", "/v1/complaints", team["customer"], {
+        "content": "带看时间一再推迟", "channel": "online", "project_id": pid}, 201)  # fmt: skip
+    pages = {
+        None: ["/signin"],
+        "agent": ["/", "/projects", "/projects/new", f"/projects/{running}", "/complaints",
+                  f"/complaints/new?project_id={pid}", "/processes", "/processes/new/expense", "/suggestions",
+                  "/kpis?group_by=agent", "/archive", "/me", "/dashboard"],
+        "dept_head": ["/", f"/projects/{pid}", f"/complaints/{complaint['id']}", "/appraisal"],
+        "customer": ["/", f"/projects/{pid}", "/complaints"],
+        "operations": ["/dashboard", "/users", "/notifications", f"/projects/{running}"],
+    }  # fmt: skip
+    page = await page_of()  # the checks themselves can fail: a page too wide, an image with no text
+    await page.route("**/bad", lambda route: route.fulfill(content_type="text/html", body=(
+        '<!doctype html><html lang="en"><title>x</title><main><div style="width:600px">wide</div>'
+        '<img src="/favicon.ico"></main></html>')))  # fmt: skip
+    bad = await problems_of(page, "/bad", "en")
+    assert any("390px /bad: 218px too wide" in p for p in bad) and any("axe image-alt" in p for p in bad), bad
+    problems: list[str] = []
+    for who, paths in pages.items():
+        page = await page_of()
+        if who is not None:
+            await sign_in_with_link(page, live, stack.pool, team[who])
+        for lang in ("zh", "en"):
+            await page.goto(f"{paths[0]}?lang={lang}")  # remembered in a cookie
+            for path in paths:
+                problems += await problems_of(page, path, lang)
+        await page.context.close()
+    assert not problems, "\n".join(problems)
