@@ -256,6 +256,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from jindu import cli_processes
 
             asyncio.run(cli_processes.run(_settings_for_database(settings, need_key=False), args))
+        elif args.command == "names":  # issue 17
+            from jindu import cli_names
+
+            asyncio.run(cli_names.run(_settings_for_database(settings, need_key=False), args))
         elif args.command == "project":
             from jindu import cli_projects
 

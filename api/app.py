@@ -27,6 +27,7 @@ from api.routes import (
     archive,
     attachments,
     calendar,
+    code_names,
     complaints,
     customers,
     dashboard,
@@ -144,6 +145,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(attachments.router)
     app.include_router(archive.router)
+    app.include_router(code_names.router)  # issue 17: departments and business types
     install_processes(app)  # issue 15: processes as data (routes, /metrics figures)
     install_offline_docs(app)
     install_openapi_notes(app)

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from jindu.i18n import t
+from web.code_names import CodeNames, FreshNames
 from web.errors import Problem
 from web.render import page
 from web.session import CsrfRefused, SignInRequired, page_lang, signin_redirect
@@ -44,3 +45,5 @@ def install_workspace(app: FastAPI) -> None:
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
+    app.state.code_names = CodeNames()  # departments' and business types' names (issue 17)
+    app.add_middleware(FreshNames, names=app.state.code_names)

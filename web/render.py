@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from domain.amounts import yuan
 from jindu import history, wording
 from jindu.i18n import LANGUAGES, has, t, translator
+from web.code_names import CodeNames
 from web.session import LANG_COOKIE, Visitor, page_lang
 from web.views import candidate_key, gate_history
 
@@ -83,6 +84,7 @@ def _page_at(request: Request, offset: int) -> str:
 def page(request: Request, template: str, visitor: Visitor | None = None, status: int = 200,
          **context: Any) -> HTMLResponse:
     lang = visitor.lang if visitor else page_lang(request)
+    names = getattr(request.app.state, "code_names", None) or CodeNames()
 
     response = TEMPLATES.TemplateResponse(
         request,
@@ -96,6 +98,10 @@ def page(request: Request, template: str, visitor: Visitor | None = None, status
             "csrf": visitor.csrf if visitor else context.pop("csrf", ""),
             "fmt": Formats(timezone(request), datetime.now(UTC), lang),
             "path": request.url.path,
+            # Departments and business types by name, not code (web/code_names.py).
+            "department_name": lambda code: names.label("department", code, lang),
+            "business_type_name": lambda code: names.label("business_type", code, lang),
+            "choices": lambda list_name: names.choices(list_name, lang),
             "reasons": lambda items: wording.reasons(items or [], lang),
             "page_at": lambda offset: _page_at(request, offset),
             # Each rendered form's own id: the API's Idempotency-Key for what it sends (web/api.py).

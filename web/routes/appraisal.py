@@ -69,13 +69,16 @@ async def appraisal(request: Request, visitor: SignedIn, period: str = "", depar
     t = translator(visitor.lang)
     rows, report = card.body["rows"], card.body
     several = report["department"] is None
-    label = (lambda r: f"{r['name']} · {r['department']}") if several else (lambda r: r["name"])
+    names = request.app.state.code_names
+    label = (lambda r: f"{r['name']} · {names.label('department', r['department'], visitor.lang)}") if several \
+        else (lambda r: r["name"])
     charts = [bars(f"appraisal-{name}", t(f"appraisal.column.{name}"), [(label(r), r[name]) for r in rows],
                    label_head=t("appraisal.column.name"), value_head=t(f"appraisal.column.{name}"),
                    unit="%" if name.endswith("_rate") else "", none=t("web.common.none"))
               for name in SCORECARD_CHARTS if any(r[name] is not None for r in rows)]  # fmt: skip
     items = service.body["items"]
-    dept_label = lambda d: d if d is not None else t("appraisal.service.no_department")  # noqa: E731
+    dept_label = lambda d: names.label("department", d, visitor.lang) if d is not None \
+        else t("appraisal.service.no_department")  # noqa: E731
     service_charts = [bars(f"service-{name}", t(f"appraisal.service.column.{name}"),
                            [(dept_label(i["department"]), i[name]) for i in items],
                            label_head=t("appraisal.service.column.department"),

@@ -51,8 +51,12 @@ async def kpis(request: Request, visitor: SignedIn, group_by: str = "department"
     answer = await attempt(request, report())
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
-    items = answer.body["items"]
     t = translator(visitor.lang)
+    if group_by == "department":  # the department's name, not its code
+        names = request.app.state.code_names
+        items = [{**row, "key": names.label("department", row["key"], visitor.lang)} for row in answer.body["items"]]
+    else:
+        items = answer.body["items"]
     charts = [ch.bars(f"kpi-{name}", t(f"web.kpi.{name}"), [(row["key"], row[name]) for row in items],
                       label_head=t(f"web.kpi.by.{group_by}"), value_head=t(f"web.kpi.{name}"), maximum=100.0,
                       unit="%", none=t("web.common.none")) for name in CHARTED]
