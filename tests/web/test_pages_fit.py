@@ -76,3 +76,23 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
                 problems += await problems_of(page, path, lang)
         await page.context.close()
     assert not problems, "\n".join(problems)
+
+
+async def test_a_field_in_error_is_tied_to_its_message(stack, live, page_of):
+    team = await stack.team()
+    fresh = await call(stack, "POST", "/v1/projects", team["agent"], {
+        "customer": {"name": "王小明", "phone": "13812345678"}, "channel": "visit", "requirement": "两居室",
+        "business_type": "real_estate"}, 201)  # fmt: skip
+    page = await page_of()
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await sign_in_with_link(page, live, stack.pool, team["agent"])
+    await page.goto(f"/projects/{fresh['id']}")
+    form = page.locator("#form-assessment")
+    await form.locator("input[name=budget]").fill("很多")
+    await form.locator("button[type=submit]").click()
+    message = page.locator('#form-assessment .field-error[data-field="budget"]')
+    await message.wait_for()
+    budget = page.locator("#form-assessment input[name=budget]")
+    assert await budget.get_attribute("aria-invalid") == "true"
+    assert await message.get_attribute("id") in (await budget.get_attribute("aria-describedby")).split()
+    assert (await AXE.run(page)).response["violations"] == []
