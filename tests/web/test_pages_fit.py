@@ -87,7 +87,9 @@ async def test_a_field_in_error_is_tied_to_its_message(stack, live, page_of):
     await page.set_viewport_size({"width": 390, "height": 844})
     await sign_in_with_link(page, live, stack.pool, team["agent"])
     await page.goto(f"/projects/{fresh['id']}")
-    form = page.locator("#form-assessment")
+    form = page.locator("#form-assessment")  # the agent's action first, before the project's summary
+    assert await page.evaluate("document.querySelector('#form-assessment').compareDocumentPosition("
+                               "document.querySelector('.columns')) & Node.DOCUMENT_POSITION_FOLLOWING")
     await form.locator("input[name=budget]").fill("很多")
     await form.locator("button[type=submit]").click()
     message = page.locator('#form-assessment .field-error[data-field="budget"]')
