@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncpg
 from pydantic import BaseModel, Field
 
+from domain.customers import normalise_email, normalise_phone
 from domain.models import Role
 from store.crypto import DataCipher
+from store.customer_master import blind
 
 Db = asyncpg.Pool | asyncpg.Connection
 CHANNELS = ("wecom", "dingtalk", "feishu", "email")
@@ -49,6 +51,31 @@ async def contact(db: Db, user_id: str, cipher: DataCipher) -> Contact | None:
     return None if row is None else _contact(row, cipher)
 
 
+def address_index(cipher: DataCipher, typed: str | None) -> bytes | None:
+    """The blind index a person is found by when they ask for a sign-in link: an e-mail
+    (lower case) or a mobile number (digits, without +86); None for anything else."""
+    if not typed or not typed.strip():
+        return None
+    try:
+        if "@" in typed:
+            return blind(cipher, "email", normalise_email(typed))
+        return blind(cipher, "phone", normalise_phone(typed))
+    except ValueError:
+        return None
+
+
+async def contact_by_address(db: Db, typed: str, cipher: DataCipher) -> Contact | None:
+    """The active person whose e-mail or mobile is `typed`, or whose account name it is."""
+    index = address_index(cipher, typed)
+    row = None
+    if index is not None:
+        row = await db.fetchrow(_SELECT + " WHERE (email_blind = $1 OR mobile_blind = $1) AND deactivated_at IS NULL "
+                                "ORDER BY created_at LIMIT 1", index)  # fmt: skip
+    if row is None:
+        row = await db.fetchrow(_SELECT + " WHERE name = $1 AND deactivated_at IS NULL", typed.strip()[:200])
+    return None if row is None else _contact(row, cipher)
+
+
 async def set_contact(db: Db, user_id: str, cipher: DataCipher, *, mobile: str | None, email: str | None,
                       channels: list[str], lang: str) -> bool:
     """Replace a person's contact details; True if the user exists."""
@@ -56,7 +83,9 @@ async def set_contact(db: Db, user_id: str, cipher: DataCipher, *, mobile: str |
     if unknown:
         raise ValueError(f"unknown channels: {', '.join(unknown)}")
     row = await db.fetchrow(
-        "UPDATE users SET mobile_enc = $2, email_enc = $3, channels = $4, lang = $5 WHERE id = $1 RETURNING id",
+        "UPDATE users SET mobile_enc = $2, email_enc = $3, channels = $4, lang = $5, mobile_blind = $6, "
+        "email_blind = $7 WHERE id = $1 RETURNING id",
         user_id, cipher.encrypt(mobile), cipher.encrypt(email), sorted(set(channels)), lang,
+        address_index(cipher, mobile), address_index(cipher, email),
     )
     return row is not None

@@ -1,0 +1,62 @@
+"""Sign-in attempts, limited in PostgreSQL so the limit holds across every process.
+
+Fixed windows, one row per key: an address ('addr:<client ip>'), what the person typed
+('who:<blind index>') or an account ('user:<id>'). One upsert per attempt, whatever the
+table's size; a key over its limit is refused until its window ends (429 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import asyncpg
+
+Db = asyncpg.Pool | asyncpg.Connection
+
+
+@dataclass(frozen=True)
+class Limit:
+    attempts: int
+    window_seconds: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int  # seconds until the window ends; 0 when allowed
+
+
+async def count_attempt(db: Db, key: str, limit: Limit) -> Verdict:
+    """Count one attempt on `key`; refused once the window holds more than `limit.attempts`."""
+    row = await db.fetchrow(
+        """INSERT INTO signin_attempts AS a (key, window_start, attempts) VALUES ($1, now(), 1)
+           ON CONFLICT (key) DO UPDATE SET
+             window_start = CASE WHEN a.window_start + make_interval(secs => $2) <= now()
+                                 THEN now() ELSE a.window_start END,
+             attempts = CASE WHEN a.window_start + make_interval(secs => $2) <= now()
+                             THEN 1 ELSE a.attempts + 1 END
+           RETURNING attempts,
+                     extract(epoch FROM window_start + make_interval(secs => $2) - now()) AS left""",
+        key[:300], float(limit.window_seconds),
+    )
+    if row["attempts"] <= limit.attempts:
+        return Verdict(True, 0)
+    return Verdict(False, max(1, math.ceil(float(row["left"]))))
+
+
+async def first_refusal(db: Db, keys: list[tuple[str, Limit]]) -> Verdict:
+    """Count the attempt on every key; the longest wait among those refused, else allowed."""
+    refused = [v for v in [await count_attempt(db, key, limit) for key, limit in keys] if not v.allowed]
+    return max(refused, key=lambda v: v.retry_after) if refused else Verdict(True, 0)
+
+
+async def forget_attempts(db: Db, key: str) -> None:
+    """A good sign-in clears its account's count."""
+    await db.execute("DELETE FROM signin_attempts WHERE key = $1", key[:300])
+
+
+async def sweep_attempts(db: Db) -> int:
+    """Drop windows that ended a day ago (housekeeping; counts are per window anyway)."""
+    done = await db.execute("DELETE FROM signin_attempts WHERE window_start < now() - interval '1 day'")
+    return int(done.split()[-1])
