@@ -48,6 +48,16 @@ class Settings(BaseSettings):
     signin_link_hours: float = 24.0  # a one-time sign-in link expires after this
     session_hours: float = 12.0  # a web session expires this long after sign-in
     cookie_secure: bool | None = None  # unset: Secure unless public_url is http://127.0.0.1|localhost
+    # --- issue 17: signing in like a company tool (docs/workspace.md §Sign-in)
+    remember_days: float = 30.0  # "stay signed in on this device": a session's hard end
+    signin_request_minutes: float = 15.0  # a link a person asked for themselves expires after this
+    signin_limit: int = 5  # sign-in attempts per address (what was typed) and per account in a window
+    signin_limit_per_client: int = 30  # attempts per client IP address in a window
+    signin_window_minutes: float = 15.0
+    # Single sign-on, OpenID Connect (web/oidc.py): a JSON list of providers, each
+    # {"name", "label", "client_id", "client_secret", and "issuer" (discovery) or
+    # "authorization_endpoint"/"token_endpoint"/"userinfo_endpoint", "scope", "subject_claim"}.
+    oidc_providers: list[dict[str, str]] = Field(default_factory=list)
     wecom_webhook_url: str | None = None  # WeCom group robot
     dingtalk_webhook_url: str | None = None  # DingTalk custom robot (with access_token)
     dingtalk_secret: str | None = None  # its signing secret (SEC…)
