@@ -1,4 +1,7 @@
-"""Request dependencies as `Annotated` aliases (STYLE.md §8): what a route needs, by name."""
+"""Request dependencies as `Annotated` aliases (STYLE.md §8): what a route needs, by name.
+
+Every dependency is `async def`, even where it only reads the app's state: FastAPI runs a
+plain `def` dependency in its thread pool, a thread hop per dependency per request."""
 
 from __future__ import annotations
 
@@ -21,27 +24,27 @@ from store.reads import ProjectAccess, project_access
 from store.users import User
 
 
-def _pool(request: Request) -> asyncpg.Pool:
+async def _pool(request: Request) -> asyncpg.Pool:
     return request.app.state.pool
 
 
-def _client(request: Request) -> Client:
+async def _client(request: Request) -> Client:
     return request.app.state.client
 
 
-def _cipher(request: Request) -> DataCipher:
+async def _cipher(request: Request) -> DataCipher:
     return request.app.state.cipher
 
 
-def _policy(request: Request) -> ProjectPolicy:
+async def _policy(request: Request) -> ProjectPolicy:
     return request.app.state.policy
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _tz(request: Request) -> ZoneInfo:
+async def _tz(request: Request) -> ZoneInfo:
     return ZoneInfo(request.app.state.policy.calendar.timezone)
 
 
@@ -51,8 +54,12 @@ def office_of(request: Request) -> Office:
     return Office.of(request.app.state, on_send=lambda: setattr(request.state, "sent_to_temporal", True))
 
 
+async def _office(request: Request) -> Office:
+    return office_of(request)
+
+
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
-Services = Annotated[Office, Depends(office_of)]
+Services = Annotated[Office, Depends(_office)]
 TemporalClient = Annotated[Client, Depends(_client)]
 Cipher = Annotated[DataCipher, Depends(_cipher)]
 Policy = Annotated[ProjectPolicy, Depends(_policy)]

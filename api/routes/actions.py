@@ -49,7 +49,13 @@ class Action:
         return await once(self.request, self.pool, user.id, self.key, run)
 
 
-Act = Annotated[Action, Depends()]
+async def _action(request: Request, project: VisibleProject, pool: Pool, office: Services,
+                  key: IdempotencyKey = None) -> Action:  # fmt: skip
+    """`async`: FastAPI would build a plain class dependency in its thread pool."""
+    return Action(request, project, pool, office, key)
+
+
+Act = Annotated[Action, Depends(_action)]
 
 
 @router.post("/{project_id}/assessment", response_model=ProjectView, summary="Assess the requirement",
