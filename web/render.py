@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from domain.amounts import yuan
 from jindu import history, wording
 from jindu.i18n import LANGUAGES, has, t, translator
+from web import refusals
 from web.code_names import CodeNames
 from web.session import LANG_COOKIE, Visitor, page_lang
 from web.views import candidate_key, gate_history
@@ -102,6 +103,7 @@ def page(request: Request, template: str, visitor: Visitor | None = None, status
             "department_name": lambda code: names.label("department", code, lang),
             "business_type_name": lambda code: names.label("business_type", code, lang),
             "choices": lambda list_name: names.choices(list_name, lang),
+            "refusal": lambda problem: refusals.said(problem, lang, lambda code: names.label("department", code, lang)),
             "reasons": lambda items: wording.reasons(items or [], lang),
             "page_at": lambda offset: _page_at(request, offset),
             # Each rendered form's own id: the API's Idempotency-Key for what it sends (web/api.py).

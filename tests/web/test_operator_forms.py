@@ -77,7 +77,7 @@ async def test_decide_on_behalf_of_the_absent_approver_from_the_page(stack, brow
                          {"gate": "initiation", "decision": "approve", "comment": "李强休假，代为审批",
                           "on_behalf_of": team["agent"].name})  # fmt: skip
     assert r.status_code == 422  # an agent is no approver: the API's reason, nothing recorded
-    assert f"on_behalf_of: no dept_head or executive named {team['agent'].name!r}" in r.text.replace("&#39;", "'")
+    assert f"代为审批的审批人：找不到 {team['agent'].name}。" in r.text  # the API's reason, retold
     r = await ops.submit(f"/projects/{pid}", f"/projects/{pid}/actions/decide_for",
                          {"gate": "initiation", "decision": "approve", "comment": "李强休假，代为审批",
                           "on_behalf_of": head_name})  # fmt: skip
@@ -108,7 +108,7 @@ async def test_reassign_a_rectification_task_to_another_agent(stack, browserless
 
     r = await ops.submit(f"/projects/{pid}", f"/projects/{pid}/actions/reassign",
                          {"target": f"task:{task['id']}", "to": stranger.name, "reason": "人手调整"})
-    assert r.status_code == 422 and "not in the project&#39;s department" in r.text
+    assert r.status_code == 422 and "不在此项目的部门" in r.text
     r = await ops.submit(f"/projects/{pid}", f"/projects/{pid}/actions/reassign",
                          {"target": f"task:{task['id']}", "to": helper.name, "reason": "王芳请假"})
     assert r.status_code == 303, r.text
