@@ -53,8 +53,8 @@ def params_in(lang: str, params: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]
             value = when(value, lang, tz)
         elif key in ("gate", "what", "source", "level") and value and has(f"notify.{key}.{value}", lang):
             value = t(f"notify.{key}.{value}", lang)
-        elif key in MONEY_KEYS and value not in (None, ""):
-            value = money(value, lang)
+        elif key in MONEY_KEYS:
+            value = money(value, lang) if value not in (None, "") else t("notify.common.not_given", lang)
         elif key == "reasons" and isinstance(value, list):
             value = reasons(value, lang)
         elif isinstance(value, list):

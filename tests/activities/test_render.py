@@ -54,6 +54,16 @@ def test_risk_messages_say_levels_and_amounts_in_words():
                                                               "level": "high", "expected_loss": "30000"}),
                      "zh", [], tz=TZ, public_url="http://jindu.test")  # fmt: skip
     assert "（等级：高，预期损失 3万元）" in message.text
+    unknown = render(row(key="notify.risk_attention", params={"risk_id": "r1", "level": "low", "expected_loss": ""}),
+                     "zh", [], tz=TZ, public_url="http://jindu.test")  # fmt: skip
+    assert "（等级：低，预期损失 未填写）" in unknown.text
+
+
+def test_warning_reasons_read_as_sentences_in_messages():
+    message = render(row(key="notify.warning_raised", params={"reasons": ["cycle_deviation_rate 290.0 > 20.0"],
+                                                              "due_at": "2026-12-03T10:00:00+00:00"}),
+                     "zh", [], tz=TZ, public_url="http://jindu.test")  # fmt: skip
+    assert "周期偏差率 290% 超过阈值 20%" in message.text and "cycle_deviation_rate" not in message.text
 
 
 def test_contacts_are_masked_for_groups():
