@@ -17,15 +17,16 @@ from api.auth import actor
 from api.schemas import ProjectView
 from domain.commands import Command, ProjectCreateIn
 from domain.customers import ProjectIntakeIn
-from domain.errors import Conflict, Invalid, NotFound
+from domain.errors import Conflict, Invalid
 from domain.models import Channel, Role, Stage, workflow_id
 from domain.project import ProjectStart
+from domain.steps import Ack
 from jindu.services.customers import intake_customer
 from jindu.services.office import Office
 from jindu.services.projects import Permit, view
 from store.customer_master import Customer, link_project
 from store.intake import claim_project
-from store.reads import project_access
+from store.reads import ProjectAccess
 from store.users import User, user_by_name
 from workflows.project import ProjectWorkflow
 
@@ -70,17 +71,18 @@ async def record_consultation(office: Office, user: User, intake: ProjectIntakeI
         raise Conflict(f"project id {project_id} is already taken")
     if master is not None:
         await link_project(office.pool, project_id, master.customer.id)
-    if row["stage"] == Stage.intake.value:
-        await start_project(office, row, user, task_queue)
-        await office.update_project(project_id, ProjectWorkflow.sync, Command(actor=actor(user)))
-    project = await project_access(office.pool, project_id)
-    if project is None:
-        raise NotFound(f"no project {project_id}")
+    stage = Stage(row["stage"])
+    if stage == Stage.intake:
+        stage = (await start_project(office, row, user, task_queue)).stage
+    project = ProjectAccess(id=project_id, department=row["department"], customer_user_id=row["customer_user_id"],
+                            agent_id=row["agent_id"], stage=stage)  # fmt: skip
     return created, await view(office, user, project)
 
 
-async def start_project(office: Office, row: dict, user: User, task_queue: str) -> None:
-    """Start the workflow from the stored row, so that a retry sends the same input."""
+async def start_project(office: Office, row: dict, user: User, task_queue: str) -> Ack:
+    """Start the workflow from the stored row, so that a retry sends the same input, and
+    answer once it has recorded the intake (its `sync` update, sent with the start: one
+    round trip to Temporal)."""
     created_at: datetime = row["created_at"]
     start = ProjectStart(
         version=2, project_id=row["id"], department=row["department"], business_type=row["business_type"],
@@ -88,5 +90,6 @@ async def start_project(office: Office, row: dict, user: User, task_queue: str) 
         created_at=created_at,  # the worker records the policy and the official dates when it starts
     )  # fmt: skip
     summary = f"{row['business_type']} · {row['department']} · agent {user.name} · project {row['id']}"
-    await office.start(ProjectWorkflow.run, start.model_dump(mode="json"), wf_id=workflow_id(row["id"]),
-                       task_queue=task_queue, kind="project", summary=summary)  # fmt: skip
+    return await office.start_with_update(  # type: ignore[no-any-return]
+        ProjectWorkflow.run, start.model_dump(mode="json"), wf_id=workflow_id(row["id"]), task_queue=task_queue,
+        kind="project", summary=summary, update=ProjectWorkflow.sync, cmd=Command(actor=actor(user)))  # fmt: skip

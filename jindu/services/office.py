@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
@@ -87,6 +92,25 @@ class Office:
         except WorkflowAlreadyStartedError:
             pass  # a retry whose workflow has already finished
 
+    async def start_with_update(self, run: Callable[..., Any], arg: Any, *, wf_id: str, task_queue: str, kind: str,
+                                summary: str, update: Callable[..., Any], cmd: Command,
+                                result_type: type | None = Ack) -> Any:  # fmt: skip
+        """`start`, then `update` on the workflow, in one round trip to Temporal
+        (update-with-start): the running workflow is used if there is one, and one that has
+        finished is not started again (REJECT_DUPLICATE) — the update is then sent alone and
+        answers as for any finished workflow."""
+        start = WithStartWorkflowOperation(
+            run, arg, id=wf_id, task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, static_summary=summary,
+            search_attributes=TypedSearchAttributes([SearchAttributePair(sa.KIND, kind)]),
+        )  # fmt: skip
+        try:
+            return await self._answered(self.client.execute_update_with_start_workflow(
+                update, cmd, start_workflow_operation=start, id=str(uuid.uuid4()), result_type=result_type,
+                rpc_timeout=timedelta(seconds=self.timeout)))  # fmt: skip
+        except WorkflowAlreadyStartedError:  # it has finished
+            return await self.update(wf_id, update, cmd, None, result_type)
+
     async def update_project(self, project_id: str, update: Callable[..., Any], cmd: Command,
                              update_id: str | None = None) -> Ack:  # fmt: skip
         """Answers the update's own result type (an `Ack` naming what it made, domain/results.py)."""
@@ -97,13 +121,15 @@ class Office:
         """Any of Jindu's workflows by id: projects (`project-<id>`), complaints
         (`complaint-<id>`), revisits (`revisit-<project id>`). The same `update_id` applies once."""
         handle = self.client.get_workflow_handle(wf_id)
+        return await self._answered(handle.execute_update(
+            update, cmd, id=update_id or str(uuid.uuid4()), result_type=result_type,
+            rpc_timeout=timedelta(seconds=self.timeout)))  # fmt: skip
+
+    async def _answered(self, sent: Coroutine[Any, Any, Any]) -> Any:
+        """The update's answer within the timeout, Temporal's refusals as the domain's errors."""
         self.on_send()
         try:
-            answer = await asyncio.wait_for(
-                handle.execute_update(update, cmd, id=update_id or str(uuid.uuid4()), result_type=result_type,
-                                      rpc_timeout=timedelta(seconds=self.timeout)),
-                timeout=self.timeout,
-            )  # fmt: skip
+            answer = await asyncio.wait_for(sent, timeout=self.timeout)
         except WorkflowUpdateFailedError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.type in ERRORS_BY_CODE:
