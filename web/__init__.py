@@ -42,6 +42,10 @@ def install_workspace(app: FastAPI) -> None:
     from web.routes import processes as process_pages  # issue 15: 发起审批, instances, templates
     app.include_router(process_pages.router)
     app.include_router(files.router)  # documents and 档案查询
+    from web.routes import devices, sso  # issue 17: 登录设备, single sign-on
+
+    app.include_router(devices.router)
+    app.include_router(sso.router)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
