@@ -12,6 +12,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
 
 from domain.project import ProjectState, Wait
+from jindu.i18n import t
 from jindu.wording import reasons
 from workflows import search_attributes as sa
 
@@ -65,11 +66,12 @@ def waiting(wait: Wait, tz: ZoneInfo) -> str:
 
 def details(state: ProjectState, tz: ZoneInfo, attention: str | None = None) -> str:
     """Markdown for the Web UI's current details."""
-    lines = [f"**阶段 Stage:** {state.stage.value} · **部门 Department:** {state.department} · "
-             f"**业务人员 Agent:** {state.agent.label()}"]  # fmt: skip
+    lines = [f"**阶段 Stage:** {t(f'web.stage.{state.stage.value}')} {state.stage.value} · "
+             f"**部门 Department:** {state.department} · **业务人员 Agent:** {state.agent.label()}"]  # fmt: skip
     if state.pending is not None:
         gate = f" ({state.pending.gate.value})" if state.pending.gate else ""
-        lines.append(f"{state.pending.kind}{gate}: {waiting(state.pending, tz)}")
+        named = f"{t(f'web.gate.{state.pending.gate.value}')} " if state.pending.gate else ""
+        lines.append(f"{named}{state.pending.kind}{gate}: {waiting(state.pending, tz)}")
     if state.rectification.tasks:
         lines.append(f"整改任务 Open rectification tasks: {len(state.rectification.tasks)}")
     if state.warning.active:

@@ -45,7 +45,8 @@ async def test_high_risk_project_runs_every_gate_to_completion(local_env):
 
         state = await h.decide(handle, "initiation")
         assert (state.stage, state.pending.role) == (Stage.initiation_approval, Role.executive)
-        assert "approval (initiation): 等待 awaiting executive，截止 due " in await details(handle)
+        assert "立项审批 approval (initiation): 等待 awaiting executive，截止 due " in await details(handle)
+        assert "**阶段 Stage:** 立项审批 initiation_approval" in await details(handle)
         attrs = (await handle.describe()).typed_search_attributes
         assert (attrs.get(sa.STAGE), attrs.get(sa.RISK), attrs.get(sa.ASSIGNEES)) == (
             "initiation_approval", "high", ["executive"])
