@@ -9,6 +9,7 @@ import base64
 import hmac
 import json
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -22,6 +23,7 @@ from web.routes.signin import session_response
 from web.session import SESSION_COOKIE, safe_next
 
 router = APIRouter(include_in_schema=False)
+log = structlog.get_logger()
 PENDING_COOKIE = "jindu_sso"
 
 
@@ -74,7 +76,8 @@ async def callback(request: Request, name: str, code: str = "", state: str = "")
         provider = await discovered(provider)
         subject = await subject_of(provider, _redirect_uri(request, name), code[:2000], pending["verifier"],
                                    pending["nonce"])  # fmt: skip
-    except (SsoFailed, OSError, ValueError, KeyError):
+    except (SsoFailed, OSError, ValueError, KeyError) as err:
+        log.warning("single sign-on refused", provider=name, reason=str(err))
         return _refused(request, "signin.sso.failed", provider.label)
     issuer = provider.identity_issuer
     if pending.get("link"):
