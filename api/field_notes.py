@@ -190,7 +190,8 @@ SCHEMA_FIELD_NOTES: dict[str, str] = {
     "WarningState.pending": "The cause analysis awaited from the dept_head, and until when",
     "PersonRecord.active": "False once deactivated: the token and web sessions stop working",
     "ProjectSummary.warning": "An active progress warning",
-    "UserEvent.kind": "created, deactivated, reactivated, token_rotated, contact_changed or signin_link_issued",
+    "UserEvent.kind": "created, deactivated, reactivated, token_rotated, contact_changed, signin_link_issued, "
+                      "signin_link_requested (asked by the person), sessions_ended or oidc_linked",
     "HistoryEvent.kind": "Event kind, e.g. intake, decision, weekly_report, reminder, escalation, stage_changed",
     "PendingAction.kind": "assessment, approval, plan, results, rectification, acceptance or warning_analysis",
     "PendingSummary.kind": "assessment, approval, plan, results, rectification, acceptance or warning_analysis",

@@ -35,7 +35,8 @@ def add_user_commands(user_commands: argparse._SubParsersAction, fallback_note: 
                           ("reactivate", "Reactivate a deactivated user: their token works again."),
                           ("rotate-token", "Give a user a new API token (printed alone on the last line); "
                                            "the old token and their web sessions stop working."),
-                          ("link", "Print a new one-time sign-in link for the web workspace.")):
+                          ("link", "Print a new one-time sign-in link for the web workspace."),
+                          ("signout", "Sign a user out everywhere: every web session of theirs ends.")):
         sub = user_commands.add_parser(name, help=summary, description=summary + note)
         sub.add_argument("--name", required=True, help="the user's name")
         if name != "link":
@@ -165,6 +166,16 @@ async def _print_link(pool, settings, args) -> None:
     print(await _link(pool, settings, p.id))
 
 
+async def _signout(pool, settings, args) -> None:
+    from store.people import record_user_event
+    from store.sessions import end_all_sessions
+
+    p = await _person(pool, args.name)
+    ended = await end_all_sessions(pool, p.id, by="operations")
+    await record_user_event(pool, p.id, "sessions_ended", _by(), args.reason)
+    print(f"signed {p.name!r} out of {ended} session(s)")
+
+
 async def _contact(pool, settings, args) -> None:
     from store.contacts import set_contact
     from store.crypto import DataCipher
@@ -177,4 +188,5 @@ async def _contact(pool, settings, args) -> None:
 
 
 COMMANDS = {"create": _create, "list": _list, "deactivate": _deactivate, "reactivate": _reactivate,
-            "rotate-token": _rotate, "link": _print_link, "contact": _contact}
+            "rotate-token": _rotate, "link": _print_link, "contact": _contact,
+            "signout": _signout}

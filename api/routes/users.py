@@ -71,6 +71,15 @@ async def rotate_user_token(user_id: UserId, user: Operations, office: Services,
     return await uc.rotate_token(office, user, user_id, body)
 
 
+@router.post("/{user_id}/signout", response_model=PersonRecord, summary="Sign a user out everywhere",
+             responses=responses(401, 403, 404, 422))
+async def sign_out_user(user_id: UserId, user: Operations, office: Services,
+                        body: ReasonIn | None = None) -> PersonRecord:  # fmt: skip
+    """Operations only: every web session of the user ends at once (recorded as
+    `sessions_ended`); their API token is untouched."""
+    return await uc.end_sessions(office, user, user_id, body)
+
+
 @router.post("/{user_id}/signin-link", response_model=SigninLink, summary="Issue a one-time sign-in link",
              responses=responses(401, 403, 404, 409))
 async def signin_link(user_id: UserId, user: Operations, office: Services, settings: AppSettings) -> SigninLink:

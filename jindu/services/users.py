@@ -17,7 +17,7 @@ from jindu.storable import EMAIL, MOBILE, storable
 from store import people
 from store.contacts import CHANNELS, set_contact
 from store.people import By, PersonRecord, UserEvent
-from store.sessions import issue_signin_link
+from store.sessions import end_all_sessions, issue_signin_link
 from store.users import User
 
 MANAGE = Permit((Role.operations,), "manage users")
@@ -134,6 +134,18 @@ async def rotate_token(office: Office, user: User, user_id: str, body: ReasonIn 
     MANAGE.check(user)
     found, token = await people.rotate_token(office.pool, user_id, _by(user), (body or ReasonIn()).reason)
     return RotatedToken(user=found, token=token)
+
+
+async def end_sessions(office: Office, user: User, user_id: str, body: ReasonIn | None = None) -> PersonRecord:
+    """Sign a person out everywhere: every web session of theirs ends at once (their API
+    token is untouched; rotate it too if it may be known)."""
+    MANAGE.check(user)
+    found = await people.person(office.pool, user_id)
+    if found is None:
+        raise NotFound(f"no user {user_id}")
+    await end_all_sessions(office.pool, user_id, by="operations")
+    await people.record_user_event(office.pool, user_id, "sessions_ended", _by(user), (body or ReasonIn()).reason)
+    return found
 
 
 async def signin_link(office: Office, user: User, user_id: str, public_url: str, hours: float) -> SigninLink:

@@ -47,3 +47,17 @@ async def test_operations_end_every_session_of_a_person(stack, browserless):
     one, two = await browserless(person), await browserless(person)
     assert await end_all_sessions(stack.pool, person.id, by="operations") == 2
     assert (await one.http.get("/")).status_code == 303 and (await two.http.get("/")).status_code == 303
+
+
+async def test_operations_sign_a_person_out_everywhere_from_the_users_page(stack, browserless):
+    person, ops = await stack.person("agent", "sales"), await stack.person("operations")
+    theirs, mine = await browserless(person), await browserless(ops)
+    page = await mine.http.get("/users")
+    assert "退出所有设备" in page.text
+    r = await mine.http.post(f"/users/{person.id}/signout", data={"csrf": csrf_of(page.text)})
+    assert r.status_code == 303 and "done=signout" in r.headers["location"]
+    assert (await theirs.http.get("/")).status_code == 303
+    kinds = await stack.pool.fetch("SELECT kind, by_name FROM user_events WHERE user_id = $1", person.id)
+    assert ("sessions_ended", ops.name) in [(k["kind"], k["by_name"]) for k in kinds]
+    api = await stack.http.post(f"/v1/users/{person.id}/signout", headers=person.headers)
+    assert api.status_code == 403  # operations only

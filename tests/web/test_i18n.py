@@ -72,7 +72,7 @@ FAMILIES = {
     "files.kind.": [k.value for k in AttachmentKind],
     "web.lang.": list(LANGUAGES),
     "web.done.": sorted(DONE_KEYS),
-    "web.users.done.": ["deactivate", "reactivate", "rotate", "link"],
+    "web.users.done.": ["deactivate", "reactivate", "rotate", "link", "signout"],
     "web.users.secret.": ["rotate", "link"],
     "web.kpi.": list(CHARTED),
     "web.kpi.by.": list(GROUPINGS),

@@ -23,8 +23,9 @@ router = APIRouter(include_in_schema=False)
 FILTERS = ("role", "department", "active")
 PAGE_SIZE = 50
 ROLES = tuple(r.value for r in Role)
-USER_ACTIONS = ("deactivate", "reactivate", "rotate", "link")  # in the page URL, and what `?done=` may say
-REASONED = {"deactivate": uc.deactivate, "reactivate": uc.reactivate, "rotate": uc.rotate_token}
+USER_ACTIONS = ("deactivate", "reactivate", "rotate", "link", "signout")  # in the page URL, and what `?done=` may say
+REASONED = {"deactivate": uc.deactivate, "reactivate": uc.reactivate, "rotate": uc.rotate_token,
+            "signout": uc.end_sessions}
 
 
 async def _users_page(request: Request, visitor, *, status: int = 200, **context) -> Response:
