@@ -34,7 +34,14 @@ async def all_of(db: Db, list_name: ListName) -> list[CodeName]:
 
 
 async def everything(db: Db) -> dict[str, list[CodeName]]:
-    rows = await db.fetch("SELECT list, code, name_zh, name_en, active FROM code_names ORDER BY list, code")
+    # A department a user was created in since is listed too, by its code, until it is named.
+    rows = await db.fetch(
+        """SELECT list, code, name_zh, name_en, active FROM code_names
+           UNION ALL
+           SELECT DISTINCT 'department', department, department, department, true FROM users u
+           WHERE department IS NOT NULL AND deactivated_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM code_names c WHERE c.list = 'department' AND c.code = u.department)
+           ORDER BY 1, 2""")  # fmt: skip
     out: dict[str, list[CodeName]] = {"department": [], "business_type": []}
     for r in rows:
         out[r["list"]].append(CodeName(code=r["code"], name_zh=r["name_zh"], name_en=r["name_en"], active=r["active"]))
