@@ -120,6 +120,9 @@ def create_app(
                 state.cipher = DataCipher(settings.data_key_bytes())
             if state.policy is None:
                 state.policy = settings.policy()
+            from store.contacts import index_addresses  # issue 17: people found by e-mail or mobile
+
+            await index_addresses(state.pool, state.cipher)
             log.info("api ready", task_queue=settings.task_queue)
             yield
         finally:

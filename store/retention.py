@@ -32,6 +32,9 @@ PRUNES = {
     "signin_links": """
         DELETE FROM signin_links WHERE code_hash IN (
             SELECT code_hash FROM signin_links WHERE expires_at < $1 ORDER BY expires_at LIMIT $2)""",
+    "signin_attempts": """
+        DELETE FROM signin_attempts WHERE key IN (
+            SELECT key FROM signin_attempts WHERE window_start < $1 ORDER BY window_start LIMIT $2)""",
     "notification_failures": """
         DELETE FROM notification_failures WHERE id IN (
             SELECT id FROM notification_failures WHERE at < $1 ORDER BY at LIMIT $2)""",
@@ -41,7 +44,8 @@ PRUNES = {
 def cutoffs(policy: RetentionPolicy, now: datetime) -> dict[str, datetime]:
     days = {"outbox_sent": policy.outbox_sent_days, "outbox_failed": policy.outbox_failed_days,
             "idempotency_keys": policy.idempotency_days, "web_sessions": policy.sessions_days,
-            "signin_links": policy.sessions_days, "notification_failures": policy.notification_failures_days}
+            "signin_links": policy.sessions_days, "signin_attempts": policy.sessions_days,
+            "notification_failures": policy.notification_failures_days}
     return {what: now - timedelta(days=n) for what, n in days.items()}  # fmt: skip
 
 

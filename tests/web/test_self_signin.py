@@ -125,3 +125,16 @@ async def test_asking_for_one_address_too_often_is_429(stack, mailed):
         async with browser(app, f"127.0.0.{70 + n}") as http:
             statuses.append((await ask(http, typed)).status_code)
     assert statuses == [200, 200, 200, 429]
+
+
+async def test_a_mobile_saved_before_the_index_is_found_as_typed(stack, cipher, mailed):
+    from store.contacts import contact_by_address, index_addresses
+
+    person = await stack.person("customer")
+    mobile = "139" + str(uuid.uuid4().int)[:8]
+    await set_contact(stack.pool, person.id, cipher, mobile=mobile, email=None, channels=[], lang="zh")
+    await stack.pool.execute("UPDATE users SET mobile_blind = NULL WHERE id = $1", person.id)  # as before 0670
+    assert await contact_by_address(stack.pool, mobile, cipher) is None
+    assert await index_addresses(stack.pool, cipher) >= 1
+    found = await contact_by_address(stack.pool, f"+86 {mobile[:3]}-{mobile[3:7]} {mobile[7:]}", cipher)
+    assert found is not None and found.user_id == person.id
