@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from api.errors import DB_OUTAGES
@@ -55,8 +55,8 @@ async def once(request: Request, pool: asyncpg.Pool, user_id: str, key: str | No
     one key that arrive together are told apart by their bodies: another body is 422, the same
     body waits on the same Temporal update (its id is the key's) and answers its outcome."""
     if key is None:
-        status, body = await act(None)
-        return JSONResponse(body.model_dump(mode="json"), status_code=status)
+        status, body = await act(None)  # serialised by pydantic-core, without a dict in between
+        return Response(body.model_dump_json(), status_code=status, media_type="application/json")
     digest = await _request_hash(request)
     try:
         claimed = await pool.fetchval(CLAIM, user_id, key, digest)

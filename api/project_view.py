@@ -23,10 +23,9 @@ from domain.models import Role
 from domain.project import Kpis, Milestone, Reporting
 from domain.visibility import ViewPart, history_seen, withheld
 from jindu.i18n import t
-from store import reads
 from store.crypto import DataCipher
-from store.customers import read_customer
-from store.reads import ProjectAccess
+from store.customers import customer_from_row
+from store.reads import ProjectAccess, project_record
 from store.users import User
 
 
@@ -47,31 +46,30 @@ def live_kpis(view: dict, created_at: datetime, milestones: list[dict], ratings:
 
 async def project_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, project: ProjectAccess,
                        tz: ZoneInfo) -> ProjectView:  # fmt: skip
-    """The project as its reader may see it, read on one connection (one pool round trip)."""
-    async with pool.acquire() as conn:
-        view = await _view(conn, cipher, user, project, tz)
+    """The project as its reader may see it, read in one statement (store/project_record.py)."""
+    view = await _view(pool, cipher, user, project, tz)
     view.allowed_actions = allowed_actions(view, actor(user))
     return seen_by(view, user.role)
 
 
-async def _view(pool: asyncpg.Connection, cipher: DataCipher, user: User, project: ProjectAccess,
+async def _view(pool: asyncpg.Pool | asyncpg.Connection, cipher: DataCipher, user: User, project: ProjectAccess,
                 tz: ZoneInfo) -> ProjectView:  # fmt: skip
-    row = await reads.project_row(pool, project.id)
-    if row is None:
+    record = await project_record(pool, project.id, superseded=user.role.value == "auditor")  # one round trip
+    if record is None:
         raise NotFound(f"no project {project.id}")
+    row, milestones, ratings = record.row, record.milestones, record.ratings
     view, assessment = row["view"] or {}, (row["view"] or {}).get("assessment") or {}
-    milestones = await reads.milestones(pool, project.id)
-    ratings = await reads.ratings(pool, project.id)
     pending = None
     if p := view.get("pending"):
         pending = PendingView(**p, description=t(f"web.pending.{p['kind']}"))
     warning = WarningView(**{k: v for k, v in (view.get("warning") or {}).items() if k in WarningView.model_fields})
     if warning.cause:
-        warning.analysis = await reads.warning_analysis(pool, project.id)
+        warning.analysis = record.analysis
     plan = PlanView(**row["plan"], milestones=milestones) if row["plan"] else None
     customer = None
     access = customer_access(user, project)
-    if access != CustomerAccess.none and (data := await read_customer(pool, project.id, cipher)) is not None:
+    if access != CustomerAccess.none and record.customer is not None:
+        data = customer_from_row(record.customer, cipher)
         customer = CustomerView(**data) if access == CustomerAccess.full else masked_customer(data)
     return ProjectView(
         id=row["id"], stage=row["stage"], department=row["department"], business_type=row["business_type"],
@@ -80,13 +78,12 @@ async def _view(pool: asyncpg.Connection, cipher: DataCipher, user: User, projec
         difficulty=assessment.get("difficulty"), expected_cycle_days=assessment.get("expected_cycle_days"),
         budget=assessment.get("budget"), initiation_levels=view.get("initiation_levels") or [],
         pending=pending, plan=plan, milestones=[MilestoneView(**m) for m in milestones],
-        approvals=await reads.approvals(pool, project.id), tasks=await reads.project_tasks(pool, project.id),
+        approvals=record.approvals, tasks=record.tasks,
         reports=Reporting.model_validate(view.get("reports") or {}),
         kpis=live_kpis(view, row["created_at"], milestones, ratings, tz), warning=warning,
         overdue=row["overdue"], ratings=ratings, created_at=row["created_at"], updated_at=row["updated_at"],
         completed_at=row["completed_at"], archive_bundle_id=view.get("archive_bundle_id"),
-        cancel_reason=row["cancel_reason"], customer=customer,
-        history=await reads.project_history(pool, project.id, superseded=user.role.value == "auditor"),
+        cancel_reason=row["cancel_reason"], customer=customer, history=record.history,
     )  # fmt: skip
 
 

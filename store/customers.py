@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -45,8 +46,11 @@ async def read_customer(conn: Conn, project_id: str, cipher: DataCipher) -> dict
            FROM customers WHERE project_id = $1""",
         project_id,
     )
-    if row is None:
-        return None
+    return None if row is None else customer_from_row(row, cipher)
+
+
+def customer_from_row(row: Any, cipher: DataCipher) -> dict:
+    """The customers row (as `read_customer` selects it), decrypted."""
     return {
         "id": row["id"],
         "name": cipher.decrypt(row["name_enc"]),

@@ -18,6 +18,8 @@ from store.crypto import DataCipher
 from store.customers import insert_customer
 from store.users import User
 
+COLUMNS = "id, stage, department, business_type, channel, agent_id, customer_user_id, created_at"
+
 
 async def claim_project(pool: asyncpg.Pool, *, project_id: str, agent: User, body: ProjectCreateIn,
                         customer_user_id: str | None, cipher: DataCipher,
@@ -28,20 +30,18 @@ async def claim_project(pool: asyncpg.Pool, *, project_id: str, agent: User, bod
     No conflict target: two claims racing for one id can meet on either unique index (`id`
     or `workflow_id`), and the loser must do nothing either way, not fail."""
     async with pool.acquire() as conn, conn.transaction():
-        inserted = await conn.fetchval(
-            """INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id, agent_name,
+        inserted = await conn.fetchrow(
+            f"""INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id, agent_name,
                    customer_user_id, requirement, created_at, updated_at)
                VALUES ($1, 'project-' || $1, 'intake', $2, $3, $4, $5, $6, $7, $8, $9, $9)
-               ON CONFLICT DO NOTHING RETURNING id""",
+               ON CONFLICT DO NOTHING RETURNING {COLUMNS}""",
             project_id, agent.department, body.business_type, body.channel.value, agent.id, agent.name,
             customer_user_id, body.requirement, at,
         )  # fmt: skip
         if inserted:
             await insert_customer(conn, project_id=project_id, customer=body.customer, user_id=customer_user_id,
                                   cipher=cipher)  # fmt: skip
-        row = await conn.fetchrow(
-            "SELECT id, stage, department, business_type, channel, agent_id, customer_user_id, created_at"
-            " FROM projects WHERE id = $1", project_id)  # fmt: skip
+        row = inserted or await conn.fetchrow(f"SELECT {COLUMNS} FROM projects WHERE id = $1", project_id)
     return inserted is not None, dict(row)
 
 
