@@ -30,6 +30,9 @@ async def test_codes_read_as_names_on_pages_in_both_languages(stack, browserless
     body = {"name_zh": "二手房事业部", "name_en": "Resale division"}
     refused = await stack.http.put(f"/v1/departments/{dept}", json=body, headers=agent.headers)
     assert refused.status_code == 403, refused.text
+    for bad_code, bad_body in (("has space", body), (dept, {"name_zh": "", "name_en": "x"})):
+        bad = await stack.http.put(f"/v1/departments/{bad_code}", json=bad_body, headers=ops.headers)
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid", bad.text
     named = await stack.http.put(f"/v1/departments/{dept}", json=body, headers=ops.headers)
     assert named.status_code == 200 and named.json()["code"] == dept
     listed = (await stack.http.get("/v1/business-types", headers=agent.headers)).json()
