@@ -70,9 +70,10 @@ class InboxContext(BaseModel):
     projects: dict[str, DecisionContext] = Field(description="What deciding each project item needs, by project id")
 
 
-async def inbox_context(office: Office, user: User) -> InboxContext:
+async def inbox_context(office: Office, user: User, lang: str = "zh") -> InboxContext:
+    """`lang` words the items' descriptions (the page's language; the API's default is Chinese)."""
     async with office.pool.acquire() as conn:
-        items = await inbox(conn, user_id=user.id, role=user.role, department=user.department)
+        items = await inbox(conn, user_id=user.id, role=user.role, department=user.department, lang=lang)
         contexts = await decision_context(conn, items)
     # A customer's acceptance item is not the place to learn the budget (domain/visibility.py).
     return InboxContext(items=items, projects={pid: parts_seen_by(c, user.role) for pid, c in contexts.items()})

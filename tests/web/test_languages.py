@@ -56,7 +56,8 @@ def test_every_message_kind_reads_in_its_language(lang: str) -> None:
 
 PAGES = ("/", "/projects", "/projects/new", "/projects/{pid}", "/projects/{later}",
          "/dashboard", "/kpis", "/appraisal", "/users", "/me",
-         "/notifications", "/archive", "/processes", "/complaints", "/complaints/new", "/suggestions",
+         "/notifications", "/archive", "/processes", "/complaints", "/complaints/new", "/complaints/{complaint}",
+         "/suggestions", "/processes/new/expense",
          "/projects/{pid}/revisit", "/projects/no-such-project", "/signin")  # fmt: skip
 RISK = {"category": "credit", "description": "银行可能拒贷", "likelihood": "high", "impact": "medium",
         "probability": "0.3", "loss_amount": "50000", "response": "reduce", "measures": "先做预审"}
@@ -73,16 +74,20 @@ async def test_every_page_kind_reads_in_its_language(stack, browserless):
     later = await project_at(stack, team, "customer_acceptance")  # a longer history, a risk register
     await call(stack, "POST", f"/v1/projects/{later}/risks", team["agent"],
                RISK | {"owner": team["agent"].name, "review_on": soon(5)}, 201)  # fmt: skip
-    user_data = (*USER_DATA, pid, later, *(p.name for p in team.values()))
+    complaint = (await stack.http.post("/v1/complaints", headers=team["customer"].headers, json={
+        "content": "带看时间一再推迟", "channel": "online", "project_id": pid})).json()["id"]  # fmt: skip
+    user_data = (*USER_DATA, "带看时间一再推迟", pid, later, complaint, *(p.name for p in team.values()))
     problems: dict[str, list[str]] = {}
     for role, person in team.items():
         v = await browserless(person)
         for path in PAGES:
             for lang in ("zh", "en"):
-                r = await v.http.get(path.format(pid=pid, later=later), params={"lang": lang})
+                r = await v.http.get(path.format(pid=pid, later=later, complaint=complaint), params={"lang": lang})
                 if r.status_code >= 300 and r.status_code != 403:
                     continue
-                wrong = out_of_place(visible(r.text), lang, user_data, codes=(dept,))
+                text = visible(r.text)
+                wrong = out_of_place(text, lang, user_data, codes=(dept,))
                 if wrong:
-                    problems[f"{role} {lang} {path} {r.status_code}"] = sorted(set(wrong))
+                    at = text.find(wrong[0])  # the words, then where the first one stands
+                    problems[f"{role} {lang} {path}"] = [*sorted(set(wrong)), text[max(at - 60, 0) : at + 40]]
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())

@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 async def inbox(request: Request, visitor: SignedIn, done: str = "") -> Response:
     # Every item's decision context in a bounded number of statements however many items,
     # not one project view per item.
-    answer = await attempt(request, inbox_context(office_of(request), visitor.user))
+    answer = await attempt(request, inbox_context(office_of(request), visitor.user, visitor.lang))
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     items, projects = answer.body["items"], answer.body["projects"]
