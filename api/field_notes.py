@@ -191,7 +191,7 @@ SCHEMA_FIELD_NOTES: dict[str, str] = {
     "PersonRecord.active": "False once deactivated: the token and web sessions stop working",
     "ProjectSummary.warning": "An active progress warning",
     "UserEvent.kind": "created, deactivated, reactivated, token_rotated, contact_changed, signin_link_issued, "
-                      "signin_link_requested (asked by the person), sessions_ended or oidc_linked",
+                      "signin_link_requested (asked by the person), sessions_ended, oidc_linked or moved",
     "HistoryEvent.kind": "Event kind, e.g. intake, decision, weekly_report, reminder, escalation, stage_changed",
     "PendingAction.kind": "assessment, approval, plan, results, rectification, acceptance or warning_analysis",
     "PendingSummary.kind": "assessment, approval, plan, results, rectification, acceptance or warning_analysis",

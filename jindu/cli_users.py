@@ -41,6 +41,12 @@ def add_user_commands(user_commands: argparse._SubParsersAction, fallback_note: 
         sub.add_argument("--name", required=True, help="the user's name")
         if name != "link":
             sub.add_argument("--reason", default="", help="why (recorded)")
+    move = user_commands.add_parser("move", help="Move an agent or dept_head to another department.",
+                                    description="Move an agent or dept_head to another department; their "
+                                                "projects stay where they are." + note)  # fmt: skip
+    move.add_argument("--name", required=True, help="the user's name")
+    move.add_argument("--department", required=True, help="the department code")
+    move.add_argument("--reason", default="", help="why (recorded)")
     contact = user_commands.add_parser(
         "contact", help="Set a user's mobile, e-mail, preferred channels and language (stored encrypted).",
         description="Replace a user's contact details used for notifications." + note)
@@ -176,6 +182,14 @@ async def _signout(pool, settings, args) -> None:
     print(f"signed {p.name!r} out of {ended} session(s)")
 
 
+async def _move(pool, settings, args) -> None:
+    from jindu.services.staffing import MoveIn, move
+
+    p = await _person(pool, args.name)
+    moved = await move(pool, p.id, MoveIn(department=args.department, reason=args.reason), _by())
+    print(f"moved {moved.name!r} to {moved.department}")
+
+
 async def _contact(pool, settings, args) -> None:
     from store.contacts import set_contact
     from store.crypto import DataCipher
@@ -189,4 +203,4 @@ async def _contact(pool, settings, args) -> None:
 
 COMMANDS = {"create": _create, "list": _list, "deactivate": _deactivate, "reactivate": _reactivate,
             "rotate-token": _rotate, "link": _print_link, "contact": _contact,
-            "signout": _signout}
+            "signout": _signout, "move": _move}

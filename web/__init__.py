@@ -42,10 +42,11 @@ def install_workspace(app: FastAPI) -> None:
     from web.routes import processes as process_pages  # issue 15: 发起审批, instances, templates
     app.include_router(process_pages.router)
     app.include_router(files.router)  # documents and 档案查询
-    from web.routes import devices, sso  # issue 17: 登录设备, single sign-on
+    from web.routes import devices, sso, staffing  # issue 17: 登录设备, single sign-on, 用户管理 staffing
 
     app.include_router(devices.router)
     app.include_router(sso.router)
+    app.include_router(staffing.router)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

@@ -13,7 +13,9 @@ from api.deps import AppSettings, CurrentUser, Services
 from api.errors import responses
 from api.routes.actions import permitted
 from domain.models import Role
+from jindu.services import staffing
 from jindu.services import users as uc
+from jindu.services.staffing import CreatedUser, MoveIn, NewUserIn
 from jindu.services.users import ContactIn, ReasonIn, RotatedToken, SigninLink, UserDetail, UserPage, signin_url
 from store.people import PersonRecord
 from store.users import User
@@ -69,6 +71,23 @@ async def rotate_user_token(user_id: UserId, user: Operations, office: Services,
                             body: ReasonIn | None = None) -> RotatedToken:  # fmt: skip
     """A new token, shown once; the old token and the user's web sessions stop working."""
     return await uc.rotate_token(office, user, user_id, body)
+
+
+@router.post("", response_model=CreatedUser, status_code=201, summary="Create a user",
+             responses=responses(401, 403, 409, 422))
+async def create_user(body: NewUserIn, user: Operations, office: Services, settings: AppSettings) -> CreatedUser:
+    """Operations only, the rules of `jindu user create`: a unique name; an agent or dept_head
+    needs a department. Answers their API token (shown once) and a one-time sign-in link; an
+    e-mail or mobile given lets them ask for sign-in links themselves."""
+    return await staffing.create_person(office, user, body, settings.public_url, settings.signin_link_hours)
+
+
+@router.post("/{user_id}/move", response_model=PersonRecord, summary="Move a user to another department",
+             responses=responses(401, 403, 404, 422))
+async def move_user(user_id: UserId, body: MoveIn, user: Operations, office: Services) -> PersonRecord:
+    """Operations only; agents and dept_heads (422 for other roles). Their projects stay in
+    their department. Recorded as `moved`."""
+    return await staffing.move_department(office, user, user_id, body)
 
 
 @router.post("/{user_id}/signout", response_model=PersonRecord, summary="Sign a user out everywhere",

@@ -73,6 +73,7 @@ FAMILIES = {
     "web.lang.": list(LANGUAGES),
     "web.done.": sorted(DONE_KEYS),
     "web.users.done.": ["deactivate", "reactivate", "rotate", "link", "signout"],
+    "staff.done.": ["created", "moved", "department"],
     "web.users.secret.": ["rotate", "link"],
     "web.kpi.": list(CHARTED),
     "web.kpi.by.": list(GROUPINGS),
