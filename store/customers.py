@@ -18,23 +18,24 @@ def customer_id(project_id: str) -> str:
     return f"customer-{project_id}"
 
 
+CUSTOMER_INSERT = "id, project_id, name_enc, phone_enc, email_enc, company_enc, user_id, phone_index"
+
+
+def customer_values(project_id: str, customer: CustomerIn, user_id: str | None, cipher: DataCipher) -> tuple:
+    """The values of CUSTOMER_INSERT for a project's customer, personal fields encrypted."""
+    return (customer_id(project_id), project_id, cipher.encrypt(customer.name), cipher.encrypt(customer.phone),
+            cipher.encrypt(customer.email), cipher.encrypt(customer.company), user_id,
+            phone_index(cipher, customer.phone))  # the archive finds the project by phone (store/archive_search.py)
+
+
 async def insert_customer(
     conn: Conn, *, project_id: str, customer: CustomerIn, user_id: str | None, cipher: DataCipher
 ) -> bool:
     """Idempotent per project: a repeated intake keeps the first record. True if inserted."""
     row = await conn.fetchrow(
-        """INSERT INTO customers (id, project_id, name_enc, phone_enc, email_enc, company_enc, user_id, phone_index)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (project_id) DO NOTHING
-           RETURNING id""",
-        customer_id(project_id),
-        project_id,
-        cipher.encrypt(customer.name),
-        cipher.encrypt(customer.phone),
-        cipher.encrypt(customer.email),
-        cipher.encrypt(customer.company),
-        user_id,
-        phone_index(cipher, customer.phone),  # the archive finds the project by phone (store/archive_search.py)
+        f"""INSERT INTO customers ({CUSTOMER_INSERT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (project_id) DO NOTHING RETURNING id""",
+        *customer_values(project_id, customer, user_id, cipher),
     )
     return row is not None
 

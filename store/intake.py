@@ -15,7 +15,7 @@ import asyncpg
 from domain.calendar import YearDates
 from domain.commands import ProjectCreateIn
 from store.crypto import DataCipher
-from store.customers import insert_customer
+from store.customers import CUSTOMER_INSERT, customer_values
 from store.users import User
 
 COLUMNS = "id, stage, department, business_type, channel, agent_id, customer_user_id, created_at"
@@ -29,19 +29,22 @@ async def claim_project(pool: asyncpg.Pool, *, project_id: str, agent: User, bod
 
     No conflict target: two claims racing for one id can meet on either unique index (`id`
     or `workflow_id`), and the loser must do nothing either way, not fail."""
-    async with pool.acquire() as conn, conn.transaction():
-        inserted = await conn.fetchrow(
-            f"""INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id, agent_name,
-                   customer_user_id, requirement, created_at, updated_at)
-               VALUES ($1, 'project-' || $1, 'intake', $2, $3, $4, $5, $6, $7, $8, $9, $9)
-               ON CONFLICT DO NOTHING RETURNING {COLUMNS}""",
-            project_id, agent.department, body.business_type, body.channel.value, agent.id, agent.name,
-            customer_user_id, body.requirement, at,
-        )  # fmt: skip
-        if inserted:
-            await insert_customer(conn, project_id=project_id, customer=body.customer, user_id=customer_user_id,
-                                  cipher=cipher)  # fmt: skip
-        row = inserted or await conn.fetchrow(f"SELECT {COLUMNS} FROM projects WHERE id = $1", project_id)
+    # One statement, so atomic: the customer row is written only with the project row.
+    inserted = await pool.fetchrow(
+        f"""WITH claimed AS (
+                INSERT INTO projects (id, workflow_id, stage, department, business_type, channel, agent_id, agent_name,
+                    customer_user_id, requirement, created_at, updated_at)
+                VALUES ($1, 'project-' || $1, 'intake', $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                ON CONFLICT DO NOTHING RETURNING {COLUMNS}),
+            customer AS (
+                INSERT INTO customers ({CUSTOMER_INSERT})
+                SELECT $10, $11, $12, $13, $14, $15, $16, $17 FROM claimed
+                ON CONFLICT (project_id) DO NOTHING)
+            SELECT {COLUMNS} FROM claimed""",
+        project_id, agent.department, body.business_type, body.channel.value, agent.id, agent.name,
+        customer_user_id, body.requirement, at, *customer_values(project_id, body.customer, customer_user_id, cipher),
+    )  # fmt: skip
+    row = inserted or await pool.fetchrow(f"SELECT {COLUMNS} FROM projects WHERE id = $1", project_id)
     return inserted is not None, dict(row)
 
 
