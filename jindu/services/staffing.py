@@ -50,7 +50,7 @@ class CreatedUser(BaseModel):
     user: PersonRecord
     token: str = Field(description="Their API token, shown once")
     url: str = Field(description="A one-time sign-in link to hand to them")
-    expires_in_hours: float
+    expires_in_hours: float = Field(description="Hours until the link expires")
 
 
 class MoveIn(BaseModel):
