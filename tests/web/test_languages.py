@@ -11,7 +11,7 @@ import pytest
 
 from activities.render import render
 from jindu.i18n import catalogue
-from store import process_templates
+from store import action_links, process_templates
 from tests.web.helpers import call, project_at, soon
 from tests.web.language_check import out_of_place, visible
 
@@ -59,7 +59,7 @@ def test_every_message_kind_reads_in_its_language(lang: str) -> None:
 PAGES = ("/", "/projects", "/projects/new", "/projects/{pid}", "/projects/{later}",
          "/dashboard", "/kpis", "/appraisal", "/users", "/me",
          "/notifications", "/archive", "/processes", "/complaints", "/complaints/new", "/complaints/{complaint}",
-         "/suggestions", "/processes/new/expense",
+         "/suggestions", "/processes/new/expense", "/act/{approve}", "/act/{reject}",
          "/projects/{pid}/revisit", "/projects/no-such-project", "/signin")  # fmt: skip
 RISK = {"category": "credit", "description": "银行可能拒贷", "likelihood": "high", "impact": "medium",
         "probability": "0.3", "loss_amount": "50000", "response": "reduce", "measures": "先做预审"}
@@ -79,13 +79,19 @@ async def test_every_page_kind_reads_in_its_language(stack, browserless):
     await process_templates.load_dir(stack.pool)  # the company's templates: written in Chinese only
     complaint = (await stack.http.post("/v1/complaints", headers=team["customer"].headers, json={
         "content": "带看时间一再推迟", "channel": "online", "project_id": pid})).json()["id"]  # fmt: skip
+    links = {action: await action_links.issue(stack.pool, outbox_id=f"walk-{pid}", project_id=pid, action=action,
+                                              gate="initiation", user_ids=[team["dept_head"].id])
+             for action in ("approve", "reject")}  # the confirmation pages a message's buttons open
     user_data = (*USER_DATA, "带看时间一再推迟", pid, later, complaint, *(p.name for p in team.values()))
     problems: dict[str, list[str]] = {}
+    seen: set[tuple[str, str, int]] = set()
     for role, person in team.items():
         v = await browserless(person)
         for path in PAGES:
             for lang in ("zh", "en") if not path.startswith("/processes") else ("zh",):
-                r = await v.http.get(path.format(pid=pid, later=later, complaint=complaint), params={"lang": lang})
+                shown = path.format(pid=pid, later=later, complaint=complaint, **links)
+                r = await v.http.get(shown, params={"lang": lang})
+                seen.add((role, path, r.status_code))
                 if r.status_code >= 300 and r.status_code != 403:
                     continue
                 text = visible(r.text)
@@ -93,4 +99,5 @@ async def test_every_page_kind_reads_in_its_language(stack, browserless):
                 if wrong:
                     at = text.find(wrong[0])  # the words, then where the first one stands
                     problems[f"{role} {lang} {path}"] = [*sorted(set(wrong)), text[max(at - 60, 0) : at + 40]]
+    assert {("dept_head", "/act/{approve}", 200), ("agent", "/projects/{later}", 200)} <= seen
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
