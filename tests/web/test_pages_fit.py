@@ -54,7 +54,7 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
         None: ["/signin"],
         "agent": ["/", "/projects", "/projects/new", f"/projects/{running}", "/complaints",
                   f"/complaints/new?project_id={pid}", "/processes", "/processes/new/expense", "/suggestions",
-                  "/kpis?group_by=agent", "/archive", "/me", "/dashboard"],
+                  "/kpis?group_by=agent", "/archive", "/me", "/account/devices", "/dashboard"],
         "dept_head": ["/", f"/projects/{pid}", f"/complaints/{complaint['id']}", "/appraisal"],
         "customer": ["/", f"/projects/{pid}", "/complaints"],
         "operations": ["/dashboard", "/users", "/notifications", f"/projects/{running}"],
