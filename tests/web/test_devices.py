@@ -61,3 +61,13 @@ async def test_operations_sign_a_person_out_everywhere_from_the_users_page(stack
     assert ("sessions_ended", ops.name) in [(k["kind"], k["by_name"]) for k in kinds]
     api = await stack.http.post(f"/v1/users/{person.id}/signout", headers=person.headers)
     assert api.status_code == 403  # operations only
+
+
+def test_a_device_reads_as_browser_and_system():
+    from web.routes.devices import device_label
+
+    assert device_label("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile MicroMessenger/8.0") == \
+        "WeChat · iPhone"
+    assert device_label("Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120 Safari/537.36 Edg/120") == \
+        "Edge · Windows"
+    assert device_label("curl/8") == ""

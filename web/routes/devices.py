@@ -13,6 +13,19 @@ from web.session import SignedIn, check_csrf
 
 router = APIRouter(include_in_schema=False)
 
+# (what the browser's User-Agent contains, the name people know it by); first match wins.
+BROWSERS = (("MicroMessenger", "WeChat"), ("DingTalk", "DingTalk"), ("wxwork", "WeCom"), ("Lark", "Feishu"),
+            ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
+           ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def device_label(agent: str) -> str:
+    """`Chrome · Windows`, `WeChat · iPhone`: the browser and system, not the raw User-Agent."""
+    browser = next((name for mark, name in BROWSERS if mark in agent), "")
+    system = next((name for mark, name in SYSTEMS if mark in agent), "")
+    return " · ".join(part for part in (browser, system) if part)
+
 
 @router.get("/account/devices")
 async def devices(request: Request, visitor: SignedIn, ended: int | None = None) -> Response:
@@ -21,8 +34,9 @@ async def devices(request: Request, visitor: SignedIn, ended: int | None = None)
                  for p in settings.oidc_providers}  # fmt: skip
     linked = [(providers.get(issuer, ("", issuer))[1], subject) for issuer, subject in
               await subjects_of(pool, visitor.user.id)]  # fmt: skip
-    return page(request, "devices.html", visitor, sessions=await live_sessions(pool, visitor.user.id,
-                visitor.session_id), ended=ended, linked=linked, providers=list(providers.values()))  # fmt: skip
+    sessions = await live_sessions(pool, visitor.user.id, visitor.session_id)
+    return page(request, "devices.html", visitor, label=device_label, sessions=sessions, ended=ended, linked=linked,
+                providers=list(providers.values()))  # fmt: skip
 
 
 @router.post("/account/devices/end")
