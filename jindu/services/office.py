@@ -1,7 +1,8 @@
 """What every use case works with, and the one place a command is sent to a workflow.
 
-`Office.update` is Jindu's only sender of workflow updates: the API (api/deps.py
-`Services`), the workspace and `jindu project` all come through it. It answers within
+`Office.update` is Jindu's only sender of workflow updates (`start_with_update` sends an
+intake's first one together with the workflow's start): the API (api/deps.py `Services`),
+the workspace and `jindu project` all come through it. It answers within
 JINDU_UPDATE_TIMEOUT_SECONDS and turns Temporal's refusals into the domain's errors
 (domain/errors.py), so every caller renders the same error: the API as its JSON error,
 the workspace as a page, the command line as one line on stderr.
