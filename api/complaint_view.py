@@ -85,7 +85,8 @@ def contact_access(user: User, c: ComplaintAccess) -> CustomerAccess:
         return CustomerAccess.masked
     if user.role == Role.customer or user.role in DEPARTMENT_BOUND:
         return CustomerAccess.full  # (only those who may see it get here)
-    return CustomerAccess.full if user.role in (Role.executive, Role.operations) else CustomerAccess.none
+    staff = (Role.executive, Role.operations, Role.customer_service)
+    return CustomerAccess.full if user.role in staff else CustomerAccess.none
 
 
 async def complaint_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, c: ComplaintAccess) -> ComplaintView:

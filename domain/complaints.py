@@ -1,14 +1,18 @@
 """Complaints 投诉 as pure rules (RULES §Complaints and feedback; 002 §2(3)2, 003 §4.3).
 
-1. Filing: the complaint goes to the project's dept_head, or to operations when it names
-   no project. It owes a first reply within `complaint_first_reply` working days and an
-   answer within `complaint_resolution` working days, both counted from filing.
+1. Filing: the complaint goes to customer service (客服) when the company has them (issue 14;
+   003 四, 4.3), else to the project's dept_head, or to operations when it names no project.
+   It owes a first reply within `complaint_first_reply` working days and an answer
+   within `complaint_resolution` working days, both counted from filing.
 2. Replies, by the assignee or above (the department's dept_head, the executive,
    operations): the first reply meets the first-reply deadline; a reply that is
    `resolved`, or explains what could not be solved (`unresolved_reason`), is the answer.
    The answer goes to the customer, who owes a confirmation within
    `complaint_confirmation` working days (staff confirm for a customer without an account).
    A reply may ask the running project for rectification tasks (the workflow sends them).
+   Customer service coordinate: a reply names the departments involved, whose dept heads
+   are told and may reply too; their answer records the finding, `valid` (apology and
+   handling) or `unfounded` (explanation).
 3. Confirmation: satisfied closes the complaint; unsatisfied reopens it for another round
    with a new resolution deadline. Either way the rating is recorded: by the running
    project (its own `rate` update), or here when the project has finished or none is named
@@ -50,9 +54,13 @@ def wait(state: ComplaintState, name: str, role: Role, since: datetime, due_at: 
 
 
 # 1. Filing.
-def file(start: ComplaintStart, ctx: Context) -> ComplaintOutcome:
+def file(start: ComplaintStart, ctx: Context, via_customer_service: bool = False) -> ComplaintOutcome:
+    """`via_customer_service`: the company has customer service and the workflow's patch
+    allows it (an old history files as it did)."""
     assert start.calendar is not None, "a complaint starts with its official dates"
     role = Role.dept_head if start.project_id else Role.operations
+    if via_customer_service:
+        role = Role.customer_service
     first_due = waits.due_in(ctx, SLA["first_reply"], start.filed_at)
     resolution_due = waits.due_in(ctx, SLA["resolution"], start.filed_at)
     state = ComplaintState(
@@ -74,9 +82,15 @@ def file(start: ComplaintStart, ctx: Context) -> ComplaintOutcome:
 # 2. Replies.
 def check_replier(state: ComplaintState, actor: Actor) -> None:
     """The assignee or above: the department's dept_head (a complaint about its project),
-    the executive, operations."""
+    the executive, operations; customer service and the dept heads of the departments
+    involved when customer service have it."""
     if actor.role in (Role.executive, Role.operations):
         return
+    if state.assignee_role == Role.customer_service:
+        if actor.role == Role.customer_service:
+            return
+        if actor.role == Role.dept_head and actor.department in (state.department, *state.coordinating):
+            return
     if actor.role == Role.dept_head and state.assignee_role == Role.dept_head:
         if actor.department == state.department:
             return
@@ -92,6 +106,18 @@ def check_reply(state: ComplaintState, cmd: ReplyCommand) -> None:
         raise WrongStage(f"complaint {state.complaint_id} is closed")
     if cmd.body.rectification and state.project_id is None:
         raise Invalid("rectification: this complaint names no project to open tasks in")
+    check_customer_service(state, cmd)
+
+
+def check_customer_service(state: ComplaintState, cmd: ReplyCommand) -> None:
+    """Coordination and the finding are customer service's (or above); an answer routed
+    through them states the finding."""
+    body, role = cmd.body, cmd.actor.role
+    leads = role in (Role.customer_service, Role.executive, Role.operations)
+    if (body.coordinate or body.finding) and not (state.assignee_role == Role.customer_service and leads):
+        raise Forbidden("customer service coordinate a complaint and record its finding")
+    if state.assignee_role == Role.customer_service and body.is_answer and body.finding is None:
+        raise Invalid("finding: the answer states whether the complaint was found valid or unfounded")
 
 
 def reply(state: ComplaintState, cmd: ReplyCommand, ctx: Context) -> ComplaintOutcome:
@@ -104,8 +130,13 @@ def reply(state: ComplaintState, cmd: ReplyCommand, ctx: Context) -> ComplaintOu
         s.first_replied_at, s.first_reply = now, None
     on_time = now <= s.first_reply_due_at if first else None
     out.record(kinds.Replied(round=s.round, resolved=body.resolved, answer=body.is_answer, first=first, on_time=on_time,
-                             unresolved_reason=body.unresolved_reason, rectification=body.rectification),
+                             unresolved_reason=body.unresolved_reason, rectification=body.rectification,
+                             coordinate=body.coordinate, finding=body.finding, apology=body.apology,
+                             handling=body.handling, explanation=body.explanation),
                cmd.actor, body.reply)  # fmt: skip
+    coordinate(out, body.coordinate)
+    if body.finding is not None:
+        s.finding = body.finding.value
     if not body.is_answer:
         s.status = ComplaintStatus.in_progress
         if s.customer_user_id:
@@ -120,6 +151,17 @@ def reply(state: ComplaintState, cmd: ReplyCommand, ctx: Context) -> ComplaintOu
         s.confirmation = wait(s, "confirmation", s.assignee_role, now, due)
         out.notify("assigned", "notify.complaint.confirm_for_customer", s.assignee_role, None, due_at=due)
     return out
+
+
+def coordinate(out: ComplaintOutcome, departments: list[str]) -> None:
+    """Each newly involved department's dept head is told (and may reply from now on)."""
+    s = out.state
+    for d in dict.fromkeys(departments):
+        if d in s.coordinating:
+            continue
+        s.coordinating.append(d)
+        out.notify("assigned", "notify.complaint.coordinate", Role.dept_head, None, department=d)
+        out.notices[-1] = out.notices[-1].model_copy(update={"department": d})
 
 
 def tasks_result(state: ComplaintState, answer: ProjectAnswer, reply_seq: int, ctx: Context) -> ComplaintOutcome:

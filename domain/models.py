@@ -21,9 +21,11 @@ class Role(StrEnum):
     customer = "customer"  # 客户
     operations = "operations"  # 运营管理中心
     auditor = "auditor"  # 内部审计
+    customer_service = "customer_service"  # 客服: complaints first, revisits (issue 14)
 
 
-STAFF_ROLES = frozenset({Role.agent, Role.dept_head, Role.executive, Role.operations, Role.auditor})
+STAFF_ROLES = frozenset({Role.agent, Role.dept_head, Role.executive, Role.operations, Role.auditor,
+                         Role.customer_service})
 # RULES §Deadlines and escalation: agent → dept_head → executive.
 ESCALATION_LADDER = (Role.agent, Role.dept_head, Role.executive)
 

@@ -78,6 +78,13 @@ class ComplaintIn(Strict):
     contact: ContactIn | None = None
 
 
+class Finding(StrEnum):
+    """Customer service's finding on a complaint (003 四, 4.3)."""
+
+    valid = "valid"  # 属实: apology and handling
+    unfounded = "unfounded"  # 不属实: explanation
+
+
 class ComplaintReplyIn(Strict):
     """A reply by the assignee or above. `resolved`, or an `unresolved_reason`, makes it the
     answer the customer confirms; otherwise it is an interim reply (the first one meets the
@@ -90,6 +97,15 @@ class ComplaintReplyIn(Strict):
     rectification: list[Objection] = Field(
         default_factory=list, max_length=MAX_OBJECTIONS,
         description="Rectification tasks to open in the complaint's running project, one per text")
+    coordinate: list[Name] = Field(
+        default_factory=list, max_length=MAX_OBJECTIONS,
+        description="Departments customer service asks to help (their dept heads are told and may reply)")
+    finding: Finding | None = Field(
+        default=None, description="Customer service's finding: `valid` (with `apology` and `handling`) or "
+                                  "`unfounded` (with `explanation`); required on an answer routed through them")
+    apology: LongText | None = Field(default=None, description="The apology, when the complaint was found valid")
+    handling: LongText | None = Field(default=None, description="How it is handled, when found valid")
+    explanation: LongText | None = Field(default=None, description="The explanation, when found unfounded")
 
     @model_validator(mode="after")
     def _consistent(self) -> ComplaintReplyIn:
@@ -97,11 +113,17 @@ class ComplaintReplyIn(Strict):
             raise ValueError("a resolved complaint has no unresolved_reason")
         if self.unresolved_reason is not None and not self.unresolved_reason.strip():
             raise ValueError("unresolved_reason must not be blank")
+        if self.finding == Finding.valid and not ((self.apology or "").strip() and (self.handling or "").strip()):
+            raise ValueError("a complaint found valid needs an apology and its handling")
+        if self.finding == Finding.unfounded and not (self.explanation or "").strip():
+            raise ValueError("a complaint found unfounded needs an explanation")
+        if self.finding is None and (self.apology or self.handling or self.explanation):
+            raise ValueError("apology, handling and explanation go with a finding")
         return self
 
     @property
     def is_answer(self) -> bool:
-        return self.resolved or bool(self.unresolved_reason)
+        return self.resolved or bool(self.unresolved_reason) or self.finding is not None
 
 
 class ComplaintConfirmationIn(Strict):
@@ -175,6 +197,8 @@ class ComplaintStart(Carries):
     channel: Channel
     filed_by: Actor
     filed_at: datetime
+    customer_service: bool = Field(default=False, description="The company has customer service (客服): the "
+                                                              "complaint goes to them first (issue 14)")
     carried: str | None = Field(default=None, description="The state as JSON, when continued as new")
 
 

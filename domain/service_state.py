@@ -55,6 +55,8 @@ class ComplaintState(Subject):
     rating: int | None = None
     closed_at: datetime | None = None
     replies: int = 0
+    coordinating: list[str] = Field(default_factory=list)  # departments customer service asked to help
+    finding: str | None = None  # valid / unfounded, customer service's last finding
 
     def notice_scope(self) -> tuple[dict[str, Any], str | None]:
         scope: dict[str, Any] = {"complaint_id": self.complaint_id}

@@ -31,6 +31,11 @@ class Replied(Facts):
     rectification: list[str] = Field(default_factory=list)
     first: bool
     on_time: bool | None = None
+    coordinate: list[str] = Field(default_factory=list)  # departments asked to help (customer service)
+    finding: str | None = None  # valid / unfounded
+    apology: str | None = None
+    handling: str | None = None
+    explanation: str | None = None
 
 
 class TasksOpened(Facts):

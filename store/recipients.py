@@ -8,8 +8,8 @@ import asyncpg
 
 from domain.models import Role
 
-# Executives and operations serve the whole company and may have no department.
-COMPANY_WIDE = frozenset({Role.executive, Role.operations, Role.auditor})
+# Executives, operations and customer service (客服) serve the whole company and may have no department.
+COMPANY_WIDE = frozenset({Role.executive, Role.operations, Role.auditor, Role.customer_service})
 
 
 async def recipients(

@@ -43,6 +43,7 @@ CALL: Any = {
     "start_to_close_timeout": timedelta(minutes=1),
     "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)),
 }  # fmt: skip
+CUSTOMER_SERVICE_PATCH = "complaint-customer-service"  # issue 14: complaints through 客服
 S = TypeVar("S", ComplaintState, RevisitState)
 T = TypeVar("T", ComplaintState, RevisitState)
 C = TypeVar("C", bound=Command)
@@ -150,7 +151,11 @@ class ComplaintEngine(ServiceEngine[ComplaintState]):
         self._begin_engine(start.filed_at, start.carried)
 
     async def run_complaint(self) -> ServiceAck:
-        return await self._run(lambda: complaints.file(self.start, self.ctx()))
+        return await self._run(lambda: complaints.file(self.start, self.ctx(), self._via_customer_service()))
+
+    def _via_customer_service(self) -> bool:
+        """Issue 14: a complaint goes to customer service when the company has them."""
+        return self.start.customer_service and workflow.patched(CUSTOMER_SERVICE_PATCH)
 
     def _subject_id(self, state: ComplaintState) -> str:
         return state.complaint_id

@@ -40,9 +40,11 @@ from store.reads import MAX_OFFSET
 from store.users import User
 from workflows.complaint import ComplaintWorkflow
 
-FILE = Permit((Role.customer, Role.agent, Role.dept_head, Role.executive, Role.operations), "file complaints")
-REPLY = Permit((Role.dept_head, Role.executive, Role.operations), "reply to complaints")
-CONFIRM = Permit((Role.customer, Role.dept_head, Role.executive, Role.operations), "confirm complaints")
+FILE = Permit((Role.customer, Role.agent, Role.dept_head, Role.executive, Role.operations, Role.customer_service),
+              "file complaints")  # fmt: skip
+REPLY = Permit((Role.dept_head, Role.executive, Role.operations, Role.customer_service), "reply to complaints")
+CONFIRM = Permit((Role.customer, Role.dept_head, Role.executive, Role.operations, Role.customer_service),
+                 "confirm complaints")  # fmt: skip
 
 
 async def visible_complaint(office: Office, user: User, complaint_id: str) -> ComplaintAccess:
@@ -71,6 +73,12 @@ async def about(office: Office, user: User, body: ComplaintIn) -> dict[str, Any]
     return dict(row)
 
 
+async def has_customer_service(office: Office) -> bool:
+    """Whether complaints go to customer service first: an active user of the role exists."""
+    return bool(await office.pool.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'customer_service' AND deactivated_at IS NULL)"))
+
+
 async def start_complaint(office: Office, row: dict[str, Any], filer: User, task_queue: str) -> None:
     """Start the workflow from the stored row, so that a retry sends the same input."""
     agent = None
@@ -78,7 +86,8 @@ async def start_complaint(office: Office, row: dict[str, Any], filer: User, task
         agent = Actor(user_id=row["agent_id"], name=row["agent_name"], role=Role.agent, department=row["department"])
     start = ComplaintStart(complaint_id=row["id"], project_id=row["project_id"], department=row["department"],
                            agent=agent, customer_user_id=row["customer_user_id"], channel=row["channel"],
-                           filed_by=actor(filer), filed_at=row["filed_at"])  # fmt: skip
+                           filed_by=actor(filer), filed_at=row["filed_at"],
+                           customer_service=await has_customer_service(office))  # fmt: skip
     await office.start(ComplaintWorkflow.run, start, wf_id=row["workflow_id"], task_queue=task_queue, kind="complaint",
                        summary=f"complaint · {row['department'] or 'operations'} · project {row['project_id'] or '—'}")
 
