@@ -52,6 +52,8 @@ async def test_a_person_links_their_provider_account_then_signs_in_with_it(stack
     subject = "sub-" + uuid.uuid4().hex[:8]
     op.sign_in_as(subject, person.name)
     async with browser(app) as anonymous:  # not linked yet: nobody is signed in, not even by name
+        signin = await anonymous.get("/signin?next=/me")
+        assert "使用企业账号登录" in signin.text and 'href="/signin/sso/corp?next=/me"' in signin.text
         refused = await through_provider(anonymous, "/signin/sso/corp")
         assert refused.status_code == 403 and "尚未绑定" in refused.text
         assert "jindu_session" not in anonymous.cookies

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from argparse import Namespace
 
+import pytest
+
+from domain.errors import Invalid
+from jindu.cli_users import _move, _signout
 from tests.web.conftest import csrf_of
 
 LINK = re.compile(r"/signin/link\?code=([\w-]+)")
@@ -60,3 +65,15 @@ async def test_the_api_creates_and_moves_for_operations_only(stack):
     assert moved.status_code == 200 and moved.json()["department"] == "rentals"
     kinds = [r["kind"] for r in await stack.pool.fetch("SELECT kind FROM user_events WHERE user_id = $1", agent.id)]
     assert "moved" in kinds
+
+
+async def test_the_cli_moves_and_signs_out_with_the_same_rules(stack, browserless, capsys):
+    agent, customer = await stack.person("agent", "sales"), await stack.person("customer")
+    theirs = await browserless(agent)
+    await _move(stack.pool, None, Namespace(name=agent.name, department="rentals", reason="调岗"))
+    await _signout(stack.pool, None, Namespace(name=agent.name, reason=""))
+    out = capsys.readouterr().out
+    assert f"moved '{agent.name}' to rentals" in out and "out of 1 session(s)" in out
+    assert (await theirs.http.get("/")).status_code == 303
+    with pytest.raises(Invalid):
+        await _move(stack.pool, None, Namespace(name=customer.name, department="rentals", reason=""))
