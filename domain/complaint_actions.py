@@ -41,7 +41,7 @@ def complaint_actions(view: ComplaintFacts | object, actor: Actor) -> list[str]:
     """`reply` and/or `confirmation`, as the complaint's guards allow `actor` now."""
     facts = view if isinstance(view, ComplaintFacts) else ComplaintFacts.model_validate(view)
     state = as_state(facts)
-    reply = probe(ReplyCommand, actor=actor, body=probe(ComplaintReplyIn, rectification=[]))
+    reply = probe(ReplyCommand, actor=actor, body=probe(ComplaintReplyIn, resolved=False, rectification=[]))
     confirm = probe(ConfirmCommand, actor=actor)
     checks = {"reply": partial(complaints.check_reply, state, reply),
               "confirmation": partial(complaints.check_confirm, state, confirm)}  # fmt: skip

@@ -79,6 +79,7 @@ class ComplaintState(Subject):
             "confirmation_due_at": at(self.confirmation.due_at if self.confirmation else None),
             "due_at": at(self.due_at()), "overdue": self.is_overdue(), "resolved": self.resolved,
             "satisfied": self.satisfied, "rating": self.rating, "closed_at": at(self.closed_at),
+            "coordinating": self.coordinating, "finding": self.finding,
         }  # fmt: skip
 
 

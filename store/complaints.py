@@ -32,6 +32,7 @@ class ComplaintAccess(BaseModel):
     customer_user_id: str | None = None
     filed_by_id: str
     status: str
+    coordinating: list[str] = []  # departments customer service asked to help (issue 14)
 
 
 async def claim_complaint(pool: asyncpg.Pool, *, complaint_id: str, body: ComplaintIn, filer: User,
@@ -58,8 +59,9 @@ async def claim_complaint(pool: asyncpg.Pool, *, complaint_id: str, body: Compla
 
 
 async def complaint_access(db: Db, complaint_id: str) -> ComplaintAccess | None:
-    row = await db.fetchrow("SELECT id, project_id, department, customer_user_id, filed_by_id, status FROM complaints "
-                            "WHERE id = $1", complaint_id)  # fmt: skip
+    row = await db.fetchrow("SELECT id, project_id, department, customer_user_id, filed_by_id, status, "
+                            "ARRAY(SELECT jsonb_array_elements_text(coalesce(view->'coordinating', '[]'))) "
+                            "AS coordinating FROM complaints WHERE id = $1", complaint_id)  # fmt: skip
     return None if row is None else ComplaintAccess(**dict(row))
 
 

@@ -73,10 +73,12 @@ async def about(office: Office, user: User, body: ComplaintIn) -> dict[str, Any]
     return dict(row)
 
 
-async def has_customer_service(office: Office) -> bool:
-    """Whether complaints go to customer service first: an active user of the role exists."""
+async def has_customer_service(office: Office, department: str | None) -> bool:
+    """Whether the complaint goes to customer service first: an active customer service user
+    serves its department, or the whole company (no department)."""
     return bool(await office.pool.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'customer_service' AND deactivated_at IS NULL)"))
+        "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'customer_service' AND deactivated_at IS NULL "
+        "AND (department IS NULL OR department = $1))", department))  # fmt: skip
 
 
 async def start_complaint(office: Office, row: dict[str, Any], filer: User, task_queue: str) -> None:
@@ -87,7 +89,7 @@ async def start_complaint(office: Office, row: dict[str, Any], filer: User, task
     start = ComplaintStart(complaint_id=row["id"], project_id=row["project_id"], department=row["department"],
                            agent=agent, customer_user_id=row["customer_user_id"], channel=row["channel"],
                            filed_by=actor(filer), filed_at=row["filed_at"],
-                           customer_service=await has_customer_service(office))  # fmt: skip
+                           customer_service=await has_customer_service(office, row["department"]))  # fmt: skip
     await office.start(ComplaintWorkflow.run, start, wf_id=row["workflow_id"], task_queue=task_queue, kind="complaint",
                        summary=f"complaint · {row['department'] or 'operations'} · project {row['project_id'] or '—'}")
 
