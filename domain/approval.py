@@ -1,33 +1,44 @@
 """Approval authority 审批权限 and the escalation ladder (RULES lifecycle 3, §Deadlines, 004).
 
-The one place that says who approves a gate and in which order: the dept_head approves
-every gate; initiation needs the executive too when the risk is high or the budget is over
-the policy's threshold (Jindu's default reading of 004's approval authority table).
+The one place that says who approves a gate and in which order. Who that is comes from the
+policy's `approval_authority` (domain/approval_authority.py); its default is Jindu's reading
+of 004's approval authority table: the dept_head approves every gate, and initiation needs
+the executive too when the risk is high or the budget is over `executive_budget_threshold`.
+A gate's levels are fixed when it opens (`fix_levels`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from domain.models import Decision, Gate, Level, Role
+from domain.approval_authority import project_facts
+from domain.models import Decision, Gate, Role
+from domain.policy import ProjectPolicy
 from domain.project import ProjectState
 
 # Who is chased when a wait is late: a silent customer by the agent first.
 LADDER = (Role.customer, Role.agent, Role.dept_head, Role.executive)
 
 
-def initiation_levels(risk_level: Level, budget: Decimal, executive_budget_threshold: Decimal) -> list[Role]:
-    levels = [Role.dept_head]
-    if risk_level == Level.high or budget > executive_budget_threshold:
-        levels.append(Role.executive)
-    return levels
+def fix_levels(state: ProjectState, gate: Gate, policy: ProjectPolicy) -> None:
+    """Decide who approves `gate` by the policy's authority and the project's facts now."""
+    a = state.assessment
+    facts = project_facts(risk=a.risk_level.value if a else None, difficulty=a.difficulty.value if a else None,
+                          budget=a.budget if a else None, expected_cycle_days=a.expected_cycle_days if a else None,
+                          business_type=state.business_type, department=state.department,
+                          channel=state.channel.value,
+                          executive_budget_threshold=policy.executive_budget_threshold)  # fmt: skip
+    levels = policy.approval_authority.levels(gate, facts)
+    if gate == Gate.initiation:
+        state.approvals.initiation_levels = levels
+    else:
+        state.approvals.levels[gate] = levels
 
 
 def gate_levels(state: ProjectState, gate: Gate) -> list[Role]:
-    """The approvers of `gate`, in order."""
+    """The approvers of `gate`, in order (a project whose gate opened before the levels were
+    kept per gate: the dept_head)."""
     if gate == Gate.initiation:
         return list(state.approvals.initiation_levels) or [Role.dept_head]
-    return [Role.dept_head]
+    return list(state.approvals.levels.get(gate, ())) or [Role.dept_head]
 
 
 def next_level(state: ProjectState, gate: Gate) -> Role | None:

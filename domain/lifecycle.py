@@ -16,7 +16,7 @@ from datetime import date
 
 from domain import guards, waits
 from domain import step_kinds as kinds
-from domain.approval import gate_levels, initiation_levels, next_level
+from domain.approval import fix_levels, gate_levels, next_level
 from domain.commands import (
     AcceptanceCommand,
     AssessCommand,
@@ -78,9 +78,6 @@ def assess(state: ProjectState, cmd: AssessCommand, ctx: Context) -> Outcome:
     s.assessment = Assessment(difficulty=body.difficulty, risk_level=body.risk_level, budget=body.budget,
                               expected_cycle_days=body.expected_cycle_days,
                               original_expected_cycle_days=body.expected_cycle_days)  # fmt: skip
-    s.approvals.initiation_levels = initiation_levels(
-        body.risk_level, body.budget, ctx.policy.executive_budget_threshold
-    )
     open_gate(out, Gate.initiation)
     move(out, Stage.initiation_approval, cmd.actor)
     return out
@@ -91,6 +88,7 @@ def open_gate(out: Outcome, gate: Gate) -> None:
     a = out.state.approvals
     a.rounds[gate] = a.round(gate) + 1
     a.decided = [r for r in a.decided if r.gate != gate]
+    fix_levels(out.state, gate, out.ctx.policy)
     waits.approval(out, gate, gate_levels(out.state, gate)[0])
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.approval_authority import ApprovalAuthority
 from domain.attachments import AttachmentPolicy
 from domain.customers_policy import CustomerPolicy
 from domain.retention import RetentionPolicy
@@ -168,6 +169,8 @@ class ProjectPolicy(BaseModel):
     calendar: CalendarPolicy = Field(default_factory=CalendarPolicy)
     slas: dict[str, SlaPolicy] = Field(default_factory=default_slas)
     executive_budget_threshold: Decimal = Decimal("500000")
+    approval_authority: ApprovalAuthority = Field(
+        default_factory=ApprovalAuthority, description="Who approves each gate (domain/approval_authority.py)")
     allow_zero_budget: bool = Field(default=False, description="Accept an in-scope assessment with a budget of 0 "
                                                                "(domain/commands.py check_budget)")  # fmt: skip
     weekly_report: WeeklyReportPolicy = Field(default_factory=WeeklyReportPolicy)

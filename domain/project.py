@@ -99,6 +99,8 @@ class Approvals(BaseModel):
     """审批: the levels initiation needs, each gate's round, and this round's decisions."""
 
     initiation_levels: list[Role] = Field(default_factory=list)
+    levels: dict[Gate, list[Role]] = Field(default_factory=dict, description="Plan and result review, "
+                                           "fixed when the gate opens (domain/approval.py)")  # fmt: skip
     rounds: dict[Gate, int] = Field(default_factory=dict)
     decided: list[ApprovalRecord] = Field(default_factory=list)  # current rounds only
     first_review_passed: bool | None = None
