@@ -2,10 +2,11 @@
 
 A provider is configured in JINDU_OIDC_PROVIDERS (jindu/settings.py): a standard one
 (Keycloak, Azure AD, Authing …) by its `issuer`, whose discovery document names the
-endpoints and keys; one that speaks OAuth 2 with its own user endpoint (Feishu, DingTalk,
-WeCom) by `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint` and the
-`subject_claim` that stays the same for a person (Feishu `union_id`, DingTalk `unionId`,
-WeCom `userid`). A person is the pair (issuer, subject), never a display name.
+endpoints and keys; one that speaks plain OAuth 2 with its own user endpoint (Feishu) by
+`authorization_endpoint`, `token_endpoint`, `userinfo_endpoint` and the `subject_claim` that
+stays the same for a person (Feishu `union_id`). DingTalk's and WeCom's non-standard code
+exchanges need adapters not built yet (docs/workspace.md). A person is the pair (issuer,
+subject), never a display name.
 """
 
 from __future__ import annotations
