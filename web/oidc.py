@@ -5,7 +5,7 @@ A provider is configured in JINDU_OIDC_PROVIDERS (jindu/settings.py): a standard
 endpoints and keys; one that speaks plain OAuth 2 with its own user endpoint (Feishu) by
 `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint` and the `subject_claim` that
 stays the same for a person (Feishu `union_id`). DingTalk's and WeCom's non-standard code
-exchanges need adapters not built yet (docs/workspace.md). A person is the pair (issuer,
+exchanges are web/sso_platforms.py (`"kind": "dingtalk"` or `"wecom"`). A person is the pair (issuer,
 subject), never a display name.
 """
 
@@ -20,6 +20,8 @@ from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from authlib.jose import JsonWebKey, jwt
 from authlib.oidc.core import CodeIDToken
+
+from web.sso_platforms import PLATFORMS, authorization_url, platform_subject
 
 TIMEOUT = 10.0
 DISCOVERY_SECONDS = 3600.0
@@ -42,6 +44,9 @@ class Provider:
     token_endpoint: str = ""
     userinfo_endpoint: str = ""
     jwks_uri: str = ""
+    kind: str = "oidc"  # oidc (and plain OAuth 2), dingtalk or wecom (web/sso_platforms.py)
+    api_url: str = ""  # dingtalk, wecom: the platform's API (default: the vendor's)
+    agent_id: str = ""  # wecom: the app's agent id
 
     @classmethod
     def of(cls, conf: dict[str, str]) -> Provider:
@@ -50,7 +55,9 @@ class Provider:
                    scope=conf.get("scope", "openid profile"), subject_claim=conf.get("subject_claim", "sub"),
                    authorization_endpoint=conf.get("authorization_endpoint", ""),
                    token_endpoint=conf.get("token_endpoint", ""),
-                   userinfo_endpoint=conf.get("userinfo_endpoint", ""), jwks_uri=conf.get("jwks_uri", ""))  # fmt: skip
+                   userinfo_endpoint=conf.get("userinfo_endpoint", ""), jwks_uri=conf.get("jwks_uri", ""),
+                   kind=conf.get("kind", "oidc"), api_url=conf.get("api_url", ""),
+                   agent_id=conf.get("agent_id", ""))  # fmt: skip
 
     @property
     def identity_issuer(self) -> str:
@@ -70,7 +77,8 @@ _discovered: dict[str, tuple[float, Provider]] = {}
 
 async def discovered(provider: Provider) -> Provider:
     """The endpoints from the issuer's discovery document (cached an hour), unless given."""
-    if not provider.issuer or (provider.authorization_endpoint and provider.token_endpoint):
+    if provider.kind != "oidc" or not provider.issuer or (provider.authorization_endpoint and
+                                                          provider.token_endpoint):
         return provider
     cached = _discovered.get(provider.issuer)
     if cached and cached[0] > time.monotonic() and cached[1].client_id == provider.client_id:
@@ -107,6 +115,8 @@ def start(provider: Provider, redirect_uri: str) -> Started:
     """Where to send the browser: the authorization request with a fresh state, nonce and
     PKCE verifier (kept by the caller, sent again only to the token endpoint)."""
     state, verifier, nonce = generate_token(32), generate_token(48), generate_token(24)
+    if provider.kind in PLATFORMS:
+        return Started(authorization_url(provider, redirect_uri, state), state, verifier, nonce)
     url, _ = _client(provider, redirect_uri).create_authorization_url(
         provider.authorization_endpoint, state=state, code_verifier=verifier, nonce=nonce)
     return Started(url, state, verifier, nonce)
@@ -115,6 +125,8 @@ def start(provider: Provider, redirect_uri: str) -> Started:
 async def subject_of(provider: Provider, redirect_uri: str, code: str, verifier: str, nonce: str) -> str:
     """Trade the code (with the PKCE verifier) for tokens; the signed ID token's `sub`,
     checked for issuer, audience, expiry and nonce, or the user endpoint's subject claim."""
+    if provider.kind in PLATFORMS:
+        return await platform_subject(provider, code)
     async with _client(provider, redirect_uri) as client:
         try:
             token = await client.fetch_token(provider.token_endpoint, grant_type="authorization_code", code=code,

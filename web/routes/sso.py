@@ -64,7 +64,8 @@ def _pending(request: Request) -> dict:
 
 
 @router.get("/signin/sso/{name}/callback")
-async def callback(request: Request, name: str, code: str = "", state: str = "") -> Response:
+async def callback(request: Request, name: str, code: str = "", state: str = "", authCode: str = "") -> Response:  # noqa: N803 - DingTalk's name
+    code = code or authCode
     settings, pool = request.app.state.settings, request.app.state.pool
     provider, pending = provider_named(settings, name), _pending(request)
     if provider is None:
