@@ -45,7 +45,7 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _too_many(request: Request, verdict: Verdict) -> Response:
+def too_many(request: Request, verdict: Verdict) -> Response:
     response = _signin_page(request, "signin.html", status=429, next="/", limited=math.ceil(verdict.retry_after / 60))
     response.headers["Retry-After"] = str(verdict.retry_after)
     return response
@@ -94,7 +94,7 @@ async def ask_for_link(request: Request, background: BackgroundTasks) -> Respons
         return _signin_page(request, "signin.html", status=422, next="/")
     verdict = await _attempt(request, typed=typed)
     if not verdict.allowed:
-        return _too_many(request, verdict)
+        return too_many(request, verdict)
     settings = request.app.state.settings
     message = await request_link(request.app.state.pool, request.app.state.cipher, settings, typed)
     if message is not None:
@@ -108,7 +108,7 @@ async def signin_with_token(request: Request) -> Response:
     check_signin_csrf(request, str(form.get("csrf") or ""))
     verdict = await refused_before(request.app.state.pool, _limits(request), client_of(request))
     if not verdict.allowed:
-        return _too_many(request, verdict)
+        return too_many(request, verdict)
     token, next_path = str(form.get("token") or "").strip(), safe_next(str(form.get("next") or "/"))
     user = await user_by_token(request.app.state.pool, token) if 0 < len(token) <= 200 else None
     if user is None:
@@ -130,7 +130,7 @@ async def signin_with_link(request: Request) -> Response:
     check_signin_csrf(request, str(form.get("csrf") or ""))
     verdict = await refused_before(request.app.state.pool, _limits(request), client_of(request))
     if not verdict.allowed:
-        return _too_many(request, verdict)
+        return too_many(request, verdict)
     user_id = await consume_signin_link(request.app.state.pool, str(form.get("code") or ""))
     if user_id is None:
         await _failed(request)

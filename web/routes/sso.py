@@ -13,13 +13,14 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from jindu.services.signin import SigninLimits, count_failure, refused_before
 from store import people
 from store.identities import link_subject, user_by_subject
 from store.people import By
 from store.sessions import session_user
 from web.oidc import SsoFailed, discovered, provider_named, start, subject_of
 from web.render import page
-from web.routes.signin import session_response
+from web.routes.signin import client_of, session_response, too_many
 from web.session import SESSION_COOKIE, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,12 @@ def _redirect_uri(request: Request, name: str) -> str:
     return request.app.state.settings.public_url.rstrip("/") + f"/signin/sso/{name}/callback"
 
 
-def _refused(request: Request, key: str, label: str, status: int = 401) -> Response:
+async def _refused(request: Request, key: str, label: str, status: int = 401) -> Response:
+    """A failed single sign-on counts against the client's address like a bad token (not the
+    provider being unreachable)."""
+    if status < 500:
+        await count_failure(request.app.state.pool, SigninLimits.of(request.app.state.settings),
+                            client_of(request))
     response = page(request, "signin_sent.html", status=status, refused=key, label=label)
     response.delete_cookie(PENDING_COOKIE, path="/signin/sso")
     return response
@@ -45,7 +51,7 @@ async def begin(request: Request, name: str, next: str = "/", link: int = 0) -> 
     try:
         provider = await discovered(provider)
     except (SsoFailed, OSError, ValueError, KeyError):
-        return _refused(request, "signin.sso.failed", provider.label, status=502)
+        return await _refused(request, "signin.sso.failed", provider.label, status=502)
     started = start(provider, _redirect_uri(request, name))
     pending = {"name": name, "state": started.state, "verifier": started.verifier, "nonce": started.nonce,
                "next": safe_next(next), "link": bool(link)}  # fmt: skip
@@ -70,30 +76,33 @@ async def callback(request: Request, name: str, code: str = "", state: str = "",
     provider, pending = provider_named(settings, name), _pending(request)
     if provider is None:
         return RedirectResponse("/signin", status_code=303)
+    verdict = await refused_before(pool, SigninLimits.of(settings), client_of(request))
+    if not verdict.allowed:
+        return too_many(request, verdict)
     if (not code or not state or pending.get("name") != name
             or not hmac.compare_digest(str(pending.get("state", "")).encode(), state.encode())):
-        return _refused(request, "signin.sso.failed", provider.label)
+        return await _refused(request, "signin.sso.failed", provider.label)
     try:
         provider = await discovered(provider)
         subject = await subject_of(provider, _redirect_uri(request, name), code[:2000], pending["verifier"],
                                    pending["nonce"])  # fmt: skip
     except (SsoFailed, OSError, ValueError, KeyError) as err:
         log.warning("single sign-on refused", provider=name, reason=str(err))
-        return _refused(request, "signin.sso.failed", provider.label)
+        return await _refused(request, "signin.sso.failed", provider.label)
     issuer = provider.identity_issuer
     if pending.get("link"):
         me = await session_user(pool, request.cookies.get(SESSION_COOKIE, ""))
         if me is None:
-            return _refused(request, "signin.sso.failed", provider.label)
+            return await _refused(request, "signin.sso.failed", provider.label)
         if not await link_subject(pool, issuer, subject, me.id):
-            return _refused(request, "signin.sso.taken", provider.label, status=409)
+            return await _refused(request, "signin.sso.taken", provider.label, status=409)
         await people.record_user_event(pool, me.id, "oidc_linked", By(name=me.name, user_id=me.id), reason=issuer)
         response = RedirectResponse("/account/devices", status_code=303)
         response.delete_cookie(PENDING_COOKIE, path="/signin/sso")
         return response
     user = await user_by_subject(pool, issuer, subject)
     if user is None:
-        return _refused(request, "signin.sso.not_linked", provider.label, status=403)
+        return await _refused(request, "signin.sso.not_linked", provider.label, status=403)
     response = await session_response(request, user.id, pending.get("next", "/"))
     response.delete_cookie(PENDING_COOKIE, path="/signin/sso")
     return response
