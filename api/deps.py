@@ -82,8 +82,10 @@ StaffUser = Annotated[User, role(*STAFF_ROLES, action="see staff views")]
 ProjectId = Annotated[str, Path(description="The project id", pattern=PROJECT_ID_PATTERN)]
 
 
-async def visible_project(project_id: ProjectId, user: CurrentUser, pool: Pool) -> ProjectAccess:
-    project = await project_access(pool, project_id)
+async def visible_project(request: Request, project_id: ProjectId, user: CurrentUser, pool: Pool) -> ProjectAccess:
+    """The path's project if the caller may see it; read with the caller (api/auth.py) when it was."""
+    known = getattr(request.state, "project_access", None)
+    project = known[1] if known is not None and known[0] == project_id else await project_access(pool, project_id)
     if project is None:
         raise NotFound(f"no project {project_id}")
     check_visible(user, project)

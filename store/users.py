@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from domain.errors import Conflict, Invalid
 from domain.models import Role
+from store.reads import ProjectAccess
 
 # RULES §Roles: these roles act for one department.
 DEPARTMENT_ROLES = frozenset({Role.agent, Role.dept_head})
@@ -71,6 +72,24 @@ async def user_by_token(pool: asyncpg.Pool | asyncpg.Connection, token: str) -> 
         token_hash(token),
     )
     return _user(row)
+
+
+async def user_and_project_by_token(pool: asyncpg.Pool | asyncpg.Connection, token: str,
+                                    project_id: str) -> tuple[User | None, ProjectAccess | None]:  # fmt: skip
+    """`user_by_token` and `store.reads.project_access` in one statement (one round trip
+    for a request on one project)."""
+    row = await pool.fetchrow(
+        """SELECT u.id, u.name, u.role, u.department, p.id AS project_id, p.department AS project_department,
+                  p.customer_user_id, p.agent_id, p.stage
+           FROM users u LEFT JOIN projects p ON p.id = $2
+           WHERE u.token_hash = $1 AND u.deactivated_at IS NULL""",
+        token_hash(token), project_id,
+    )  # fmt: skip
+    if row is None or row["project_id"] is None:
+        return _user(row), None
+    return _user(row), ProjectAccess(id=row["project_id"], department=row["project_department"],
+                                     customer_user_id=row["customer_user_id"], agent_id=row["agent_id"],
+                                     stage=row["stage"])  # fmt: skip
 
 
 async def user_by_name(pool: asyncpg.Pool | asyncpg.Connection, name: str) -> User | None:
