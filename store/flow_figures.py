@@ -86,7 +86,7 @@ WITH started AS (SELECT id FROM projects WHERE created_at >= $1),
 reached AS (
     SELECT e.data->>'to' AS stage, count(DISTINCT e.project_id) AS projects
     FROM started s JOIN events e ON e.project_id = s.id
-    WHERE e.kind = 'stage_changed' AND e.superseded_at IS NULL GROUP BY 1)
+    WHERE e.kind = 'stage_changed' AND e.superseded_at IS NULL AND e.at >= $1 GROUP BY 1)
 SELECT 'intake' AS stage, (SELECT count(*) FROM started) AS projects
 UNION ALL SELECT stage, projects FROM reached WHERE stage NOT IN ('intake', 'assessment')
 """
@@ -129,7 +129,7 @@ WITH steps AS (
     SELECT e.kind, e.at, e.actor_name, lag(e.at) OVER (PARTITION BY e.project_id ORDER BY e.seq, e.at) AS since
     FROM events e
     WHERE e.kind IN ('stage_changed', 'decision', 'reassigned') AND e.superseded_at IS NULL
-      AND e.at >= $1::timestamptz - interval '90 days')
+      AND e.at >= $1::timestamptz - interval '30 days')
 SELECT actor_name AS approver, count(*) AS decisions,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM at - since) / 3600) AS median_hours,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM at - since) / 3600) AS p90_hours
