@@ -79,6 +79,8 @@ async def test_a_person_gets_a_link_by_email_and_it_works_once(stack, cipher, ma
     address = f"p{uuid.uuid4().hex[:8]}@example.com"
     await set_contact(stack.pool, person.id, cipher, mobile=None, email=address, channels=[], lang="zh")
     async with browser(app, "127.0.0.61") as http:
+        forged = await http.post("/signin/request", data={"address": address, "csrf": "guess"})
+        assert forged.status_code == 403  # the sign-in forms' double-submit token
         answer = await ask(http, address.upper())  # as typed: case does not matter
         nobody = await ask(http, "nobody-" + address)
         assert answer.status_code == nobody.status_code == 200
@@ -86,6 +88,7 @@ async def test_a_person_gets_a_link_by_email_and_it_works_once(stack, cipher, ma
         assert answer.text == nobody.text  # the same page either way
         mail = await mail_to(box, address)
         assert "Subject: 进度工作台登录链接" in mail and person.name in mail
+        assert len([m for m in box.mails if address in m]) == 1  # the forged request sent nothing
         assert not any("nobody-" + address in m for m in box.mails)
         link = LINK.search(mail).group(0)
         code = link.split("code=")[1]
