@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -146,6 +146,9 @@ class RevisitPolicy(BaseModel):
     """回访 (002 §2(3)3, 003 §4.3): a revisit task after completion."""
 
     after_working_days: int = Field(default=3, ge=0, le=60, description="Working days after completion")
+    later_days: list[Annotated[int, Field(gt=0, le=3650)]] = Field(
+        default_factory=list, max_length=12,
+        description="Calendar days after completion of the later revisits 定期回访 (e.g. [30, 180]; issue 14)")
 
 
 class AppraisalWeights(BaseModel):

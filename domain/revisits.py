@@ -8,12 +8,15 @@
    task opens: a customer reached early is not turned away); a rating below
    the satisfaction threshold raises the satisfaction warning for the agent and the
    department (domain/satisfaction.py). Then the revisit is done.
+4. Since issue 14 (revisits started with the patch, `state.follow_up`): later revisits on a
+   schedule, and the warning's cause analysis with its measures (domain/revisit_after.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain import revisit_after as after
 from domain import service_steps as kinds
 from domain import waits
 from domain.errors import AlreadyDecided, Forbidden
@@ -35,12 +38,15 @@ def revisit_id(project_id: str) -> str:
 
 
 # 1. Scheduled at completion.
-def schedule(start: RevisitStart, ctx: Context) -> RevisitOutcome:
+def schedule(start: RevisitStart, ctx: Context, follow_up: bool = False) -> RevisitOutcome:
     assert start.calendar is not None, "a revisit starts with its official dates"
     opens_at = ctx.calendar.add_working_days(start.completed_at, ctx.policy.revisit.after_working_days)
     state = RevisitState(project_id=start.project_id, department=start.department, agent=start.agent,
                          customer_user_id=start.customer_user_id, completed_at=start.completed_at,
-                         opens_at=opens_at, updated_at=ctx.now, calendar=start.calendar)  # fmt: skip
+                         opens_at=opens_at, updated_at=ctx.now, calendar=start.calendar,
+                         follow_up=follow_up)  # fmt: skip
+    if follow_up:
+        state.later = after.later_openings(start, ctx, opens_at)
     out = RevisitOutcome.begin(state, ctx)
     out.record(kinds.RevisitScheduled(agent_id=start.agent.user_id, completed_at=start.completed_at, opens_at=opens_at))
     return out
@@ -59,12 +65,13 @@ def open_task(out: RevisitOutcome) -> None:
 
 
 def clocks(state: RevisitState, ctx: Context) -> list[tuple[datetime, str]]:
+    found = [(at, f"owed:{i}") for i, w in enumerate(after.owed(state)) if (at := waits.next_step_at(w, ctx))]
     if state.status == RevisitStatus.scheduled:
-        return [(state.opens_at, "open")]
+        return [(state.opens_at, "open"), *found]
     if state.status == RevisitStatus.open and state.task is not None:
         at = waits.next_step_at(state.task, ctx)
-        return [(at, "task")] if at is not None else []
-    return []
+        return ([(at, "task")] if at is not None else []) + found
+    return found
 
 
 def next_due(state: RevisitState, ctx: Context) -> datetime | None:
@@ -74,11 +81,15 @@ def next_due(state: RevisitState, ctx: Context) -> datetime | None:
 def tick(state: RevisitState, ctx: Context) -> RevisitOutcome:
     out = RevisitOutcome.begin(state, ctx)
     s = out.state
+    owed = after.owed(s)
     for at, name in clocks(s, ctx):
         if at > ctx.now:
             continue
         if name == "open":
             open_task(out)
+        elif name.startswith("owed:"):
+            w = owed[int(name.removeprefix("owed:"))]
+            waits.escalate(out, w, after.about(w))
         elif s.task is not None:
             waits.escalate(out, s.task, About(what="revisit"))
     return out
@@ -103,6 +114,10 @@ def record(state: RevisitState, cmd: RevisitCommand, ctx: Context) -> RevisitOut
     on_time = s.task is None or ctx.now <= s.task.due_at
     out.record(kinds.RevisitDone(rating=body.rating, suggestions=body.suggestions, on_time=on_time),
                cmd.actor, body.comments)  # fmt: skip
-    rate_after_project(out, body.rating, cmd.actor, source="revisit", source_id=revisit_id(s.project_id),
-                       project_id=s.project_id, agent_id=s.agent.user_id, department=s.department)  # fmt: skip
+    raised = rate_after_project(out, body.rating, cmd.actor, source="revisit", source_id=revisit_id(s.project_id),
+                                project_id=s.project_id, agent_id=s.agent.user_id, department=s.department)  # fmt: skip
+    if s.follow_up:
+        if raised:
+            after.ask_analysis(out)
+        after.next_round(out)
     return out

@@ -87,6 +87,14 @@ def at(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+class Measure(Wait):
+    """A measure 整改措施 of a satisfaction warning raised after completion: a rectification
+    task of the project, tracked by its revisit (domain/revisit_after.py)."""
+
+    id: str
+    summary: str = ""
+
+
 class RevisitState(Subject):
     project_id: str
     department: str
@@ -98,12 +106,20 @@ class RevisitState(Subject):
     task: Wait | None = None
     rating: int | None = None
     done_at: datetime | None = None
+    follow_up: bool = False  # issue 14: later revisits and the warning's analysis (workflow patch)
+    round: int = 1
+    later: list[datetime] = Field(default_factory=list)  # when the later revisits open
+    analysis: Wait | None = None  # a satisfaction warning awaiting the dept_head's cause analysis
+    cause: str | None = None
+    measures: list[Measure] = Field(default_factory=list)
+    measures_opened: int = 0
 
     def notice_scope(self) -> tuple[dict[str, Any], str | None]:
         return {"project_id": self.project_id}, self.department
 
     def waits(self) -> list[Wait]:
-        return [self.task] if self.task is not None and self.status == RevisitStatus.open else []
+        task = [self.task] if self.task is not None and self.status == RevisitStatus.open else []
+        return task + [w for w in (self.analysis, *self.measures) if w is not None]
 
     def read_view(self) -> dict[str, Any]:
         """The revisits row's changing columns (store/revisit_records.py)."""

@@ -86,6 +86,7 @@ class RevisitScheduled(Facts):
     agent_id: str
     completed_at: Time
     opens_at: Time
+    round: int = 1
 
 
 class RevisitOpened(Facts):

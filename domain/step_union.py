@@ -70,6 +70,7 @@ ComplaintStep: TypeAlias = (
 )  # fmt: skip
 RevisitStep: TypeAlias = (
     RevisitScheduled | RevisitOpened | RevisitDone | Reminded | Escalated | Rated | SatisfactionWarning
+    | WarningAnalysed | TaskCreated | TaskCompleted
 )
 StepFacts: TypeAlias = (
     ProjectStep | Filed | Replied | TasksOpened | TasksNotOpened | Confirmed | Closed | Reopened | RatingSent

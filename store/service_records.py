@@ -116,6 +116,35 @@ async def _revisit_done(conn: asyncpg.Connection, batch: ServiceBatch, key: str,
                        list(step.data.get("suggestions", [])), owner)  # fmt: skip
 
 
+async def _warning_analysed(conn: asyncpg.Connection, batch: ServiceBatch, key: str, step: Step) -> None:
+    """A satisfaction warning after completion analysed by the dept head (issue 14)."""
+    row = await conn.fetchrow("SELECT department, agent_id FROM revisits WHERE project_id = $1", batch.subject_id)
+    await conn.execute(
+        """INSERT INTO warnings (step_key, project_id, kind, cause, analysis, at, agent_id, department, source)
+           VALUES ($1, $2, 'analysed', $3, $4, $5, $6, $7, 'revisit') ON CONFLICT (step_key) DO NOTHING""",
+        key, batch.subject_id, step.data.get("cause"), step.comment or None, batch.at,
+        row["agent_id"] if row else None, row["department"] if row else None,
+    )  # fmt: skip
+
+
+async def _measure_created(conn: asyncpg.Connection, batch: ServiceBatch, key: str, step: Step) -> None:
+    """A measure of that analysis: a rectification task of the project, in its owner's inbox."""
+    d = step.data
+    await conn.execute(
+        """INSERT INTO rectification_tasks (id, project_id, source, description, owner_user_id, owner_name, owner_role,
+               department, created_at, due_at, status, round, summary)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', 1, left($4, 80)) ON CONFLICT (id) DO NOTHING""",
+        d["task_id"], batch.subject_id, d["source"], step.comment, d["owner_id"], d.get("owner") or "",
+        d["owner_role"], d["department"], batch.at, datetime.fromisoformat(d["due_at"]),
+    )  # fmt: skip
+
+
+async def _measure_completed(conn: asyncpg.Connection, batch: ServiceBatch, key: str, step: Step) -> None:
+    await conn.execute("UPDATE rectification_tasks SET status = 'done', resolution = $3, completed_at = $4 "
+                       "WHERE id = $1 AND project_id = $2", step.data["task_id"], batch.subject_id, step.comment,
+                       batch.at)  # fmt: skip
+
+
 COMPLAINT_WRITERS: dict[str, Writer] = {
     "replied": _replied,
     "confirmed": _confirmed,
@@ -124,6 +153,9 @@ COMPLAINT_WRITERS: dict[str, Writer] = {
 }
 REVISIT_WRITERS: dict[str, Writer] = {
     "revisit_done": _revisit_done,
+    "warning_analysed": _warning_analysed,
+    "task_created": _measure_created,
+    "task_completed": _measure_completed,
     "rated": _rated,
     "satisfaction_warning": _satisfaction_warning,
 }

@@ -6,7 +6,8 @@ the project's agent, is reminded and escalated when missed, and ends once the ag
 the customer's rating (workflows/service_engine.py does the rest, like ComplaintWorkflow).
 
 Updates (validated first; each answers a `ServiceAck`, `submit` what it recorded,
-domain/service_results.py): sync, submit
+domain/service_results.py): sync, submit; since issue 14 (domain/revisit_after.py)
+analyse_warning (a satisfaction warning after completion) and complete_task (its measures)
 Query: state (the RevisitState)
 """
 
@@ -15,7 +16,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import revisits, service_results
+    from domain import revisit_after, revisits, service_results
+    from domain.commands import CompleteTaskCommand, WarningAnalysisCommand
     from domain.service_models import RevisitCommand, RevisitStart, ServiceAck
     from domain.service_state import RevisitState
     from workflows.service_engine import RevisitEngine
@@ -42,3 +44,19 @@ class RevisitWorkflow(RevisitEngine):
     @submit.validator
     def _v_submit(self, cmd: RevisitCommand) -> None:
         self._check(lambda: revisits.check_revisit(self.subject, cmd))
+
+    @workflow.update
+    async def analyse_warning(self, cmd: WarningAnalysisCommand) -> ServiceAck:
+        return (await self._answer(revisit_after.analyse, cmd))[0]
+
+    @analyse_warning.validator
+    def _v_analyse_warning(self, cmd: WarningAnalysisCommand) -> None:
+        self._check(lambda: revisit_after.check_analysis(self.subject, cmd))
+
+    @workflow.update
+    async def complete_task(self, cmd: CompleteTaskCommand) -> ServiceAck:
+        return (await self._answer(revisit_after.complete, cmd))[0]
+
+    @complete_task.validator
+    def _v_complete_task(self, cmd: CompleteTaskCommand) -> None:
+        self._check(lambda: revisit_after.check_complete(self.subject, cmd))

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-from domain import complaints, revisits
+from domain import complaints, revisit_after, revisits
 from domain.commands import Command
 from domain.service_models import (
     ComplaintStart,
@@ -44,6 +44,7 @@ CALL: Any = {
     "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)),
 }  # fmt: skip
 CUSTOMER_SERVICE_PATCH = "complaint-customer-service"  # issue 14: complaints through 客服
+REVISIT_PATCH = "revisit-follow-up"  # issue 14: later revisits, the warning's analysis and measures
 S = TypeVar("S", ComplaintState, RevisitState)
 T = TypeVar("T", ComplaintState, RevisitState)
 C = TypeVar("C", bound=Command)
@@ -203,7 +204,11 @@ class RevisitEngine(ServiceEngine[RevisitState]):
         self._begin_engine(start.completed_at, start.carried)
 
     async def run_revisit(self) -> ServiceAck:
-        return await self._run(lambda: revisits.schedule(self.start, self.ctx()))
+        return await self._run(lambda: revisits.schedule(self.start, self.ctx(), workflow.patched(REVISIT_PATCH)))
+
+    def _finished(self) -> bool:
+        """Done, and neither a cause analysis nor a measure is still owed (issue 14)."""
+        return super()._finished() and not revisit_after.owed(self.subject)
 
     def _subject_id(self, state: RevisitState) -> str:
         return state.project_id

@@ -41,8 +41,9 @@ from domain.commands import (
     check_budget,
 )
 from domain.errors import AlreadyDecided, Forbidden, JinduError, NotFound, Unavailable
-from domain.models import Role
+from domain.models import Role, Stage
 from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignIn
+from domain.service_models import ServiceAck
 from domain.text import Name
 from jindu.services.office import Office
 from jindu.services.people import decide_command, reassign_command, warning_analysis_command
@@ -52,6 +53,7 @@ from store.customers import dispose_after_relationship
 from store.reads import ProjectAccess, TaskRecord, project_access, rectification_task
 from store.users import User
 from workflows.project import ProjectWorkflow
+from workflows.revisit import RevisitWorkflow
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,9 @@ async def analyse_warning(office: Office, user: User, project: ProjectAccess, bo
     """Each measure's owner is named by user name (unknown or deactivated: 422)."""
     ANALYSE.check(user)
     cmd = await warning_analysis_command(office.pool, user, body)
+    if project.stage == Stage.completed:  # a satisfaction warning raised by a revisit (issue 14)
+        await office.update(f"revisit-{project.id}", RevisitWorkflow.analyse_warning, cmd, key, ServiceAck)
+        return await view(office, user, project)
     return await _send(office, user, project, ANALYSE, ProjectWorkflow.analyse_warning, cmd, key)
 
 
@@ -196,6 +201,11 @@ async def dispose_customer(office: Office, user: User, project: ProjectAccess, k
     return await view(office, user, project)
 
 
+def is_revisit_measure(task: TaskRecord) -> bool:
+    """Measures opened by a revisit's warning analysis are `<project>-rv<n>` (domain/revisit_after.py)."""
+    return task.id.startswith(f"{task.project_id}-rv")
+
+
 async def complete_task(office: Office, user: User, task_id: str, body: TaskCompleteIn,
                         key: str | None = None) -> TaskRecord:  # fmt: skip
     """The task's owner closes it with a resolution; answers with the task as recorded."""
@@ -209,7 +219,10 @@ async def complete_task(office: Office, user: User, task_id: str, body: TaskComp
         raise closed
     cmd = CompleteTaskCommand(actor=actor(user), task_id=task_id, body=body)
     try:
-        await office.update_project(task.project_id, ProjectWorkflow.complete_task, cmd, key)
+        if is_revisit_measure(task):  # a measure of a satisfaction warning after completion
+            await office.update(f"revisit-{task.project_id}", RevisitWorkflow.complete_task, cmd, key, ServiceAck)
+        else:
+            await office.update_project(task.project_id, ProjectWorkflow.complete_task, cmd, key)
     except Unavailable:
         raise
     except JinduError as err:

@@ -10,8 +10,15 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
 
 from domain.calendar import calendar_for
-from domain.commands import Command
-from domain.models import Channel, Role, Stage
+from domain.commands import (
+    Command,
+    CompleteTaskCommand,
+    MeasureIn,
+    TaskCompleteIn,
+    WarningAnalysisCommand,
+    WarningAnalysisIn,
+)
+from domain.models import CauseCategory, Channel, Role, Stage
 from domain.policy import CalendarPolicy, ProjectPolicy
 from domain.service_models import (
     ComplaintConfirmationIn,
@@ -132,9 +139,17 @@ async def test_a_revisit_appears_three_working_days_after_completion_and_escalat
         submitted = await revisit.execute_update(RevisitWorkflow.submit, RevisitCommand(
             actor=h.agent, body=RevisitIn(rating=2, comments="Slow handover")))  # fmt: skip
         assert isinstance(submitted, RevisitRecorded) and (submitted.rating, submitted.warning) == (2, True)
-        assert await revisit.result() is not None
         assert [s.kind for s in h.rec.steps if s.project_id == f"revisit:{pid}"][-3:] == [
             "revisit_done", "rated", "satisfaction_warning"]
+        # Issue 14: the warning's cause analysis and its measure are owed before the revisit ends.
+        assert (await revisit.query(RevisitWorkflow.state)).analysis is not None
+        body = WarningAnalysisIn(cause=CauseCategory.process, analysis="handover checklist missing", measures=[
+            MeasureIn(description="Add a checklist", owner=h.agent.name, deadline_working_days=2)])  # fmt: skip
+        await revisit.execute_update(RevisitWorkflow.analyse_warning, WarningAnalysisCommand(
+            actor=h.head, body=body, owners={h.agent.name: h.agent}))  # fmt: skip
+        await revisit.execute_update(RevisitWorkflow.complete_task, CompleteTaskCommand(
+            actor=h.agent, task_id=f"{pid}-rv1", body=TaskCompleteIn(resolution="done")))  # fmt: skip
+        assert await revisit.result() is not None
 
 
 async def test_a_complaint_opens_tasks_in_its_running_project_and_its_rating_counts_there(local_env):
