@@ -111,7 +111,8 @@ stays AS (
     SELECT e.project_id, CASE e.kind WHEN 'intake' THEN 'assessment' ELSE e.data->>'to' END AS stage, e.at,
            lead(e.at) OVER (PARTITION BY e.project_id ORDER BY e.seq, e.at) AS left_at
     FROM events e
-    WHERE e.kind IN ('intake', 'stage_changed') AND e.superseded_at IS NULL AND e.at >= ($1::date::timestamp AT TIME ZONE $3)),
+    WHERE e.kind IN ('intake', 'stage_changed') AND e.superseded_at IS NULL
+      AND e.at >= ($1::date::timestamp AT TIME ZONE $3)),
 days AS (
     SELECT p.department, s.stage, (b.n - a.n) AS days
     FROM stays s JOIN projects p ON p.id = s.project_id

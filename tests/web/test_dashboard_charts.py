@@ -11,8 +11,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from jindu.services import flow
-from store.flow_figures import FUNNEL
 from jindu.services.office import Office
+from store.flow_figures import FUNNEL
 from store.users import user_by_name
 from tests.web.helpers import project_at
 

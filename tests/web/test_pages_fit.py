@@ -8,15 +8,17 @@ from __future__ import annotations
 from axe_playwright_python.async_playwright import Axe
 
 from store import process_templates
+from tests.web.conftest import shot
 from tests.web.helpers import call, project_at, soon
 from tests.web.test_browser import sign_in_with_link
 
 WIDTHS = (390, 1280)
 AXE = Axe()
+SHOTS = {"/dashboard": "dashboard", "/projects/RUNNING": "project"}  # tests/artifacts/screens
 
 
-async def problems_of(page, path: str, lang: str) -> list[str]:
-    """What is wrong with one page at both widths."""
+async def problems_of(page, path: str, lang: str, name: str | None = None) -> list[str]:
+    """What is wrong with one page at both widths (a screenshot of each if named)."""
     found: list[str] = []
     for width in WIDTHS:
         await page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
@@ -28,9 +30,12 @@ async def problems_of(page, path: str, lang: str) -> list[str]:
         if wide > 0:
             culprit = await page.evaluate("""() => { const w = window.innerWidth; const out = [];
                 for (const el of document.querySelectorAll('body *')) { const r = el.getBoundingClientRect();
-                  if (r.right > w + 1 && out.length < 3) out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right)); }
+                  if (r.right > w + 1 && out.length < 3)
+                    out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right)); }
                 return out; }""")  # fmt: skip
             found.append(f"{lang} {width}px {path}: {wide}px too wide ({culprit})")
+        if name:
+            await shot(page, f"{name}-{lang}-{width}")
         result = await AXE.run(page)
         for v in result.response["violations"]:
             targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:3]]
@@ -73,7 +78,8 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
         for lang in ("zh", "en"):
             await page.goto(f"{paths[0]}?lang={lang}")  # remembered in a cookie
             for path in paths:
-                problems += await problems_of(page, path, lang)
+                name = SHOTS.get(path.replace(running, "RUNNING")) if who == "operations" else None
+                problems += await problems_of(page, path, lang, name)
         await page.context.close()
     assert not problems, "\n".join(problems)
 
