@@ -30,6 +30,7 @@ def new_key_from_env() -> str:
 
 async def rotate(settings: Settings, new_key: str, *, key_file: Path | None = None) -> str:
     """Rotate; return a one-line summary. `key_file` (the dev data dir's key) gets the new key."""
+    from store.contact_key_rotation import rotate_contacts
     from store.customer_key_rotation import rotate_customer_master
     from store.db import connect
     from store.key_rotation import rotate_customer_key
@@ -41,10 +42,11 @@ async def rotate(settings: Settings, new_key: str, *, key_file: Path | None = No
     try:
         done = await rotate_customer_key(conn, DataCipher(old_bytes), DataCipher(new_bytes))
         master = await rotate_customer_master(conn, DataCipher(old_bytes), DataCipher(new_bytes))
+        contacts = await rotate_contacts(conn, DataCipher(old_bytes), DataCipher(new_bytes))
     finally:
         await conn.close()
     summary = (f"re-encrypted {done.rotated} customer(s) under the new key; {done.already_new} already were, "
-               f"{done.disposed} disposed of; {master.rotated} in the customer master")
+               f"{done.disposed} disposed of; {master.rotated} in the customer master; {contacts} user(s)' contacts")
     if key_file is not None:
         temporary = key_file.with_suffix(".new")
         temporary.write_text(new_key + "\n", encoding="ascii")

@@ -89,3 +89,20 @@ def test_the_new_key_must_be_given_and_differ():
     assert same.returncode == 2 and "is the key in use" in same.stderr
     missing = rotate("postgresql://unused/none", key, "")
     assert missing.returncode == 2 and "JINDU_NEW_DATA_KEY is not set" in missing.stderr
+
+
+async def test_people_s_contacts_are_re_encrypted_and_found_under_the_new_key(own_database):
+    from store.contacts import contact, contact_by_address, set_contact
+    from store.users import create_user
+
+    url, pool = own_database
+    old, new = new_data_key(), new_data_key()
+    user, _ = await create_user(pool, name=f"王芳-{uuid.uuid4().hex[:4]}", role="agent", department="sales")
+    await set_contact(pool, user.id, cipher(old), mobile="13800001234", email="Wang@Example.com", channels=[],
+                      lang="zh")  # fmt: skip
+    done = rotate(url, old, new)
+    assert done.returncode == 0, done.stderr
+    assert "1 user(s)' contacts" in done.stdout
+    assert (await contact(pool, user.id, cipher(new))).email == "Wang@Example.com"
+    assert (await contact_by_address(pool, "wang@example.com", cipher(new))).user_id == user.id  # self sign-in
+    assert await contact_by_address(pool, "13800001234", cipher(old)) is None  # the old key's index is gone
