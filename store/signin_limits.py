@@ -64,14 +64,3 @@ async def already_refused(db: Db, keys: list[tuple[str, Limit]]) -> Verdict:
     )
     left = row["left"] if row is not None else None
     return Verdict(True, 0) if left is None else Verdict(False, max(1, int(left)))
-
-
-async def forget_attempts(db: Db, key: str) -> None:
-    """A good sign-in clears its account's count."""
-    await db.execute("DELETE FROM signin_attempts WHERE key = $1", key[:300])
-
-
-async def sweep_attempts(db: Db) -> int:
-    """Drop windows that ended a day ago (housekeeping; counts are per window anyway)."""
-    done = await db.execute("DELETE FROM signin_attempts WHERE window_start < now() - interval '1 day'")
-    return int(done.split()[-1])
