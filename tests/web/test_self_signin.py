@@ -114,6 +114,12 @@ async def test_repeated_bad_signins_are_429_with_retry_after(stack, mailed):
         assert statuses == [401, 401, 401, 401, 429]
         assert 1 <= int(r.headers["Retry-After"]) <= 15 * 60
         assert "登录尝试过于频繁" in r.text
+    other_process = create_app(app.state.settings, client=stack.client, pool=stack.pool, cipher=app.state.cipher,
+                               policy=ProjectPolicy())  # another API process: the count is in PostgreSQL
+    async with browser(other_process, "127.0.0.63") as http:
+        page = await http.get("/signin")
+        r = await http.post("/signin", data={"token": "wrong", "csrf": csrf_of(page.text)})
+        assert r.status_code == 429
     async with browser(app, "127.0.0.64") as elsewhere:  # another address is not held up
         page = await elsewhere.get("/signin")
         r = await elsewhere.post("/signin", data={"token": "wrong", "csrf": csrf_of(page.text)})
