@@ -76,7 +76,8 @@ async def _view(pool: asyncpg.Pool | asyncpg.Connection, cipher: DataCipher, use
         channel=row["channel"], requirement=row["requirement"] or "", agent_id=row["agent_id"],
         agent_name=row["agent_name"], customer_user_id=row["customer_user_id"], risk_level=view.get("risk_level"),
         difficulty=assessment.get("difficulty"), expected_cycle_days=assessment.get("expected_cycle_days"),
-        budget=assessment.get("budget"), initiation_levels=view.get("initiation_levels") or [],
+        budget=assessment.get("budget"), expected_revenue=assessment.get("expected_revenue"),
+        initiation_levels=view.get("initiation_levels") or [],
         pending=pending, plan=plan, milestones=[MilestoneView(**m) for m in milestones],
         approvals=record.approvals, tasks=record.tasks,
         reports=Reporting.model_validate(view.get("reports") or {}),
@@ -90,7 +91,7 @@ async def _view(pool: asyncpg.Pool | asyncpg.Connection, cipher: DataCipher, use
 # What each withheld part empties in the view (domain/visibility.py says who sees what).
 WITHHELD_FIELDS: dict[ViewPart, dict[str, Any]] = {
     ViewPart.assessment: {"risk_level": None, "difficulty": None, "expected_cycle_days": None, "budget": None,
-                          "initiation_levels": []},
+                          "expected_revenue": None, "initiation_levels": []},
     ViewPart.plan: {"plan": None},
     ViewPart.approvals: {"approvals": []},
     ViewPart.tasks: {"tasks": []},

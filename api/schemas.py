@@ -125,6 +125,7 @@ class ProjectView(BaseModel):
     difficulty: Level | None = None
     expected_cycle_days: int | None = Field(default=None, description="Calendar days (as last re-baselined)")
     budget: Decimal | None = Field(default=None, description="Yuan")
+    expected_revenue: Decimal | None = Field(default=None, description="Expected revenue 预计收入 in yuan, if given")
     initiation_levels: list[Role] = Field(default_factory=list, description="Who approves initiation, in order")
     pending: PendingView | None = Field(default=None, description="Who the project waits on, and until when")
     plan: PlanView | None = None

@@ -87,6 +87,9 @@ class AssessmentIn(Strict):
     budget: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2,
                                    description="Budget in yuan; 0 is refused (422) unless the company policy "
                                                "sets allow_zero_budget")  # fmt: skip
+    expected_revenue: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2,
+                                             description="Expected revenue 预计收入 in yuan (002 二(一)3), "
+                                                         "optional; the appraisal compares deals with it")  # fmt: skip
     comment: Comment = ""
 
     @model_validator(mode="after")

@@ -68,7 +68,8 @@ def assess(state: ProjectState, cmd: AssessCommand, ctx: Context) -> Outcome:
     guards.check_assess(state, cmd.actor)
     out, body = Outcome.begin(state, ctx), cmd.body
     out.record(kinds.Assessed(in_scope=body.in_scope, difficulty=body.difficulty, risk_level=body.risk_level,
-                              expected_cycle_days=body.expected_cycle_days, budget=body.budget),
+                              expected_cycle_days=body.expected_cycle_days, budget=body.budget,
+                              expected_revenue=body.expected_revenue),
                cmd.actor, body.comment)  # fmt: skip
     if not body.in_scope:
         finish(out, Stage.declined, kinds.Declined(), cmd.actor, body.comment)
@@ -76,7 +77,7 @@ def assess(state: ProjectState, cmd: AssessCommand, ctx: Context) -> Outcome:
     assert body.difficulty and body.risk_level and body.expected_cycle_days and body.budget is not None
     s = out.state
     s.assessment = Assessment(difficulty=body.difficulty, risk_level=body.risk_level, budget=body.budget,
-                              expected_cycle_days=body.expected_cycle_days,
+                              expected_cycle_days=body.expected_cycle_days, expected_revenue=body.expected_revenue,
                               original_expected_cycle_days=body.expected_cycle_days)  # fmt: skip
     open_gate(out, Gate.initiation)
     move(out, Stage.initiation_approval, cmd.actor)

@@ -84,6 +84,7 @@ class Assessment(BaseModel):
     expected_cycle_days: int
     original_expected_cycle_days: int
     budget: Decimal
+    expected_revenue: Decimal | None = None  # 预计收入 (issue 14)
 
 
 class ApprovalRecord(BaseModel):

@@ -67,6 +67,7 @@ class Assessed(Facts):
     risk_level: Level | None = None
     expected_cycle_days: int | None = None
     budget: Decimal | None = None
+    expected_revenue: Decimal | None = None  # issue 14
 
 
 class DecisionRecorded(Facts):

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from api.deps import Cipher, CurrentUser, Pool, StaffUser, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from api.routes import customer_follow_ups, customer_notes, deals  # noqa: F401  (field notes registered)
+from api.routes import costs, customer_follow_ups, customer_notes, deals  # noqa: F401  (field notes registered)
 from domain.customers import (
     ConsentIn,
     CustomerCreateIn,
@@ -242,3 +242,4 @@ async def post_claim(request: Request, customer_id: CustomerId, pool: Pool, ciph
 customer_routes, router = router, APIRouter()
 router.include_router(customer_routes)
 router.include_router(deals.router)
+router.include_router(costs.router)  # costs against the budget (issue 14)
