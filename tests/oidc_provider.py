@@ -72,7 +72,7 @@ class OpenIdProvider:
         cdb = {client_id: {"client_secret": client_secret, "redirect_uris": [(redirect_uri, None)],
                            "client_salt": rndstr(8), "token_endpoint_auth_method": "client_secret_post",
                            "response_types": ["code"]}}  # fmt: skip
-        _, keyjar, _ = build_keyjar([{"type": "RSA", "use": ["sig"]}])
+        _, keyjar, _ = build_keyjar([{"type": "RSA", "use": ["sig"], "name": ""}])  # in memory: no key files
         self.provider = PkceProvider(self.issuer, create_session_db(self.issuer, rndstr(32), rndstr(32)), cdb, broker,
                                      UserInfo(self.users), AuthzHandling(), verify_client, rndstr(16), keyjar=keyjar,
                                      jwks_uri=f"{self.issuer}/jwks")  # fmt: skip
