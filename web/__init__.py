@@ -47,6 +47,8 @@ def install_workspace(app: FastAPI) -> None:
     app.include_router(devices.router)
     app.include_router(sso.router)
     app.include_router(staffing.router)
+    from web.routes import customers as customer_pages  # issue 14: 客户
+    app.include_router(customer_pages.router)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

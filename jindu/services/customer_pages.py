@@ -1,0 +1,43 @@
+"""The customer list as the workspace reads it (issue 14): the same scope as
+`GET /v1/customers` — own and the department's pool (agent), the department (dept head),
+all (operations, executive, auditor, customer service) — through the store, never HTTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+
+from domain.customers_policy import Grade
+from domain.errors import Forbidden, Invalid
+from domain.models import STAFF_ROLES, Role
+from jindu.services.office import Office
+from store.customer_master import CustomerPage, list_customers
+from store.reads import parse_cursor
+from store.users import User
+
+
+class CustomerQuery(BaseModel):
+    grade: Grade | None = Field(default=None, description="Only this grade")
+    due: bool | None = Field(default=None, description="Only customers whose follow-up is due now")
+    pool: bool | None = Field(default=None, description="Only (true) or no (false) pooled customers")
+    after: str | None = Field(default=None, max_length=200, description="`next_cursor` of the previous page")
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+async def customers_page(office: Office, user: User, q: CustomerQuery) -> CustomerPage:
+    if user.role not in STAFF_ROLES:
+        raise Forbidden("customers are listed for staff")
+    assert office.cipher is not None, "customers are read with the data key"
+    try:
+        cursor = parse_cursor(q.after) if q.after else None
+    except ValueError as err:
+        raise Invalid(f"after: {err}") from err
+    scope: dict[str, object] = {}
+    if user.role == Role.agent:
+        scope["own_or_pool"] = (user.id, user.department)
+    elif user.role == Role.dept_head:
+        scope["department"] = user.department
+    return await list_customers(office.pool, office.cipher, grade=q.grade.value if q.grade else None,
+                                due_by=datetime.now(UTC) if q.due else None, pooled=q.pool, after=cursor,
+                                limit=q.limit, **scope)  # type: ignore[arg-type]  # fmt: skip
