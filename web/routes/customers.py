@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from api.deps import office_of
 from jindu.services.customer_pages import CustomerQuery, customers_page
+from store.customer_master import CustomerPage
 from web.api import as_body, attempt
 from web.errors import problem
 from web.render import page
@@ -23,7 +24,7 @@ PAGE_SIZE = 20
 async def customer_list(request: Request, visitor: SignedIn, after: str = "") -> Response:
     filters = {k: request.query_params.get(k) for k in FILTERS}
 
-    async def listing():  # type: ignore[no-untyped-def]
+    async def listing() -> CustomerPage:
         given = {k: v for k, v in filters.items() if v not in (None, "")}
         q = as_body(CustomerQuery, {**given, "limit": PAGE_SIZE, **({"after": after} if after else {})})
         return await customers_page(office_of(request), visitor.user, q)
