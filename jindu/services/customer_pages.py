@@ -1,4 +1,4 @@
-"""The customer list as the workspace reads it (issue 14): the same scope as
+"""The customer list and card as the workspace reads them (issue 14): the same scope as
 `GET /v1/customers` — own and the department's pool (agent), the department (dept head),
 all (operations, executive, auditor, customer service) — through the store, never HTTP."""
 
@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
+from domain.customers import can_see
 from domain.customers_policy import Grade
-from domain.errors import Forbidden, Invalid
+from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Role
 from jindu.services.office import Office
-from store.customer_master import CustomerPage, list_customers
+from store.customer_changes import FollowUpRecord, follow_ups_of
+from store.customer_master import Customer, CustomerPage, list_customers, read_customer
 from store.reads import parse_cursor
 from store.users import User
 
@@ -41,3 +43,18 @@ async def customers_page(office: Office, user: User, q: CustomerQuery) -> Custom
     return await list_customers(office.pool, office.cipher, grade=q.grade.value if q.grade else None,
                                 due_by=datetime.now(UTC) if q.due else None, pooled=q.pool, after=cursor,
                                 limit=q.limit, **scope)  # type: ignore[arg-type]  # fmt: skip
+
+
+class CustomerCardView(BaseModel):
+    customer: Customer
+    follow_ups: list[FollowUpRecord]
+
+
+async def customer_card(office: Office, user: User, customer_id: str) -> CustomerCardView:
+    """The record and its follow-up timeline (newest first), for staff who may see it (404 else)."""
+    assert office.cipher is not None, "customers are read with the data key"
+    found = await read_customer(office.pool, customer_id, office.cipher)
+    if found is None or user.role not in STAFF_ROLES or not can_see(user.role, user.id, user.department,
+                                                                     found.access()):
+        raise NotFound(f"no customer {customer_id}")
+    return CustomerCardView(customer=found, follow_ups=await follow_ups_of(office.pool, office.cipher, found.id))

@@ -1,5 +1,6 @@
 """客户 in the workspace (issue 14): an agent's list shows their own customer and the pool,
-in Chinese by default; a customer is refused; the grade filter applies."""
+in Chinese by default; a customer is refused; the grade filter applies; the card shows the
+follow-up timeline to those who may see the customer."""
 
 from __future__ import annotations
 
@@ -21,3 +22,11 @@ async def test_the_customer_list_shows_own_and_pooled_customers(stack, browserle
     assert "韩梅梅" not in (await outsider.http.get("/customers")).text
     refused = await (await browserless(team["customer"])).http.get("/customers")
     assert refused.status_code == 403 and "韩梅梅" not in refused.text
+
+    r = await stack.http.post(f"/v1/customers/{cid}/follow-ups", headers=agent.headers,
+                              json={"way": "call", "content": "约周六看房"})
+    assert r.status_code in (200, 201), r.text
+    card = await v.http.get(f"/customers/{cid}")
+    assert card.status_code == 200 and "约周六看房" in card.text and "跟进记录" in card.text
+    assert "139" in card.text and "梅梅贸易" in card.text
+    assert (await outsider.http.get(f"/customers/{cid}")).status_code == 404

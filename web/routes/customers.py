@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import office_of
-from jindu.services.customer_pages import CustomerQuery, customers_page
+from jindu.services.customer_pages import CustomerCardView, CustomerQuery, customer_card, customers_page
 from store.customer_master import CustomerPage
 from web.api import as_body, attempt
 from web.errors import problem
@@ -33,3 +33,14 @@ async def customer_list(request: Request, visitor: SignedIn, after: str = "") ->
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     return page(request, "customers.html", visitor, listing=answer.body, filters=filters)
+
+
+@router.get("/customers/{customer_id}")
+async def customer_page(request: Request, visitor: SignedIn, customer_id: str) -> Response:
+    async def card() -> CustomerCardView:
+        return await customer_card(office_of(request), visitor.user, customer_id)
+
+    answer = await attempt(request, card())
+    if not answer.ok:
+        return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
+    return page(request, "customer.html", visitor, card=answer.body)
