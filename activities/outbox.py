@@ -22,14 +22,14 @@ import asyncpg
 import structlog
 
 from activities.channels import Button, ChannelError, Delivery, Recipient, RenderedMessage, Router
-from activities.render import APPROVAL_KEYS, render
+from activities.render import APPROVAL_KEYS, PROCESS_DECISION_KEYS, render
 from domain.models import Role
 from jindu.i18n import DEFAULT_LANG, t
 from store import action_links, deliveries
 from store.channel_failures import record_failure
 from store.contacts import contacts_by_names
 from store.crypto import DataCipher
-from store.notice_briefs import project_brief
+from store.notice_briefs import process_brief, project_brief
 from store.recipients import recipients
 
 log = structlog.get_logger(__name__)
@@ -94,11 +94,17 @@ class Outbox:
                           channels=c.channels, lang=c.lang)
                 for c in await contacts_by_names(self.pool, names, self.cipher)]  # fmt: skip
 
+    async def brief(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """What the message says about its project, or its process (project_id NULL)."""
+        if row.get("project_id"):
+            return await project_brief(self.pool, row["project_id"])
+        return await process_brief(self.pool, (row["params"] or {}).get("process_id"))
+
     async def plan(self, row: dict[str, Any]) -> list[Delivery]:
         """The deliveries of one notification: the group message in the company's language, each
         person's own message in theirs."""
         people = await self.people(row)
-        brief = await project_brief(self.pool, row.get("project_id"))
+        brief = await self.brief(row)
         rendered: dict[str, RenderedMessage] = {}
 
         def in_lang(lang: str) -> RenderedMessage:
@@ -111,7 +117,7 @@ class Outbox:
     async def messages(self, row: dict[str, Any]) -> list[RenderedMessage]:
         """What the notification reads as, by language (the company's first)."""
         people = await self.people(row)
-        brief = await project_brief(self.pool, row.get("project_id"))
+        brief = await self.brief(row)
         langs = [self.company_lang] + sorted({p.lang for p in people} - {self.company_lang})
         return [render(row, lang, people, tz=self.tz, public_url=self.public_url, brief=brief) for lang in langs]
 
@@ -167,7 +173,10 @@ class Outbox:
         delivery names (a group post's link lets none but them act); else one button to the item."""
         lang = message.lang
         addressees = [r.user_id for r in message.recipients if r.user_id]
-        gate = (row["params"] or {}).get("gate")
+        params = row["params"] or {}
+        if row["key"] in PROCESS_DECISION_KEYS and params.get("process_id") and params.get("node") and addressees:
+            return await self._process_buttons(row, message, addressees)
+        gate = params.get("gate")
         if row["key"] not in APPROVAL_KEYS or not gate or not addressees or not row.get("project_id"):
             return message.model_copy(update={"buttons": [Button(label=t("notify.common.open", lang),
                                                                  url=message.link, style="primary")]})
@@ -176,6 +185,20 @@ class Outbox:
         for action, style in (("approve", "primary"), ("reject", "danger")):
             token = await action_links.issue(self.pool, outbox_id=row["id"], project_id=row["project_id"],
                                              action=action, gate=gate, user_ids=addressees)  # fmt: skip
+            buttons.append(Button(label=t(f"notify.button.{action}", lang), url=f"{base}/act/{token}", style=style))
+        buttons.append(Button(label=t("notify.common.open", lang), url=message.link))
+        return message.model_copy(update={"buttons": buttons})
+
+    async def _process_buttons(self, row: dict[str, Any], message: RenderedMessage,
+                               addressees: list[str]) -> RenderedMessage:  # fmt: skip
+        """Approve and reject for a process's approval node (issue 15), bound to this delivery's
+        people and the node (a task is done on its page, with its fields: one button there)."""
+        params, lang, base = row["params"], message.lang, self.public_url.rstrip("/")
+        buttons = []
+        for action, style in (("approve", "primary"), ("reject", "danger")):
+            token = await action_links.issue(self.pool, outbox_id=row["id"], project_id=None, action=action,
+                                             gate=params["node"], user_ids=addressees,
+                                             process_id=params["process_id"])  # fmt: skip
             buttons.append(Button(label=t(f"notify.button.{action}", lang), url=f"{base}/act/{token}", style=style))
         buttons.append(Button(label=t("notify.common.open", lang), url=message.link))
         return message.model_copy(update={"buttons": buttons})

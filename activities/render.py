@@ -18,6 +18,8 @@ from jindu.wording import reasons
 
 # Keys whose message asks for an approval decision: they carry approve / reject buttons.
 APPROVAL_KEYS = frozenset({"notify.assigned.approval"})
+PROCESS_DECISION_KEYS = frozenset({"process.assigned.approval"})
+FORM_FACTS = 8
 MONEY_KEYS = frozenset({"expected_loss", "loss_amount", "budget"})
 REQUIREMENT_CHARS = 120
 # Contacts a customer may have typed into a requirement: never posted to a group.
@@ -94,7 +96,9 @@ def facts(row: dict[str, Any], brief: dict[str, Any] | None, lang: str, tz: Zone
             out.append((t(f"notify.fact.{name}", lang), str(value)))
 
     staff = row.get("to_role") != "customer"
-    if brief and staff:
+    if brief and staff and "process_id" in brief:
+        out.extend(process_facts(row, brief, lang))
+    elif brief and staff:
         add("project", brief.get("id"))
         if row["key"] in APPROVAL_KEYS and params.get("gate"):
             add("gate", t(f"notify.gate.{params['gate']}", lang))
@@ -107,6 +111,25 @@ def facts(row: dict[str, Any], brief: dict[str, Any] | None, lang: str, tz: Zone
         add("agent", brief.get("agent_name"))
     if with_due and params.get("due_at"):
         add("due", when(params["due_at"], lang, tz))
+    return out
+
+
+def process_facts(row: dict[str, Any], brief: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """A process's template, applicant and node, then its form as the template labels it (the
+    first FORM_FACTS answered fields; attachments counted, long texts cut)."""
+    out = [(t(f"notify.fact.{name}", lang), str(value)) for name, value in (
+        ("process", " · ".join(v for v in (brief.get("template_name"), brief["process_id"]) if v)),
+        ("applicant", " · ".join(v for v in (brief.get("applicant_name"), brief.get("department")) if v)),
+        ("node", (row["params"] or {}).get("name"))) if value]  # fmt: skip
+    form = brief.get("form") or {}
+    for field in [f for f in brief.get("fields") or [] if form.get(f.get("key")) not in (None, "", [])][:FORM_FACTS]:
+        value = form[field["key"]]
+        if field.get("type") == "money":
+            value = money(value, lang)
+        elif isinstance(value, list):
+            value = t("notify.fact.files", lang, n=len(value)) if field.get("type") == "attachment" else "、".join(
+                map(str, value))  # fmt: skip
+        out.append((str(field.get("label") or field["key"]), for_group(excerpt(str(value)))))
     return out
 
 

@@ -17,8 +17,11 @@ ACTIONS = ("approve", "reject")
 
 
 class ActionLink(BaseModel):
+    """For a project's `gate`, or for a process's node (`process_id`, the node id in `gate`)."""
+
     outbox_id: str
-    project_id: str
+    project_id: str | None
+    process_id: str | None = None
     action: str
     gate: str
     user_ids: list[str]
@@ -34,16 +37,17 @@ def digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def issue(db: asyncpg.Pool | asyncpg.Connection, *, outbox_id: str, project_id: str, action: str, gate: str,
-                user_ids: list[str], ttl: timedelta = TTL) -> str:  # fmt: skip
-    """A new link's token (shown once, in the message)."""
+async def issue(db: asyncpg.Pool | asyncpg.Connection, *, outbox_id: str, project_id: str | None, action: str,
+                gate: str, user_ids: list[str], ttl: timedelta = TTL,
+                process_id: str | None = None) -> str:  # fmt: skip
+    """A new link's token (shown once, in the message); for a project or, with `process_id`, a process."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     token = secrets.token_urlsafe(32)
     await db.execute(
-        """INSERT INTO action_links (token_hash, outbox_id, project_id, action, gate, user_ids, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)""",
-        digest(token), outbox_id, project_id, action, gate, user_ids, ttl)  # fmt: skip
+        """INSERT INTO action_links (token_hash, outbox_id, project_id, process_id, action, gate, user_ids, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8::interval)""",
+        digest(token), outbox_id, project_id, process_id, action, gate, user_ids, ttl)  # fmt: skip
     return token
 
 

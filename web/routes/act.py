@@ -2,7 +2,8 @@
 action (approve or reject one gate of one project) with what the decision needs; approving takes
 one press, rejecting needs a reason. The link works only for its addressees (anyone else is
 asked to sign in as one of them), once, and until it expires (store/action_links.py). The
-decision goes through the same use case as the project page's form (jindu/services/projects.py)."""
+decision goes through the same use case as the project page's form (jindu/services/projects.py);
+a process's links are answered by web/routes/act_process.py."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from store.notice_briefs import project_brief
 from web.api import attempt
 from web.errors import Problem, problem
 from web.render import page, timezone
+from web.routes import act_process
 from web.session import SignedIn, Visitor, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +40,12 @@ def _refusal(request: Request, visitor: Visitor, status: int, what: str, **param
     return page(request, "error.html", visitor, status=status, problem=refused)
 
 
+def _gone(request: Request, visitor: Visitor, link: ActionLink) -> Response:
+    if link.process_id:
+        return _refusal(request, visitor, 410, "gone_process", process_id=link.process_id)
+    return _refusal(request, visitor, 410, "gone", project_id=link.project_id)
+
+
 async def _usable(request: Request, visitor: Visitor, token: str) -> ActionLink | Response:
     link = await action_links.find(request.app.state.pool, token)
     if link is None:
@@ -47,7 +55,7 @@ async def _usable(request: Request, visitor: Visitor, token: str) -> ActionLink 
                                                    link.user_ids)  # fmt: skip
         return _refusal(request, visitor, 403, "not_yours", names="、".join(r["name"] for r in names))
     if not link.usable(datetime.now(UTC)):
-        return _refusal(request, visitor, 410, "gone", project_id=link.project_id)
+        return _gone(request, visitor, link)
     return link
 
 
@@ -65,7 +73,12 @@ async def _confirmation(request: Request, visitor: Visitor, token: str, link: Ac
 @router.get("/act/{token}")
 async def confirm(request: Request, token: str, visitor: SignedIn) -> Response:
     found = await _usable(request, visitor, token)
-    return found if isinstance(found, Response) else await _confirmation(request, visitor, token, found)
+    if isinstance(found, Response):
+        return found
+    if found.process_id:
+        gone = _gone(request, visitor, found)
+        return await act_process.confirmation(request, visitor, token, found, gone)
+    return await _confirmation(request, visitor, token, found)
 
 
 @router.post("/act/{token}")
@@ -78,11 +91,17 @@ async def act(request: Request, token: str, visitor: SignedIn) -> Response:
     if found.action == "reject" and not reason:  # said before anything is sent
         missing = Problem(422, t("act.reason_missing", visitor.lang), fields={"comment": t("act.reason_missing",
                                                                                            visitor.lang)})
+        if found.process_id:
+            gone = _gone(request, visitor, found)
+            return await act_process.confirmation(request, visitor, token, found, gone, status=422, failure=missing)
         return await _confirmation(request, visitor, token, found, status=422, failure=missing)
     pool = request.app.state.pool
     link = await action_links.spend(pool, token, visitor.user.id)
     if link is None:  # spent by a twin press a moment ago
-        return _refusal(request, visitor, 410, "gone", project_id=found.project_id)
+        return _gone(request, visitor, found)
+    if link.process_id:
+        return await act_process.decide(request, visitor, token, link, reason, _update_key(token))
+    assert link.project_id is not None
     office = office_of(request)
     body = uc.DecisionRequest(gate=link.gate, decision=link.action, comment=reason)
     visible = await attempt(request, uc.visible_project(office, visitor.user, link.project_id))
