@@ -100,6 +100,8 @@ FAMILIES = {
     "act.title.": list(LINK_ACTIONS),
     "act.confirm.": list(LINK_ACTIONS),
     "act.done.": list(LINK_ACTIONS),
+    "act.process.title.": list(LINK_ACTIONS),
+    "act.process.done.": list(LINK_ACTIONS),
     "notices.state.": list(DELIVERY_STATES),
     "notices.channel.": list(NOTICE_CHANNELS),
 }
