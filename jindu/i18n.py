@@ -16,7 +16,7 @@ There is no compile step: the TOML files are read at first use (stdlib `tomllib`
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +29,7 @@ class MissingMessage(KeyError):
     """A key the catalogue does not have (a bug: the suite checks every key in use)."""
 
 
-def _flatten(prefix: str, table: Mapping, out: dict[str, str]) -> None:
+def _flatten(prefix: str, table: Mapping[str, object], out: dict[str, str]) -> None:
     for name, value in table.items():
         key = f"{prefix}.{name}"
         if isinstance(value, Mapping):
@@ -80,7 +80,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     return template.format_map(params) if params else template
 
 
-def translator(lang: str):
+def translator(lang: str) -> Callable[..., str]:
     """`t` bound to one language, for templates: `t("web.inbox.title")`."""
 
     def bound(key: str, **params: object) -> str:

@@ -69,7 +69,7 @@ async def test_the_wrong_role_sees_the_api_reason_and_nothing_changes(stack, bro
                               {"gate": "initiation", "decision": "approve"})
     assert r.status_code == 403
     assert "您的角色无权执行此操作" in r.text
-    assert "只有部门负责人、上级领导、运营管理中心可以执行此操作，您的角色是客户。" in r.text  # the API's reason, retold
+    assert "只有部门负责人、上级领导、运营管理中心可以执行此操作，您的角色是客户。" in r.text
     assert "may decide" not in r.text
     view = await call(stack, "GET", f"/v1/projects/{pid}", team["agent"])
     assert view["approvals"] == [] and view["stage"] == "initiation_approval"
