@@ -11,6 +11,7 @@ import asyncpg
 import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api import API_ROOT
 from store import code_names
 from store.code_names import CodeName
 
@@ -61,7 +62,7 @@ class FreshNames:
         self.app, self.names = app, names
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(("/v1/", "/static/", "/healthz", "/metrics")):
+        if scope["type"] == "http" and not scope["path"].startswith((API_ROOT, "/static/", "/healthz", "/metrics")):
             pool = getattr(scope["app"].state, "pool", None) if "app" in scope else None
             if pool is not None:
                 await self.names.fresh(pool)

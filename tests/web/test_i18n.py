@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from domain.attachments import AttachmentKind
+from domain.customers_follow_up import Way
 from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
 from domain.risk import RiskCategory, RiskResponse, RiskStatus
 from domain.service_models import ComplaintStatus, RevisitStatus
@@ -104,6 +105,7 @@ FAMILIES = {
     "act.process.done.": list(LINK_ACTIONS),
     "notices.state.": list(DELIVERY_STATES),
     "notices.channel.": list(NOTICE_CHANNELS),
+    "customer.web.way.": [w.value for w in Way],
 }
 
 
