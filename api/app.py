@@ -45,6 +45,7 @@ from api.security_headers import SecurityHeaders
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings, get_settings
 from store.crypto import DataCipher
+from store.files import files_of
 from web import install_workspace
 
 log = structlog.get_logger("jindu.api")
@@ -142,6 +143,7 @@ def create_app(
     app.state.settings = settings
     app.state.pool, app.state.client, app.state.cipher, app.state.policy = pool, client, cipher, policy
     app.state.metrics = HttpMetrics()
+    app.state.files = files_of(settings)  # made once; the bucket or directory is opened on first use
     install_error_handlers(app)
     for module in (projects, actions, operations, risks, revisits, complaints, suggestions, tasks, kpis, appraisal,
                    calendar, users, dashboard, health, customers):

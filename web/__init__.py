@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from jindu.i18n import t
-from web.code_names import CodeNames, FreshNames
+from web.code_names import CodeNames, fresh_names
 from web.errors import Problem
 from web.render import page
 from web.session import CsrfRefused, SignInRequired, page_lang, signin_redirect
@@ -33,24 +33,27 @@ async def _favicon() -> Response:
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
+def _pages(app: FastAPI, router: APIRouter) -> None:
+    app.include_router(router, dependencies=[Depends(fresh_names)])
+
+
 def install_workspace(app: FastAPI) -> None:
     from web.routes import act, admin, appraisal, complaints, dashboard, files, inbox, notifications, projects, signin
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (signin, inbox, complaints, projects, dashboard, appraisal, admin, act, notifications):
-        app.include_router(module.router)
+        _pages(app, module.router)
     from web.routes import processes as process_pages  # issue 15: 发起审批, instances, templates
-    app.include_router(process_pages.router)
-    app.include_router(files.router)  # documents and 档案查询
+    _pages(app, process_pages.router)
+    _pages(app, files.router)  # documents and 档案查询
     from web.routes import devices, sso, staffing  # issue 17: 登录设备, single sign-on, 用户管理 staffing
 
-    app.include_router(devices.router)
-    app.include_router(sso.router)
-    app.include_router(staffing.router)
+    _pages(app, devices.router)
+    _pages(app, sso.router)
+    _pages(app, staffing.router)
     from web.routes import customers as customer_pages  # issue 14: 客户
-    app.include_router(customer_pages.router)
+    _pages(app, customer_pages.router)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.state.code_names = CodeNames()  # departments' and business types' names (issue 17)
-    app.add_middleware(FreshNames, names=app.state.code_names)

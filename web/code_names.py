@@ -1,6 +1,6 @@
 """Departments' and business types' names for the pages: the whole table (a handful of rows)
-kept by each process and read again at most every `TTL` seconds, by a request for a page
-before it is rendered, or at once after this process changed a name. A code nobody named
+kept by each process and read again at most every `TTL` seconds, by a page route's
+dependency before it renders, or at once after this process changed a name. A code nobody named
 reads as itself."""
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ import time
 
 import asyncpg
 import structlog
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi import Request
 
-from api import API_ROOT
 from store import code_names
 from store.code_names import CodeName
 
@@ -55,15 +54,9 @@ class CodeNames:
         return [(c.code, c.name_zh if lang == "zh" else c.name_en) for c in self.lists.get(list_name, []) if c.active]
 
 
-class FreshNames:
-    """ASGI middleware: a page request finds the names no older than `TTL` (API calls skip it)."""
-
-    def __init__(self, app: ASGIApp, names: CodeNames) -> None:
-        self.app, self.names = app, names
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith((API_ROOT, "/static/", "/healthz", "/metrics")):
-            pool = getattr(scope["app"].state, "pool", None) if "app" in scope else None
-            if pool is not None:
-                await self.names.fresh(pool)
-        await self.app(scope, receive, send)
+async def fresh_names(request: Request) -> None:
+    """A page route's dependency: the names it renders are no older than `TTL` (API routes
+    never pay for it: they send codes)."""
+    pool = getattr(request.app.state, "pool", None)
+    if pool is not None:
+        await request.app.state.code_names.fresh(pool)
