@@ -42,6 +42,8 @@ class Source(StrEnum):
 # Contacts with no owner yet that are shared out in rotation (004 第4篇 §2).
 ROTATED_SOURCES = frozenset({Source.walk_in, Source.phone})
 CUSTOMER_KEEPERS = frozenset({Role.agent, Role.dept_head, Role.operations})
+# Who may register a customer: the keepers and customer service 客服 (a caller is a contact too).
+REGISTRARS = CUSTOMER_KEEPERS | {Role.customer_service}
 
 
 def normalise_phone(raw: str) -> str:
@@ -196,8 +198,9 @@ def rotation_next(on_duty: list[str], last: str | None) -> str:
 def first_owner(receiver: Receiver, source: Source, on_duty: list[str], last: str | None,
                 named: str | None = None) -> tuple[str, bool]:  # fmt: skip
     """The owner of a new customer and whether rotation chose them. An agent receiving it
-    owns it (首问); a dept head may name an agent, or a walk-in or call goes in rotation."""
-    if receiver.role not in CUSTOMER_KEEPERS:
+    owns it (首问); a dept head or customer service may name an agent, or a walk-in or call
+    goes in rotation."""
+    if receiver.role not in REGISTRARS:
         raise Forbidden(f"a {receiver.role.value} cannot register customers")
     if receiver.role == Role.agent:
         if named is not None and named != receiver.user_id:
@@ -227,8 +230,8 @@ class CustomerAccess(BaseModel):
 
 def can_see(role: Role, user_id: str, department: str | None, c: CustomerAccess) -> bool:
     """Own (an agent, plus the department's pool), department (dept head), all (operations,
-    executive, auditor); a customer sees their own record."""
-    if role in (Role.operations, Role.executive, Role.auditor):
+    executive, auditor, customer service); a customer sees their own record."""
+    if role in (Role.operations, Role.executive, Role.auditor, Role.customer_service):
         return True
     if role == Role.dept_head:
         return department == c.department

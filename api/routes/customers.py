@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 
-from api.deps import Cipher, CurrentUser, Pool, StaffUser, role
+from api.deps import Cipher, CurrentUser, Pool, StaffUser, office_of, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.routes import costs, customer_follow_ups, customer_notes, deals  # noqa: F401  (field notes registered)
@@ -26,7 +26,6 @@ from domain.customers import (
     TransferIn,
     can_edit,
     can_see,
-    check_transfer,
     covering_consent,
     normalise_email,
     normalise_phone,
@@ -34,17 +33,15 @@ from domain.customers import (
 from domain.customers_policy import Grade
 from domain.errors import Conflict, Invalid, NotFound
 from domain.models import Role
-from jindu.services.customers import register
+from jindu.services import customer_desk as desk
 from store.customer_changes import (
     ChangeRecord,
     FollowUpRecord,
     add_consent,
     changes_of,
-    claim,
     consents_of,
     follow_ups_of,
     record_share,
-    transfer,
     update_customer,
 )
 from store.customer_master import Customer, CustomerPage, blind, list_customers, read_customer
@@ -54,7 +51,7 @@ from store.users import User, user_by_name
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
 router.include_router(customer_follow_ups.router)
 CustomerId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The customer's id")]
-Registrar = Annotated[User, role(Role.agent, Role.dept_head, action="register customers")]
+Registrar = Annotated[User, role(*desk.REGISTER.roles, action=desk.REGISTER.action)]
 
 
 async def visible_customer(pool: Pool, cipher: Cipher, user: User, customer_id: str) -> Customer:
@@ -68,16 +65,14 @@ async def visible_customer(pool: Pool, cipher: Cipher, user: User, customer_id: 
              responses=responses(401, 403, 409, 422))  # fmt: skip
 async def create_customer(request: Request, body: CustomerCreateIn, user: Registrar, pool: Pool, cipher: Cipher,
                           key: IdempotencyKey = None) -> Customer:  # fmt: skip
-    """The first receiver owns the customer (首问); a dept head registering a walk-in or a call
-    without naming an `owner` gives it to the department's next on-duty agent (轮值). The same
-    phone or e-mail again is 409: within the department it names the owner, across
-    departments it reveals nothing."""
+    """The first receiver owns the customer (首问); a dept head or customer service registering
+    a walk-in or a call without naming an `owner` gives it to the department's next on-duty
+    agent (轮值). The same phone or e-mail again is 409: within the department it names the
+    owner, across departments it reveals nothing."""
 
     async def act(update_id: str | None) -> tuple[int, Customer]:
-        cid = "c" + update_id[-15:] if update_id else None  # a retry names the same customer
-        done = await register(pool, cipher, user, body, cid)
-        await customer_follow_ups.start_following(request, done.customer, user)
-        return 201, await read_customer(pool, done.customer.id, cipher) or done.customer
+        return 201, await desk.register_customer(office_of(request), user, body, update_id=update_id,
+                                                 task_queue=request.app.state.settings.task_queue)  # fmt: skip
 
     return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 
@@ -157,7 +152,7 @@ async def patch_customer(request: Request, customer_id: CustomerId, body: Custom
     updated = await read_customer(pool, c.id, cipher)
     assert updated is not None
     if "grade" in changes:
-        await customer_follow_ups.regrade(request, updated, user)
+        await desk.regrade(office_of(request), updated, user)
     return updated
 
 
@@ -191,50 +186,27 @@ async def post_share(customer_id: CustomerId, body: ShareIn, user: StaffUser, po
     return Recorded(id=str(share), consent_id=consent.id)
 
 
-class Transferred(BaseModel):
-    moved: int
-    customer_ids: list[str]
-
-
-@router.post("/transfer", response_model=Transferred, summary="Hand customers to another agent",
+@router.post("/transfer", response_model=desk.Transferred, summary="Hand customers to another agent",
              responses=responses(401, 403, 422))  # fmt: skip
 async def post_transfer(request: Request, body: TransferIn, pool: Pool,
-                        user: Annotated[User, role(Role.dept_head, Role.operations, action="transfer customers")],
-                        key: IdempotencyKey = None) -> Transferred:  # fmt: skip
+                        user: Annotated[User, role(*desk.TRANSFER.roles, action=desk.TRANSFER.action)],
+                        key: IdempotencyKey = None) -> desk.Transferred:  # fmt: skip
     """A departing agent's book in one call: all of `from`'s customers, or the `customer_ids`
     named (those `from` does not own are left alone); every change of owner is recorded and
     the new owner told. `Idempotency-Key` applies."""
-    source, target = await user_by_name(pool, body.from_), await user_by_name(pool, body.to)
-    if source is None:
-        raise Invalid(f"from: no user {body.from_!r}")
-    if target is None:
-        raise Invalid(f"to: no user {body.to!r}")
-    if source.id == target.id:
-        raise Invalid("from and to are the same person")
-    check_transfer(user.role, user.department, source.department, target.role, target.department)
 
-    async def act(_: str | None) -> tuple[int, Transferred]:
-        async with pool.acquire() as conn, conn.transaction():
-            moved = await transfer(conn, from_id=source.id, to=target, customer_ids=body.customer_ids,
-                                   reason=body.reason, by=user)  # fmt: skip
-        return 200, Transferred(moved=len(moved), customer_ids=moved)
+    async def act(_: str | None) -> tuple[int, desk.Transferred]:
+        return 200, await desk.transfer_customers(office_of(request), user, body)
 
     return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 
 
 @router.post("/{customer_id}/claim", response_model=Customer, summary="Claim a customer from the pool",
              responses=responses(401, 403, 404, 409))  # fmt: skip
-async def post_claim(request: Request, customer_id: CustomerId, pool: Pool, cipher: Cipher,
-                     user: Annotated[User, role(Role.agent, action="claim customers")]) -> Customer:  # fmt: skip
+async def post_claim(request: Request, customer_id: CustomerId,
+                     user: Annotated[User, role(*desk.CLAIM.roles, action=desk.CLAIM.action)]) -> Customer:  # fmt: skip
     """An agent takes a customer of their department's pool 公海."""
-    c = await visible_customer(pool, cipher, user, customer_id)
-    async with pool.acquire() as conn, conn.transaction():
-        if not await claim(conn, c.id, user):
-            raise Conflict(f"customer {c.id} is not in your department's pool")
-    claimed = await read_customer(pool, c.id, cipher)
-    assert claimed is not None
-    await customer_follow_ups.claimed(request, claimed, user)
-    return claimed
+    return await desk.claim_customer(office_of(request), user, customer_id)
 
 
 # The front office's routes as one router for api/app.py: the customer master's (above) and

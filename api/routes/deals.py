@@ -12,51 +12,32 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import Cipher, Pool, ProjectId, StaffUser, VisibleProject, role
+from api.deps import Pool, ProjectId, StaffUser, VisibleProject, office_of, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from domain.customers import missing_for_contract
-from domain.deals import DealIn, check_confirm, check_record, parts
+from domain.deals import DealIn, check_confirm
 from domain.errors import Conflict, Forbidden, Invalid, NotFound
 from domain.models import Role
-from store.customer_master import read_customer
-from store.deals import AgentDeals, DealView, confirm_deal, deal_figures, insert_deal, read_deal
-from store.users import User, active_users_by_names, user_by_name
+from jindu.services.deals import RECORD, record_deal
+from store.deals import AgentDeals, DealView, confirm_deal, deal_figures, read_deal
+from store.users import User, user_by_name
 
 router = APIRouter(tags=["deals"])
-Agent = Annotated[User, role(Role.agent, action="record deals")]
+Agent = Annotated[User, role(*RECORD.roles, action=RECORD.action)]
 Head = Annotated[User, role(Role.dept_head, action="confirm deals")]
 
 
 @router.post("/v1/projects/{project_id}/deal", status_code=201, response_model=DealView, summary="Record a deal",
              responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def post_deal(request: Request, project_id: ProjectId, body: DealIn, user: Agent, project: VisibleProject,
-                    pool: Pool, cipher: Cipher, key: IdempotencyKey = None) -> DealView:  # fmt: skip
+                    pool: Pool, key: IdempotencyKey = None) -> DealView:  # fmt: skip
     """The project's agent, from `execution` on: date, value, commission and the split between
     agents (active agents, percent summing to 100). One deal per project (409 for a second);
     it counts once the dept head confirms it. The project's customer in the master must be
     complete first (409 naming what is missing: a contact, a company's 经营范围)."""
-    check_record(user.id, user.role, project.agent_id, project.stage, datetime.now(UTC).date(), body.deal_date)
-    agents = await active_users_by_names(pool, [s.agent for s in body.split])
-    for s in body.split:
-        found = agents.get(s.agent)
-        if found is None or found.role != Role.agent:
-            raise Invalid(f"split: no active agent {s.agent!r}")
-    shares = [(agents[s.agent].id, s.share) for s in body.split]
-    linked = await pool.fetchval("SELECT customer_id FROM customer_projects WHERE project_id = $1", project.id)
-    customer = await read_customer(pool, linked, cipher) if linked else None
-    if customer is not None and (missing := missing_for_contract(customer.name, customer.phone, customer.email,
-                                                                 customer.company, customer.business_scope)):
-        raise Conflict(f"complete customer {customer.id}'s record before the contract: {', '.join(missing)}")
 
     async def act(_: str | None) -> tuple[int, DealView]:
-        async with pool.acquire() as conn, conn.transaction():
-            if not await insert_deal(conn, project.id, project.department, body, parts(body.value, body.commission,
-                                                                                      shares), user.id):
-                raise Conflict(f"project {project.id} has a deal already")
-        deal = await read_deal(pool, project.id)
-        assert deal is not None
-        return 201, deal
+        return 201, await record_deal(office_of(request), user, project, body)
 
     return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 

@@ -57,17 +57,22 @@ async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: Cus
                    customer_id: str | None = None) -> Registered:  # fmt: skip
     """`customer_id` (from an Idempotency-Key) makes a retry find the customer its first try
     registered, so a registration cut short before its workflow started can be finished."""
-    if user.department is None:
-        raise Invalid("customers are registered in a department: the caller has none")
     if customer_id is not None and (mine := await read_customer(pool, customer_id, cipher)) is not None:
         if await pool.fetchval("SELECT created_by FROM customer_master WHERE id = $1", customer_id) == user.id:
             return Registered(mine, False, new=False)
-    named = None
+    named, department = None, user.department
     if body.owner is not None:
         agent = await user_by_name(pool, body.owner)
-        if agent is None or agent.role != Role.agent or agent.department != user.department:
-            raise Invalid(f"owner: no agent {body.owner!r} in {user.department}")
+        if department is None and user.role == Role.customer_service and agent is not None:
+            department = agent.department  # company-wide customer service: the named agent's department
+        if agent is None or agent.role != Role.agent or agent.department != department:
+            raise Invalid(f"owner: no agent {body.owner!r} in {department or 'a department'}")
         named = agent.id
+    if department is None:
+        if user.role == Role.customer_service:
+            raise Invalid("owner: name the agent who takes the customer")
+        raise Invalid("customers are registered in a department: the caller has none")
+    user = user.model_copy(update={"department": department})
     account = None
     if body.user is not None:
         account = await user_by_name(pool, body.user)
