@@ -1,10 +1,12 @@
 """The customer list and card as the workspace reads them (issue 14): the same scope as
 `GET /v1/customers` — own and the department's pool (agent), the department (dept head),
-all (operations, executive, auditor, customer service) — through the store, never HTTP."""
+all (operations, executive, auditor, customer service) — through the store, never HTTP.
+The leads view (`leads`) is the reader's customers whose follow-up falls due by the end of
+today or is overdue, as the customer's workflow timed it by grade (domain/customers_follow_up.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +25,7 @@ class CustomerQuery(BaseModel):
     grade: Grade | None = Field(default=None, description="Only this grade")
     due: bool | None = Field(default=None, description="Only customers whose follow-up is due now")
     pool: bool | None = Field(default=None, description="Only (true) or no (false) pooled customers")
+    leads: bool | None = Field(default=None, description="Only own customers due for follow-up by today's end")
     after: str | None = Field(default=None, max_length=200, description="`next_cursor` of the previous page")
     limit: int = Field(default=20, ge=1, le=100)
 
@@ -36,18 +39,40 @@ async def customers_page(office: Office, user: User, q: CustomerQuery) -> Custom
     except ValueError as err:
         raise Invalid(f"after: {err}") from err
     scope: dict[str, object] = {}
+    due_by = datetime.now(UTC) if q.due else None
+    if q.leads:
+        due_by = end_of_today(office)
     if user.role == Role.agent:
         scope["own_or_pool"] = (user.id, user.department)
+        if q.leads:
+            scope = {"owner_id": user.id}
     elif user.role == Role.dept_head:
         scope["department"] = user.department
     return await list_customers(office.pool, office.cipher, grade=q.grade.value if q.grade else None,
-                                due_by=datetime.now(UTC) if q.due else None, pooled=q.pool, after=cursor,
+                                due_by=due_by, pooled=q.pool, after=cursor,
                                 limit=q.limit, **scope)  # type: ignore[arg-type]  # fmt: skip
+
+
+def end_of_today(office: Office) -> datetime:
+    """Midnight ending today in the company's time zone."""
+    today = datetime.now(office.tz).date()
+    return datetime.combine(today + timedelta(days=1), time(), office.tz)
+
+
+class LinkedProject(BaseModel):
+    """A project of the customer's, for the deal form: whose it is, its stage, whether it has a deal."""
+
+    id: str
+    stage: str
+    agent_id: str
+    has_deal: bool
 
 
 class CustomerCardView(BaseModel):
     customer: Customer
     follow_ups: list[FollowUpRecord]
+    projects: list[LinkedProject] = []
+    agents: list[str] = Field(default=[], description="The department's active agents (to transfer to)")
 
 
 async def customer_card(office: Office, user: User, customer_id: str) -> CustomerCardView:
@@ -57,4 +82,12 @@ async def customer_card(office: Office, user: User, customer_id: str) -> Custome
     if found is None or user.role not in STAFF_ROLES or not can_see(user.role, user.id, user.department,
                                                                      found.access()):
         raise NotFound(f"no customer {customer_id}")
-    return CustomerCardView(customer=found, follow_ups=await follow_ups_of(office.pool, office.cipher, found.id))
+    rows = await office.pool.fetch(
+        "SELECT p.id, p.stage, p.agent_id, EXISTS (SELECT 1 FROM deals d WHERE d.project_id = p.id) AS has_deal "
+        "FROM customer_projects cp JOIN projects p ON p.id = cp.project_id WHERE cp.customer_id = $1 "
+        "ORDER BY p.created_at DESC LIMIT 20", found.id)  # fmt: skip
+    agents = await office.pool.fetch(
+        "SELECT name FROM users WHERE role = 'agent' AND department = $1 AND deactivated_at IS NULL ORDER BY name",
+        found.department) if user.role in (Role.dept_head, Role.operations) else []  # fmt: skip
+    return CustomerCardView(customer=found, follow_ups=await follow_ups_of(office.pool, office.cipher, found.id),
+                            projects=[LinkedProject(**dict(r)) for r in rows], agents=[a["name"] for a in agents])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from domain.attachments import AttachmentKind
+from domain.customers import Source
 from domain.customers_follow_up import Way
 from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
 from domain.risk import RiskCategory, RiskResponse, RiskStatus
@@ -106,6 +107,9 @@ FAMILIES = {
     "notices.state.": list(DELIVERY_STATES),
     "notices.channel.": list(NOTICE_CHANNELS),
     "customer.web.way.": [w.value for w in Way],
+    "customer.web.source.": [s.value for s in Source],
+    "customer.web.form.": ["follow_up", "claim", "transfer", "deal"],
+    "customer.web.done.": ["registered", "follow_up", "claimed", "transferred", "deal"],
 }
 
 

@@ -1,14 +1,18 @@
 """客户 in the workspace (issue 14): the customer list — own and the department's pool for an
 agent, the department for its head, everyone's for company-wide roles — filtered by grade,
-due follow-ups or the pool, through jindu/services/customer_pages.py."""
+due follow-ups or the pool, and the leads view (`?leads=true`: own customers due by today's
+end or overdue), through jindu/services/customer_pages.py. The card and its forms:
+web/routes/customer_forms.py."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import office_of
-from jindu.services.customer_pages import CustomerCardView, CustomerQuery, customer_card, customers_page
+from jindu.services.customer_pages import CustomerQuery, customers_page
 from store.customer_master import CustomerPage
 from web.api import as_body, attempt
 from web.errors import problem
@@ -16,7 +20,7 @@ from web.render import page
 from web.session import SignedIn
 
 router = APIRouter(include_in_schema=False)
-FILTERS = ("grade", "due", "pool")
+FILTERS = ("grade", "due", "pool", "leads")
 PAGE_SIZE = 20
 
 
@@ -32,15 +36,6 @@ async def customer_list(request: Request, visitor: SignedIn, after: str = "") ->
     answer = await attempt(request, listing())
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
-    return page(request, "customers.html", visitor, listing=answer.body, filters=filters)
-
-
-@router.get("/customers/{customer_id}")
-async def customer_page(request: Request, visitor: SignedIn, customer_id: str) -> Response:
-    async def card() -> CustomerCardView:
-        return await customer_card(office_of(request), visitor.user, customer_id)
-
-    answer = await attempt(request, card())
-    if not answer.ok:
-        return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
-    return page(request, "customer.html", visitor, card=answer.body)
+    now = datetime.now(UTC)
+    overdue = {c.id for c in answer.result.items if c.next_follow_up_at and c.next_follow_up_at < now}
+    return page(request, "customers.html", visitor, listing=answer.body, filters=filters, overdue=overdue)

@@ -1,0 +1,105 @@
+"""The front office's forms (issue 14): HTML fields → the use cases' bodies (shape only, as
+web/forms.py does), and the customer refusals a page retells as a sentence of the catalogue
+(jindu/messages/*/customer.toml `web.refusal.*`); every rule stays the service's."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.datastructures import FormData
+
+from domain.amounts import as_typed
+from jindu.i18n import t
+from web.errors import Problem
+
+SPLIT_ROWS = 3
+CONFIRMED = "yes"
+CUSTOMER_FIELDS = ("name", "phone", "email", "company", "business_scope", "source", "grade", "notes", "owner")
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    value = value.strip() if isinstance(value, str) else None
+    return value or None
+
+
+def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def customer(form: FormData) -> dict[str, Any]:
+    return _drop_none({k: _text(form, k) for k in CUSTOMER_FIELDS})
+
+
+def local_time(value: str | None, tz: ZoneInfo) -> str | None:
+    """A `datetime-local` field (no zone) read in the company's time zone; anything else is
+    passed on as typed, for the use case to refuse by its field."""
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return (at if at.tzinfo else at.replace(tzinfo=tz)).isoformat()
+
+
+def follow_up(form: FormData, tz: ZoneInfo) -> dict[str, Any]:
+    return _drop_none({
+        "way": _text(form, "way"), "content": _text(form, "content"), "next_on": _text(form, "next_on"),
+        "grade": _text(form, "grade"), "happened_at": local_time(_text(form, "happened_at"), tz),
+    })  # fmt: skip
+
+
+def transfer(form: FormData, owner: str | None, customer_id: str) -> dict[str, Any]:
+    """This one customer from its owner to the agent chosen."""
+    return _drop_none({"from": owner or "", "to": _text(form, "to"), "reason": _text(form, "reason"),
+                       "customer_ids": [customer_id]})  # fmt: skip
+
+
+def deal(form: FormData) -> dict[str, Any]:
+    split = []
+    for i in range(SPLIT_ROWS):
+        agent, share = _text(form, f"split.{i}.agent"), _text(form, f"split.{i}.share")
+        if agent or share:
+            split.append(_drop_none({"agent": agent, "share": as_typed(share)}))
+    return _drop_none({
+        "deal_date": _text(form, "deal_date"), "value": as_typed(_text(form, "value")),
+        "commission": as_typed(_text(form, "commission")), "split": split,
+    })  # fmt: skip
+
+
+def unconfirmed(form: FormData, lang: str) -> Problem | None:
+    """An irreversible action is sent only with its confirmation box ticked."""
+    if form.get("confirm") == CONFIRMED:
+        return None
+    message = t("customer.web.confirm_missing", lang)
+    return Problem(422, t("web.errors.code.invalid", lang), "", fields={"confirm": message})
+
+
+# The use cases' reasons (jindu/services/customers.py, customer_desk.py, deals.py) → sentences.
+_REASONS = (
+    (re.compile(r"^this customer is already registered: (?P<id>\S+), the customer of (?P<owner>.+)$"),
+     "duplicate_owned"),
+    (re.compile(r"^this customer is already registered: (?P<id>\S+), in the department's pool$"), "duplicate_pooled"),
+    (re.compile(r"^a customer with this phone or e-mail is already registered$"), "duplicate_elsewhere"),
+    (re.compile(r"^customer \S+ is not in your department's pool$"), "not_in_pool"),
+    (re.compile(r"^only the customer's owner records its follow-ups"), "not_owner"),
+    (re.compile(r"^complete customer \S+'s record before the contract: (?P<missing>.+)$"), "incomplete"),
+    (re.compile(r"^project (?P<project>\S+) has a deal already$"), "deal_exists"),
+    (re.compile(r"^owner: name the agent who takes the customer$"), "name_owner"),
+    (re.compile(r"^this phone or e-mail belongs to another customer$"), "duplicate_elsewhere"),
+)
+
+
+def retold(found: Problem, lang: str) -> Problem:
+    """The refusal with the customer catalogue's sentence in place of the service's English."""
+    for pattern, key in _REASONS:
+        match = pattern.search(found.reason)
+        if match:
+            found.form_errors.insert(0, t(f"customer.web.refusal.{key}", lang, **match.groupdict()))
+            found.reason = ""
+            break
+    return found
