@@ -5,6 +5,8 @@ lists every page, width and rule at once. Real HTTP, worker, Temporal and Postgr
 
 from __future__ import annotations
 
+import uuid
+
 from axe_playwright_python.async_playwright import Axe
 
 from store import process_templates
@@ -55,12 +57,17 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
         201)  # fmt: skip
     complaint = await call(stack, "POST", "/v1/complaints", team["customer"], {
         "content": "带看时间一再推迟", "channel": "online", "project_id": pid}, 201)  # fmt: skip
+    customer = await call(stack, "POST", "/v1/customers", team["agent"], {
+        "name": "韩梅梅", "phone": f"139{uuid.uuid4().int % 10**8:08d}", "source": "walk_in", "grade": "A",
+        "company": "梅梅贸易有限公司", "business_scope": "日用百货批发零售"}, 201)  # fmt: skip
+    card = f"/customers/{customer['id']}"  # issue 14: the card with its follow-up (agent) and transfer (head) forms
     pages = {
         None: ["/signin"],
         "agent": ["/", "/projects", "/projects/new", f"/projects/{running}", "/complaints",
                   f"/complaints/new?project_id={pid}", "/processes", "/processes/new/expense", "/suggestions",
-                  "/kpis?group_by=agent", "/archive", "/me", "/account/devices", "/dashboard"],
-        "dept_head": ["/", f"/projects/{pid}", f"/complaints/{complaint['id']}", "/appraisal"],
+                  "/kpis?group_by=agent", "/archive", "/me", "/account/devices", "/dashboard",
+                  "/customers?leads=true", "/customers/new", card],
+        "dept_head": ["/", f"/projects/{pid}", f"/complaints/{complaint['id']}", "/appraisal", card],
         "customer": ["/", f"/projects/{pid}", "/complaints"],
         "operations": ["/dashboard", "/users", "/notifications", f"/projects/{running}"],
     }  # fmt: skip
