@@ -8,12 +8,14 @@ staff of another department are told 403.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain.commands import PROJECT_ID_PATTERN
 from domain.errors import Forbidden, NotFound, Unauthorized
 from domain.models import Actor, Role
 from store.reads import ProjectAccess
@@ -22,6 +24,7 @@ from store.users import User, user_and_project_by_token, user_by_token
 bearer = HTTPBearer(auto_error=False, description="The token printed by `jindu user create`")
 
 DEPARTMENT_BOUND = frozenset({Role.agent, Role.dept_head})
+PROJECT_ID = re.compile(PROJECT_ID_PATTERN)
 SEES_EVERY_PROJECT = frozenset({Role.executive, Role.operations, Role.auditor})
 
 
@@ -32,7 +35,7 @@ async def current_user(
     if credentials is None or not credentials.credentials:
         raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
     project_id = request.path_params.get("project_id")
-    if project_id is None:
+    if project_id is None or not PROJECT_ID.match(project_id):  # a malformed id: the route's 422
         user = await user_by_token(request.app.state.pool, credentials.credentials)
     else:  # read with the caller, for api/deps.py `visible_project`: one round trip, not two
         user, project = await user_and_project_by_token(request.app.state.pool, credentials.credentials, project_id)

@@ -17,6 +17,8 @@ from temporalio.client import WorkflowHandle
 from api.app import create_app
 from domain.policy import ProjectPolicy
 from jindu.settings import Settings
+from store.db import create_pool, migrate
+from store.embedded import drop_database, ensure_database
 from store.users import create_user
 from worker import build_outbox, build_worker
 
@@ -82,3 +84,27 @@ async def stack(local_env, pool, cipher):
         async with httpx.AsyncClient(transport=transport, base_url="http://jindu.test") as http:
             yield Stack(http, pool, local_env.client, app)
 
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def own_stack(local_env, pg_url, cipher):
+    """A stack on a database of its own, for tests that read company-wide pages and must see
+    only their own data (the session's database holds every other test's projects)."""
+    name = f"jindu_own_{uuid.uuid4().hex[:10]}"
+    url = await ensure_database(pg_url, name)
+    await migrate(url)
+    pool = await create_pool(url)
+    queue = f"jindu-own-{uuid.uuid4().hex[:6]}"
+    settings = Settings(task_queue=queue)
+    app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher, policy=ProjectPolicy())
+    outbox = build_outbox(settings, pool, cipher=cipher)
+    app.state.outbox = outbox
+    try:
+        async with build_worker(local_env.client, pool=pool, task_queue=queue, outbox=outbox), \
+                app.router.lifespan_context(app):  # fmt: skip
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://jindu.test") as http:
+                yield Stack(http, pool, local_env.client, app)
+    finally:
+        await pool.close()
+        await drop_database(pg_url, name)

@@ -48,7 +48,8 @@ def test_unknown_role_is_one_clear_line(capsys):
     assert cli.main(["user", "create", "--name", "Li", "--role", "boss"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == (
-        "jindu user create: unknown role 'boss'; use one of: agent, dept_head, executive, customer, operations, auditor"
+        "jindu user create: unknown role 'boss'; use one of: "
+        "agent, dept_head, executive, customer, operations, auditor, customer_service"
     )
 
 

@@ -48,6 +48,18 @@ class Visitor:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def browserless(stack):
+    async for visitor in _visitors(stack):
+        yield visitor
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def own_browserless(own_stack):
+    """`browserless` on a database of its own (tests/fixtures_stack.py `own_stack`)."""
+    async for visitor in _visitors(own_stack):
+        yield visitor
+
+
+async def _visitors(stack):
     made: list[Visitor] = []
 
     async def visitor(person=None) -> Visitor:

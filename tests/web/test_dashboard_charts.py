@@ -23,7 +23,9 @@ def charts_of(page: str) -> list[dict]:
     return [json.loads(html.unescape(found)) for found in CHART.findall(page)]
 
 
-async def test_the_dashboard_charts_how_projects_flow(stack, browserless):
+async def test_the_dashboard_charts_how_projects_flow(own_stack, own_browserless):
+    """On a database of its own: the approvers' chart keeps the busiest few, company-wide."""
+    stack, browserless = own_stack, own_browserless
     team = await stack.team()
     pid = await project_at(stack, team, "customer_acceptance")
     office = Office.of(stack.app.state)

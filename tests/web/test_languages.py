@@ -67,7 +67,9 @@ USER_DATA = ("陈杰", "陈", "银行可能拒贷", "先做预审", "合同已�
              "徐汇区学区两居室", "13812345678", "chen@example.com", "带看", "签约", "签订购房合同")
 
 
-async def test_every_page_kind_reads_in_its_language(stack, browserless):
+async def test_every_page_kind_reads_in_its_language(own_stack, own_browserless):
+    """On a database of its own: company-wide pages show only this test's (Chinese) data."""
+    stack, browserless = own_stack, own_browserless
     team = await stack.team()
     dept = team["agent"].department
     await call(stack, "PUT", f"/v1/departments/{dept}", team["operations"],
