@@ -11,6 +11,7 @@ import uuid
 from datetime import timedelta
 
 from tests.web.helpers import call, soon
+from tests.web.language_check import out_of_place, visible
 
 
 def phone() -> str:
@@ -99,6 +100,8 @@ async def test_register_follow_up_transfer_and_refusals(stack, browserless):
 async def test_customer_service_registers_and_the_agent_records_a_deal(stack, browserless):
     team = await stack.team()
     agent, head = team["agent"], team["dept_head"]
+    await call(stack, "PUT", f"/v1/departments/{agent.department}", team["operations"],
+               {"name_zh": "测试事业部", "name_en": "Test division"})  # fmt: skip
     service = await browserless(await stack.person("customer_service"))
     number = phone()
     missing = await service.submit("/customers/new", "/customers/new", {"name": "赵敏", "phone": number})
@@ -143,3 +146,14 @@ async def test_customer_service_registers_and_the_agent_records_a_deal(stack, br
     assert f'data-customer="{cid}"' not in (await v.http.get("/customers?leads=true")).text
     english = await v.http.get("/customers?leads=true&lang=en")
     assert "Customers to follow up today" in english.text
+
+    # Every customer page reads in its language: no English on a Chinese page, no Chinese on an English one.
+    user_data = ("赵敏", number, cid, created["id"], *(p.name for p in team.values()))
+    wrong = {}
+    for path in ("/customers", "/customers?leads=true", "/customers/new", f"/customers/{cid}"):
+        for lang in ("zh", "en"):
+            shown = await v.http.get(path, params={"lang": lang})
+            assert shown.status_code == 200, (path, lang)
+            if found := out_of_place(visible(shown.text), lang, user_data, codes=(agent.department,)):
+                wrong[f"{lang} {path}"] = found
+    assert not wrong, wrong
