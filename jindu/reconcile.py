@@ -8,6 +8,9 @@
 - `jindu reconcile [--fix]` compares every open project's read model with Temporal, and
   finds the processes that ended in Temporal while their records say running
   (jindu/process_sweep.py).
+- An intake whose workflow never started (Temporal could not be reached; the API answered
+  503) leaves a claimed row at stage `intake`: after `CLAIM_GRACE_MINUTES` (store/reconcile.py)
+  the sweep and `jindu reconcile --fix` release it, since no one was told it exists.
 - One loop (`sweep_forever`) runs both sweeps in the worker.
 """
 
@@ -62,7 +65,13 @@ class Reconciler:
             desc = await handle.describe()
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
-                return None if rec is None else Finding(pid, ["no workflow in Temporal"])
+                if rec is None:
+                    return None
+                if rec.stage == "intake":  # claimed, never started: no one was told it exists
+                    found = Finding(pid, ["an intake claim whose workflow never started (never acknowledged)"])
+                    found.fixed = fix and await records.release_claim(self.pool, pid)
+                    return found
+                return Finding(pid, ["no workflow in Temporal"])
             raise
         if rec is None or (self.task_queue and desc.task_queue != self.task_queue):
             return None
@@ -128,6 +137,7 @@ class Reconciler:
         for pid, rec in (await records.read_models(self.pool, list(runs))).items():
             if rec.run_id and rec.run_id != runs[pid]:
                 ids.add(pid)
+        ids.update(await records.stale_claims(self.pool))  # intakes Temporal never heard of
         found = []
         for pid in sorted(ids):
             if (finding := await self.project(pid, fix=True)) is not None:

@@ -116,3 +116,33 @@ async def divergences(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, int]:
     """How often the record differed from Temporal, by kind (record_divergences), for /metrics."""
     rows = await db.fetch("SELECT kind, count(*) AS n FROM record_divergences GROUP BY kind")
     return {r["kind"]: r["n"] for r in rows}
+
+
+# --------------------------------------------------------------------------- unanswered intakes
+
+# An intake claims the project's row before it starts the workflow (jindu/services/intake.py);
+# a 2xx is given only once the workflow has recorded the intake. A claim still at `intake`
+# after this long, with no workflow in Temporal, was never acknowledged: it is released.
+CLAIM_GRACE_MINUTES = 10
+
+
+async def stale_claims(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 500) -> list[str]:
+    rows = await db.fetch("SELECT id FROM projects WHERE stage = 'intake' AND seq = 0 "
+                          f"AND created_at < now() - interval '{CLAIM_GRACE_MINUTES} minutes' ORDER BY id LIMIT $1",
+                          limit)  # fmt: skip
+    return [r["id"] for r in rows]
+
+
+async def release_claim(pool: asyncpg.Pool, project_id: str) -> bool:
+    """Remove an unacknowledged intake claim (the caller checked Temporal has no workflow for
+    it): its project row, customer row and master link, in one transaction."""
+    async with pool.acquire() as conn, conn.transaction():
+        claimed = await conn.fetchval(
+            "SELECT 1 FROM projects WHERE id = $1 AND stage = 'intake' AND seq = 0 "
+            f"AND created_at < now() - interval '{CLAIM_GRACE_MINUTES} minutes' FOR UPDATE", project_id)  # fmt: skip
+        if not claimed:
+            return False
+        await conn.execute("DELETE FROM customer_projects WHERE project_id = $1", project_id)
+        await conn.execute("DELETE FROM customers WHERE project_id = $1", project_id)
+        await conn.execute("DELETE FROM projects WHERE id = $1", project_id)
+    return True

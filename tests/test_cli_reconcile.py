@@ -7,11 +7,16 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 import cli
+from domain.commands import CustomerIn, ProjectCreateIn
+from store.intake import claim_project
+from store.users import user_by_name
 from tests.e2e.test_risk_register import running_project
 from tests.fixtures_stack import STACK_TASK_QUEUE
 
@@ -79,3 +84,27 @@ async def test_reconcile_finds_and_ends_a_process_terminated_in_temporal(stack, 
     assert await stack.pool.fetchval("SELECT status FROM processes WHERE id = $1", pid) == "terminated"
     code, out = await reconcile()
     assert f"process {pid}" not in out, out
+
+
+async def test_reconcile_releases_an_intake_that_never_reached_temporal(stack, reconcile, cipher):
+    """Temporal was down at intake (the API answered 503): the claimed row is no project."""
+    team = await stack.team()
+    agent = await user_by_name(stack.pool, team["agent"].name)
+    body = ProjectCreateIn(customer=CustomerIn(name="黄蓉"), channel="phone", requirement="二手房买卖",
+                           business_type="real_estate")  # fmt: skip
+    pid, fresh = f"ghost-{uuid.uuid4().hex[:8]}", f"fresh-{uuid.uuid4().hex[:8]}"
+    for project_id, age in ((pid, timedelta(minutes=30)), (fresh, timedelta(seconds=5))):
+        created, _ = await claim_project(stack.pool, project_id=project_id, agent=agent, body=body,
+                                         customer_user_id=None, cipher=cipher, at=datetime.now(UTC) - age)  # fmt: skip
+        assert created
+    code, out = await reconcile()
+    assert code == 1 and f"{pid}: an intake claim whose workflow never started" in out, out
+    assert await stack.pool.fetchval("SELECT count(*) FROM projects WHERE id = $1", pid) == 1
+    code, out = await reconcile("--fix")
+    assert f"{pid}: an intake claim" in out and "— fixed" in out, out
+    assert await stack.pool.fetchval("SELECT count(*) FROM projects WHERE id = $1", pid) == 0
+    assert await stack.pool.fetchval("SELECT count(*) FROM customers WHERE project_id = $1", pid) == 0
+    # one still within its grace (its start may be on the way) is left alone
+    assert await stack.pool.fetchval("SELECT count(*) FROM projects WHERE id = $1", fresh) == 1
+    await stack.pool.execute("DELETE FROM customers WHERE project_id = $1", fresh)
+    await stack.pool.execute("DELETE FROM projects WHERE id = $1", fresh)
