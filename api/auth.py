@@ -33,7 +33,7 @@ async def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
     if credentials is None or not credentials.credentials:
-        raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
+        raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`", "token_missing")
     project_id = request.path_params.get("project_id")
     if project_id is None or not PROJECT_ID.match(project_id):  # a malformed id: the route's 422
         user = await user_by_token(request.app.state.pool, credentials.credentials)
@@ -41,7 +41,7 @@ async def current_user(
         user, project = await user_and_project_by_token(request.app.state.pool, credentials.credentials, project_id)
         request.state.project_access = (project_id, project)
     if user is None:
-        raise Unauthorized("unknown bearer token")
+        raise Unauthorized("unknown bearer token", "token_unknown")
     return user
 
 
@@ -54,15 +54,18 @@ def actor(user: User) -> Actor:
 def require_role(user: User, *roles: Role, action: str) -> None:
     if user.role not in roles:
         allowed = " or ".join(r.value for r in roles)
-        raise Forbidden(f"only {allowed} may {action}, not a {user.role.value}")
+        raise Forbidden(f"only {allowed} may {action}, not a {user.role.value}",
+                        "role_may", roles=[r.value for r in roles], role=user.role.value)
 
 
 def check_visible(user: User, project: ProjectAccess) -> None:
     if user.role == Role.customer:
         if project.customer_user_id != user.id:
-            raise NotFound(f"no project {project.id}")
+            raise NotFound(f"no project {project.id}", "no_project", project_id=project.id)
     elif user.role in DEPARTMENT_BOUND and user.department != project.department:
-        raise Forbidden(f"project {project.id} belongs to department {project.department}, not {user.department}")
+        raise Forbidden(f"project {project.id} belongs to department {project.department}, not {user.department}",
+                        "other_department_project", project_id=project.id, department=project.department,
+                        theirs=user.department)
 
 
 class CustomerAccess(Enum):

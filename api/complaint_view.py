@@ -75,11 +75,12 @@ class ComplaintView(BaseModel):
 def check_complaint_visible(user: User, c: ComplaintAccess) -> None:
     if user.role == Role.customer:
         if user.id not in (c.customer_user_id, c.filed_by_id):
-            raise NotFound(f"no complaint {c.id}")
+            raise NotFound(f"no complaint {c.id}", "no_complaint", complaint_id=c.id)
     elif user.role == Role.dept_head and user.department in c.coordinating:
         return  # a department customer service asked to help
     elif user.role in DEPARTMENT_BOUND and (c.department is None or user.department != c.department):
-        raise Forbidden(f"complaint {c.id} is not about a project of department {user.department}")
+        raise Forbidden(f"complaint {c.id} is not about a project of department {user.department}",
+                        "complaint_other_department", complaint_id=c.id, department=user.department)
 
 
 def contact_access(user: User, c: ComplaintAccess) -> CustomerAccess:
@@ -94,7 +95,7 @@ def contact_access(user: User, c: ComplaintAccess) -> CustomerAccess:
 async def complaint_view(pool: asyncpg.Pool, cipher: DataCipher, user: User, c: ComplaintAccess) -> ComplaintView:
     row = await complaint_row(pool, c.id)
     if row is None:
-        raise NotFound(f"no complaint {c.id}")
+        raise NotFound(f"no complaint {c.id}", "no_complaint", complaint_id=c.id)
     contact, access = None, contact_access(user, c)
     if access != CustomerAccess.none and (data := read_contact(row, cipher)) is not None:
         contact = ContactView(**data)

@@ -87,7 +87,7 @@ async def visible_project(request: Request, project_id: ProjectId, user: Current
     known = getattr(request.state, "project_access", None)
     project = known[1] if known is not None and known[0] == project_id else await project_access(pool, project_id)
     if project is None:
-        raise NotFound(f"no project {project_id}")
+        raise NotFound(f"no project {project_id}", "no_project", project_id=project_id)
     check_visible(user, project)
     return project
 

@@ -64,10 +64,11 @@ async def once(request: Request, pool: asyncpg.Pool, user_id: str, key: str | No
             "SELECT request_hash, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2",
             user_id, key)  # fmt: skip
     except DB_OUTAGES as err:
-        raise Unavailable("the database is unreachable; nothing was applied") from err
+        raise Unavailable("the database is unreachable; nothing was applied", "db_down") from err
     if stored is not None:
         if stored["request_hash"] != digest:
-            raise Invalid(f"{KEY_HEADER} {key!r} was already used for a different request")
+            raise Invalid(f"{KEY_HEADER} {key!r} was already used for a different request",
+                          "key_reused", header=KEY_HEADER)
         if stored["status_code"]:
             response = stored["response"]
             content = json.loads(response) if isinstance(response, str) else response
@@ -89,5 +90,6 @@ async def once(request: Request, pool: asyncpg.Pool, user_id: str, key: str | No
         )  # fmt: skip
     except DB_OUTAGES as err:
         raise Unavailable("the action was applied but its answer could not be stored; retry with the same "
-                          f"{KEY_HEADER} to read it", may_have_applied=True) from err  # fmt: skip
+                          f"{KEY_HEADER} to read it", "answer_unstored", header=KEY_HEADER,
+                          may_have_applied=True) from err  # fmt: skip
     return JSONResponse(content, status_code=status, headers=None if claimed else {"Idempotent-Replayed": "true"})

@@ -48,14 +48,15 @@ async def scraper_admitted(pool: asyncpg.Pool, token: str | None, metrics_token:
     """Raises unless `token` is the metrics token or an operations or auditor user's."""
     if not token:
         raise Unauthorized("missing bearer token: /metrics needs JINDU_METRICS_TOKEN or an operations "
-                           "or auditor token")  # fmt: skip
+                           "or auditor token", "metrics_token_missing")  # fmt: skip
     if metrics_token and hmac.compare_digest(token.encode(), metrics_token.encode()):
         return
     user = await user_by_token(pool, token)
     if user is None:
-        raise Unauthorized("unknown bearer token")
+        raise Unauthorized("unknown bearer token", "token_unknown")
     if user.role not in SCRAPER_ROLES:
-        raise Forbidden(f"only operations or auditor may read /metrics, not a {user.role.value}")
+        raise Forbidden(f"only operations or auditor may read /metrics, not a {user.role.value}",
+                        "role_may", roles=["operations", "auditor"], role=user.role.value)
 
 
 class BusinessCollector:

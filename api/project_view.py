@@ -56,7 +56,7 @@ async def _view(pool: asyncpg.Pool | asyncpg.Connection, cipher: DataCipher, use
                 tz: ZoneInfo) -> ProjectView:  # fmt: skip
     record = await project_record(pool, project.id, superseded=user.role.value == "auditor")  # one round trip
     if record is None:
-        raise NotFound(f"no project {project.id}")
+        raise NotFound(f"no project {project.id}", "no_project", project_id=project.id)
     row, milestones, ratings = record.row, record.milestones, record.ratings
     view, assessment = row["view"] or {}, (row["view"] or {}).get("assessment") or {}
     pending = None

@@ -156,9 +156,11 @@ def check_dispose(project_id: str, stage: Stage, disposed: bool, actor: Actor) -
     """RULES §Customer information: operations, once the relationship has ended, and once."""
     guards.require_operations(actor, "dispose of customer data")
     if stage not in TERMINAL_STAGES:
-        raise WrongStage(f"project {project_id} is still {stage.value}; its customer data is in use")
+        raise WrongStage(f"project {project_id} is still {stage.value}; its customer data is in use",
+                         "data_in_use", project_id=project_id, stage=stage.value)
     if disposed:
-        raise AlreadyDecided(f"the customer data of project {project_id} is already disposed of")
+        raise AlreadyDecided(f"the customer data of project {project_id} is already disposed of",
+                             "data_disposed", project_id=project_id)
 
 
 def candidates(role: Role, department: str | None) -> tuple[Role, str | None]:
@@ -197,7 +199,8 @@ def passes(check: Callable[[], object]) -> bool:
 def _decide(state: ProjectState, actor: Actor, behalf: Actor | None) -> None:
     """The pending gate, decided by `actor` (for `behalf`)."""
     if state.pending is None or state.pending.gate is None:
-        raise WrongStage(f"project {state.project_id} awaits no decision")
+        raise WrongStage(f"project {state.project_id} awaits no decision",
+                         "no_decision_pending", project_id=state.project_id)
     body = probe(DecisionIn, gate=state.pending.gate)
     cmd = probe(DecideCommand, actor=actor, body=body, on_behalf_of=behalf)
     guards.approver(cmd)

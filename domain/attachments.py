@@ -81,7 +81,8 @@ def content_type(candidates: Sequence[tuple[str, str]], filename: str) -> str:
         return named[0]
     if known and known[0][1]:
         return known[0][1]
-    raise Refused("this kind of file is not accepted: photos (JPEG, PNG, HEIC), PDF and office documents only")
+    raise Refused("this kind of file is not accepted: photos (JPEG, PNG, HEIC), PDF and office documents only",
+                  "file_kind_refused")
 
 
 def size_text(n: int) -> str:
@@ -91,13 +92,16 @@ def size_text(n: int) -> str:
 def check_limits(policy: AttachmentPolicy, size: int, project_bytes: int, project_files: int) -> None:
     """`project_bytes`/`project_files`: what the project already holds."""
     if size == 0:
-        raise Refused("the file is empty")
+        raise Refused("the file is empty", "file_empty")
     if size > policy.max_file_bytes:
-        raise Refused(f"a file may be at most {size_text(policy.max_file_bytes)}")
+        raise Refused(f"a file may be at most {size_text(policy.max_file_bytes)}",
+                      "file_too_large", size=size_text(policy.max_file_bytes))
     if project_files + 1 > policy.max_project_files:
-        raise Refused(f"a project may hold at most {policy.max_project_files} files")
+        raise Refused(f"a project may hold at most {policy.max_project_files} files",
+                      "too_many_files", count=policy.max_project_files)
     if project_bytes + size > policy.max_project_bytes:
-        raise Refused(f"a project may hold at most {size_text(policy.max_project_bytes)} of files")
+        raise Refused(f"a project may hold at most {size_text(policy.max_project_bytes)} of files",
+                      "files_too_large", size=size_text(policy.max_project_bytes))
 
 
 def may_see(kind: str, is_customer: bool) -> bool:

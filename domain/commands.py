@@ -110,7 +110,7 @@ def check_budget(body: AssessmentIn, allow_zero_budget: bool) -> None:
     initiation applied for with nothing to spend is nearly always a slip of the keyboard,
     and it would pass the executive's budget threshold unseen. Raises Invalid (422)."""
     if body.in_scope and body.budget is not None and body.budget == 0 and not allow_zero_budget:
-        raise Invalid(ZERO_BUDGET)
+        raise Invalid(ZERO_BUDGET, "zero_budget")
 
 
 class MilestoneIn(Strict):

@@ -94,18 +94,22 @@ def check_replier(state: ComplaintState, actor: Actor) -> None:
     if actor.role == Role.dept_head and state.assignee_role == Role.dept_head:
         if actor.department == state.department:
             return
-        raise Forbidden(f"{actor.label()} heads {actor.department}, not {state.department}")
-    raise Forbidden(f"a {actor.role.value} cannot answer complaint {state.complaint_id}")
+        raise Forbidden(f"{actor.label()} heads {actor.department}, not {state.department}",
+                        "heads_other", who=actor.label(), department=actor.department, theirs=state.department)
+    raise Forbidden(f"a {actor.role.value} cannot answer complaint {state.complaint_id}",
+                    "role_cannot", role=actor.role.value)
 
 
 def check_reply(state: ComplaintState, cmd: ReplyCommand) -> None:
     check_replier(state, cmd.actor)
     if state.status == ComplaintStatus.answered:
-        raise WrongStage(f"complaint {state.complaint_id} is answered and awaits the customer's confirmation")
+        raise WrongStage(f"complaint {state.complaint_id} is answered and awaits the customer's confirmation",
+                         "complaint_awaits_confirmation", complaint_id=state.complaint_id)
     if state.status == ComplaintStatus.closed:
-        raise WrongStage(f"complaint {state.complaint_id} is closed")
+        raise WrongStage(f"complaint {state.complaint_id} is closed",
+                         "complaint_closed", complaint_id=state.complaint_id)
     if cmd.body.rectification and state.project_id is None:
-        raise Invalid("rectification: this complaint names no project to open tasks in")
+        raise Invalid("rectification: this complaint names no project to open tasks in", "complaint_no_project")
     check_customer_service(state, cmd)
 
 
@@ -115,9 +119,9 @@ def check_customer_service(state: ComplaintState, cmd: ReplyCommand) -> None:
     body, role = cmd.body, cmd.actor.role
     leads = role in (Role.customer_service, Role.executive, Role.operations)
     if (body.coordinate or body.finding) and not (state.assignee_role == Role.customer_service and leads):
-        raise Forbidden("customer service coordinate a complaint and record its finding")
+        raise Forbidden("customer service coordinate a complaint and record its finding", "complaint_service_only")
     if state.assignee_role == Role.customer_service and body.is_answer and body.finding is None:
-        raise Invalid("finding: the answer states whether the complaint was found valid or unfounded")
+        raise Invalid("finding: the answer states whether the complaint was found valid or unfounded", "finding_needed")
 
 
 def reply(state: ComplaintState, cmd: ReplyCommand, ctx: Context) -> ComplaintOutcome:
@@ -177,11 +181,13 @@ def tasks_result(state: ComplaintState, answer: ProjectAnswer, reply_seq: int, c
 def check_confirm(state: ComplaintState, cmd: ConfirmCommand) -> None:
     if cmd.actor.role == Role.customer:
         if state.customer_user_id is None or cmd.actor.user_id != state.customer_user_id:
-            raise Forbidden(f"only the customer of complaint {state.complaint_id} may confirm it")
+            raise Forbidden(f"only the customer of complaint {state.complaint_id} may confirm it",
+                            "complaint_customer_only", complaint_id=state.complaint_id)
     else:
         check_replier(state, cmd.actor)  # staff confirm on the customer's behalf
     if state.status != ComplaintStatus.answered:
-        raise WrongStage(f"complaint {state.complaint_id} is {state.status.value}: there is no answer to confirm")
+        raise WrongStage(f"complaint {state.complaint_id} is {state.status.value}: there is no answer to confirm",
+                         "complaint_nothing_to_confirm", complaint_id=state.complaint_id)
 
 
 def confirm(state: ComplaintState, cmd: ConfirmCommand, ctx: Context) -> ComplaintOutcome:

@@ -44,11 +44,12 @@ def check_record(actor_role: Role, actor_id: str, actor_department: str | None, 
     own = actor_role == Role.agent and actor_id == agent_id
     head = actor_role == Role.dept_head and actor_department == department
     if not (own or head):
-        raise Forbidden("only the project's agent or its dept head records its costs")
+        raise Forbidden("only the project's agent or its dept head records its costs", "costs_by")
     if stage not in COST_STAGES:
-        raise WrongStage(f"costs are recorded once the budget is approved, not in {stage.value}")
+        raise WrongStage(f"costs are recorded once the budget is approved, not in {stage.value}",
+                         "costs_stage", stage=stage.value)
     if spent_on > today:
-        raise Invalid("spent_on: in the future")
+        raise Invalid("spent_on: in the future", "in_future")
 
 
 def against(budget: Decimal | None, before: Decimal, amount: Decimal) -> Against:

@@ -188,7 +188,7 @@ class Receiver(BaseModel):
 def rotation_next(on_duty: list[str], last: str | None) -> str:
     """轮值: the on-duty agent after the last one given a customer (by id order, wrapping)."""
     if not on_duty:
-        raise Conflict("no agent of the department is on duty to take the customer")
+        raise Conflict("no agent of the department is on duty to take the customer", "no_agent_on_duty")
     ordered = sorted(on_duty)
     if last is None:
         return ordered[0]
@@ -201,17 +201,17 @@ def first_owner(receiver: Receiver, source: Source, on_duty: list[str], last: st
     owns it (首问); a dept head or customer service may name an agent, or a walk-in or call
     goes in rotation."""
     if receiver.role not in REGISTRARS:
-        raise Forbidden(f"a {receiver.role.value} cannot register customers")
+        raise Forbidden(f"a {receiver.role.value} cannot register customers", "role_cannot", role=receiver.role.value)
     if receiver.role == Role.agent:
         if named is not None and named != receiver.user_id:
-            raise Forbidden("an agent registers customers for themselves")
+            raise Forbidden("an agent registers customers for themselves", "agent_registers_own")
         return receiver.user_id, False
     if named is not None:
         if named not in on_duty:
-            raise Invalid("owner: not an on-duty agent of the department")
+            raise Invalid("owner: not an on-duty agent of the department", "owner_not_on_duty")
         return named, False
     if source not in ROTATED_SOURCES:
-        raise Invalid("owner: name the agent who owns a customer that is not a walk-in or a call")
+        raise Invalid("owner: name the agent who owns a customer that is not a walk-in or a call", "owner_needed")
     return rotation_next(on_duty, last), True
 
 
@@ -243,16 +243,16 @@ def can_see(role: Role, user_id: str, department: str | None, c: CustomerAccess)
 def can_edit(role: Role, user_id: str, department: str | None, c: CustomerAccess, fields: set[str]) -> None:
     if role == Role.customer:
         if c.user_id != user_id:
-            raise Forbidden("not your record")
+            raise Forbidden("not your record", "not_your_record")
         if not fields <= CUSTOMER_OWN_FIELDS:
-            raise Forbidden("a customer corrects only their own contact details")
+            raise Forbidden("a customer corrects only their own contact details", "customer_own_contact")
         return
     if role == Role.agent and c.owner_id != user_id:
-        raise Forbidden("only the customer's owner, the dept head or operations change it")
+        raise Forbidden("only the customer's owner, the dept head or operations change it", "customer_owner_only")
     if role == Role.dept_head and department != c.department:
-        raise Forbidden("another department's customer")
+        raise Forbidden("another department's customer", "other_department_customer")
     if role not in (Role.agent, Role.dept_head, Role.operations):
-        raise Forbidden(f"a {role.value} cannot change customers")
+        raise Forbidden(f"a {role.value} cannot change customers", "role_cannot", role=role.value)
 
 
 def check_transfer(role: Role, department: str | None, from_dept: str | None, to_role: Role,
@@ -260,11 +260,11 @@ def check_transfer(role: Role, department: str | None, from_dept: str | None, to
     """A dept head moves customers within their department; operations anywhere; the new
     owner is an agent."""
     if role not in (Role.dept_head, Role.operations):
-        raise Forbidden("only a dept head or operations transfer customers")
+        raise Forbidden("only a dept head or operations transfer customers", "transfer_by")
     if to_role != Role.agent:
-        raise Invalid("to: the new owner must be an agent")
+        raise Invalid("to: the new owner must be an agent", "new_owner_agent")
     if role == Role.dept_head and (from_dept != department or to_dept != department):
-        raise Forbidden("a dept head transfers customers within their own department")
+        raise Forbidden("a dept head transfers customers within their own department", "transfer_within")
 
 
 class ProjectIntakeIn(ProjectCreateIn):

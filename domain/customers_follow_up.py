@@ -161,9 +161,9 @@ def start(start: CustomerStart, ctx: Context) -> CustomerOutcome:
 
 def check_follow_up(state: CustomerState, cmd: FollowedUp) -> None:
     if state.status == CustomerStatus.pooled:
-        raise WrongStage("the customer is in the pool: claim it first")
+        raise WrongStage("the customer is in the pool: claim it first", "in_pool_claim")
     if cmd.next_on is not None and cmd.next_on < cmd.happened_at.date() - timedelta(days=1):
-        raise Invalid("next_on: before the follow-up itself")
+        raise Invalid("next_on: before the follow-up itself", "before_follow_up")
 
 
 def follow_up(state: CustomerState, cmd: FollowedUp, ctx: Context) -> CustomerOutcome:
@@ -192,7 +192,7 @@ def regrade(state: CustomerState, cmd: Regrade, ctx: Context) -> CustomerOutcome
 
 def check_claim(state: CustomerState) -> None:
     if state.status != CustomerStatus.pooled:
-        raise WrongStage("the customer is not in the pool")
+        raise WrongStage("the customer is not in the pool", "not_in_pool")
 
 
 def claim(state: CustomerState, cmd: Claim, ctx: Context) -> CustomerOutcome:

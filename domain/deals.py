@@ -62,18 +62,18 @@ class Part(BaseModel):
 
 def check_record(actor_id: str, actor_role: Role, agent_id: str, stage: Stage, today: date, deal_date: date) -> None:
     if actor_role != Role.agent or actor_id != agent_id:
-        raise Forbidden("only the project's agent records its deal")
+        raise Forbidden("only the project's agent records its deal", "deal_by_agent")
     if stage not in DEAL_STAGES:
-        raise WrongStage(f"a deal is recorded from execution on, not in {stage.value}")
+        raise WrongStage(f"a deal is recorded from execution on, not in {stage.value}", "deal_stage", stage=stage.value)
     if deal_date > today:
-        raise Invalid("deal_date: in the future")
+        raise Invalid("deal_date: in the future", "in_future")
 
 
 def check_confirm(actor_role: Role, actor_department: str | None, department: str, confirmed: bool) -> None:
     if actor_role != Role.dept_head or actor_department != department:
-        raise Forbidden("only the project's dept head confirms its deal")
+        raise Forbidden("only the project's dept head confirms its deal", "deal_confirm_by")
     if confirmed:
-        raise AlreadyDecided("the deal is already confirmed")
+        raise AlreadyDecided("the deal is already confirmed", "deal_confirmed")
 
 
 def parts(value: Decimal, commission: Decimal, shares: list[tuple[str, Decimal]]) -> list[Part]:

@@ -1,13 +1,26 @@
 """Typed business errors; the API maps `code` to HTTP in one place (api/errors.py)."""
 
 
+Reason = str | list[str]
+
+
+def _said(value: Reason | int | float | None) -> Reason:
+    return value if isinstance(value, (str, list)) else "" if value is None else str(value)
+
+
 class JinduError(Exception):
+    """`message` is the API's English reason; `key` names its sentence in the catalogue
+    (`refusal.reason.<key>`) and `params` fill it in, codes as codes (roles, stages, gates,
+    departments: the page names them in the reader's language, web/reasons.py)."""
+
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, key: str = "", **params: Reason | int | float | None):
         super().__init__(message)
         self.message = message
+        self.key = key
+        self.params: dict[str, Reason] = {n: _said(v) for n, v in params.items()}
 
 
 class Unauthorized(JinduError):
@@ -44,8 +57,8 @@ class Unavailable(JinduError):
 
     code, http_status = "unavailable", 503
 
-    def __init__(self, message: str, *, may_have_applied: bool = False):
-        super().__init__(message)
+    def __init__(self, message: str, key: str = "", *, may_have_applied: bool = False, **params: Reason | int | None):
+        super().__init__(message, key, **params)
         self.may_have_applied = may_have_applied
 
 

@@ -89,7 +89,7 @@ def enter(out: ProcessOutcome, flow: ProcessStart, index: int | None) -> None:
         else:
             wait_at(out, flow, node, slots_of(flow, node))
             return
-    raise Invalid("the process does not reach an end")  # pragma: no cover - templates jump forward only
+    raise Invalid("the process does not reach an end", "process_no_end")  # pragma: no cover - forward jumps only
 
 
 def wait_at(out: ProcessOutcome, flow: ProcessStart, node: ApprovalNode | TaskNode, slots: list[Slot]) -> None:

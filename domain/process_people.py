@@ -45,7 +45,9 @@ def resolve(a: Approver, slot_id: str, applicant: Actor, form: Mapping[str, Any]
         name = person_named(a, form)
         person = people.get(name or "")
         if person is None:
-            raise Invalid(f'no user named "{name}"' if name else f"form.{a.person_field}: a person is required")
+            if name:
+                raise Invalid(f'no user named "{name}"', "no_one_named", who=name)
+            raise Invalid(f"form.{a.person_field}: a person is required", "person_needed")
         return Slot(id=slot_id, role=person.role, department=person.department, user_id=person.user_id,
                     user_name=person.name)  # fmt: skip
     if a.department_head is not None:
@@ -53,7 +55,8 @@ def resolve(a: Approver, slot_id: str, applicant: Actor, form: Mapping[str, Any]
     role = Role(a.role) if a.role is not None else above(applicant.role, a.level or 1)
     department = a.department or (applicant.department if role in DEPARTMENT_ROLES else None)
     if role in DEPARTMENT_ROLES and department is None:
-        raise Invalid(f"the applicant has no department to find a {role.value} in")
+        raise Invalid(f"the applicant has no department to find a {role.value} in",
+                      "applicant_no_department", role=role.value)
     return Slot(id=slot_id, role=role, department=department if role in DEPARTMENT_ROLES else None)
 
 

@@ -33,7 +33,8 @@ WATCHERS = (Role.operations, Role.auditor)
 
 def _running(state: ProcessState) -> NodeRun:
     if state.status != ProcessStatus.running or state.current is None:
-        raise WrongStage(f"process {state.process_id} is {state.status.value}")
+        raise WrongStage(f"process {state.process_id} is {state.status.value}",
+                         "process_status", process_id=state.process_id, status=state.status.value)
     return state.current
 
 
@@ -43,11 +44,13 @@ def my_slot(state: ProcessState, actor: Actor) -> Slot:
     node = _running(state)
     mine = [s for s in node.slots if s.held_by(actor)]
     if not mine:
-        raise Forbidden(f"{actor.label()} is not an approver of node {node.node_id}")
+        raise Forbidden(f"{actor.label()} is not an approver of node {node.node_id}",
+                        "not_approver", who=actor.label(), node=node.node_id)
     open_ids = {s.id for s in node.open_slots()}
     found = next((s for s in mine if s.id in open_ids), None)
     if found is None:
-        raise WrongStage(f"node {node.node_id} is not waiting on {actor.label()} now")
+        raise WrongStage(f"node {node.node_id} is not waiting on {actor.label()} now",
+                         "node_not_waiting", node=node.node_id, who=actor.label())
     return found
 
 
@@ -55,9 +58,9 @@ def _return_target(flow: ProcessStart, state: ProcessState, cmd: ProcessCommand)
     waiting = [v for v in state.visited if isinstance(flow.template.node(v), (ApprovalNode, TaskNode))]
     target = cmd.body.to_node or (waiting[-1] if waiting else None)
     if target is None:
-        raise WrongStage("there is no earlier node to return to")
+        raise WrongStage("there is no earlier node to return to", "no_earlier_node")
     if target not in waiting:
-        raise WrongStage(f'node "{target}" is not one this process has passed')
+        raise WrongStage(f'node "{target}" is not one this process has passed', "node_not_passed", node=target)
     return target
 
 
@@ -68,29 +71,33 @@ def check(flow: ProcessStart, state: ProcessState, cmd: ProcessCommand) -> None:
     if body.action in SLOT_ACTIONS:
         my_slot(state, actor)
         if body.action in ("approve", "reject") and kind != "approval":
-            raise WrongStage(f"node {node.node_id} is a task: it is completed, not approved")
+            raise WrongStage(f"node {node.node_id} is a task: it is completed, not approved",
+                             "node_is_task", node=node.node_id)
         if body.action == "complete" and kind != "task":
-            raise WrongStage(f"node {node.node_id} is an approval: it is approved or rejected")
+            raise WrongStage(f"node {node.node_id} is an approval: it is approved or rejected",
+                             "node_is_approval", node=node.node_id)
         if body.action == "return":
             _return_target(flow, state, cmd)
         if body.action in ("transfer", "add_signer") and cmd.person is None:
-            raise Invalid(f'to_user: no user named "{body.to_user}"')
+            raise Invalid(f'to_user: no user named "{body.to_user}"', "no_one_named", who=body.to_user)
         if body.action == "complete":
             task = flow.template.node(node.node_id)
             assert isinstance(task, TaskNode)
             check_form(task.fields, body.fields, "fields")
     elif body.action == "withdraw":
         if actor.user_id != state.applicant.user_id:
-            raise Forbidden("only the applicant may withdraw a process")
+            raise Forbidden("only the applicant may withdraw a process", "withdraw_by_applicant")
         if state.decided:
-            raise WrongStage(f"process {state.process_id} has been decided on: it can no longer be withdrawn")
+            raise WrongStage(f"process {state.process_id} has been decided on: it can no longer be withdrawn",
+                             "process_decided", process_id=state.process_id)
     elif body.action == "urge":
         if actor.user_id != state.applicant.user_id and actor.role != Role.operations:
-            raise Forbidden("the applicant or operations may urge a process")
+            raise Forbidden("the applicant or operations may urge a process", "urge_by")
     elif body.action == "comment":
         involved = actor.user_id == state.applicant.user_id or any(s.held_by(actor) for s in node.slots)
         if not involved and actor.role not in WATCHERS:
-            raise Forbidden(f"{actor.label()} takes no part in process {state.process_id}")
+            raise Forbidden(f"{actor.label()} takes no part in process {state.process_id}",
+                            "not_in_process", who=actor.label(), process_id=state.process_id)
 
 
 def act(flow: ProcessStart, state: ProcessState, cmd: ProcessCommand, ctx: Context) -> ProcessOutcome:

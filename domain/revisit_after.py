@@ -59,12 +59,14 @@ def ask_analysis(out: BaseOutcome[RevisitState]) -> None:
 def check_analysis(state: RevisitState, cmd: WarningAnalysisCommand) -> None:
     actor = cmd.actor
     if actor.role != Role.dept_head or actor.department != state.department:
-        raise Forbidden(f"only a dept_head of {state.department} may analyse its satisfaction warnings")
+        raise Forbidden(f"only a dept_head of {state.department} may analyse its satisfaction warnings",
+                        "satisfaction_by_head", department=state.department)
     if state.analysis is None:
-        raise WrongStage(f"no satisfaction warning of project {state.project_id} awaits a cause analysis")
+        raise WrongStage(f"no satisfaction warning of project {state.project_id} awaits a cause analysis",
+                         "no_satisfaction_warning", project_id=state.project_id)
     missing = [m.owner for m in cmd.body.measures if m.owner not in cmd.owners]
     if missing:
-        raise Invalid(f"unknown measure owners: {', '.join(missing)}")
+        raise Invalid(f"unknown measure owners: {', '.join(missing)}", "unknown_owners", owners=missing)
 
 
 def analyse(state: RevisitState, cmd: WarningAnalysisCommand, ctx: Context) -> BaseOutcome[RevisitState]:
@@ -92,9 +94,10 @@ def analyse(state: RevisitState, cmd: WarningAnalysisCommand, ctx: Context) -> B
 def check_complete(state: RevisitState, cmd: CompleteTaskCommand) -> None:
     measure = next((m for m in state.measures if m.id == cmd.task_id), None)
     if measure is None:
-        raise NotFound(f"no open measure {cmd.task_id} of project {state.project_id}")
+        raise NotFound(f"no open measure {cmd.task_id} of project {state.project_id}",
+                       "no_open_measure", task_id=cmd.task_id, project_id=state.project_id)
     if cmd.actor.user_id != measure.user_id:
-        raise Forbidden(f"task {measure.id} belongs to {measure.label()}")
+        raise Forbidden(f"task {measure.id} belongs to {measure.label()}", "assigned_to", who=measure.label())
 
 
 def complete(state: RevisitState, cmd: CompleteTaskCommand, ctx: Context) -> BaseOutcome[RevisitState]:

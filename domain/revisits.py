@@ -99,9 +99,11 @@ def tick(state: RevisitState, ctx: Context) -> RevisitOutcome:
 def check_revisit(state: RevisitState, cmd: RevisitCommand) -> None:
     assignee = state.task.user_id if state.task else state.agent.user_id
     if cmd.actor.role != Role.agent or cmd.actor.user_id != assignee:
-        raise Forbidden(f"the revisit of project {state.project_id} is assigned to {state.agent.label()}")
+        raise Forbidden(f"the revisit of project {state.project_id} is assigned to {state.agent.label()}",
+                        "assigned_to", who=state.agent.label())
     if state.status == RevisitStatus.done:
-        raise AlreadyDecided(f"the revisit of project {state.project_id} is already recorded")
+        raise AlreadyDecided(f"the revisit of project {state.project_id} is already recorded",
+                             "revisit_recorded", project_id=state.project_id)
 
 
 def record(state: RevisitState, cmd: RevisitCommand, ctx: Context) -> RevisitOutcome:

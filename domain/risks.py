@@ -23,16 +23,19 @@ SETTLED = (RiskStatus.occurred, RiskStatus.closed)
 def check_keeper(state: ProjectState, actor: Actor) -> None:
     if actor.role == Role.dept_head:
         if actor.department != state.department:
-            raise Forbidden(f"{actor.label()} heads {actor.department}, not {state.department}")
+            raise Forbidden(f"{actor.label()} heads {actor.department}, not {state.department}",
+                            "heads_other", who=actor.label(), department=actor.department, theirs=state.department)
     else:
         guards.require_agent(state, actor)
     if state.stage in TERMINAL_STAGES or state.stage == Stage.archiving:
-        raise WrongStage(f"project {state.project_id} is {state.stage.value}: its register is closed")
+        raise WrongStage(f"project {state.project_id} is {state.stage.value}: its register is closed",
+                         "register_closed", project_id=state.project_id, stage=state.stage.value)
 
 
 def check_review_on(review_on: date, today: date) -> None:
     if not today <= review_on <= today + guards.PLAN_HORIZON:
-        raise Invalid(f"review_on must lie between today ({today.isoformat()}) and ten years ahead")
+        raise Invalid(f"review_on must lie between today ({today.isoformat()}) and ten years ahead",
+                      "review_date_range", today=today.isoformat())
 
 
 def check_add(state: ProjectState, cmd: AddRiskCommand, today: date) -> None:
@@ -46,8 +49,9 @@ def open_risk(state: ProjectState, risk_id: str) -> Risk:
         return risk
     number = risk_id.removeprefix(f"{state.project_id}-r")
     if number != risk_id and number.isdigit() and 1 <= int(number) <= state.risks_added:
-        raise AlreadyDecided(f"risk {risk_id} is settled (it occurred or was closed)")
-    raise NotFound(f"no risk {risk_id} in project {state.project_id}")
+        raise AlreadyDecided(f"risk {risk_id} is settled (it occurred or was closed)", "risk_settled", risk_id=risk_id)
+    raise NotFound(f"no risk {risk_id} in project {state.project_id}",
+                   "no_risk", risk_id=risk_id, project_id=state.project_id)
 
 
 def check_update(state: ProjectState, cmd: UpdateRiskCommand, today: date) -> None:

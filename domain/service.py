@@ -39,15 +39,18 @@ RATERS = frozenset({Role.customer, Role.agent, Role.dept_head, Role.executive, R
 
 def require_running(state: ProjectState) -> None:
     if state.stage in TERMINAL_STAGES or state.stage == Stage.archiving:
-        raise WrongStage(f"project {state.project_id} is already {state.stage.value}")
+        raise WrongStage(f"project {state.project_id} is already {state.stage.value}",
+                         "already_stage", project_id=state.project_id, stage=state.stage.value)
 
 
 def check_complaint_tasks(state: ProjectState, cmd: ComplaintTasksCommand) -> None:
     actor = cmd.actor
     if actor.role not in (Role.dept_head, Role.executive, Role.operations):
-        raise Forbidden(f"a {actor.role.value} cannot open rectification tasks from a complaint")
+        raise Forbidden(f"a {actor.role.value} cannot open rectification tasks from a complaint",
+                        "role_cannot", role=actor.role.value)
     if actor.role == Role.dept_head and actor.department != state.department:
-        raise Forbidden(f"{actor.label()} heads {actor.department}, not {state.department}")
+        raise Forbidden(f"{actor.label()} heads {actor.department}, not {state.department}",
+                        "heads_other", who=actor.label(), department=actor.department, theirs=state.department)
     require_running(state)
 
 
@@ -65,7 +68,7 @@ def complaint_tasks(state: ProjectState, cmd: ComplaintTasksCommand, ctx: Contex
 
 def check_rating(state: ProjectState, cmd: RateCommand) -> None:
     if cmd.actor.role not in RATERS:
-        raise Forbidden(f"a {cmd.actor.role.value} cannot record a rating")
+        raise Forbidden(f"a {cmd.actor.role.value} cannot record a rating", "role_cannot", role=cmd.actor.role.value)
     require_running(state)
 
 

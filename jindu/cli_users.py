@@ -98,7 +98,7 @@ async def _person(pool, name: str):
 
     found = await person_by_name(pool, name)
     if found is None:
-        raise NotFound(f"no user named {name!r}")
+        raise NotFound(f"no user named {name!r}", "no_one_named", who=name)
     return found
 
 
@@ -168,7 +168,7 @@ async def _print_link(pool, settings, args) -> None:
 
     p = await _person(pool, args.name)
     if not p.active:
-        raise Conflict(f"{p.name!r} is deactivated")
+        raise Conflict(f"{p.name!r} is deactivated", "deactivated_user", who=p.name)
     print(await _link(pool, settings, p.id))
 
 

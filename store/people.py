@@ -113,7 +113,8 @@ async def _set_active(pool: asyncpg.Pool, user_id: str, by: By, reason: str, *, 
             "WHERE id = $1 AND (deactivated_at IS NULL) <> $2 RETURNING id", user_id, active)
         if row is None:
             await _must_exist(conn, user_id)
-            raise AlreadyDecided(f"user {user_id} is already {'active' if active else 'deactivated'}")
+            state = "active" if active else "deactivated"
+            raise AlreadyDecided(f"user {user_id} is already {state}", "user_already", user=user_id, state=state)
         if not active:
             await _end_sessions(conn, user_id)
             await conn.execute("UPDATE signin_links SET expires_at = now() WHERE user_id = $1 AND used_at IS NULL "
@@ -129,7 +130,7 @@ async def rotate_token(pool: asyncpg.Pool, user_id: str, by: By, reason: str = "
         row = await conn.fetchrow("UPDATE users SET token_hash = $2 WHERE id = $1 RETURNING id", user_id,
                                   token_hash(token))
         if row is None:
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(f"no user {user_id}", "no_user", user=user_id)
         await _end_sessions(conn, user_id)
         await record_user_event(conn, user_id, "token_rotated", by, reason)
         return await person(conn, user_id), token
@@ -143,4 +144,4 @@ async def user_events(db: Db, user_id: str, limit: int = 100) -> list[UserEvent]
 
 async def _must_exist(conn: asyncpg.Connection, user_id: str) -> None:
     if not await conn.fetchval("SELECT 1 FROM users WHERE id = $1", user_id):
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(f"no user {user_id}", "no_user", user=user_id)

@@ -41,14 +41,15 @@ async def create_user(
     """Create a user; return it with its token, which is shown once and never stored."""
     name = name.strip()
     if not name:
-        raise Invalid("a user needs a name")
+        raise Invalid("a user needs a name", "name_needed")
     try:
         role = Role(role)
     except ValueError:
-        raise Invalid(f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}") from None
+        raise Invalid(f"unknown role {role!r}; one of {', '.join(r.value for r in Role)}",
+                      "unknown_role", role=role) from None
     department = (department or "").strip() or None
     if role in DEPARTMENT_ROLES and department is None:
-        raise Invalid(f"a {role.value} needs a department")
+        raise Invalid(f"a {role.value} needs a department", "department_needed", role=role.value)
     user = User(id=str(uuid.uuid4()), name=name, role=role, department=department)
     token = secrets.token_urlsafe(32)
     try:
@@ -57,7 +58,7 @@ async def create_user(
             user.id, user.name, user.role.value, user.department, token_hash(token),
         )
     except asyncpg.UniqueViolationError:
-        raise Conflict(f"a user named {name!r} already exists") from None
+        raise Conflict(f"a user named {name!r} already exists", "name_taken", who=name) from None
     return user, token
 
 

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from api.errors import internal_error
+from domain.errors import JinduError
 from store.users import User
 
 log = structlog.get_logger(__name__)
@@ -40,6 +41,7 @@ class Answer:
     body: Any
     retry_after: str | None = None
     result: Any = None  # a use case's own answer (typed), when it answered
+    reason: tuple[str, dict[str, Any]] = ("", {})  # a refusal's catalogue key and parameters (domain/errors.py)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +65,12 @@ def as_body(model: type[BaseModel], fields: dict[str, Any]) -> Any:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in err.errors()]) from None
 
 
+def reason_of(exc: BaseException) -> tuple[str, dict[str, Any]]:
+    """A refusal's catalogue key and parameters (a workflow guard's too: the office raises
+    them as the domain's errors, jindu/services/office.py)."""
+    return (exc.key, exc.params) if isinstance(exc, JinduError) else ("", {})
+
+
 async def attempt(request: Request, work: Awaitable[Any]) -> Answer:
     """Run a use case: its result as JSON, or its refusal answered by the API's own error
     handlers (one mapping: 403, 404, 409, 422, 503 read the same on a page as over HTTP)."""
@@ -76,7 +84,8 @@ async def attempt(request: Request, work: Awaitable[Any]) -> Answer:
             response = internal_error()
         else:
             response = await handler(request, exc)
-        return Answer(response.status_code, json.loads(bytes(response.body)), response.headers.get("retry-after"))
+        return Answer(response.status_code, json.loads(bytes(response.body)), response.headers.get("retry-after"),
+                      reason=reason_of(exc))  # fmt: skip
     if isinstance(result, list):
         body: Any = [r.model_dump(mode="json") for r in result]
     else:

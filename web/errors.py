@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from jindu.i18n import has, t
 from web.api import Answer
+from web.reasons import sentence
 
 # pydantic error types the catalogue words (web.errors.field.<type>); others read `invalid`.
 FIELD_TYPES = (
@@ -37,6 +39,8 @@ class Problem:
     reason: str = ""
     fields: dict[str, str] = field(default_factory=dict)
     form_errors: list[str] = field(default_factory=list)
+    key: str = ""  # the reason's catalogue sentence and its parameters (web/reasons.py)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def field_message(kind: str, api_message: str, lang: str) -> str:
@@ -54,7 +58,8 @@ def problem(answer: Answer, lang: str) -> Problem:
     err = answer.error
     code = err.get("code") or "internal"
     key = f"web.errors.code.{code}" if has(f"web.errors.code.{code}", lang) else "web.errors.code.internal"
-    found = Problem(status=answer.status, headline=t(key, lang), reason=err.get("message") or "")
+    found = Problem(status=answer.status, headline=t(key, lang), reason=err.get("message") or "",
+                    key=answer.reason[0], params=answer.reason[1])  # fmt: skip
     for detail in err.get("details") or []:
         path, kind, msg = (
             _path(str(detail.get("field", ""))),
@@ -68,7 +73,8 @@ def problem(answer: Answer, lang: str) -> Problem:
     if answer.status == 422 and not err.get("details") and ":" in found.reason:
         # Invalid raised by a route: "customer.user: no customer account named …"
         path = found.reason.split(":", 1)[0].replace("[]", ".0")
-        found.fields.setdefault(path, t("web.errors.field.invalid", lang))
+        keyed = sentence(found.key, found.params, lang)
+        found.fields.setdefault(path, keyed or t("web.errors.field.invalid", lang))
     return found
 
 

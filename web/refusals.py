@@ -1,7 +1,8 @@
-"""What a page says under a refusal's headline: the API's English reason retold as a sentence
-in the reader's language (roles, gates and departments by name), a 422's field errors as
-"预算：请填写数字". A reason it does not recognise yet is shown as the API gave it (it names
-the people, files or fields concerned); the headline is always the catalogue's."""
+"""What a page says under a refusal's headline: the domain's reason by its catalogue key
+(web/reasons.py); else the API's English reason recognised by its words and retold in the
+reader's language (roles, gates and departments by name), a 422's field errors as
+"预算：请填写数字". A reason it does not recognise is shown as the API gave it (every domain
+refusal has a key: tests/web/test_reasons.py); the headline is always the catalogue's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from jindu.i18n import has, t
 from web.errors import Problem
+from web.reasons import sentence
 
 ROLES = r"[a-z_]+(?: or [a-z_]+)*"
 _RULES = (
@@ -33,6 +35,10 @@ def said(problem: Problem | None, lang: str, department: Callable[[str], str] = 
     if problem is None:
         return ""
     path, _, rest = problem.reason.partition(": ")
+    keyed = sentence(problem.key, problem.params, lang, department)
+    if keyed:  # the domain's own reason, by its catalogue key
+        named = problem.status == 422 and path in problem.fields and has(f"refusal.field_name.{path}", lang)
+        return t("refusal.field", lang, name=_field_name(path, lang), message=keyed) if named else keyed
     if problem.status == 422 and problem.fields and path in problem.fields and rest:
         retold = _retold(rest.strip(), lang, department)  # a route's own check: "to: no staff member named …"
         return t("refusal.field", lang, name=_field_name(path, lang), message=retold) if retold else problem.reason

@@ -70,7 +70,10 @@ def fingerprint(value: Any) -> int:
 
 
 def rejected(err: JinduError) -> ApplicationError:
-    return ApplicationError(err.message, type=err.code, non_retryable=True)
+    """The guard's refusal as Temporal carries it; its catalogue key and parameters ride in
+    the details, so a page retells it in the reader's language (web/api.py)."""
+    details = ({"key": err.key, "params": err.params},) if err.key else ()
+    return ApplicationError(err.message, *details, type=err.code, non_retryable=True)
 
 
 class Engine(Generic[S, A]):

@@ -215,4 +215,4 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
 
 def rejection_has_reason(cmd: DecideCommand) -> None:
     if cmd.body.decision == Decision.reject and not cmd.body.comment.strip():
-        raise Invalid(REJECTION_NEEDS_REASON)
+        raise Invalid(REJECTION_NEEDS_REASON, "reason_needed")

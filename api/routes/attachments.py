@@ -1,7 +1,8 @@
 """Attachments 附件 over HTTP: upload a document to a project, list them, download one.
 
 The bytes go to the file store (store/files.py), never to Temporal: results, acceptance
-and reports carry only the returned `id` in `attachment_ids`.
+and reports carry only the returned `id` in `attachment_ids`; a process form's `attachment`
+fields (issue 15) the ids of files uploaded with `POST /v1/attachments`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Path, UploadFile
 from fastapi.responses import StreamingResponse
 
-from api.deps import CurrentUser, Policy, Services, VisibleProject
+from api.deps import CurrentUser, Policy, Services, StaffUser, VisibleProject
 from api.errors import responses
 from api.idempotency import IdempotencyKey
 from domain.attachments import AttachmentKind, Refused, size_text
@@ -22,6 +23,7 @@ from store.attachments import Attachment
 router = APIRouter(tags=["attachments"])
 AttachmentId = Annotated[str, Path(description="An attachment id", pattern=r"^att-[0-9a-f]{16}$")]
 READ_CHUNK = 1024 * 1024
+SHOWN = {"id", "name", "size", "sha256", "content_type", "kind", "uploaded_at"}
 
 
 async def read_capped(file: UploadFile, cap: int) -> bytes:
@@ -37,8 +39,8 @@ async def read_capped(file: UploadFile, cap: int) -> bytes:
 
 
 @router.post("/v1/projects/{project_id}/attachments", status_code=201, response_model=Attachment,
-             response_model_include={"id", "name", "size", "sha256", "content_type", "kind", "uploaded_at"},
-             summary="Upload a document or photo", responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+             response_model_include=SHOWN, summary="Upload a document or photo",
+             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def post_attachment(project: VisibleProject, user: CurrentUser, office: Services, policy: Policy,
                           file: Annotated[UploadFile, File(description="The document (photo, PDF, office file)")],
                           kind: Annotated[AttachmentKind, Form(description="What the document is for")],
@@ -51,9 +53,23 @@ async def post_attachment(project: VisibleProject, user: CurrentUser, office: Se
     `Idempotency-Key`) answer the attachment already held."""
     data = await read_capped(file, policy.attachments.max_file_bytes)
     if len(data) > policy.attachments.max_file_bytes:
-        raise Refused(f"a file may be at most {size_text(policy.attachments.max_file_bytes)}")
+        raise Refused(f"a file may be at most {size_text(policy.attachments.max_file_bytes)}",
+                      "file_too_large", size=size_text(policy.attachments.max_file_bytes))
     return await uc.upload(office, user, project, policy.attachments, kind=kind, filename=file.filename or "",
                            data=data)  # fmt: skip
+
+
+@router.post("/v1/attachments", status_code=201, response_model=Attachment, response_model_include=SHOWN,
+             summary="Upload a file for a process form", responses=responses(401, 403, 422))  # fmt: skip
+async def post_own_attachment(user: StaffUser, office: Services, policy: Policy,
+                              file: Annotated[UploadFile, File(description="The document or photo")],
+                              key: IdempotencyKey = None) -> Attachment:  # fmt: skip
+    """Multipart `file`, under the same rules as a project's documents (type from the bytes,
+    the policy's size limits; the same bytes again answer the same upload). The answer's `id`
+    goes in an `attachment` field of `POST /v1/processes` or a task's `complete`; until then
+    only the uploader may read it, afterwards whoever may see that process (403 for others)."""
+    data = await read_capped(file, policy.attachments.max_file_bytes)
+    return await uc.upload_own(office, user, policy.attachments, filename=file.filename or "", data=data)
 
 
 @router.get("/v1/projects/{project_id}/attachments", response_model=list[Attachment],
@@ -72,7 +88,8 @@ def disposition(name: str) -> str:
 @router.get("/v1/attachments/{attachment_id}", summary="Download a document",
             responses={200: {"content": {"application/octet-stream": {}}}, **responses(401, 403, 404)})  # fmt: skip
 async def get_attachment(attachment_id: AttachmentId, user: CurrentUser, office: Services) -> StreamingResponse:
-    """Streams the file to whoever may see its project (403 for another customer) as a download
+    """Streams the file to whoever may see its project (403 for another customer) or its process
+    (403 for anyone else; an upload not yet sent, to its uploader only) as a download
     (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`)."""
     found = await uc.readable(office, user, attachment_id)
     return StreamingResponse(

@@ -57,7 +57,7 @@ Registrar = Annotated[User, role(*desk.REGISTER.roles, action=desk.REGISTER.acti
 async def visible_customer(pool: Pool, cipher: Cipher, user: User, customer_id: str) -> Customer:
     found = await read_customer(pool, customer_id, cipher)
     if found is None or not can_see(user.role, user.id, user.department, found.access()):
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}", "no_customer", customer_id=customer_id)
     return found
 
 
@@ -96,17 +96,17 @@ async def get_customers(
             contact = blind(cipher, "email", normalise_email(q)) if "@" in q else blind(cipher, "phone",
                                                                                        normalise_phone(q))
         except ValueError as err:
-            raise Invalid(f"q: {err}") from err
+            raise Invalid(f"q: {err}", "bad_search") from err
     owner_id = None
     if owner is not None:
         found = await user_by_name(pool, owner)
         if found is None:
-            raise Invalid(f"owner: no user {owner!r}")
+            raise Invalid(f"owner: no user {owner!r}", "no_one_named", who=owner)
         owner_id = found.id
     try:
         cursor = parse_cursor(after) if after is not None else None
     except ValueError as err:
-        raise Invalid(f"after: {err}") from err
+        raise Invalid(f"after: {err}", "bad_cursor") from err
     scope: dict = {}
     if user.role == Role.agent:
         scope["own_or_pool"] = (user.id, user.department)
@@ -144,11 +144,11 @@ async def patch_customer(request: Request, customer_id: CustomerId, body: Custom
     c = await visible_customer(pool, cipher, user, customer_id)
     changes = body.changes()
     if not changes:
-        raise Invalid("nothing to change")
+        raise Invalid("nothing to change", "nothing_to_change")
     can_edit(user.role, user.id, user.department, c.access(), set(changes))
     async with pool.acquire() as conn, conn.transaction():
         if not await update_customer(conn, cipher, c.id, changes, user):
-            raise Conflict("this phone or e-mail belongs to another customer")
+            raise Conflict("this phone or e-mail belongs to another customer", "contact_taken")
     updated = await read_customer(pool, c.id, cipher)
     assert updated is not None
     if "grade" in changes:
@@ -181,7 +181,8 @@ async def post_share(customer_id: CustomerId, body: ShareIn, user: StaffUser, po
     can_edit(user.role, user.id, user.department, c.access(), set())
     consent = covering_consent(await consents_of(pool, c.id), body.recipient, body.scope, datetime.now(UTC).date())
     if consent is None:
-        raise Conflict(f"no consent of the customer covers sharing {body.scope!r} with {body.recipient!r}")
+        raise Conflict(f"no consent of the customer covers sharing {body.scope!r} with {body.recipient!r}",
+                       "no_consent", scope=body.scope, recipient=body.recipient)
     share = await record_share(pool, c.id, consent.id, body.recipient, body.scope, body.comment, user)
     return Recorded(id=str(share), consent_id=consent.id)
 

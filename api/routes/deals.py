@@ -48,7 +48,7 @@ async def get_deal(project: VisibleProject, user: StaffUser, pool: Pool) -> Deal
     """The project's deal 成交 (404 when none), for the project's staff."""
     deal = await read_deal(pool, project.id)
     if deal is None:
-        raise NotFound(f"project {project.id} has no deal")
+        raise NotFound(f"project {project.id} has no deal", "no_deal", project_id=project.id)
     return deal
 
 
@@ -59,12 +59,12 @@ async def post_confirm(request: Request, project: VisibleProject, user: Head, po
     """The project's dept head confirms its deal (409 when already confirmed)."""
     deal = await read_deal(pool, project.id)
     if deal is None:
-        raise NotFound(f"project {project.id} has no deal")
+        raise NotFound(f"project {project.id} has no deal", "no_deal", project_id=project.id)
     check_confirm(user.role, user.department, project.department, deal.confirmed)
 
     async def act(_: str | None) -> tuple[int, DealView]:
         if not await confirm_deal(pool, project.id, user.id):
-            raise Conflict("the deal is already confirmed")
+            raise Conflict("the deal is already confirmed", "deal_confirmed")
         confirmed = await read_deal(pool, project.id)
         assert confirmed is not None
         return 200, confirmed
@@ -93,20 +93,21 @@ async def get_figures(
     until = until or today
     since = since or until - timedelta(days=365)
     if since > until:
-        raise Invalid("from: after to")
+        raise Invalid("from: after to", "from_after_to")
     agent_id = None
     if agent is not None:
         found = await user_by_name(pool, agent)
         if found is None:
-            raise Invalid(f"agent: no user {agent!r}")
+            raise Invalid(f"agent: no user {agent!r}", "no_one_named", who=agent)
         agent_id = found.id
     if user.role == Role.agent:
         if agent_id not in (None, user.id):
-            raise Forbidden("an agent sees their own deals")
+            raise Forbidden("an agent sees their own deals", "own_deals")
         agent_id = user.id
     if user.role == Role.dept_head:
         if department not in (None, user.department):
-            raise Forbidden(f"a dept head of {user.department} cannot see {department}")
+            raise Forbidden(f"a dept head of {user.department} cannot see {department}",
+                            "cannot_list", role=user.role.value, department=user.department, theirs=department)
         department = user.department
     return DealFigures(since=since, until=until,
                        agents=await deal_figures(pool, since=since, until=until, department=department,

@@ -71,7 +71,7 @@ async def post_template(request: Request, user: CurrentUser, pool: Pool,
     try:
         template = parse(body)
     except TemplateInvalid as err:
-        raise Invalid("; ".join(err.errors)[:4000]) from None
+        raise Invalid("; ".join(err.errors)[:4000], "template_invalid", errors=err.errors) from None
 
     async def upload(_: str | None) -> tuple[int, TemplateCreated]:
         created, version = await process_templates.upload(pool, template, user.id, user.name)

@@ -88,7 +88,8 @@ def _scope(user: User, department: str | None) -> str | None:
     APPRAISE.check(user)
     if user.role == Role.dept_head:
         if department not in (None, user.department):
-            raise Forbidden(f"{user.name} may see the appraisal of {user.department} only")
+            raise Forbidden(f"{user.name} may see the appraisal of {user.department} only",
+                            "appraisal_own_department", who=user.name, department=user.department)
         return user.department
     return department
 
@@ -98,7 +99,7 @@ def _window(period: str | None, tz: ZoneInfo, now: datetime) -> Window:
     try:
         return Window.of(key, tz)
     except ValueError as err:
-        raise Invalid(str(err)) from err
+        raise Invalid(str(err), "bad_period", detail=str(err)) from err
 
 
 def _notes(window: Window, department: str | None, policy: ProjectPolicy, lang: str, now: datetime, *,

@@ -51,18 +51,19 @@ async def search(office: Office, user: User, query: ArchiveQuery) -> ArchivePage
     try:
         after = archive_search.parse_cursor(query.after) if query.after else None
     except ValueError as err:
-        raise Invalid(f"after: {err}") from err
+        raise Invalid(f"after: {err}", "bad_cursor") from err
     typed_number = not query.phone and bool(query.q and PHONE_LIKE.fullmatch(query.q.strip()))
     if typed_number:  # a number typed in the one search box: a phone, or words of the text
         query = replace(query, phone=query.q)
     phone = None
     if query.phone and query.phone.strip():
         if office.cipher is None:
-            raise Invalid("phone: searching by phone needs the data key")
+            raise Invalid("phone: searching by phone needs the data key", "phone_needs_key")
         await archive_search.backfill_phone_index(office.pool, office.cipher)
         phone = archive_search.phone_index(office.cipher, query.phone)
         if phone is None and not typed_number:
-            raise Invalid("phone: a phone number is 3–20 digits, with spaces, dashes or a leading + allowed")
+            raise Invalid("phone: a phone number is 3–20 digits, with spaces, dashes or a leading + allowed",
+                          "phone_format")
     until = query.until + timedelta(days=1) if query.until else None
     return await archive_search.search(
         office.pool, Scope.of(user.role, user.department, user.id), q=query.q, phone=phone, agent=query.agent,
@@ -75,7 +76,7 @@ async def bundle(office: Office, user: User, project: ProjectAccess) -> dict[str
     READ_BUNDLE.check(user)
     found = await archive.read_bundle(office.pool, project.id)
     if found is None:
-        raise NotFound(f"project {project.id} has not been archived")
+        raise NotFound(f"project {project.id} has not been archived", "not_archived", project_id=project.id)
     return found
 
 

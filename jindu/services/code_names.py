@@ -26,7 +26,7 @@ async def listing(pool: asyncpg.Pool, list_name: ListName) -> list[CodeName]:
 async def set_name(pool: asyncpg.Pool, list_name: ListName, code: str, names: CodeNameIn, by: str) -> CodeName:
     """Name a code (a new one joins the list); the code itself never changes."""
     if not CODE.match(code):
-        raise Invalid(f"code: {code!r} is not a code (letters, digits, _ . -; up to 100)")
+        raise Invalid(f"code: {code!r} is not a code (letters, digits, _ . -; up to 100)", "not_a_code", code=code)
     return await code_names.put(pool, list_name, code, names, by)
 
 

@@ -50,7 +50,7 @@ CONFIRM = Permit((Role.customer, Role.dept_head, Role.executive, Role.operations
 async def visible_complaint(office: Office, user: User, complaint_id: str) -> ComplaintAccess:
     found = await complaint_access(office.pool, complaint_id)
     if found is None:
-        raise NotFound(f"no complaint {complaint_id}")
+        raise NotFound(f"no complaint {complaint_id}", "no_complaint", complaint_id=complaint_id)
     check_complaint_visible(user, found)
     return found
 
@@ -65,7 +65,7 @@ async def about(office: Office, user: User, body: ComplaintIn) -> dict[str, Any]
     """The project the complaint names, if the caller may complain about it."""
     if body.project_id is None:
         if user.role == Role.customer:
-            raise Invalid("project_id: a customer complains about one of their projects")
+            raise Invalid("project_id: a customer complains about one of their projects", "complaint_own_project")
         return None
     await visible_project(office, user, body.project_id)
     row = await office.pool.fetchrow("SELECT department, agent_id, agent_name, customer_user_id FROM projects "
@@ -105,7 +105,7 @@ async def file_complaint(office: Office, user: User, body: ComplaintIn, task_que
                                          project=project, customer_user_id=customer_user_id, cipher=office.cipher,
                                          at=datetime.now(UTC))  # fmt: skip
     if row["filed_by_id"] != user.id:
-        raise Conflict(f"complaint id {complaint_id} is already taken")
+        raise Conflict(f"complaint id {complaint_id} is already taken", "complaint_id_taken", complaint_id=complaint_id)
     if row["status"] != ComplaintStatus.closed.value:
         await start_complaint(office, row, user, task_queue)
         await office.update(row["workflow_id"], ComplaintWorkflow.sync, Command(actor=actor(user)),
@@ -125,7 +125,7 @@ async def _send(office: Office, user: User, complaint: ComplaintAccess, permit: 
                 key: str | None) -> ComplaintView:  # fmt: skip
     permit.check(user)
     if complaint.status == ComplaintStatus.closed.value:
-        raise WrongStage(f"complaint {complaint.id} is closed")
+        raise WrongStage(f"complaint {complaint.id} is closed", "complaint_closed", complaint_id=complaint.id)
     await office.update(f"complaint-{complaint.id}", update, cmd, key, ServiceAck)
     return await complaint_page_view(office, user, complaint)
 
@@ -161,7 +161,8 @@ async def complaints_page(office: Office, user: User, q: ComplaintQuery) -> Comp
     department, customer = q.department, None
     if user.role in (Role.agent, Role.dept_head):
         if department is not None and department != user.department:
-            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
+            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}",
+                            "cannot_list", role=user.role.value, department=user.department, theirs=department)
         department = user.department
     elif user.role == Role.customer:
         customer = user.id

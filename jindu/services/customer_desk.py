@@ -50,7 +50,7 @@ def workflow_id(customer_id: str) -> str:
 
 def _cipher(office: Office) -> DataCipher:
     if office.cipher is None:
-        raise Invalid("customer data cannot be read or stored without the data key")
+        raise Invalid("customer data cannot be read or stored without the data key", "needs_data_key")
     return office.cipher
 
 
@@ -58,7 +58,7 @@ async def visible_customer(office: Office, user: User, customer_id: str) -> Cust
     """The customer, if `user` may see it (404 else: a stranger learns nothing)."""
     found = await read_customer(office.pool, customer_id, _cipher(office))
     if found is None or not can_see(user.role, user.id, user.department, found.access()):
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}", "no_customer", customer_id=customer_id)
     return found
 
 
@@ -107,13 +107,14 @@ async def record_follow_up(office: Office, user: User, customer_id: str, body: F
     FOLLOW_UP.check(user)
     found = await visible_customer(office, user, customer_id)
     if user.role == Role.agent and found.owner_id != user.id:
-        raise Forbidden("only the customer's owner records its follow-ups: claim it from the pool first")
+        raise Forbidden("only the customer's owner records its follow-ups: claim it from the pool first",
+                        "follow_up_by_owner")
     now = datetime.now(UTC)
     happened = body.happened_at or now
     if happened.tzinfo is None:
-        raise Invalid("happened_at: give a time zone")
+        raise Invalid("happened_at: give a time zone", "time_zone_needed")
     if happened > now:
-        raise Invalid("happened_at: in the future")
+        raise Invalid("happened_at: in the future", "in_future")
     # The calendar known now; the workflow decides its own dates from its history.
     calendar = calendar_for(policy.calendar, official_dates(happened.year))
     on_time = entered_on_time(body.way, happened, now, calendar, policy.customers, policy.calendar.working_hours)
@@ -134,7 +135,7 @@ async def claim_customer(office: Office, user: User, customer_id: str) -> Custom
     c = await visible_customer(office, user, customer_id)
     async with office.pool.acquire() as conn, conn.transaction():
         if not await claim(conn, c.id, user):
-            raise Conflict(f"customer {c.id} is not in your department's pool")
+            raise Conflict(f"customer {c.id} is not in your department's pool", "not_in_our_pool", customer_id=c.id)
     claimed = await read_customer(office.pool, c.id, _cipher(office))
     assert claimed is not None
     await office.update(workflow_id(claimed.id), CustomerWorkflow.claim, Claim(actor=actor(user)),
@@ -153,11 +154,11 @@ async def transfer_customers(office: Office, user: User, body: TransferIn) -> Tr
     TRANSFER.check(user)
     source, target = await user_by_name(office.pool, body.from_), await user_by_name(office.pool, body.to)
     if source is None:
-        raise Invalid(f"from: no user {body.from_!r}")
+        raise Invalid(f"from: no user {body.from_!r}", "no_one_named", who=body.from_)
     if target is None:
-        raise Invalid(f"to: no user {body.to!r}")
+        raise Invalid(f"to: no user {body.to!r}", "no_one_named", who=body.to)
     if source.id == target.id:
-        raise Invalid("to: the same person as from")
+        raise Invalid("to: the same person as from", "same_person")
     check_transfer(user.role, user.department, source.department, target.role, target.department)
     async with office.pool.acquire() as conn, conn.transaction():
         moved = await transfer(conn, from_id=source.id, to=target, customer_ids=body.customer_ids,

@@ -49,8 +49,9 @@ def duplicate(existing: Existing, user: User) -> Conflict:
     departments nothing of the customer is revealed."""
     if existing.department == user.department:
         whose = f"the customer of {existing.owner}" if existing.owner else "in the department's pool"
-        return Conflict(f"this customer is already registered: {existing.id}, {whose}")
-    return Conflict("a customer with this phone or e-mail is already registered")
+        return Conflict(f"this customer is already registered: {existing.id}, {whose}",
+                        "customer_registered", customer_id=existing.id)
+    return Conflict("a customer with this phone or e-mail is already registered", "customer_exists")
 
 
 async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: CustomerCreateIn,
@@ -66,18 +67,19 @@ async def register(pool: asyncpg.Pool, cipher: DataCipher, user: User, body: Cus
         if department is None and user.role == Role.customer_service and agent is not None:
             department = agent.department  # company-wide customer service: the named agent's department
         if agent is None or agent.role != Role.agent or agent.department != department:
-            raise Invalid(f"owner: no agent {body.owner!r} in {department or 'a department'}")
+            raise Invalid(f"owner: no agent {body.owner!r} in {department or 'a department'}",
+                          "no_agent_in", who=body.owner, department=department or '')
         named = agent.id
     if department is None:
         if user.role == Role.customer_service:
-            raise Invalid("owner: name the agent who takes the customer")
-        raise Invalid("customers are registered in a department: the caller has none")
+            raise Invalid("owner: name the agent who takes the customer", "owner_takes")
+        raise Invalid("customers are registered in a department: the caller has none", "caller_no_department")
     user = user.model_copy(update={"department": department})
     account = None
     if body.user is not None:
         account = await user_by_name(pool, body.user)
         if account is None or account.role != Role.customer:
-            raise Invalid(f"user: no customer account named {body.user!r}")
+            raise Invalid(f"user: no customer account named {body.user!r}", "no_customer_account", who=body.user)
     known = await find_by_contact(pool, cipher, phone=body.phone, email=body.email)
     if known is not None:
         if known.department == user.department and known.owner_id not in (None, user.id):
@@ -151,7 +153,8 @@ async def intake_customer(pool: asyncpg.Pool, cipher: DataCipher, agent: User,
         return ProjectCreateIn(**fields, customer=body.customer), matched
     found = await read_customer(pool, body.customer_id, cipher)
     if found is None or not can_see(agent.role, agent.id, agent.department, found.access()):
-        raise Invalid(f"customer_id: no customer {body.customer_id} of yours")
+        raise Invalid(f"customer_id: no customer {body.customer_id} of yours",
+                      "not_your_customer", customer_id=body.customer_id)
     inline = body.customer or CustomerIn(name=found.name or "—", phone=found.phone, email=found.email,
                                          company=found.company)  # fmt: skip
     return ProjectCreateIn(**fields, customer=inline), Registered(found, False, new=False)

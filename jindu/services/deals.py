@@ -30,17 +30,18 @@ async def record_deal(office: Office, user: User, project: ProjectAccess, body: 
     for s in body.split:
         found = agents.get(s.agent)
         if found is None or found.role != Role.agent:
-            raise Invalid(f"split: no active agent {s.agent!r}")
+            raise Invalid(f"split: no active agent {s.agent!r}", "no_active_agent", who=s.agent)
     shares = [(agents[s.agent].id, s.share) for s in body.split]
     linked = await office.pool.fetchval("SELECT customer_id FROM customer_projects WHERE project_id = $1", project.id)
     customer = await read_customer(office.pool, linked, office.cipher) if linked and office.cipher else None
     if customer is not None and (missing := missing_for_contract(customer.name, customer.phone, customer.email,
                                                                  customer.company, customer.business_scope)):
-        raise Conflict(f"complete customer {customer.id}'s record before the contract: {', '.join(missing)}")
+        raise Conflict(f"complete customer {customer.id}'s record before the contract: {', '.join(missing)}",
+                       "customer_incomplete", customer_id=customer.id, fields=missing)
     async with office.pool.acquire() as conn, conn.transaction():
         if not await insert_deal(conn, project.id, project.department, body,
                                  parts(body.value, body.commission, shares), user.id):  # fmt: skip
-            raise Conflict(f"project {project.id} has a deal already")
+            raise Conflict(f"project {project.id} has a deal already", "deal_exists", project_id=project.id)
     deal = await read_deal(office.pool, project.id)
     assert deal is not None
     return deal

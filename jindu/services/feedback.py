@@ -38,7 +38,8 @@ async def revisit(office: Office, project: ProjectAccess) -> RevisitView:
     """Who owes it, when it opens and is due, and once done what the customer said."""
     found = await revisit_of(office.pool, project.id, history=True)
     if found is None:
-        raise NotFound(f"project {project.id} has no revisit: it has not completed")
+        raise NotFound(f"project {project.id} has no revisit: it has not completed",
+                       "no_revisit", project_id=project.id)
     return found
 
 
@@ -48,9 +49,11 @@ async def record_revisit(office: Office, user: User, project: ProjectAccess, bod
     REVISIT.check(user)
     found = await revisit_of(office.pool, project.id)
     if found is None:
-        raise WrongStage(f"project {project.id} is {project.stage.value}: it has no revisit before it completes")
+        raise WrongStage(f"project {project.id} is {project.stage.value}: it has no revisit before it completes",
+                         "revisit_not_yet", project_id=project.id, stage=project.stage.value)
     if found.status == RevisitStatus.done.value:
-        raise AlreadyDecided(f"the revisit of project {project.id} is already recorded")
+        raise AlreadyDecided(f"the revisit of project {project.id} is already recorded",
+                             "revisit_recorded", project_id=project.id)
     cmd = RevisitCommand(actor=actor(user), body=body)
     await office.update(revisit_id(project.id), RevisitWorkflow.submit, cmd, key, ServiceAck)
     return await revisit(office, project)
@@ -63,12 +66,14 @@ async def decide_on_suggestion(office: Office, user: User, suggestion_id: str,
     ADOPT.check(user)
     found = await suggestion(office.pool, suggestion_id)
     if found is None:
-        raise NotFound(f"no suggestion {suggestion_id}")
+        raise NotFound(f"no suggestion {suggestion_id}", "no_suggestion", suggestion_id=suggestion_id)
     if user.role == Role.dept_head and (found.department is None or found.department != user.department):
-        raise Forbidden(f"suggestion {suggestion_id} is not of department {user.department}")
+        raise Forbidden(f"suggestion {suggestion_id} is not of department {user.department}",
+                        "suggestion_other_department", suggestion_id=suggestion_id, department=user.department)
     if not await decide_suggestion(office.pool, suggestion_id, adopted=body.adopted, by_id=user.id, by_name=user.name,
                                    comment=body.comment):  # fmt: skip
-        raise AlreadyDecided(f"suggestion {suggestion_id} is already decided")
+        raise AlreadyDecided(f"suggestion {suggestion_id} is already decided",
+                             "suggestion_decided", suggestion_id=suggestion_id)
     decided = await suggestion(office.pool, suggestion_id)
     assert decided is not None
     return decided
@@ -90,7 +95,8 @@ async def suggestions_page(office: Office, user: User, q: SuggestionQuery) -> Su
     department = q.department
     if user.role in (Role.agent, Role.dept_head):
         if department is not None and department != user.department:
-            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}")
+            raise Forbidden(f"a {user.role.value} of {user.department} cannot list {department}",
+                            "cannot_list", role=user.role.value, department=user.department, theirs=department)
         department = user.department
     return await list_suggestions(office.pool, department=department, source=q.source, decision=q.decision,
                                   limit=q.limit, offset=q.offset)  # fmt: skip

@@ -48,7 +48,8 @@ async def _customer_account(office: Office, body: ProjectCreateIn) -> User | Non
         return None
     found = await user_by_name(office.pool, body.customer.user)
     if found is None or found.role != Role.customer:
-        raise Invalid(f"customer.user: no customer account named {body.customer.user!r}")
+        raise Invalid(f"customer.user: no customer account named {body.customer.user!r}",
+                      "no_customer_account", who=body.customer.user)
     return found
 
 
@@ -58,7 +59,7 @@ async def record_consultation(office: Office, user: User, intake: ProjectIntakeI
     the caller's own retry). `follow` starts a new customer's follow-up workflow."""
     RECORD.check(user)
     if office.cipher is None:
-        raise Invalid("customer data cannot be stored without the data key")
+        raise Invalid("customer data cannot be stored without the data key", "needs_data_key")
     body, master = await intake_customer(office.pool, office.cipher, user, intake)
     if master is not None and master.customer.follow_up_stage is None:  # new, or its workflow not started yet
         await follow(master.customer)
@@ -68,7 +69,7 @@ async def record_consultation(office: Office, user: User, intake: ProjectIntakeI
                                        cipher=office.cipher, at=datetime.now(UTC),
                                        customer_user_id=customer_user.id if customer_user else None)  # fmt: skip
     if row["agent_id"] != user.id:
-        raise Conflict(f"project id {project_id} is already taken")
+        raise Conflict(f"project id {project_id} is already taken", "project_id_taken", project_id=project_id)
     if master is not None:
         await link_project(office.pool, project_id, master.customer.id)
     stage = Stage(row["stage"])

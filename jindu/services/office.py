@@ -134,22 +134,26 @@ class Office:
         except WorkflowUpdateFailedError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.type in ERRORS_BY_CODE:
-                raise ERRORS_BY_CODE[cause.type](cause.message) from err
+                said = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+                # the guard's catalogue key and parameters ride in the details (workflows/base.py)
+                raise ERRORS_BY_CODE[cause.type](cause.message, str(said.get("key") or ""),
+                                                 **dict(said.get("params") or {})) from err  # fmt: skip
             raise
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
             raise Unavailable(
                 f"no worker answered within {self.timeout:g} s: the action may still be applied once a worker runs; "
                 "retry with the same Idempotency-Key, or read the project before sending it again",
-                may_have_applied=True,
+                "no_worker", seconds=f"{self.timeout:g}", may_have_applied=True,
             ) from err
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 # Callers found the record first, so a workflow that is gone has finished.
                 if "completed" in err.message or "closed" in err.message:
-                    raise WrongStage("the project's workflow has already finished") from err
-                raise NotFound("no such workflow") from err
+                    raise WrongStage("the project's workflow has already finished", "workflow_finished") from err
+                raise NotFound("no such workflow", "no_workflow") from err
             if err.status in TEMPORAL_OUTAGES:
-                raise Unavailable("Temporal cannot be reached; try again shortly", may_have_applied=True) from err
+                raise Unavailable("Temporal cannot be reached; try again shortly",
+                                  "temporal_down", may_have_applied=True) from err
             raise
         self.on_answer(answer)
         return answer

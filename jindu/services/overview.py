@@ -35,7 +35,8 @@ def _own_department(user: User, department: str | None, what: str) -> str | None
     """Agents and dept_heads see their own department only (asking for another is 403)."""
     if user.role in (Role.agent, Role.dept_head):
         if department not in (None, user.department):
-            raise Forbidden(f"a {user.role.value} of {user.department} cannot see {what} of {department}")
+            raise Forbidden(f"a {user.role.value} of {user.department} cannot see {what} of {department}",
+                            "cannot_list", role=user.role.value, department=user.department, theirs=department)
         return user.department
     return department
 
@@ -59,7 +60,7 @@ async def project_list(office: Office, user: User, q: ProjectQuery) -> ProjectPa
     try:
         cursor = parse_cursor(q.after) if q.after is not None else None
     except ValueError as err:
-        raise Invalid(f"after: {err}") from err
+        raise Invalid(f"after: {err}", "bad_cursor") from err
     return await list_projects(office.pool, stage=q.stage.value if q.stage else None, department=department,
                                overdue=q.overdue, warning=q.warning, limit=q.limit, offset=q.offset,
                                after=cursor)  # fmt: skip
@@ -125,7 +126,7 @@ async def kpi_report(office: Office, user: User, q: KpiQuery) -> KpiReport:
     try:
         first, after = window(q.period, today)
     except ValueError as err:
-        raise Invalid(str(err)) from err
+        raise Invalid(str(err), "bad_period", detail=str(err)) from err
     items = await kpi_summaries(office.pool, group_by=q.group_by, today=today, first=first, after=after,
                                 department=department, agent=q.agent, tz=office.tz)  # fmt: skip
     return KpiReport(group_by=q.group_by, period=q.period, department=department, agent=q.agent, first_day=first,

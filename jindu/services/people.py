@@ -38,11 +38,13 @@ async def reassign_command(pool: asyncpg.Pool, user: User, body: ReassignIn,
     that their role is the one the work needs."""
     to = await person_by_name(pool, body.to)
     if to is None or to.role not in STAFF_ROLES:
-        raise Invalid(f"to: no staff member named {body.to!r}")
+        raise Invalid(f"to: no staff member named {body.to!r}", "no_one_named", who=body.to)
     if not to.active:
-        raise Invalid(f"to: {body.to!r} is deactivated; hand the work to an active user")
+        raise Invalid(f"to: {body.to!r} is deactivated; hand the work to an active user",
+                      "deactivated_hand_over", who=body.to)
     if to.role in DEPARTMENT_BOUND and to.department != project.department:
-        raise Invalid(f"to: {body.to!r} works in {to.department}, not in the project's department {project.department}")
+        raise Invalid(f"to: {body.to!r} works in {to.department}, not in the project's department {project.department}",
+                      "works_elsewhere", who=body.to, department=to.department, theirs=project.department)
     return ReassignCommand(actor=actor(user), body=body, to=actor(as_user(to)))
 
 
@@ -54,10 +56,11 @@ async def decide_command(pool: asyncpg.Pool, user: User, body: DecisionIn, on_be
     if on_behalf_of is not None:
         found = await person_by_name(pool, on_behalf_of)
         if found is None or found.role not in APPROVER_ROLES:
-            raise Invalid(f"on_behalf_of: no dept_head or executive named {on_behalf_of!r}")
+            raise Invalid(f"on_behalf_of: no dept_head or executive named {on_behalf_of!r}",
+                          "no_approver_named", who=on_behalf_of)
         behalf = actor(as_user(found))
     elif user.role == Role.operations:
-        raise Invalid("operations decide only on behalf of an approver: name them in on_behalf_of")
+        raise Invalid("operations decide only on behalf of an approver: name them in on_behalf_of", "name_approver")
     return DecideCommand(actor=actor(user), body=body, on_behalf_of=behalf)
 
 
@@ -68,5 +71,6 @@ async def warning_analysis_command(pool: asyncpg.Pool, user: User, body: Warning
     found = await active_users_by_names(pool, names)
     unknown = [n for n in names if n not in found or found[n].role not in STAFF_ROLES]
     if unknown:
-        raise Invalid(f"measures[].owner: no active staff member named {', '.join(unknown)}")
+        raise Invalid(f"measures[].owner: no active staff member named {', '.join(unknown)}",
+                      "no_one_named", who=unknown)
     return WarningAnalysisCommand(actor=actor(user), body=body, owners={n: actor(u) for n, u in found.items()})

@@ -37,7 +37,7 @@ async def template_versions(office: Office, user: User, key: str) -> list[Templa
     _staff(user)
     found = await process_templates.versions(office.pool, key)
     if not found:
-        raise NotFound(f"no process template {key}")
+        raise NotFound(f"no process template {key}", "no_template", template=key)
     return found
 
 

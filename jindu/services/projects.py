@@ -91,7 +91,7 @@ async def visible_project(office: Office, user: User, project_id: str) -> Projec
     """The project, if `user` may see it (404 for a customer's stranger, 403 across departments)."""
     project = await project_access(office.pool, project_id)
     if project is None:
-        raise NotFound(f"no project {project_id}")
+        raise NotFound(f"no project {project_id}", "no_project", project_id=project_id)
     check_visible(user, project)
     return project
 
@@ -211,10 +211,10 @@ async def complete_task(office: Office, user: User, task_id: str, body: TaskComp
     """The task's owner closes it with a resolution; answers with the task as recorded."""
     task = await rectification_task(office.pool, task_id)
     if task is None:
-        raise NotFound(f"no rectification task {task_id}")
+        raise NotFound(f"no rectification task {task_id}", "no_task", task_id=task_id)
     if task.owner_user_id != user.id:
-        raise Forbidden(f"task {task_id} belongs to {task.owner_name}")
-    closed = AlreadyDecided(f"task {task_id} is already {task.status}")
+        raise Forbidden(f"task {task_id} belongs to {task.owner_name}", "assigned_to", who=task.owner_name)
+    closed = AlreadyDecided(f"task {task_id} is already {task.status}", "task_done", task_id=task_id)
     if task.status != "open" and key is None:
         raise closed
     cmd = CompleteTaskCommand(actor=actor(user), task_id=task_id, body=body)

@@ -23,14 +23,14 @@ KEEP = Permit((Role.agent, Role.dept_head), "keep the risk register")
 async def owner(office: Office, name: str) -> Actor:
     found = (await active_users_by_names(office.pool, [name])).get(name)
     if found is None or found.role not in STAFF_ROLES:
-        raise Invalid(f"owner: no active staff member named {name!r}")
+        raise Invalid(f"owner: no active staff member named {name!r}", "no_active_staff", who=name)
     return actor(found)
 
 
 async def register(office: Office, user: User, project: ProjectAccess) -> list[RiskView]:
     """Every risk of the project, open and settled, oldest first."""
     if user.role not in STAFF_ROLES:
-        raise Forbidden("the risk register is for the project's staff")
+        raise Forbidden("the risk register is for the project's staff", "register_for_staff")
     return await project_risks(office.pool, project.id)
 
 
@@ -53,9 +53,9 @@ async def change_risk(office: Office, user: User, project: ProjectAccess, risk_i
     KEEP.check(user)
     found = await risk(office.pool, risk_id)
     if found is None or found.project_id != project.id:
-        raise NotFound(f"no risk {risk_id} in project {project.id}")
+        raise NotFound(f"no risk {risk_id} in project {project.id}", "no_risk", risk_id=risk_id, project_id=project.id)
     if body.status == RiskStatus.open and all(v is None for k, v in body if k != "status"):
-        raise Invalid("status open changes nothing: a risk stays open until it occurs or is closed")
+        raise Invalid("status open changes nothing: a risk stays open until it occurs or is closed", "risk_stays_open")
     new_owner = await owner(office, body.owner) if body.owner is not None else None
     cmd = UpdateRiskCommand(actor=actor(user), risk_id=risk_id, body=body, owner=new_owner)
     await office.update_project(project.id, ProjectWorkflow.update_risk, cmd, key)

@@ -83,9 +83,10 @@ async def move(pool: asyncpg.Pool, user_id: str, body: MoveIn, by: By) -> Person
     project belongs to its department: hand its work over with the operator actions)."""
     found = await people.person(pool, user_id)
     if found is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(f"no user {user_id}", "no_user", user=user_id)
     if found.role not in DEPARTMENT_ROLES:
-        raise Invalid(f"department: a {found.role.value} works for no one department")
+        raise Invalid(f"department: a {found.role.value} works for no one department",
+                      "no_department_role", role=found.role.value)
     department = body.department.strip()
     await pool.execute("UPDATE users SET department = $2 WHERE id = $1", user_id, department)
     await people.record_user_event(pool, user_id, "moved", by,

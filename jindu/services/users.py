@@ -109,7 +109,7 @@ async def user_detail(office: Office, user: User, user_id: str) -> UserDetail:
     MANAGE.check(user)
     found = await people.person(office.pool, user_id)
     if found is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(f"no user {user_id}", "no_user", user=user_id)
     return UserDetail(user=found, events=await people.user_events(office.pool, user_id))
 
 
@@ -121,7 +121,7 @@ async def deactivate(office: Office, user: User, user_id: str, body: ReasonIn | 
     """Their token and web sessions stop working at once; not oneself (409)."""
     MANAGE.check(user)
     if user_id == user.id:
-        raise Conflict("you cannot deactivate yourself; ask another operations user")
+        raise Conflict("you cannot deactivate yourself; ask another operations user", "deactivate_self")
     return await people.deactivate(office.pool, user_id, _by(user), (body or ReasonIn()).reason)
 
 
@@ -142,7 +142,7 @@ async def end_sessions(office: Office, user: User, user_id: str, body: ReasonIn 
     MANAGE.check(user)
     found = await people.person(office.pool, user_id)
     if found is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(f"no user {user_id}", "no_user", user=user_id)
     await end_all_sessions(office.pool, user_id, by="operations")
     await people.record_user_event(office.pool, user_id, "sessions_ended", _by(user), (body or ReasonIn()).reason)
     return found
@@ -153,9 +153,9 @@ async def signin_link(office: Office, user: User, user_id: str, public_url: str,
     MANAGE.check(user)
     found = await people.person(office.pool, user_id)
     if found is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(f"no user {user_id}", "no_user", user=user_id)
     if not found.active:
-        raise Conflict(f"user {found.name} is deactivated")
+        raise Conflict(f"user {found.name} is deactivated", "deactivated_user", who=found.name)
     code = await issue_signin_link(office.pool, user_id, timedelta(hours=hours))
     await people.record_user_event(office.pool, user_id, "signin_link_issued", _by(user))
     return SigninLink(user=found, url=signin_url(public_url, code), expires_in_hours=hours)
@@ -164,13 +164,13 @@ async def signin_link(office: Office, user: User, user_id: str, public_url: str,
 async def set_contact_of(office: Office, user: User, user_id: str, body: ContactIn) -> PersonRecord:
     """Operations, or the person themself. A customer is notified only on the channels given."""
     if user.role != Role.operations and user.id != user_id:
-        raise Forbidden("only operations or the person themself may change a contact")
+        raise Forbidden("only operations or the person themself may change a contact", "contact_by")
     if "email" in body.channels and not body.email:
-        raise Invalid("channels: e-mail needs an e-mail address")
+        raise Invalid("channels: e-mail needs an e-mail address", "email_needed")
     async with office.pool.acquire() as conn, conn.transaction():
         if not await set_contact(conn, user_id, office.cipher, mobile=body.mobile, email=body.email,
                                  channels=body.channels, lang=body.lang):  # fmt: skip
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(f"no user {user_id}", "no_user", user=user_id)
         await people.record_user_event(conn, user_id, "contact_changed", _by(user))
         found = await people.person(conn, user_id)
         assert found is not None

@@ -83,6 +83,8 @@ async def test_wrong_stage_shows_the_api_reason(stack, browserless):
                           {"gate": "initiation", "decision": "approve"})
     assert r.status_code == 409
     assert "项目当前阶段不允许此操作" in r.text or "此事项已经处理过了" in r.text
+    # The workflow's guard refused; its reason crossed Temporal by key and reads in Chinese.
+    assert "立项审批已经作出决定（同意）。" in r.text and "already decided" not in r.text
 
 
 async def test_field_errors_show_next_to_the_field_in_chinese(stack, browserless):

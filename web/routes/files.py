@@ -40,7 +40,7 @@ TEMPLATES.env.globals["size_text"] = size_text  # the forms' hint names the poli
 async def _read(file: UploadFile, cap: int) -> bytes:
     data = await file.read(cap + 1)
     if len(data) > cap:
-        raise Refused(f"a file may be at most {size_text(cap)}")
+        raise Refused(f"a file may be at most {size_text(cap)}", "file_too_large", size=size_text(cap))
     return data
 
 
