@@ -260,6 +260,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from jindu import cli_names
 
             asyncio.run(cli_names.run(_settings_for_database(settings, need_key=False), args))
+        elif args.command == "rollups":  # issue 16
+            from jindu import cli_rollups
+
+            asyncio.run(cli_rollups.run(_settings_for_database(settings, need_key=False), args))
         elif args.command == "project":
             from jindu import cli_projects
 

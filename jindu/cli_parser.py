@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--fix", action="store_true", help="repair what differs")
     user = command("user", "Manage the people who use the API and the web workspace.")
     user_commands = user.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
-    from jindu import cli_calendar, cli_names, cli_processes, cli_projects
+    from jindu import cli_calendar, cli_names, cli_processes, cli_projects, cli_rollups
     from jindu.cli_users import add_user_commands
 
     add_user_commands(user_commands, FALLBACK_NOTE)
@@ -112,4 +112,5 @@ def build_parser() -> argparse.ArgumentParser:
     cli_projects.add_parser(commands)
     cli_processes.add_parser(commands)  # issue 15
     cli_names.add_parser(commands)  # issue 17: departments and business types
+    cli_rollups.add_parser(commands)  # issue 16: period reports' rollups
     return parser

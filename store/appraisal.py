@@ -21,6 +21,8 @@ import asyncpg
 from domain.appraisal import StaffFacts
 from domain.kpi import period_bounds
 from domain.service_kpis import ServiceFacts
+from store import rollups
+from store.rollups import Rollup
 
 # $1, $2: the period's [start, end) instants; $3: the department or NULL (every one). Each
 # statement is prepared in two forms, one per scope (`scoped`): `($3 IS NULL OR department =
@@ -60,6 +62,47 @@ WHERE a.gate = 'result_review' AND a.at >= $1 AND a.at < $2 AND {DEPT.format("p.
   AND NOT EXISTS (SELECT 1 FROM approvals b WHERE b.project_id = a.project_id AND b.gate = 'result_review'
                   AND (b.at < a.at OR b.at = a.at AND b.step_key < a.step_key))
 GROUP BY 1, 2"""
+
+# The two figures above that read most rows, summed from the closed months' rollups
+# (store/rollups.py: milestones by due month and the month each was done, first reviews by
+# decision month) plus the live statement for the rest of the period from $1; [$5, $6) the
+# closed months. Every other figure reads at most a few thousand rows a year.
+MILESTONE_ROLLUP = Rollup("milestones", "milestone_rollups", ("department", "user_id", "done_month", "milestones"), f"""
+SELECT p.department, p.agent_id, date_trunc('month', m.done_on)::date, count(*)
+FROM milestones m JOIN projects p ON p.id = m.project_id
+WHERE m.due_date >= $1 AND m.due_date < $2 AND {LIVE}
+GROUP BY 1, 2, 3""", local=False)  # fmt: skip
+REVIEW_ROLLUP = Rollup("reviews", "review_rollups", ("department", "user_id", "reviews", "passed"),
+                       FIRST_REVIEWS.replace(f" AND {DEPT.format('p.')}", ""))  # fmt: skip
+# One statement for both: key nodes with $1, $2 the days [from, after), $4 today; first
+# reviews with $7, $8 the instants [from, end), $9 the time zone; $3 the department.
+ROLLED_FIGURES = f"""
+SELECT 'milestones' AS figure, department, user_id, sum(due) AS n, coalesce(sum(done), 0) AS passed FROM (
+    SELECT department, user_id, sum(milestones) AS due, sum(milestones) FILTER (WHERE done_month < $2) AS done
+    FROM milestone_rollups WHERE tz = '' AND month >= $5 AND month < $6 AND {DEPT.format("")} GROUP BY 1, 2
+    UNION ALL {MILESTONES}) f
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT 'reviews', department, user_id, sum(reviews), sum(passed) FROM (
+    SELECT department, user_id, reviews, passed FROM review_rollups
+    WHERE tz = $9::text AND month >= $5 AND month < $6 AND {DEPT.format("")}
+    UNION ALL {FIRST_REVIEWS.replace("$1", "$7").replace("$2", "$8")}) f
+GROUP BY 1, 2, 3"""
+NAMED = {"milestones": ("milestones_due", "milestones_done"), "reviews": ("reviews", "reviews_passed_first")}
+
+
+async def _rolled(pool: asyncpg.Pool, window: Window, department: str | None, today: date,
+                  tz: ZoneInfo) -> list[dict[str, Any]]:  # fmt: skip
+    """Key nodes and first reviews of the period: closed months made fresh, then one statement."""
+    closed, live = rollups.split(window.first, window.after, today)
+    start = live[0] if live else window.after
+    await rollups.fresh(pool, (MILESTONE_ROLLUP, REVIEW_ROLLUP), tz, closed, today)
+    since = datetime.combine(start, time(0), tz)
+    rows = await pool.fetch(scoped(ROLLED_FIGURES, department), start, window.after, department, today,
+                            *rollups.span(closed), since, window.end, tz.key)  # fmt: skip
+    return [{"department": r["department"], "user_id": r["user_id"],
+             **dict(zip(NAMED[r["figure"]], (r["n"], r["passed"]), strict=True))} for r in rows]  # fmt: skip
+
 
 # Sent on time: counted when sent. Missed: counted when it was due (the step's `due_at`).
 MISSED_DUE = ("CASE WHEN e.data->>'due_at' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "
@@ -171,15 +214,18 @@ SCOPE = re.compile(r"(?:\b\w+\.)?department = \$3::text")
 async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | None, today: date,
                       now: datetime) -> list[StaffFacts]:  # fmt: skip
     """Each staff member's facts for the period, department by department: the figures' eight
-    independent statements run at once, each on its own pooled connection, then the names."""
+    independent statements run at once, each on its own pooled connection (the key nodes and
+    first reviews after their closed months' rollups are fresh), then the names."""
     span = (window.start, window.end, department)
-    roster, *figures = await asyncio.gather(
+    tz = window.start.tzinfo
+    assert isinstance(tz, ZoneInfo)
+    rolled, roster, *figures = await asyncio.gather(
+        _rolled(pool, window, department, today, tz),
         pool.fetch(scoped(ROSTER, department), *span),
-        pool.fetch(scoped(MILESTONES, department), window.first, window.after, department, today),
-        *(pool.fetch(scoped(sql, department), *span) for sql in (COMPLETED, RATINGS, FIRST_REVIEWS, REPORTS,
-                                                                  RISK_EVENTS)),
+        *(pool.fetch(scoped(sql, department), *span) for sql in (COMPLETED, RATINGS, REPORTS, RISK_EVENTS)),
         pool.fetch(scoped(COMPLAINTS, department), *span, now),
     )  # fmt: skip
+    figures.append(rolled)
     by_member: dict[tuple[str, str], dict[str, Any]] = {(r["department"], r["user_id"]): {} for r in roster}
     for rows in figures:
         _merge(by_member, rows)

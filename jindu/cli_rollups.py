@@ -1,0 +1,60 @@
+"""`jindu rollups rebuild`: the period reports' monthly rollups computed again (issue 16;
+store/rollups.py). Reports keep them fresh by themselves; run this after restoring a backup,
+after changing the policy's time zone, or to check that they agree with the facts."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+HELP = "Rebuild the period reports' monthly rollups (KPIs, appraisal) from the recorded facts."
+DETAILS = """\
+Every month before this one is summed again, in the policy's time zone, from the fact tables
+(key nodes, ratings, warnings, result reviews and the read model), which hold what the live
+steps of `events` say: the steps of a workflow task an operator reset away are superseded and
+left out. Reports recompute a month by themselves when a write changes it; this command is for
+a restored backup, a changed time zone, or a check. Prints the months computed per report."""
+
+# The first day with facts of each report: its first month is rebuilt from there.
+SINCE = {
+    "kpis": "SELECT min(created_at) FROM projects",
+    "milestones": "SELECT min(due_date) FROM milestones",
+    "reviews": "SELECT min(at) FROM approvals WHERE gate = 'result_review'",
+}
+
+
+def add_parser(commands: Any) -> None:
+    p = commands.add_parser("rollups", help=HELP, description=HELP + "\n\n" + DETAILS,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    sub = p.add_subparsers(dest="rollups_command", metavar="COMMAND", required=True)
+    sub.add_parser("rebuild", help="Compute every closed month again")
+
+
+async def rebuild_reports(pool: asyncpg.Pool, tz: ZoneInfo, today: date) -> dict[str, int]:
+    """Every report's rollups, from their first month of facts to the last closed month."""
+    from store import rollups
+    from store.appraisal import MILESTONE_ROLLUP, REVIEW_ROLLUP
+    from store.kpis import ROLLUP
+
+    since: dict[str, date | None] = {}
+    for report, sql in SINCE.items():
+        first = await pool.fetchval(sql)
+        since[report] = first.astimezone(tz).date() if isinstance(first, datetime) else first
+    return await rollups.rebuild(pool, (ROLLUP, MILESTONE_ROLLUP, REVIEW_ROLLUP), tz, today, since)
+
+
+async def run(settings: Any, args: argparse.Namespace) -> None:
+    from store.db import create_pool
+
+    tz = ZoneInfo(settings.policy().calendar.timezone)
+    pool = await create_pool(settings.database_url)
+    try:
+        done = await rebuild_reports(pool, tz, datetime.now(UTC).astimezone(tz).date())
+        for report, months in done.items():
+            print(f"{report}\t{months} months")
+    finally:
+        await pool.close()
