@@ -7,6 +7,7 @@ condition language reads money and numbers as Decimal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from domain.text import COMMENT_MAX, NAME_MAX, SHORT_MAX, UNSTORABLE
 
 MAX_MONEY = Decimal("1000000000000")
 MAX_ATTACHMENTS = 10
+ATTACHMENT_ID = re.compile(r"^att-[0-9a-f]{16}$")  # store/attachments.py's ids
 
 
 def _text(value: Any, limit: int, one_line: bool) -> str:
@@ -83,8 +85,24 @@ def check_form(fields: Sequence[FormField], values: dict[str, Any], where: str =
         except ValueError as err:
             errors.append(f"{where}.{f.key}: {err}")
     if errors:
-        raise Invalid("; ".join(errors))
+        raise Invalid("; ".join(errors), "form_invalid", errors=errors)
     return out
+
+
+def attachment_ids(fields: Sequence[FormField], values: dict[str, Any], where: str = "form") -> list[str]:
+    """The uploads a checked form sends in its `attachment` fields: ids of files uploaded first
+    (POST /v1/attachments), never names or bytes (Invalid naming the field otherwise)."""
+    ids, errors = [], []
+    for f in fields:
+        if f.type != "attachment" or f.key not in values:
+            continue
+        bad = [v for v in values[f.key] if not ATTACHMENT_ID.match(v)]
+        if bad:
+            errors.append(f'{where}.{f.key}: "{bad[0]}" is not an uploaded file\'s id (upload it first)')
+        ids += [v for v in values[f.key] if ATTACHMENT_ID.match(v)]
+    if errors:
+        raise Invalid("; ".join(errors))
+    return list(dict.fromkeys(ids))
 
 
 def condition_values(fields: Sequence[FormField], values: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""A project's attachments: the rows that say whose a blob is (store/files.py keeps the bytes).
+"""Attachments: the rows that say whose a blob is (store/files.py keeps the bytes) — a
+project's documents, or a person's uploads for a process form (issue 15), bound to the
+process they are sent with.
 
 Uploads are checked here against the policy's limits (domain/attachments.py) while the
 project's row is locked, so two uploads at once cannot both squeeze under a limit.
@@ -19,16 +21,23 @@ import puremagic
 from pydantic import BaseModel
 
 from domain.attachments import AttachmentKind, AttachmentPolicy, Refused, check_limits, content_type
+from domain.errors import Forbidden
 from store.files import FileStore
 
 Db = asyncpg.Connection | asyncpg.Pool
 OOXML = "application/vnd.openxmlformats-officedocument."
-COLUMNS = "id, project_id, kind, name, size, sha256, content_type, uploaded_by, uploaded_at, disposed_at"
+COLUMNS = ("id, project_id, process_id, kind, name, size, sha256, content_type, uploaded_by, uploaded_at, "
+           "disposed_at")
+UNSENT = "project_id IS NULL AND process_id IS NULL AND uploaded_by = $1"  # a person's uploads for a form
 
 
 class Attachment(BaseModel):
+    """A project's document (`project_id`), or a person's upload for a process form, sent with
+    process `process_id` (both None until it is sent)."""
+
     id: str
-    project_id: str
+    project_id: str | None
+    process_id: str | None = None
     kind: AttachmentKind
     name: str
     size: int
@@ -42,14 +51,14 @@ class Attachment(BaseModel):
 def sniff(data: bytes, filename: str) -> str:
     """The file's allowed content type from its bytes (puremagic), or `Refused`."""
     if not data:
-        raise Refused("the file is empty")
+        raise Refused("the file is empty", "file_empty")
     try:
         found = puremagic.magic_string(data[:1024 * 1024])
     except (puremagic.PureError, ValueError):
         found = []
     ctype = content_type([(m.extension, m.mime_type) for m in found], filename)
     if ctype.startswith(OOXML) and _has_macros(data):
-        raise Refused("office documents with macros are not accepted")
+        raise Refused("office documents with macros are not accepted", "macros_refused")
     return ctype
 
 
@@ -68,22 +77,29 @@ def safe_name(filename: str) -> str:
     return name[:200] or "attachment"
 
 
-async def add(pool: asyncpg.Pool, files: FileStore, policy: AttachmentPolicy, *, project_id: str, kind: AttachmentKind,
-              filename: str, data: bytes, by: str) -> Attachment:  # fmt: skip
+async def add(pool: asyncpg.Pool, files: FileStore, policy: AttachmentPolicy, *, project_id: str | None,
+              kind: AttachmentKind, filename: str, data: bytes, by: str) -> Attachment:  # fmt: skip
     """Check, store the bytes, then the row. A blob written for a row that is then refused
     is only an orphan of identical bytes; no row ever points at a missing blob. The same
-    bytes of the same kind again answer the attachment already held."""
+    bytes of the same kind again answer the attachment already held.
+
+    With `project_id` None the file is `by`'s own upload for a process form, not yet sent
+    (`bind`): the policy's per-project limits hold for one person's unsent uploads."""
     ctype = sniff(data, filename)
     digest = hashlib.sha256(data).hexdigest()
+    if project_id is None:
+        lock, scope, owner = "SELECT 1 FROM users WHERE id = $1 FOR UPDATE", UNSENT, by
+    else:
+        lock, scope, owner = "SELECT 1 FROM projects WHERE id = $1 FOR UPDATE", "project_id = $1", project_id
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT 1 FROM projects WHERE id = $1 FOR UPDATE", project_id)
-        same = await conn.fetchrow(f"SELECT {COLUMNS} FROM attachments WHERE project_id = $1 AND sha256 = $2 "
+        await conn.execute(lock, owner)
+        same = await conn.fetchrow(f"SELECT {COLUMNS} FROM attachments WHERE {scope} AND sha256 = $2 "
                                    "AND kind = $3 AND disposed_at IS NULL ORDER BY uploaded_at LIMIT 1",
-                                   project_id, digest, kind.value)  # fmt: skip
+                                   owner, digest, kind.value)  # fmt: skip
         if same is not None:  # the same document again (a form sent twice): one attachment
             return Attachment(**dict(same))
         held = await conn.fetchrow("SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments "
-                                   "WHERE project_id = $1 AND disposed_at IS NULL", project_id)  # fmt: skip
+                                   f"WHERE {scope} AND disposed_at IS NULL", owner)  # fmt: skip
         check_limits(policy, len(data), int(held["bytes"]), int(held["n"]))
         await files.put(digest, data)
         row = await conn.fetchrow(
@@ -92,6 +108,39 @@ async def add(pool: asyncpg.Pool, files: FileStore, policy: AttachmentPolicy, *,
             f"att-{uuid.uuid4().hex[:16]}", project_id, kind.value, safe_name(filename), len(data), digest, ctype, by,
         )  # fmt: skip
     return Attachment(**dict(row))
+
+
+async def bind(pool: asyncpg.Pool, ids: Sequence[str], *, process_id: str, by: str) -> list[str]:
+    """Send `by`'s own uploads with process `process_id`'s form: from then on they are read by
+    whoever may see the process. An id that is no upload for a process form is `Refused` (422);
+    another person's upload, or one sent with another process, is `Forbidden` (403); either
+    way nothing is bound. Binding again to the same process changes nothing (a retried start).
+    Answers the ids this call bound, for `unbind` when what they were sent with is refused."""
+    if not ids:
+        return []
+    wanted = list(dict.fromkeys(ids))
+    async with pool.acquire() as conn, conn.transaction():
+        rows = await conn.fetch("SELECT id, project_id, process_id, uploaded_by, disposed_at FROM attachments "
+                                "WHERE id = ANY($1) FOR UPDATE", wanted)  # fmt: skip
+        found = {r["id"]: r for r in rows}
+        unknown = [i for i in wanted if i not in found or found[i]["project_id"] is not None
+                   or found[i]["disposed_at"] is not None]  # fmt: skip
+        if unknown:
+            raise Refused(f"not an uploaded file: {', '.join(unknown)}")
+        theirs = [i for i in wanted
+                  if found[i]["uploaded_by"] != by or found[i]["process_id"] not in (None, process_id)]
+        if theirs:
+            raise Forbidden(f"not your own upload: {', '.join(theirs)}")
+        rows = await conn.fetch("UPDATE attachments SET process_id = $1 WHERE id = ANY($2) AND process_id IS NULL "
+                                "RETURNING id", process_id, wanted)  # fmt: skip
+    return [r["id"] for r in rows]
+
+
+async def unbind(pool: asyncpg.Pool, ids: Sequence[str], *, process_id: str) -> None:
+    """The uploads go back to their uploader (the start or task they were sent with was refused)."""
+    if ids:
+        await pool.execute("UPDATE attachments SET process_id = NULL WHERE id = ANY($1) AND process_id = $2",
+                           list(ids), process_id)  # fmt: skip
 
 
 async def get(db: Db, attachment_id: str) -> Attachment | None:
@@ -115,7 +164,8 @@ async def check_owned(db: Db, project_id: str, ids: Sequence[str]) -> None:
                                              "AND disposed_at IS NULL", list(ids), project_id)}  # fmt: skip
     missing = [i for i in dict.fromkeys(ids) if i not in found]
     if missing:
-        raise Refused(f"attachment_ids: not attachments of project {project_id}: {', '.join(missing)}")
+        raise Refused(f"attachment_ids: not attachments of project {project_id}: {', '.join(missing)}",
+                      "not_project_files", project_id=project_id, ids=missing)
 
 
 async def dispose_of_project(conn: Db, project_id: str) -> list[str]:
@@ -147,4 +197,4 @@ async def purge(db: Db, files: FileStore, project_id: str) -> int:
 
 def listing(items: Sequence[Attachment]) -> list[dict[str, Any]]:
     """The documents as a bundle or a page lists them (no bytes)."""
-    return [a.model_dump(mode="json", exclude={"project_id"}) for a in items]
+    return [a.model_dump(mode="json", exclude={"project_id", "process_id"}) for a in items]

@@ -62,8 +62,18 @@ class ProcessRecord(BaseModel):
     pending: list[Pending] = Field(default_factory=list)
 
 
+class ProcessFile(BaseModel):
+    """A file sent with the form or a task's fields (download: GET /v1/attachments/{id})."""
+
+    id: str
+    name: str
+    size: int
+    content_type: str
+
+
 class ProcessDetail(ProcessRecord):
     history: list[ProcessStep] = Field(default_factory=list)
+    files: list[ProcessFile] = Field(default_factory=list, description="Files sent with the form or tasks")
     nodes: list[dict[str, Any]] = Field(default_factory=list, description="The template version's nodes")
     form_fields: list[dict[str, Any]] = Field(default_factory=list, description="The template version's form")
 
@@ -146,7 +156,10 @@ async def process(db: Db, user: User, pid: str) -> ProcessDetail | None:
     body = await db.fetchval("SELECT body FROM process_templates WHERE key = $1 AND version = $2",
                              row["template_key"], row["template_version"])  # fmt: skip
     slots = (await pending(db, [pid])).get(pid, [])
+    files = await db.fetch("SELECT id, name, size, content_type FROM attachments WHERE process_id = $1 "
+                           "AND disposed_at IS NULL ORDER BY uploaded_at, id", pid)  # fmt: skip
     history = [ProcessStep(**{**dict(s), "data": _json(s["data"]) or {}}) for s in steps]
     template = (_json(body) or {}) if body else {}
     return ProcessDetail(**_record(row, slots), history=history, nodes=template.get("nodes", []),
-                         form_fields=template.get("form", []))  # fmt: skip
+                         form_fields=template.get("form", []),
+                         files=[ProcessFile(**dict(f)) for f in files])  # fmt: skip

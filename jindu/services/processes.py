@@ -22,12 +22,12 @@ from api.auth import actor
 from domain.commands import Command
 from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import Actor
-from domain.process_form import check_form
+from domain.process_form import attachment_ids, check_form
 from domain.process_models import ProcessAck, ProcessActionIn, ProcessCommand, ProcessStart
 from domain.process_people import people_named
-from domain.process_template import KEY_PATTERN, ProcessTemplate
+from domain.process_template import KEY_PATTERN, FormField, ProcessTemplate
 from jindu.services.office import Office
-from store import process_reads, process_templates
+from store import attachments, process_reads, process_templates
 from store.process_reads import Pending, ProcessDetail
 from store.users import User, active_users_by_names
 from workflows import search_attributes as sa
@@ -53,7 +53,7 @@ async def people_for(office: Office, t: ProcessTemplate, form: dict[str, Any]) -
     found = await active_users_by_names(office.pool, names) if names else {}
     missing = [n for n in names if n not in found]
     if missing:
-        raise Invalid(f'no active user named "{missing[0]}"')
+        raise Invalid(f'no active user named "{missing[0]}"', "no_one_named", who=missing[0])
     return {name: actor(u) for name, u in found.items()}
 
 
@@ -68,12 +68,27 @@ async def start(office: Office, user: User, body: ProcessStartIn, task_queue: st
     """The instance as started, and whether this call started it (False: a retry of `key`)."""
     t = await process_templates.latest(office.pool, body.template)
     if t is None:
-        raise NotFound(f"no process template {body.template}")
+        raise NotFound(f"no process template {body.template}", "no_template", template=body.template)
     if user.role.value not in t.starters:
-        raise Forbidden(f"a {user.role.value} may not start {t.name}")
+        raise Forbidden(f"a {user.role.value} may not start {t.name}",
+                        "may_not_start", role=user.role.value, process=t.name)
     form = check_form(t.form, body.form)
+    files = attachment_ids(t.form, form)
     people = await people_for(office, t, form)
     pid, now = process_id_for(user, key), datetime.now(UTC)
+    bound = await attachments.bind(office.pool, files, process_id=pid, by=user.id)  # 422/403: nothing starts
+    try:
+        created, status = await _started(office, user, t, form, people, pid, now, task_queue)
+    except BaseException:
+        await attachments.unbind(office.pool, bound, process_id=pid)
+        raise
+    slots = (await process_reads.pending(office.pool, [pid])).get(pid, [])
+    return created, ProcessStarted(id=pid, template=t.key, version=t.version, status=status, pending=slots)
+
+
+async def _started(office: Office, user: User, t: ProcessTemplate, form: dict[str, Any], people: dict[str, Actor],
+                   pid: str, now: datetime, task_queue: str) -> tuple[bool, str]:  # fmt: skip
+    """Whether this call made the instance, and its status once its first step is recorded."""
     created = await process_reads.claim(office.pool, pid=pid, t=t, form=form, user=user, at=now)
     start = ProcessStart(process_id=pid, template=t, form=form, applicant=actor(user), people=people, started_at=now)
     try:
@@ -85,21 +100,34 @@ async def start(office: Office, user: User, body: ProcessStartIn, task_queue: st
     except WorkflowAlreadyStartedError:
         pass  # a retried start whose instance has already finished
     ack = await office.update(f"process-{pid}", ProcessWorkflow.sync, Command(actor=actor(user)), None, ProcessAck)
-    slots = (await process_reads.pending(office.pool, [pid])).get(pid, [])
-    return created, ProcessStarted(id=pid, template=t.key, version=t.version, status=ack.status, pending=slots)
+    return created, ack.status
 
 
 async def visible(office: Office, user: User, pid: str) -> ProcessDetail:
     found = await process_reads.process(office.pool, user, pid)
     if found is None:
-        raise NotFound(f"no process {pid}")
+        raise NotFound(f"no process {pid}", "no_process", process_id=pid)
     return found
 
 
 async def act(office: Office, user: User, pid: str, body: ProcessActionIn,
               update_id: str | None = None) -> ProcessDetail:  # fmt: skip
-    """Apply one action (once per `update_id`); the instance as recorded after it."""
-    await visible(office, user, pid)
+    """Apply one action (once per `update_id`); the instance as recorded after it. Files a task's
+    fields send must be the actor's own uploads (bound to this process before the update)."""
+    found, bound = await visible(office, user, pid), []
+    if body.action == "complete" and found.node_id:
+        node = next((n for n in found.nodes if n.get("id") == found.node_id), {})
+        fields = [FormField.model_validate(f) for f in node.get("fields") or []]
+        files = attachment_ids(fields, check_form(fields, body.fields, "fields"), "fields")
+        bound = await attachments.bind(office.pool, files, process_id=pid, by=user.id)
+    try:
+        return await _acted(office, user, pid, body, update_id)
+    except BaseException:
+        await attachments.unbind(office.pool, bound, process_id=pid)
+        raise
+
+
+async def _acted(office: Office, user: User, pid: str, body: ProcessActionIn, update_id: str | None) -> ProcessDetail:
     person = None
     if body.to_user:
         found = await active_users_by_names(office.pool, [body.to_user])

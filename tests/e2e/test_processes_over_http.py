@@ -12,7 +12,11 @@ import pytest
 
 from store import process_templates
 from tests.e2e.test_rejections_over_http import assert_error
+from tests.process_files import process_files, upload
 from workflows import search_attributes as sa
+
+__all__ = ["process_files"]
+pytestmark = pytest.mark.usefixtures("process_files")  # attachment fields take uploaded files
 
 
 async def call(stack, path: str, who, body: dict | None = None, status: int = 200, key: str | None = None):  # type: ignore[no-untyped-def]
@@ -77,7 +81,7 @@ async def test_expense_through_add_signer_return_and_the_executive(stack, shippe
     agent, head, boss = team["agent"], team["dept_head"], await stack.person("executive")
     finance = await stack.person("dept_head", "财务部")
     helper = await stack.person("agent", agent.department)
-    form = {"amount": "80000", "category": "差旅", "purpose": "年会", "receipts": ["发票.pdf"]}
+    form = {"amount": "80000", "category": "差旅", "purpose": "年会", "receipts": [await upload(stack, agent)]}
     started = await start(stack, agent, "expense", form)
     pid = started["id"]
     assert started["status"] == "running" and started["version"] == shipped["expense"]
@@ -129,7 +133,7 @@ async def test_contract_transfer_and_reject_and_commission_withdraw(stack, shipp
     team = await stack.team()
     agent, head = team["agent"], team["dept_head"]
     legal, legal2 = await stack.person("dept_head", "法务部"), await stack.person("agent", "法务部")
-    form = {"counterparty": "甲公司", "value": "20000", "contract": "c.pdf"}
+    form = {"counterparty": "甲公司", "value": "20000", "contract": await upload(stack, agent, "c.pdf")}
     pid = (await start(stack, agent, "contract", form))["id"]
     await act(stack, pid, head, "approve")
     await act(stack, pid, legal, "transfer", to_user=legal2.name, comment="请你审")
@@ -155,7 +159,7 @@ async def test_audit_finding_is_rectified_by_its_owner_and_verified_by_the_audit
     pid = (await start(stack, team["auditor"], "audit-rectification", form))["id"]
     [item] = await items(stack, owner, pid)
     await act(stack, pid, owner, "complete", 422, fields={})
-    await act(stack, pid, owner, "complete", fields={"measures": "已补归档", "proof": ["归档清单.pdf"]})
+    await act(stack, pid, owner, "complete", fields={"measures": "已补归档", "proof": [await upload(stack, owner)]})
     other_auditor = await stack.person("auditor")
     assert len(await items(stack, other_auditor, pid)) == 1
     assert (await act(stack, pid, other_auditor, "approve"))["status"] == "completed"
@@ -169,15 +173,15 @@ async def test_the_three_hr_processes_of_004(stack, shipped):
     hr = await stack.person("agent", "行政人事部")
     boss = team["executive"]
     pid = (await start(stack, hr, "attendance-policy", {"title": "员工考勤管理制度"}))["id"]
-    await act(stack, pid, hr, "complete", fields={"policy": ["制度.docx"]})
+    await act(stack, pid, hr, "complete", fields={"policy": [await upload(stack, hr, "制度.pdf")]})
     await act(stack, pid, boss, "approve")
     view = await act(stack, pid, hr, "complete", fields={"notice": "下月起执行"})
     assert view["status"] == "completed" and "cc_sent" in await kinds(stack, pid)
 
     agent, head = team["agent"], team["dept_head"]
     pid = (await start(stack, agent, "attendance-monthly", {"month": "2026-11"}))["id"]
-    await act(stack, pid, head, "complete", fields={"records": ["考勤表.xlsx"]})
-    await act(stack, pid, hr, "complete", fields={"statistics": ["月统计.xlsx"]})
+    await act(stack, pid, head, "complete", fields={"records": [await upload(stack, head)]})
+    await act(stack, pid, hr, "complete", fields={"statistics": [await upload(stack, hr)]})
     assert (await act(stack, pid, hr, "complete", fields={"absent": "张三"}))["status"] == "completed"
 
     pid = (await start(stack, hr, "absence-handling", {"absentee": "张三", "dates": "11-02",

@@ -14,6 +14,7 @@ from store import process_templates
 from store.contacts import set_contact
 from tests.channels.robots import RobotServer
 from tests.channels.test_delivery import PUBLIC
+from tests.process_files import process_files, upload
 from tests.web.conftest import csrf_of
 
 
@@ -28,19 +29,23 @@ async def cards(stack, cipher, pid: str) -> list[dict[str, str]]:
             for c in found if pid in c["text"]]  # fmt: skip
 
 
+__all__ = ["process_files"]
+
+
 async def node_of(stack, pid: str) -> str:
     return await stack.pool.fetchval("SELECT node_id FROM processes WHERE id = $1", pid)
 
 
 async def test_a_dept_head_approves_an_expense_from_its_message_and_finance_rejects_with_a_reason(
-        stack, cipher, browserless):  # fmt: skip
+        stack, cipher, browserless, process_files):  # fmt: skip
     await process_templates.load_dir(stack.pool)
     team = await stack.team()
     agent, head = team["agent"], team["dept_head"]
     finance = await stack.person("dept_head", "财务部")
     await set_contact(stack.pool, head.id, cipher, mobile="13900006666", email=None, channels=["dingtalk"], lang="zh")
+    receipts = [await upload(stack, agent, "a.pdf"), await upload(stack, agent, "b.pdf")]
     r = await stack.http.post("/v1/processes", headers=agent.headers, json={"template": "expense", "form": {
-        "amount": "3200.50", "category": "差旅", "purpose": "上海出差", "receipts": ["a.pdf", "b.pdf"]}})
+        "amount": "3200.50", "category": "差旅", "purpose": "上海出差", "receipts": receipts}})
     assert r.status_code == 201, r.text
     pid = r.json()["id"]
     [card] = [c for c in await cards(stack, cipher, pid) if "批准" in c]

@@ -4,13 +4,18 @@ Jindu under the workspace's CSP) at the finance node."""
 
 from __future__ import annotations
 
+import pytest
+
 from store import process_templates
+from tests.process_files import a_pdf, process_files
 from tests.web.conftest import shot
 from tests.web.test_browser import sign_in_with_link
 
 PHONE = {"width": 390, "height": 844}
+__all__ = ["process_files"]
 
 
+@pytest.mark.usefixtures("process_files")
 async def test_expense_started_on_a_phone_and_approved_from_the_inbox(stack, live, page_of):
     await process_templates.load_dir(stack.pool)
     team = await stack.team()
@@ -26,7 +31,8 @@ async def test_expense_started_on_a_phone_and_approved_from_the_inbox(stack, liv
     await page.fill("#f-amount", "1280.50")
     await page.select_option("#f-category", "差旅")
     await page.fill("#f-purpose", "上海客户拜访")
-    await page.fill("#f-receipts", "发票-0001.pdf")
+    await page.set_input_files("#f-receipts", files=[{"name": "发票-0001.pdf", "mimeType": "application/pdf",
+                                                     "buffer": a_pdf()}])  # fmt: skip
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await shot(page, "process-new-phone")
     await page.click("form.process-form button[type=submit]")
@@ -44,5 +50,6 @@ async def test_expense_started_on_a_phone_and_approved_from_the_inbox(stack, liv
     await approver.wait_for_selector("#process-flow[data-drawn=true] canvas")
     assert await approver.locator('.flow-node.state-current[data-node="finance"]').count() == 1
     assert "李" in await approver.inner_text("body") or head.name in await approver.inner_text("body")
+    assert await approver.locator('a[data-file]', has_text="发票-0001.pdf").count() >= 1
     await shot(approver, "process-instance-phone")
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -7,10 +7,16 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from store import process_templates
+from tests.process_files import a_pdf, process_files
 from tests.web.conftest import csrf_of
 
+__all__ = ["process_files"]
 
+
+@pytest.mark.usefixtures("process_files")
 async def test_start_act_and_validate_in_the_workspace(stack, browserless):
     await process_templates.load_dir(stack.pool)
     team = await stack.team()
@@ -22,12 +28,15 @@ async def test_start_act_and_validate_in_the_workspace(stack, browserless):
     assert 'data-template="audit-rectification"' not in start.text  # auditors only
     form = await me.http.get("/processes/new/expense")
     assert 'name="amount"' in form.text and 'type="number"' in form.text and "<select" in form.text
+    assert 'enctype="multipart/form-data"' in form.text and 'name="receipts" type="file" multiple accept="image/*' \
+        in form.text and 'capture="environment"' in form.text  # fmt: skip
+    photo = [("receipts", ("a.pdf", a_pdf(), "application/pdf"))]
     r = await me.http.post("/processes/new/expense", data={"csrf": csrf_of(form.text), "amount": "-5",
-                                                           "category": "差旅", "purpose": "x", "receipts": "a.pdf"})
+                                                           "category": "差旅", "purpose": "x"}, files=photo)
     assert r.status_code == 422 and "form.amount" in r.text  # the rules' message, on the page
-    sent = {"csrf": csrf_of(form.text), "amount": "300", "category": "差旅", "purpose": "出差",
-            "receipts": "a.pdf\nb.pdf"}
-    r = await me.http.post("/processes/new/expense", data=sent)
+    sent = {"csrf": csrf_of(form.text), "amount": "300", "category": "差旅", "purpose": "出差"}
+    r = await me.http.post("/processes/new/expense", data=sent, files=[("receipts", ("车票.pdf", a_pdf(), "x")),
+                                                                       ("receipts", ("住宿.pdf", a_pdf(), "x"))])
     assert r.status_code == 303
     path = r.headers["location"]
     pid = path.rsplit("/", 1)[1]
@@ -35,11 +44,16 @@ async def test_start_act_and_validate_in_the_workspace(stack, browserless):
     assert "审批中" in view.text and 'data-flow="' in view.text and "/static/echarts.min.js" in view.text
     assert re.search(r'class="flow-node state-current" data-node="head"', view.text)
     assert "<script>" not in view.text  # no inline script (CSP script-src 'self')
+    files = re.findall(r'<a href="(/files/att-[0-9a-f]{16})" data-file="[^"]+">车票.pdf</a>', view.text)
+    assert len(files) == 1 and "住宿.pdf" in view.text
 
     boss = await browserless(head)
     inbox = await boss.http.get("/")
     assert f'href="/processes/{pid}"' in inbox.text
     page = await boss.http.get(path)
+    assert (await boss.http.get(files[0])).status_code == 200  # who may see the instance reads its files
+    stranger = await browserless(await stack.person("agent", "别的部门"))
+    assert (await stranger.http.get(files[0])).status_code == 403
     r = await boss.http.post(f"{path}/act", data={"csrf": csrf_of(page.text), "action": "reject", "comment": ""})
     assert r.status_code == 422 and "reason" in r.text
     r = await boss.http.post(f"{path}/act", data={"csrf": csrf_of(page.text), "action": "approve", "comment": "同意"})

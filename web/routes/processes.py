@@ -13,18 +13,21 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from api.deps import office_of
+from domain.attachments import ALLOWED
 from domain.process_models import ProcessActionIn
 from domain.process_template import TemplateInvalid, parse
 from jindu.i18n import t
+from jindu.services import attachments as files_uc
 from jindu.services import process_catalogue as catalogue
 from jindu.services import processes as uc
 from web.api import Answer, as_body, attempt, seg
 from web.errors import Problem, problem
 from web.process_diagram import diagram
-from web.render import page
+from web.render import TEMPLATES, page
+from web.routes.files import MAX_FILES
 from web.session import SignedIn, Visitor, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -71,16 +74,34 @@ async def _template(request: Request, visitor: Visitor, key: str) -> dict[str, A
     return answer.body[-1] if answer.ok and answer.body else None
 
 
-def _form_values(fields: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
-    """A posted form as the template's values: attachments one per line, empty fields left out."""
+async def _form_values(request: Request, visitor: Visitor, fields: list[dict[str, Any]],
+                       form: FormData) -> dict[str, Any]:  # fmt: skip
+    """A posted form as the template's values, empty fields left out; the files of an
+    `attachment` field uploaded as the visitor's own (the same rules as a project's documents),
+    their ids sent in its place."""
     out: dict[str, Any] = {}
+    policy = request.app.state.policy.attachments
     for f in fields:
-        raw = str(form.get(f["key"]) or "").strip()
-        if not raw:
+        if f["type"] == "attachment":
+            ids = [(await files_uc.upload_own(office_of(request), visitor.user, policy, filename=file.filename,
+                                              data=await file.read(policy.max_file_bytes + 1))).id
+                   for file in form.getlist(f["key"]) if isinstance(file, UploadFile) and file.filename]  # fmt: skip
+            if ids:
+                out[f["key"]] = list(dict.fromkeys(ids))
             continue
-        out[f["key"]] = [line.strip() for line in raw.splitlines() if line.strip()] if f["type"] == "attachment" \
-            else raw  # fmt: skip
+        raw = str(form.get(f["key"]) or "").strip()
+        if raw:
+            out[f["key"]] = raw
     return out
+
+
+def accepted_files() -> str:
+    """The file picker's `accept`: what domain/attachments.py lets in (the bytes decide, on upload)."""
+    others = sorted(ext for ctype, exts in ALLOWED.items() if not ctype.startswith("image/") for ext in exts)
+    return ",".join(["image/*", "application/pdf", *others])
+
+
+TEMPLATES.env.globals["process_accept"] = accepted_files()
 
 
 @router.get("/processes/new/{key}")
@@ -93,13 +114,14 @@ async def new_page(request: Request, visitor: SignedIn, key: str) -> Response:
 
 @router.post("/processes/new/{key}")
 async def start(request: Request, visitor: SignedIn, key: str) -> Response:
+    await request.form(max_files=MAX_FILES, max_fields=200)  # parsed once, with its files; then the CSRF check
     form = await check_csrf(request, visitor)
     found = await _template(request, visitor, key)
     if found is None:
         return page(request, "error.html", visitor, status=404, problem=Problem(404, "404", key))
-    values = _form_values(found["template"]["form"], form)
 
     async def starting() -> Any:
+        values = await _form_values(request, visitor, found["template"]["form"], form)
         body = as_body(uc.ProcessStartIn, {"template": key, "form": values})
         return (await uc.start(office_of(request), visitor.user, body, request.app.state.settings.task_queue,
                                visitor.api.key("process-start", key)))[1]  # fmt: skip
@@ -107,7 +129,8 @@ async def start(request: Request, visitor: SignedIn, key: str) -> Response:
     answer = await attempt(request, starting())
     if answer.ok:
         return RedirectResponse(f"/processes/{answer.body['id']}", status_code=303)
-    return page(request, "process_new.html", visitor, status=answer.status, tpl=found, values=dict(form),
+    return page(request, "process_new.html", visitor, status=answer.status, tpl=found,
+                values={k: v for k, v in form.items() if isinstance(v, str)},
                 problem=problem(answer, visitor.lang))  # fmt: skip
 
 
@@ -129,6 +152,13 @@ def _offered(view: dict[str, Any], visitor: Visitor) -> list[str]:
     return [*offered, "comment"]
 
 
+def _task_files(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files sent with tasks' fields (the form's own are linked where the form shows them)."""
+    kinds = {f["key"]: f.get("type") for f in view["form_fields"]}
+    in_form = {ref for k, v in view["form"].items() if kinds.get(k) == "attachment" for ref in v}
+    return [f for f in view["files"] if f["id"] not in in_form]
+
+
 async def _instance(request: Request, visitor: Visitor, pid: str, status: int = 200,
                     failure: Problem | None = None) -> Response:  # fmt: skip
     answer = await attempt(request, uc.visible(office_of(request), visitor.user, pid))
@@ -138,7 +168,8 @@ async def _instance(request: Request, visitor: Visitor, pid: str, status: int = 
     flow = diagram(view["nodes"], view["history"], view["node_id"], view["status"], visitor.lang)
     node = next((n for n in view["nodes"] if n.get("id") == view["node_id"]), None)
     return page(request, "process.html", visitor, status=status, view=view, flow=flow, flow_json=json.dumps(flow),
-                node=node, offered=_offered(view, visitor), failure=failure, labels=labels(visitor.lang))  # fmt: skip
+                node=node, offered=_offered(view, visitor), failure=failure, labels=labels(visitor.lang),
+                files={f["id"]: f for f in view["files"]}, task_files=_task_files(view))  # fmt: skip
 
 
 @router.get("/processes/{pid}")
@@ -148,6 +179,7 @@ async def instance_page(request: Request, visitor: SignedIn, pid: str) -> Respon
 
 @router.post("/processes/{pid}/act")
 async def act(request: Request, visitor: SignedIn, pid: str) -> Response:
+    await request.form(max_files=MAX_FILES, max_fields=200)
     form = await check_csrf(request, visitor)
     action = str(form.get("action") or "")
     fields_spec = json.loads(str(form.get("fields_spec") or "[]"))
@@ -155,10 +187,10 @@ async def act(request: Request, visitor: SignedIn, pid: str) -> Response:
     for name in ("to_user", "to_node", "position"):
         if str(form.get(name) or "").strip():
             body[name] = str(form.get(name)).strip()
-    if action == "complete":
-        body["fields"] = _form_values(fields_spec, form)
 
     async def acting() -> Any:
+        if action == "complete":
+            body["fields"] = await _form_values(request, visitor, fields_spec, form)
         return await uc.act(office_of(request), visitor.user, pid, as_body(ProcessActionIn, body),
                             visitor.api.key("process-act", pid, action))  # fmt: skip
 
