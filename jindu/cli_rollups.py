@@ -31,7 +31,7 @@ def add_parser(commands: Any) -> None:
     p = commands.add_parser("rollups", help=HELP, description=HELP + "\n\n" + DETAILS,
                             formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     sub = p.add_subparsers(dest="rollups_command", metavar="COMMAND", required=True)
-    sub.add_parser("rebuild", help="Compute every closed month again")
+    sub.add_parser("rebuild", help="Compute every closed month again", description=DETAILS)
 
 
 async def rebuild_reports(pool: asyncpg.Pool, tz: ZoneInfo, today: date) -> dict[str, int]:

@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     ("migrate",): "migrations",
     ("user",): "people who use the API",
     ("user", "create"): "token, alone on the last line",
+    ("rollups", "rebuild"): "Every month before this one is summed again",
 }
 
 
