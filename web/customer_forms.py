@@ -79,27 +79,25 @@ def unconfirmed(form: FormData, lang: str) -> Problem | None:
     return Problem(422, t("web.errors.code.invalid", lang), "", fields={"confirm": message})
 
 
-# The use cases' reasons (jindu/services/customers.py, customer_desk.py, deals.py) → sentences.
-_REASONS = (
-    (re.compile(r"^this customer is already registered: (?P<id>\S+), the customer of (?P<owner>.+)$"),
-     "duplicate_owned"),
-    (re.compile(r"^this customer is already registered: (?P<id>\S+), in the department's pool$"), "duplicate_pooled"),
-    (re.compile(r"^a customer with this phone or e-mail is already registered$"), "duplicate_elsewhere"),
-    (re.compile(r"^customer \S+ is not in your department's pool$"), "not_in_pool"),
-    (re.compile(r"^only the customer's owner records its follow-ups"), "not_owner"),
-    (re.compile(r"^complete customer \S+'s record before the contract: (?P<missing>.+)$"), "incomplete"),
-    (re.compile(r"^project (?P<project>\S+) has a deal already$"), "deal_exists"),
-    (re.compile(r"^owner: name the agent who takes the customer$"), "name_owner"),
-    (re.compile(r"^this phone or e-mail belongs to another customer$"), "duplicate_elsewhere"),
-)
+# A duplicate registration within the department names its owner (a repeat contact goes to
+# them, 004 第4篇 §2): the owner is in the service's reason, not in its keyed sentence.
+_OWNED = re.compile(r"^this customer is already registered: (?P<id>\S+), the customer of (?P<owner>.+)$")
+_POOLED = re.compile(r"^this customer is already registered: (?P<id>\S+), in the department's pool$")
 
 
 def retold(found: Problem, lang: str) -> Problem:
-    """The refusal with the customer catalogue's sentence in place of the service's English."""
-    for pattern, key in _REASONS:
-        match = pattern.search(found.reason)
-        if match:
-            found.form_errors.insert(0, t(f"customer.web.refusal.{key}", lang, **match.groupdict()))
-            found.reason = ""
-            break
+    """A duplicate registration (409) told as the customer catalogue's sentence — naming the
+    owner within the department, nothing across — instead of the general one; any other
+    refusal as the page tells it by its key."""
+    if found.key not in ("customer_registered", "customer_exists"):
+        return found
+    owned, pooled = _OWNED.search(found.reason), _POOLED.search(found.reason)
+    if owned:
+        sentence = t("customer.web.refusal.duplicate_owned", lang, **owned.groupdict())
+    elif pooled:
+        sentence = t("customer.web.refusal.duplicate_pooled", lang, **pooled.groupdict())
+    else:
+        sentence = t("customer.web.refusal.duplicate_elsewhere", lang)
+    found.form_errors.insert(0, sentence)
+    found.reason, found.key, found.params = "", "", {}
     return found

@@ -32,12 +32,12 @@ class CustomerQuery(BaseModel):
 
 async def customers_page(office: Office, user: User, q: CustomerQuery) -> CustomerPage:
     if user.role not in STAFF_ROLES:
-        raise Forbidden("customers are listed for staff")
+        raise Forbidden("customers are listed for staff", "customers_for_staff")
     assert office.cipher is not None, "customers are read with the data key"
     try:
         cursor = parse_cursor(q.after) if q.after else None
     except ValueError as err:
-        raise Invalid(f"after: {err}") from err
+        raise Invalid(f"after: {err}", "bad_cursor") from err
     scope: dict[str, object] = {}
     due_by = datetime.now(UTC) if q.due else None
     if q.leads:
@@ -81,7 +81,7 @@ async def customer_card(office: Office, user: User, customer_id: str) -> Custome
     found = await read_customer(office.pool, customer_id, office.cipher)
     if found is None or user.role not in STAFF_ROLES or not can_see(user.role, user.id, user.department,
                                                                      found.access()):
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}", "no_customer", customer_id=customer_id)
     rows = await office.pool.fetch(
         "SELECT p.id, p.stage, p.agent_id, EXISTS (SELECT 1 FROM deals d WHERE d.project_id = p.id) AS has_deal "
         "FROM customer_projects cp JOIN projects p ON p.id = cp.project_id WHERE cp.customer_id = $1 "

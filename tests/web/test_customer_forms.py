@@ -93,7 +93,7 @@ async def test_register_follow_up_transfer_and_refusals(stack, browserless):
     # The former owner may no longer follow it up (404: no longer theirs to see).
     assert (await v.http.get(f"/customers/{cid}")).status_code == 404
     claim = await other.submit(f"/customers/{cid}", f"/customers/{cid}/actions/claim", {"confirm": "yes"})
-    assert claim.status_code == 409 and "不在本部门公海" in claim.text  # owned, not pooled
+    assert claim.status_code == 409 and "不在本部门的公海中" in claim.text  # owned, not pooled
     assert await owner_of(stack, cid) == colleague.id
 
 
@@ -105,7 +105,7 @@ async def test_customer_service_registers_and_the_agent_records_a_deal(stack, br
     service = await browserless(await stack.person("customer_service"))
     number = phone()
     missing = await service.submit("/customers/new", "/customers/new", {"name": "赵敏", "phone": number})
-    assert missing.status_code == 422 and "请指定接手该客户的业务员" in missing.text
+    assert missing.status_code == 422 and "请指定接待此客户的业务人员" in missing.text
     cid = await register(service, {"name": "赵敏", "phone": number, "source": "phone", "grade": "B",
                                    "owner": agent.name})  # fmt: skip
     assert await owner_of(stack, cid) == agent.id

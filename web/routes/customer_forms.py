@@ -125,7 +125,7 @@ async def _deal(request: Request, visitor: Visitor, customer_id: str, form: Form
     project = await visible_project(office, visitor.user, str(form.get("project_id") or ""))
     linked = await office.pool.fetchval("SELECT customer_id FROM customer_projects WHERE project_id = $1", project.id)
     if linked != customer_id:
-        raise Invalid(f"project_id: project {project.id} is not this customer's")
+        raise Invalid(f"project_id: project {project.id} is not this customer's", "no_project", project_id=project.id)
     return await record_deal(office, visitor.user, project, as_body(DealIn, cf.deal(form)))
 
 
