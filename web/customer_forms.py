@@ -1,5 +1,5 @@
 """The front office's forms (issue 14): HTML fields → the use cases' bodies (shape only, as
-web/forms.py does), and the customer refusals a page retells as a sentence of the catalogue
+web/forms.py does), and a duplicate registration retold as a sentence of the catalogue
 (jindu/messages/*/customer.toml `web.refusal.*`); every rule stays the service's."""
 
 from __future__ import annotations
