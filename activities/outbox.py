@@ -22,7 +22,7 @@ import asyncpg
 import structlog
 
 from activities.channels import Button, ChannelError, Delivery, Recipient, RenderedMessage, Router
-from activities.render import APPROVAL_KEYS, PROCESS_DECISION_KEYS, render
+from activities.render import APPROVAL_KEYS, PROCESS_DECISION_KEYS, PROCESS_HANDOVER_KEYS, render
 from domain.models import Role
 from jindu.i18n import DEFAULT_LANG, t
 from store import action_links, deliveries
@@ -174,7 +174,7 @@ class Outbox:
         lang = message.lang
         addressees = [r.user_id for r in message.recipients if r.user_id]
         params = row["params"] or {}
-        if row["key"] in PROCESS_DECISION_KEYS and params.get("process_id") and params.get("node") and addressees:
+        if params.get("process_id") and params.get("node") and addressees and await self._process_decision(row):
             return await self._process_buttons(row, message, addressees)
         gate = params.get("gate")
         if row["key"] not in APPROVAL_KEYS or not gate or not addressees or not row.get("project_id"):
@@ -188,6 +188,17 @@ class Outbox:
             buttons.append(Button(label=t(f"notify.button.{action}", lang), url=f"{base}/act/{token}", style=style))
         buttons.append(Button(label=t("notify.common.open", lang), url=message.link))
         return message.model_copy(update={"buttons": buttons})
+
+    async def _process_decision(self, row: dict[str, Any]) -> bool:
+        """The message asks for a decision on a process's approval node: a fresh approval, or one
+        transferred to the addressee (issue 15: the new addressee gets the same buttons)."""
+        if row["key"] in PROCESS_DECISION_KEYS:
+            return True
+        if row["key"] not in PROCESS_HANDOVER_KEYS:
+            return False
+        brief = await process_brief(self.pool, row["params"]["process_id"])
+        node = next((n for n in (brief or {}).get("nodes") or [] if n.get("id") == row["params"]["node"]), {})
+        return node.get("type") == "approval"
 
     async def _process_buttons(self, row: dict[str, Any], message: RenderedMessage,
                                addressees: list[str]) -> RenderedMessage:  # fmt: skip

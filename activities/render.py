@@ -19,6 +19,8 @@ from jindu.wording import reasons
 # Keys whose message asks for an approval decision: they carry approve / reject buttons.
 APPROVAL_KEYS = frozenset({"notify.assigned.approval"})
 PROCESS_DECISION_KEYS = frozenset({"process.assigned.approval"})
+# A step handed to someone new (转交): buttons too when the step is an approval.
+PROCESS_HANDOVER_KEYS = frozenset({"process.transferred"})
 FORM_FACTS = 8
 MONEY_KEYS = frozenset({"expected_loss", "loss_amount", "budget"})
 REQUIREMENT_CHARS = 120

@@ -33,6 +33,12 @@ class Pending(BaseModel):
     due_at: datetime | None = None
     overdue: bool = False
 
+    def waits_on(self, user: User) -> bool:
+        """This open slot is `user`'s: theirs by name, or their role's in their department."""
+        if self.user_id is not None:
+            return self.user_id == user.id
+        return self.role == user.role.value and self.department in (None, user.department)
+
 
 class ProcessStep(BaseModel):
     seq: int

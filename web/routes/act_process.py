@@ -16,7 +16,7 @@ from api.deps import office_of
 from domain.process_models import ProcessActionIn
 from jindu.i18n import t
 from jindu.services import processes as uc
-from store import action_links
+from store import action_links, process_reads
 from store.action_links import ActionLink
 from store.notice_briefs import process_brief
 from web.api import attempt
@@ -25,9 +25,14 @@ from web.render import page, timezone
 from web.session import Visitor
 
 
-def _open(brief: dict[str, Any] | None, link: ActionLink) -> bool:
-    """The process still waits at the link's step."""
-    return brief is not None and brief.get("status") == "running" and brief.get("node_id") == link.gate
+async def _open(request: Request, visitor: Visitor, brief: dict[str, Any] | None, link: ActionLink) -> bool:
+    """The process still waits at the link's step, on the visitor: a step transferred (转交) to
+    someone else, or waiting first on a signer added before them (加签), no longer takes the
+    old link; the new addressee's message carries links of its own."""
+    if brief is None or brief.get("status") != "running" or brief.get("node_id") != link.gate:
+        return False
+    slots = (await process_reads.pending(request.app.state.pool, [brief["process_id"]])).get(brief["process_id"], [])
+    return any(p.node == link.gate and p.waits_on(visitor.user) for p in slots)
 
 
 async def confirmation(request: Request, visitor: Visitor, token: str, link: ActionLink, gone: Response, *,
@@ -35,7 +40,7 @@ async def confirmation(request: Request, visitor: Visitor, token: str, link: Act
                        values: dict[str, str] | None = None) -> Response:  # fmt: skip
     """The page for one link, or `gone` when the process has left the link's step."""
     brief = await process_brief(request.app.state.pool, link.process_id)
-    if brief is None or not _open(brief, link):
+    if brief is None or not await _open(request, visitor, brief, link):
         return gone
     node = node_name(brief, link.gate)
     row = {"key": "process.assigned.approval", "to_role": visitor.user.role.value, "params": {"name": node}}
@@ -58,6 +63,10 @@ async def decide(request: Request, visitor: Visitor, token: str, link: ActionLin
     """Approve or reject the step the link names (spent already); the links work again when
     nothing was decided because Temporal could not be reached."""
     assert link.process_id is not None
+    if not await _open(request, visitor, await process_brief(request.app.state.pool, link.process_id), link):
+        gone = Problem(410, t("act.gone_process.title", visitor.lang),
+                       t("act.gone_process.text", visitor.lang, process_id=link.process_id))  # fmt: skip
+        return page(request, "error.html", visitor, status=410, problem=gone)
     body = ProcessActionIn(action="approve" if link.action == "approve" else "reject", comment=reason)
     answer = await attempt(request, uc.act(office_of(request), visitor.user, link.process_id, body, update_id))
     if not answer.ok:

@@ -23,6 +23,7 @@ from jindu.i18n import t
 from jindu.services import attachments as files_uc
 from jindu.services import process_catalogue as catalogue
 from jindu.services import processes as uc
+from store.process_reads import Pending
 from web.api import Answer, as_body, attempt, seg
 from web.errors import Problem, problem
 from web.process_diagram import diagram
@@ -140,8 +141,7 @@ def _offered(view: dict[str, Any], visitor: Visitor) -> list[str]:
     if view["status"] != "running":
         return []
     me = visitor.user
-    mine = any(p.get("user_id") == me.id or (p.get("user_id") is None and p["role"] == me.role.value and
-               (p.get("department") in (None, me.department))) for p in view["pending"])  # fmt: skip
+    mine = any(Pending(**p).waits_on(me) for p in view["pending"])
     node = next((n for n in view["nodes"] if n.get("id") == view["node_id"]), {})
     offered = []
     if mine:
