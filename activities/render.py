@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from activities.channels import Recipient, RenderedMessage
 from domain.amounts import yuan
 from jindu.i18n import has, t
+from jindu.process_words import node_label
 from jindu.wording import reasons
 
 # Keys whose message asks for an approval decision: they carry approve / reject buttons.
@@ -122,7 +123,8 @@ def process_facts(row: dict[str, Any], brief: dict[str, Any], lang: str) -> list
     out = [(t(f"notify.fact.{name}", lang), str(value)) for name, value in (
         ("process", " · ".join(v for v in (brief.get("template_name"), brief["process_id"]) if v)),
         ("applicant", " · ".join(v for v in (brief.get("applicant_name"), brief.get("department")) if v)),
-        ("node", (row["params"] or {}).get("name"))) if value]  # fmt: skip
+        ("node", node_label(brief.get("nodes") or [], (row["params"] or {}).get("node"), lang)
+         or (row["params"] or {}).get("name"))) if value]  # fmt: skip
     form = brief.get("form") or {}
     for field in [f for f in brief.get("fields") or [] if form.get(f.get("key")) not in (None, "", [])][:FORM_FACTS]:
         value = form[field["key"]]
@@ -139,6 +141,8 @@ def render(row: dict[str, Any], lang: str, people: list[Recipient], *, tz: ZoneI
            brief: dict[str, Any] | None = None) -> RenderedMessage:  # fmt: skip
     link = link_of(row, public_url)
     params = {"project_id": row.get("project_id") or "", **params_in(lang, row["params"] or {}, tz), "link": link}
+    if brief and "process_id" in brief and params.get("node"):  # a process's node by its name, never its id
+        params["node"] = params["name"] = node_label(brief.get("nodes") or [], str(params["node"]), lang)
     key = row["key"]
     # A parameter the notice lacks reads empty: a message with a gap beats no message at all.
     subject = t(f"{key}.subject", lang).format_map(_Lenient(params))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from domain.models import Gate, Role
 from jindu.i18n import t
+from jindu.process_words import unnamed
 from store.customer_master import FOLLOW_UP_INBOX_SQL
 from store.process_inbox import PROCESS_INBOX_SQL
 from store.service_inbox import SERVICE_INBOX_SQL
@@ -80,6 +81,9 @@ def inbox_sql(role: Role) -> str:
     )
 
 
+NODE_COLUMNS = ("node_name", "node_type", "node_position")  # a process item's node (store/process_inbox.py)
+
+
 async def inbox(db: Db, *, user_id: str, role: Role, department: str | None, lang: str = "zh") -> list[InboxItem]:
     """The caller's open work, soonest due first: two statements, however many items."""
     # An executive's statement has no department ($3).
@@ -94,7 +98,10 @@ async def inbox(db: Db, *, user_id: str, role: Role, department: str | None, lan
     for row in rows:
         if row["id"] not in seen:
             seen.add(row["id"])
-            item = InboxItem(**{k: v for k, v in row.items() if k != "pending"})
+            item = InboxItem(**{k: v for k, v in row.items() if k not in ("pending", *NODE_COLUMNS)})
+            if item.kind == "process":  # the template's name, then its node's, never the node's id
+                node = row["node_name"] or unnamed(row["node_type"], row["node_position"] or 0, lang)
+                item.description = f"{item.description}{'：' if lang == 'zh' else ': '}{node}"
             if not item.description:
                 item.description = t(f"web.pending.{row.get('pending') or item.kind}", lang) \
                     if item.kind != "approval" or not item.gate else t(f"web.gate.{item.gate.value}", lang)

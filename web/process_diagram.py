@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from jindu.i18n import t
+from jindu.process_words import node_labels
 
 ROW = 90
 
@@ -36,11 +37,12 @@ def diagram(nodes: list[dict[str, Any]], history: list[dict[str, Any]] | None = 
     out_nodes = [{"id": "start", "name": t("process.web.start_node", lang), "type": "start", "state": "done" if
                   history else "todo", "x": 0, "y": 0, "who": []}]  # fmt: skip
     links = [{"source": "start", "target": nodes[0]["id"] if nodes else "end", "label": ""}]
+    names = node_labels(nodes, lang)
     for i, n in enumerate(nodes, start=1):
         nid = n["id"]
         state = "current" if nid == current and status == "running" else "done" if nid in passed else \
             "visited" if nid in reached else "todo"  # fmt: skip
-        out_nodes.append({"id": nid, "name": n.get("name") or nid, "type": n["type"], "state": state,
+        out_nodes.append({"id": nid, "name": names[nid], "type": n["type"], "state": state,
                           "x": 0, "y": i * ROW, "who": who.get(nid, []),
                           "kind": t(f"process.web.type.{n['type']}", lang)})  # fmt: skip
         if n["type"] == "condition":

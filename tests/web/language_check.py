@@ -15,7 +15,7 @@ RAW = frozenset({r.value for r in Role} | {s.value for s in Stage} | set(METRICS
                 | {"real_estate", "initiation", "result_review", "dept_head", "None", "True", "False"})
 # Words an English-free Chinese page may still show: the product, file formats, units.
 LATIN_OK = frozenset({"Jindu", "API", "CSV", "XLSX", "PDF", "ZIP", "ID", "OIDC", "SSO", "PC", "KPI", "DingTalk",
-                      "WeCom", "Feishu", "Email", "Mail", "English", "p90", "Temporal", "Excel"})
+                      "WeCom", "Feishu", "Email", "Mail", "English", "p90", "Temporal", "Excel", "JSON"})
 # Names that keep their own script: the product's (Jindu 进度) and each language's own name in
 # the language picker (中文, English).
 OWN_NAMES = ("Jindu 进度", "中文")

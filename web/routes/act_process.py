@@ -15,6 +15,7 @@ from activities.render import process_facts, when
 from api.deps import office_of
 from domain.process_models import ProcessActionIn
 from jindu.i18n import t
+from jindu.process_words import node_label
 from jindu.services import processes as uc
 from store import action_links, process_reads
 from store.action_links import ActionLink
@@ -42,20 +43,15 @@ async def confirmation(request: Request, visitor: Visitor, token: str, link: Act
     brief = await process_brief(request.app.state.pool, link.process_id)
     if brief is None or not await _open(request, visitor, brief, link):
         return gone
-    node = node_name(brief, link.gate)
-    row = {"key": "process.assigned.approval", "to_role": visitor.user.role.value, "params": {"name": node}}
+    node = node_label(brief.get("nodes") or [], link.gate, visitor.lang)
+    row = {"key": "process.assigned.approval", "to_role": visitor.user.role.value,
+           "params": {"name": node, "node": link.gate}}  # fmt: skip
     listed = process_facts(row, brief, visitor.lang)
     if brief.get("due_at"):
         listed.append((t("notify.fact.due", visitor.lang), when(brief["due_at"], visitor.lang, timezone(request))))
     return page(request, "act_process.html", visitor, status=status, link=link, token=token, failure=failure,
                 facts=listed, values=values or {}, process_name=brief.get("template_name") or "",
                 node=node)  # fmt: skip
-
-
-def node_name(brief: dict[str, Any], node_id: str) -> str:
-    """The step's name in the instance's template version (its id when it has none)."""
-    found = next((n for n in brief.get("nodes") or [] if n.get("id") == node_id), None)
-    return str(found.get("name") or node_id) if found else node_id
 
 
 async def decide(request: Request, visitor: Visitor, token: str, link: ActionLink, reason: str,

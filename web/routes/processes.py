@@ -20,6 +20,7 @@ from domain.attachments import ALLOWED
 from domain.process_models import ProcessActionIn
 from domain.process_template import TemplateInvalid, parse
 from jindu.i18n import t
+from jindu.process_words import node_labels
 from jindu.services import attachments as files_uc
 from jindu.services import process_catalogue as catalogue
 from jindu.services import processes as uc
@@ -169,7 +170,8 @@ async def _instance(request: Request, visitor: Visitor, pid: str, status: int = 
     node = next((n for n in view["nodes"] if n.get("id") == view["node_id"]), None)
     return page(request, "process.html", visitor, status=status, view=view, flow=flow, flow_json=json.dumps(flow),
                 node=node, offered=_offered(view, visitor), failure=failure, labels=labels(visitor.lang),
-                files={f["id"]: f for f in view["files"]}, task_files=_task_files(view))  # fmt: skip
+                files={f["id"]: f for f in view["files"]}, task_files=_task_files(view),
+                node_names=node_labels(view["nodes"], visitor.lang))  # fmt: skip
 
 
 @router.get("/processes/{pid}")
