@@ -92,16 +92,17 @@ def check_form(fields: Sequence[FormField], values: dict[str, Any], where: str =
 def attachment_ids(fields: Sequence[FormField], values: dict[str, Any], where: str = "form") -> list[str]:
     """The uploads a checked form sends in its `attachment` fields: ids of files uploaded first
     (POST /v1/attachments), never names or bytes (Invalid naming the field otherwise)."""
-    ids, errors = [], []
+    ids, errors, wrong = [], [], []
     for f in fields:
         if f.type != "attachment" or f.key not in values:
             continue
         bad = [v for v in values[f.key] if not ATTACHMENT_ID.match(v)]
         if bad:
             errors.append(f'{where}.{f.key}: "{bad[0]}" is not an uploaded file\'s id (upload it first)')
+            wrong += bad
         ids += [v for v in values[f.key] if ATTACHMENT_ID.match(v)]
     if errors:
-        raise Invalid("; ".join(errors))
+        raise Invalid("; ".join(errors), "upload_first", ids=wrong)
     return list(dict.fromkeys(ids))
 
 

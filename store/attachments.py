@@ -126,11 +126,11 @@ async def bind(pool: asyncpg.Pool, ids: Sequence[str], *, process_id: str, by: s
         unknown = [i for i in wanted if i not in found or found[i]["project_id"] is not None
                    or found[i]["disposed_at"] is not None]  # fmt: skip
         if unknown:
-            raise Refused(f"not an uploaded file: {', '.join(unknown)}")
+            raise Refused(f"not an uploaded file: {', '.join(unknown)}", "not_uploaded", ids=unknown)
         theirs = [i for i in wanted
                   if found[i]["uploaded_by"] != by or found[i]["process_id"] not in (None, process_id)]
         if theirs:
-            raise Forbidden(f"not your own upload: {', '.join(theirs)}")
+            raise Forbidden(f"not your own upload: {', '.join(theirs)}", "not_own_upload", ids=theirs)
         rows = await conn.fetch("UPDATE attachments SET process_id = $1 WHERE id = ANY($2) AND process_id IS NULL "
                                 "RETURNING id", process_id, wanted)  # fmt: skip
     return [r["id"] for r in rows]

@@ -61,11 +61,11 @@ async def upload_own(office: Office, user: User, policy: AttachmentPolicy, *, fi
 async def _process_readable(office: Office, user: User, found: Attachment) -> Attachment:
     if found.process_id is None:
         if found.uploaded_by != user.id:
-            raise Forbidden("this file is someone else's upload, not sent with any process")
+            raise Forbidden("this file is someone else's upload, not sent with any process", "someone_elses_upload")
     elif await process_reads.process(office.pool, user, found.process_id) is None:
-        raise Forbidden("this file belongs to a process you may not see")
+        raise Forbidden("this file belongs to a process you may not see", "process_file_hidden")
     if found.disposed_at is not None:
-        raise NotFound(f"attachment {found.id} was disposed of")
+        raise NotFound(f"attachment {found.id} was disposed of", "file_disposed", attachment_id=found.id)
     return found
 
 

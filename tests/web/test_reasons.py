@@ -19,10 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ERRORS = {"Unauthorized", "Forbidden", "NotFound", "WrongStage", "AlreadyDecided", "Conflict", "Invalid",
           "Unavailable", "JinduError", "Refused"}  # fmt: skip
 WHERE = ("domain", "jindu", "api", "web", "workflows", "activities", "store")
-# Files another change had open when the keys came (issue 15's process files): their
-# refusals get their keys as that change lands. Keep this empty.
-PENDING = {"jindu/services/attachments.py", "store/attachments.py",
-           "domain/process_form.py", "jindu/services/processes.py"}  # fmt: skip
 
 
 def _name(func: ast.expr) -> str:
@@ -66,7 +62,7 @@ def test_every_refusal_raised_has_its_sentence_in_both_languages() -> None:
     for top in WHERE:
         for path in sorted((ROOT / top).rglob("*.py")):
             where = str(path.relative_to(ROOT))
-            if where != "domain/errors.py" and where not in PENDING:
+            if where != "domain/errors.py":
                 problems += unkeyed(path.read_text(encoding="utf-8"), where)
     assert not problems, "\n".join(problems)
 
