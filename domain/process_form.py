@@ -19,7 +19,7 @@ from domain.text import COMMENT_MAX, NAME_MAX, SHORT_MAX, UNSTORABLE
 
 MAX_MONEY = Decimal("1000000000000")
 MAX_ATTACHMENTS = 10
-ATTACHMENT_ID = re.compile(r"^att-[0-9a-f]{16}$")  # store/attachments.py's ids
+ATTACHMENT_ID = re.compile(r"att-[0-9a-f]{16}")  # store/attachments.py's ids
 
 
 def _text(value: Any, limit: int, one_line: bool) -> str:
@@ -96,11 +96,11 @@ def attachment_ids(fields: Sequence[FormField], values: dict[str, Any], where: s
     for f in fields:
         if f.type != "attachment" or f.key not in values:
             continue
-        bad = [v for v in values[f.key] if not ATTACHMENT_ID.match(v)]
+        bad = [v for v in values[f.key] if not ATTACHMENT_ID.fullmatch(v)]
         if bad:
             errors.append(f'{where}.{f.key}: "{bad[0]}" is not an uploaded file\'s id (upload it first)')
             wrong += bad
-        ids += [v for v in values[f.key] if ATTACHMENT_ID.match(v)]
+        ids += [v for v in values[f.key] if ATTACHMENT_ID.fullmatch(v)]
     if errors:
         raise Invalid("; ".join(errors), "upload_first", ids=wrong)
     return list(dict.fromkeys(ids))
