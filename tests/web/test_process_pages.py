@@ -4,6 +4,7 @@ actions, a refusal renders on the page, and operations validate a template file.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -72,3 +73,23 @@ async def test_start_act_and_validate_in_the_workspace(stack, browserless):
     r = await ops.http.post("/process-templates/expense/validate", data={"csrf": csrf_of(tpl.text)},
                             files={"file": ("t.json", json.dumps(bad).encode(), "application/json")})
     assert r.status_code == 200 and 'nodes[0].approvers: unknown role &#34;hr&#34;' in r.text
+
+
+@pytest.mark.usefixtures("process_files")
+async def test_a_task_sends_its_file_from_the_instance_page(stack, browserless):
+    await process_templates.load_dir(stack.pool)
+    team = await stack.team()
+    owner, auditor = team["agent"], team["auditor"]
+    r = await stack.http.post("/v1/processes", headers=auditor.headers, json={
+        "template": "audit-rectification", "form": {"finding": "合同未归档", "owner": owner.name}})  # fmt: skip
+    path = f"/processes/{r.json()['id']}"
+    me = await browserless(owner)
+    page = await me.http.get(path)
+    assert 'enctype="multipart/form-data"' in page.text and 'name="proof" type="file"' in page.text
+    sent = {"csrf": csrf_of(page.text), "action": "complete", "measures": "已补归档",
+            "fields_spec": html.unescape(re.search(r'name="fields_spec" value="([^"]*)"', page.text).group(1))}
+    r = await me.http.post(f"{path}/act", data=sent, files=[("proof", ("归档清单.pdf", a_pdf(), "x"))])
+    assert r.status_code == 303, r.text
+    view = await (await browserless(auditor)).http.get(path)
+    [link] = re.findall(r'<a href="(/files/att-[0-9a-f]{16})" data-file="[^"]+">归档清单.pdf</a>', view.text)
+    assert (await (await browserless(auditor)).http.get(link)).content.startswith(b"%PDF")
