@@ -184,7 +184,6 @@ async def act(request: Request, visitor: SignedIn, pid: str) -> Response:
     await request.form(max_files=MAX_FILES, max_fields=200)
     form = await check_csrf(request, visitor)
     action = str(form.get("action") or "")
-    fields_spec = json.loads(str(form.get("fields_spec") or "[]"))
     body: dict[str, Any] = {"action": action, "comment": str(form.get("comment") or "")}
     for name in ("to_user", "to_node", "position"):
         if str(form.get(name) or "").strip():
@@ -192,7 +191,9 @@ async def act(request: Request, visitor: SignedIn, pid: str) -> Response:
 
     async def acting() -> Any:
         if action == "complete":
-            body["fields"] = await _form_values(request, visitor, fields_spec, form)
+            view = await uc.visible(office_of(request), visitor.user, pid)  # the task's own fields, not the form's word
+            node = next((n for n in view.nodes if n.get("id") == view.node_id), {})
+            body["fields"] = await _form_values(request, visitor, node.get("fields") or [], form)
         return await uc.act(office_of(request), visitor.user, pid, as_body(ProcessActionIn, body),
                             visitor.api.key("process-act", pid, action))  # fmt: skip
 
