@@ -57,7 +57,7 @@ async def decide_command(pool: asyncpg.Pool, user: User, body: DecisionIn, on_be
         found = await person_by_name(pool, on_behalf_of)
         if found is None or found.role not in APPROVER_ROLES:
             raise Invalid(f"on_behalf_of: no dept_head or executive named {on_behalf_of!r}",
-                          "no_approver_named", who=on_behalf_of)
+                          "no_one_named", who=on_behalf_of)
         behalf = actor(as_user(found))
     elif user.role == Role.operations:
         raise Invalid("operations decide only on behalf of an approver: name them in on_behalf_of", "name_approver")
