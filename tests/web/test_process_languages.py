@@ -49,7 +49,8 @@ async def test_process_pages_name_nodes_in_the_readers_language(stack, browserle
     own = {*company_texts([json.loads(b) if isinstance(b, str) else b for b in bodies]), "家中有事",
            pid, *(p.name for p in team.values())}  # fmt: skip
     walk = [(agent, ["/processes", f"/processes/new/{template.key}", f"/processes/{pid}"]),
-            (head, ["/", f"/processes/{pid}", f"/act/{token}"]), (ops, [f"/process-templates/{template.key}"])]
+            (head, ["/", f"/processes/{pid}", f"/act/{token}"]),
+            (ops, [f"/process-templates/{template.key}", "/processes", "/notifications"])]
     problems: dict[str, list[str]] = {}
     expected = {"zh": ("第 1 步审批", "第 2 步抄送"), "en": ("Step 1: approval", "Step 2: copy")}
     for person, paths in walk:
