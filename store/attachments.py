@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 import puremagic
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.attachments import AttachmentKind, AttachmentPolicy, Refused, check_limits, content_type
 from domain.errors import Forbidden
@@ -37,7 +37,8 @@ class Attachment(BaseModel):
 
     id: str
     project_id: str | None
-    process_id: str | None = None
+    process_id: str | None = Field(default=None, description="The process instance it was sent with "
+                                                                 "(a process form's file; none for a project's)")
     kind: AttachmentKind
     name: str
     size: int

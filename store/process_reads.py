@@ -73,8 +73,8 @@ class ProcessFile(BaseModel):
 
     id: str
     name: str
-    size: int
-    content_type: str
+    size: int = Field(description="Bytes")
+    content_type: str = Field(description="The file's type, read from its bytes")
 
 
 class ProcessDetail(ProcessRecord):
