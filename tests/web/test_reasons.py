@@ -11,8 +11,9 @@ from pathlib import Path
 
 from domain.errors import Forbidden, Invalid
 from jindu.i18n import catalogue
+from tests.web.language_check import out_of_place
 from web.errors import Problem
-from web.reasons import known
+from web.reasons import known, sentence
 from web.refusals import said
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +86,23 @@ def test_a_keyed_refusal_reads_in_the_readers_language_with_codes_named() -> Non
 
 def test_an_unkeyed_refusal_is_shown_as_the_api_gave_it() -> None:
     assert said(Problem(409, "", "something new", key="no_such_reason"), "zh") == "something new"
+
+
+# A code for each parameter the sentences name by catalogue, a neutral value for the rest.
+CODES = {"role": "agent", "mine": "executive", "roles": ["dept_head", "executive"], "needs": "dept_head",
+         "stage": "execution", "wanted": ["planning", "plan_approval"], "gate": "plan", "decision": "approve",
+         "kind": "contract", "kinds": ["acceptance", "complaint"], "department": "sales",
+         "theirs": "sales"}  # fmt: skip
+
+
+def test_every_sentence_reads_in_its_language_with_its_codes_named() -> None:
+    """No English word in a Chinese sentence, no Chinese in an English one, no raw code."""
+    wrong = {}
+    for key in sorted(k.removeprefix("refusal.reason.") for k in catalogue("zh") if k.startswith("refusal.reason.")):
+        params = {name: CODES.get(name, "7") for name in _placeholders(f"refusal.reason.{key}")}
+        for lang in ("zh", "en"):
+            said_ = sentence(key, params, lang, {"zh": "销售部", "en": "Sales"}[lang].format)
+            found = out_of_place(said_, lang)
+            if found:
+                wrong[f"{lang} {key}"] = (found, said_)
+    assert not wrong, wrong
