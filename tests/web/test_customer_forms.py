@@ -97,7 +97,10 @@ async def test_register_follow_up_transfer_and_refusals(stack, browserless):
     assert await owner_of(stack, cid) == colleague.id
 
 
-async def test_customer_service_registers_and_the_agent_records_a_deal(stack, browserless):
+async def test_customer_service_registers_and_the_agent_records_a_deal(own_stack, own_browserless):
+    """On a database of its own: a company-wide customer service would take every other
+    test's complaints (jindu/services/complaints.py `has_customer_service`)."""
+    stack, browserless = own_stack, own_browserless
     team = await stack.team()
     agent, head = team["agent"], team["dept_head"]
     await call(stack, "PUT", f"/v1/departments/{agent.department}", team["operations"],
