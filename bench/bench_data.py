@@ -160,6 +160,7 @@ async def main() -> None:  # noqa: PLR0915
     parser.add_argument("--seed", type=int, default=40, help="projects driven through the API")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--span-days", type=int, default=730, help="how far back finished projects go")
+    parser.add_argument("--hold", type=int, default=0, help="seconds to keep PostgreSQL up after (to explain queries)")
     parser.add_argument("--routes", default="", help="only routes whose name has one of these, e.g. kpis,appraisal")
     args = parser.parse_args()
     sizes = [int(s) for s in args.projects.split(",")]
@@ -172,6 +173,9 @@ async def main() -> None:  # noqa: PLR0915
             url = await ensure_database(server, "bench")
             await migrate(url)
             await run(url, sizes, args, rng)
+            if args.hold:
+                print(f"holding PostgreSQL at {url} for {args.hold} s", flush=True)
+                await asyncio.sleep(args.hold)
         finally:
             await asyncio.to_thread(stop_embedded, pgdata)
 

@@ -143,9 +143,10 @@ WHERE role = 'agent' AND department IS NOT NULL AND created_at < $2
   AND (deactivated_at IS NULL OR deactivated_at >= $1) AND {DEPT.format("")}"""
 
 # Names as the users table has them, else as the member's latest project recorded them.
+# (One backward step of projects_agent per member, not a sort of every project they held.)
 NAMES = """
-(SELECT DISTINCT ON (agent_id) agent_id AS id, agent_name AS name, 1 AS pref FROM projects
- WHERE agent_id = ANY($1::text[]) ORDER BY agent_id, created_at DESC)
+SELECT a.id, p.name, 1 AS pref FROM unnest($1::text[]) a(id)
+CROSS JOIN LATERAL (SELECT agent_name AS name FROM projects WHERE agent_id = a.id ORDER BY created_at DESC LIMIT 1) p
 UNION ALL
 SELECT id, name, 0 FROM users WHERE id = ANY($1::text[])
 ORDER BY pref DESC"""
