@@ -37,7 +37,7 @@ log = structlog.get_logger(__name__)
 CLAIM = """
 UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + interval '2 minutes'
 WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-               AND ($2::text IS NULL OR project_id = $2)
+               AND ($2::text IS NULL OR project_id = $2) AND ($3::text IS NULL OR path = $3)
              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
 RETURNING *
 """
@@ -79,10 +79,11 @@ class Outbox:
             for w in waits:
                 w.cancel()
 
-    async def drain(self, project_id: str | None = None) -> int:
-        """Send everything due now (of one project); return how many notifications were handled."""
-        handled = 0
-        while rows := await self.pool.fetch(CLAIM, self.batch, project_id):
+    async def drain(self, project_id: str | None = None, process_id: str | None = None) -> int:
+        """Send everything due now (of one project, or one process); return how many
+        notifications were handled."""
+        handled, path = 0, f"/processes/{process_id}" if process_id else None
+        while rows := await self.pool.fetch(CLAIM, self.batch, project_id, path):
             await asyncio.gather(*(self._deliver(dict(row)) for row in rows))
             handled += len(rows)
         return handled

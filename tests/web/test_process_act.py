@@ -23,7 +23,7 @@ async def cards(stack, cipher, pid: str) -> list[dict[str, str]]:
     async with RobotServer() as robot:
         box = Outbox(stack.pool, Router([LogChannel(), DingTalkRobot(robot.url("/robot/send"))]), cipher,
                      tz=ZoneInfo("Asia/Shanghai"), public_url=PUBLIC)  # fmt: skip
-        await box.drain()
+        await box.drain(process_id=pid)  # this process's only: not the whole suite's outbox
     found = [r.body["actionCard"] for r in robot.requests if r.body["msgtype"] == "actionCard"]
     return [{b["title"]: b["actionURL"].removeprefix(PUBLIC) for b in c["btns"]} | {"_text": c["text"]}
             for c in found if pid in c["text"]]  # fmt: skip
