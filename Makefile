@@ -7,7 +7,7 @@ VENV := .venv
 STAMP := $(VENV)/.jindu-installed
 PYTEST_ARGS ?=
 
-.PHONY: dev test lint test-faults install bench clean browser histories
+.PHONY: dev test lint test-faults install bench clean browser histories screens
 
 dev: $(STAMP)
 	$(VENV)/bin/jindu dev
@@ -19,6 +19,10 @@ test: $(STAMP) browser lint
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+
+# The README's screenshots (docs/screens/): its "With the browser" walkthrough in Chromium.
+screens: $(STAMP) browser
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/web/screens_walkthrough.py
 
 # The browser tests drive Debian's Chromium with Playwright from PyPI (no browser download);
 # a CJK font makes the screenshots readable. Installed when missing and apt-get exists (CI
