@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from itertools import groupby
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from domain.policy import AppraisalWeights
 
@@ -34,21 +34,43 @@ def completion_rate(done: int, due: int) -> float | None:
     return rate(done, due)
 
 
+def project_deviation_score(deviation: float) -> float:
+    """One project's deviation as a 0–100 score: 100 − its overrun in percent (an early or
+    punctual finish scores 100, 20% late scores 80, twice the expected cycle or worse 0)."""
+    return min(100.0, max(0.0, 100.0 - max(deviation, 0.0)))
+
+
+class DeviationSums(BaseModel):
+    """The deviation rates of the projects completed in a period, as sums (PostgreSQL adds
+    them up; a year of a large company is tens of thousands of projects): how many, their
+    total, and the total of their scores."""
+
+    count: int = 0
+    total: float = 0.0
+    score_total: float = 0.0
+
+    @classmethod
+    def of(cls, deviations: Sequence[float]) -> DeviationSums:
+        return cls(count=len(deviations), total=sum(deviations),
+                   score_total=sum(project_deviation_score(d) for d in deviations))  # fmt: skip
+
+    def mean(self) -> float | None:
+        """业务周期偏差率 of the projects completed in the period: the mean of their rates
+        ((actual − expected) ÷ expected × 100, frozen when each project finished)."""
+        return round(self.total / self.count, 2) if self.count else None
+
+    def score(self) -> float | None:
+        """The deviation figure as a 0–100 score: the mean of the projects' scores, so an
+        early project cannot hide a late one."""
+        return round(self.score_total / self.count, 2) if self.count else None
+
+
 def cycle_deviation(deviations: Sequence[float]) -> float | None:
-    """业务周期偏差率 of the projects completed in the period: the mean of their rates
-    ((actual − expected) ÷ expected × 100, frozen when each project finished)."""
-    return round(sum(deviations) / len(deviations), 2) if deviations else None
+    return DeviationSums.of(deviations).mean()
 
 
 def deviation_score(deviations: Sequence[float]) -> float | None:
-    """The deviation figure as a 0–100 score: each project scores 100 − its overrun in
-    percent (an early or punctual finish scores 100, 20% late scores 80, twice the
-    expected cycle or worse scores 0); the score is the mean of the projects' scores, so
-    an early project cannot hide a late one."""
-    if not deviations:
-        return None
-    scores = [min(100.0, max(0.0, 100.0 - max(d, 0.0))) for d in deviations]
-    return round(sum(scores) / len(scores), 2)
+    return DeviationSums.of(deviations).score()
 
 
 def satisfaction_score(rating_sum: int, ratings: int) -> float | None:
@@ -99,7 +121,7 @@ class StaffFacts(BaseModel):
     milestones_due: int = 0
     milestones_done: int = 0
     projects_completed: int = 0
-    deviations: list[float] = Field(default_factory=list)
+    deviations: DeviationSums = Field(default_factory=DeviationSums)
     ratings: int = 0
     rating_sum: int = 0
     reviews: int = 0
@@ -111,6 +133,12 @@ class StaffFacts(BaseModel):
     complaints_on_time: int = 0
     risk_events: int = 0
     risk_loss: Decimal = Decimal(0)
+
+    @field_validator("deviations", mode="before")
+    @classmethod
+    def _summed(cls, value: object) -> object:
+        """A list of rates (hand-written facts) is summed as PostgreSQL sums them."""
+        return DeviationSums.of(value) if isinstance(value, list) else value
 
     def active(self) -> bool:
         """Anything to appraise in the period; a member with nothing gets no risk score
@@ -164,7 +192,7 @@ FIGURES: dict[str, str] = {
 def score_row(f: StaffFacts, weights: AppraisalWeights) -> ScorecardRow:
     figures = {
         "completion_rate": completion_rate(f.milestones_done, f.milestones_due),
-        "deviation_score": deviation_score(f.deviations),
+        "deviation_score": f.deviations.score(),
         "satisfaction_score": satisfaction_score(f.rating_sum, f.ratings),
         "first_review_pass_rate": first_pass_rate(f.reviews_passed_first, f.reviews),
         "report_timeliness_rate": report_timeliness_rate(f.reports_on_time, f.reports_due),
@@ -175,7 +203,7 @@ def score_row(f: StaffFacts, weights: AppraisalWeights) -> ScorecardRow:
     return ScorecardRow(
         **f.model_dump(exclude={"deviations", "rating_sum", "reviews_passed_first"}),
         **figures,
-        cycle_deviation_rate=cycle_deviation(f.deviations),
+        cycle_deviation_rate=f.deviations.mean(),
         total_score=total,
         rank=None,
     )

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from domain.appraisal import StaffFacts
+from domain.appraisal import DeviationSums, StaffFacts
 from domain.kpi import period_bounds
 from domain.service_kpis import ServiceFacts
 from store import rollups
@@ -41,7 +41,9 @@ GROUP BY 1, 2"""
 
 COMPLETED = f"""
 SELECT p.department, p.agent_id AS user_id, count(*) AS projects_completed,
-       array_remove(array_agg(p.cycle_deviation_rate), NULL) AS deviations
+       count(p.cycle_deviation_rate) AS deviation_count, coalesce(sum(p.cycle_deviation_rate), 0) AS deviation_total,
+       coalesce(sum(least(100, greatest(0, 100 - greatest(p.cycle_deviation_rate, 0)))::float8), 0)
+           AS deviation_score_total
 FROM projects p
 WHERE p.completed_at >= $1 AND p.completed_at < $2 AND {LIVE} AND {DEPT.format("p.")}
 GROUP BY 1, 2"""
@@ -234,12 +236,15 @@ async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | N
     names: dict[str, str] = {}
     for r in await pool.fetch(NAMES, ids):
         names[r["id"]] = r["name"]
-    return [
-        StaffFacts(department=dept, user_id=user_id, name=names.get(user_id) or user_id,
-                   **{k: (Decimal(v) if k == "risk_loss" else list(v) if k == "deviations" else int(v))
-                      for k, v in fields.items()})  # fmt: skip
-        for (dept, user_id), fields in by_member.items()
-    ]
+    return [_member(dept, user_id, names.get(user_id) or user_id, fields)
+            for (dept, user_id), fields in by_member.items()]  # fmt: skip
+
+
+def _member(dept: str, user_id: str, name: str, fields: dict[str, Any]) -> StaffFacts:
+    deviations = DeviationSums(count=fields.pop("deviation_count", 0), total=fields.pop("deviation_total", 0.0),
+                               score_total=fields.pop("deviation_score_total", 0.0))  # fmt: skip
+    return StaffFacts(department=dept, user_id=user_id, name=name, deviations=deviations,
+                      **{k: Decimal(v) if k == "risk_loss" else int(v) for k, v in fields.items()})  # fmt: skip
 
 
 async def service_facts(pool: asyncpg.Pool, window: Window, *, department: str | None,
