@@ -5,6 +5,7 @@ lists every page, width and rule at once. Real HTTP, worker, Temporal and Postgr
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from axe_playwright_python.async_playwright import Axe
@@ -20,13 +21,14 @@ SHOTS = {"/dashboard": "dashboard", "/projects/RUNNING": "project"}  # tests/art
 
 
 async def problems_of(page, path: str, lang: str, name: str | None = None) -> list[str]:
-    """What is wrong with one page at both widths (a screenshot of each if named)."""
+    """What is wrong with one page at both widths (a screenshot of each if named). The page
+    is loaded once: the widths differ by CSS only, so each is laid out again, then checked."""
     found: list[str] = []
+    response = await page.goto(path)
+    assert response is not None and response.status in (200, 403), (path, response and response.status)
+    await page.wait_for_load_state("load")
     for width in WIDTHS:
         await page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-        response = await page.goto(path)
-        assert response is not None and response.status in (200, 403), (path, response and response.status)
-        await page.wait_for_load_state("load")
         await page.wait_for_function("!document.querySelector('.echart[data-chart]:not([data-drawn])')")
         wide = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if wide > 0:
@@ -77,17 +79,21 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
         '<img src="/favicon.ico"></main></html>')))  # fmt: skip
     bad = await problems_of(page, "/bad", "en")
     assert any("390px /bad: 218px too wide" in p for p in bad) and any("axe image-alt" in p for p in bad), bad
-    problems: list[str] = []
-    for who, paths in pages.items():
-        page = await page_of()
+
+    async def walk(who: str | None, paths: list[str]) -> list[str]:
+        page, found = await page_of(), []
         if who is not None:
             await sign_in_with_link(page, live, stack.pool, team[who])
         for lang in ("zh", "en"):
             await page.goto(f"{paths[0]}?lang={lang}")  # remembered in a cookie
             for path in paths:
                 name = SHOTS.get(path.replace(running, "RUNNING")) if who == "operations" else None
-                problems += await problems_of(page, path, lang, name)
+                found += await problems_of(page, path, lang, name)
         await page.context.close()
+        return found
+
+    # each person in their own context at once: the browser's and the server's waits overlap
+    problems = [p for found in await asyncio.gather(*(walk(w, ps) for w, ps in pages.items())) for p in found]
     assert not problems, "\n".join(problems)
 
 
