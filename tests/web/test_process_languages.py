@@ -33,7 +33,10 @@ def company_texts(body: Any) -> set[str]:
     return set()
 
 
-async def test_process_pages_name_nodes_in_the_readers_language(stack, browserless):
+async def test_process_pages_name_nodes_in_the_readers_language(own_stack, own_browserless):
+    # On a database of its own: operations' pages (通知记录) list every test's deliveries,
+    # with the platforms' own error texts.
+    stack, browserless = own_stack, own_browserless
     await process_templates.load_dir(stack.pool)
     team = await stack.team()
     agent, head, ops = team["agent"], team["dept_head"], team["operations"]
