@@ -11,8 +11,8 @@ has changed:
 
 - the recompute deletes the month's marks, *then* computes with a later snapshot: a mark
   it deleted belongs to a write it sees; a write it does not see keeps its mark;
-- recomputes of one month queue on an advisory lock; writers only append marks and never
-  wait on a report.
+- recomputes of one month queue on an advisory lock (the next finds it fresh and stops);
+  writers only append marks and never wait on a report.
 
 `jindu rollups rebuild` (rebuild()) drops every rollup and computes every closed month
 again from the fact tables, which store/fencing.py keeps equal to the live steps of
@@ -80,6 +80,11 @@ SELECT r.report, r.month FROM rollup_months r JOIN unnest($1::text[], $2::text[]
 WHERE r.month >= $3 AND r.month < $4 AND r.stable_until > $5
   AND NOT EXISTS (SELECT 1 FROM rollup_marks k WHERE k.report = r.report AND k.month = r.month)"""
 
+# One month of FRESH: another request may have computed it while this one waited for the lock.
+STILL_FRESH = """
+SELECT EXISTS (SELECT 1 FROM rollup_months r WHERE r.report = $1 AND r.tz = $2 AND r.month = $3 AND r.stable_until > $4
+               AND NOT EXISTS (SELECT 1 FROM rollup_marks k WHERE k.report = r.report AND k.month = r.month))"""
+
 SAVED = """
 INSERT INTO rollup_months (report, tz, month, computed_at, stable_until) VALUES ($1, $2, $3, now(), $4)
 ON CONFLICT (report, tz, month) DO UPDATE SET computed_at = now(), stable_until = EXCLUDED.stable_until"""
@@ -90,6 +95,8 @@ async def recompute(conn: asyncpg.Connection, rollup: Rollup, tz: ZoneInfo, mont
     key = zone(rollup, tz)
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"rollup:{rollup.report}:{key}:{month}")
+        if await conn.fetchval(STILL_FRESH, rollup.report, key, month, today):
+            return
         await conn.execute("DELETE FROM rollup_marks WHERE report = $1 AND month = $2", rollup.report, month)
         await conn.execute(f"DELETE FROM {rollup.table} WHERE tz = $1 AND month = $2", key, month)
         rows = await conn.fetch(rollup.compute, *bounds(rollup, month, tz), *((today,) if rollup.today else ()))
