@@ -73,21 +73,23 @@ def zone(rollup: Rollup, tz: ZoneInfo) -> str:
     return tz.key if rollup.local else ""
 
 
-# The months of [$3, $4) whose rollup is there, unmarked and not out of date, per report
-# ($1 the reports, $2 their time zones).
+# The months of [$3, $4) whose rollup is there, unmarked and good for today $5 (computed on
+# it or before, and no key node of it due since), per report ($1 the reports, $2 their zones).
 FRESH = """
 SELECT r.report, r.month FROM rollup_months r JOIN unnest($1::text[], $2::text[]) w(report, tz) USING (report, tz)
-WHERE r.month >= $3 AND r.month < $4 AND r.stable_until > $5
+WHERE r.month >= $3 AND r.month < $4 AND r.computed_on <= $5 AND r.stable_until > $5
   AND NOT EXISTS (SELECT 1 FROM rollup_marks k WHERE k.report = r.report AND k.month = r.month)"""
 
 # One month of FRESH: another request may have computed it while this one waited for the lock.
 STILL_FRESH = """
-SELECT EXISTS (SELECT 1 FROM rollup_months r WHERE r.report = $1 AND r.tz = $2 AND r.month = $3 AND r.stable_until > $4
+SELECT EXISTS (SELECT 1 FROM rollup_months r WHERE r.report = $1 AND r.tz = $2 AND r.month = $3
+               AND r.computed_on <= $4 AND r.stable_until > $4
                AND NOT EXISTS (SELECT 1 FROM rollup_marks k WHERE k.report = r.report AND k.month = r.month))"""
 
 SAVED = """
-INSERT INTO rollup_months (report, tz, month, computed_at, stable_until) VALUES ($1, $2, $3, now(), $4)
-ON CONFLICT (report, tz, month) DO UPDATE SET computed_at = now(), stable_until = EXCLUDED.stable_until"""
+INSERT INTO rollup_months (report, tz, month, computed_at, computed_on, stable_until) VALUES ($1, $2, $3, now(), $5, $4)
+ON CONFLICT (report, tz, month) DO UPDATE
+SET computed_at = now(), computed_on = EXCLUDED.computed_on, stable_until = EXCLUDED.stable_until"""
 
 
 async def recompute(conn: asyncpg.Connection, rollup: Rollup, tz: ZoneInfo, month: date, today: date) -> None:
@@ -104,7 +106,7 @@ async def recompute(conn: asyncpg.Connection, rollup: Rollup, tz: ZoneInfo, mont
         await conn.copy_records_to_table(rollup.table, columns=("tz", "month", *rollup.columns),
                                          records=[(key, month, *tuple(r)[:width]) for r in rows])  # fmt: skip
         due = [r["next_due"] for r in rows if rollup.today and r["next_due"] is not None]
-        await conn.execute(SAVED, rollup.report, key, month, min(due) if due else date.max)
+        await conn.execute(SAVED, rollup.report, key, month, min(due) if due else date.max, today)
 
 
 def span(months: Sequence[date]) -> tuple[date, date]:

@@ -6,7 +6,7 @@ rebuild`'s."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.models import Actor, Role
@@ -101,3 +101,24 @@ async def test_closed_months_are_rolled_up_kept_fresh_by_every_writer_and_agree_
     await rebuild_reports(pool, TZ, datetime.now(TZ).date())
     assert await rollup_rows(pool, dept) == incremental
     assert await reports(pool, dept) == (kpis, june, year)
+
+
+async def test_a_months_kpis_follow_the_day_their_key_nodes_fall_due(pool):
+    """A closed month's KPI rollup counts key nodes due by the day it was computed on: the day
+    one falls due it is computed again, and it never answers for an earlier day."""
+    dept = f"roll-{uuid.uuid4().hex[:6]}"
+    agent = Actor(user_id=f"{dept}-a", name=f"{dept}-a", role=Role.agent, department=dept)
+    today = datetime.now(TZ).date()
+    pid = new_project_id()
+    plan = {"goals": "g", "responsibilities": "r", "milestones": [{"name": "m", "due_date": str(today + timedelta(1))}]}
+    await write(pool, record_batch(pid, 1, intake_step(agent), at=at(5, 5), view={"stage": "execution"}))
+    await write(pool, record_batch(pid, 2, step(2, "plan_submitted", agent, **plan), at=at(5, 6)))
+
+    async def completion(day: date) -> float | None:
+        [row] = await kpi_summaries(pool, group_by="department", today=day, first=YEAR[0], after=YEAR[1],
+                                    department=dept, tz=TZ)  # fmt: skip
+        return row.completion_rate
+
+    assert await completion(today) is None  # nothing due yet
+    assert await completion(today + timedelta(1)) == 0.0  # due, not done
+    assert await completion(today) is None, "a rollup computed for a later day is not served for an earlier one"
