@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from domain.models import Actor, Role
 from jindu.cli_rollups import rebuild_reports
+from store import records
 from store.appraisal import Window, staff_facts
 from store.kpis import kpi_summaries
 from tests.fixtures_db import intake_step, new_project_id, record_batch, step, write
@@ -122,3 +123,34 @@ async def test_a_months_kpis_follow_the_day_their_key_nodes_fall_due(pool):
     assert await completion(today) is None  # nothing due yet
     assert await completion(today + timedelta(1)) == 0.0  # due, not done
     assert await completion(today) is None, "a rollup computed for a later day is not served for an earlier one"
+
+
+async def test_a_write_still_open_while_its_month_is_recomputed_is_seen_by_the_next_report(pool):
+    """The recompute cannot see a write not yet committed; that write's mark survives the
+    recompute (it deletes committed marks only), so the next report sums the month again."""
+    dept = f"roll-{uuid.uuid4().hex[:6]}"
+    agent = Actor(user_id=f"{dept}-a", name=f"{dept}-a", role=Role.agent, department=dept)
+    pid = new_project_id()
+    await write(pool, record_batch(pid, 1, intake_step(agent), at=at(4, 7), view={"stage": "execution"}))
+    today = datetime.now(TZ).date()
+
+    async def satisfaction() -> float | None:
+        [row] = await kpi_summaries(pool, group_by="department", today=today, first=YEAR[0], after=YEAR[1],
+                                    department=dept, tz=TZ)  # fmt: skip
+        return row.satisfaction_score
+
+    assert await satisfaction() is None
+    rating = record_batch(pid, 2, step(2, "accepted", Actor(user_id="u-c", role=Role.customer), rating=5), at=at(4, 9))
+    async with pool.acquire() as conn:
+        tx = conn.transaction()
+        await tx.start()
+        await records.write_batch(conn, rating)  # marks April in this open transaction
+        await pool.execute("INSERT INTO rollup_marks (report, month) VALUES ('kpis', '2025-04-01')")  # another write's
+        assert await satisfaction() is None  # April recomputed without the open write
+        assert await pool.fetchval(APRIL_MARKS) == 0, "the committed mark was consumed"
+        await tx.commit()
+    assert await pool.fetchval(APRIL_MARKS) == 1, "the open write's mark survived"
+    assert await satisfaction() == 100.0
+
+
+APRIL_MARKS = "SELECT count(*) FROM rollup_marks WHERE report = 'kpis' AND month = '2025-04-01'"
