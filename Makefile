@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.jindu-installed
 PYTEST_ARGS ?=
+# The suite runs in two worker processes (pytest-xdist), each with its own PostgreSQL
+# database, Temporal dev server and browser: most tests wait on servers, not on the CPU.
+TEST_WORKERS ?= 2
 
 .PHONY: dev test lint test-faults install bench clean browser histories screens
 
@@ -13,7 +16,7 @@ dev: $(STAMP)
 	$(VENV)/bin/jindu dev
 
 test: $(STAMP) browser lint
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Style and types: ruff over the tree; mypy strict on the rules (domain/) and workflows/.
 lint: $(STAMP)
