@@ -51,6 +51,7 @@ async def test_customer_sends_the_signed_confirmation_with_the_acceptance(stack,
     page = (await customer.http.get(f"/projects/{pid}")).text
     assert f'action="/projects/{pid}/actions/acceptance/with-files"' in page
     assert 'enctype="multipart/form-data"' in page and 'accept="image/*" capture="environment"' in page
+    assert "<label>验收确认书：用手机拍照上传<input" in page  # the camera's label names its field
 
     r = await send_form(customer, f"/projects/{pid}", f"/projects/{pid}/actions/acceptance/with-files",
                         {"accepted": "true", "rating": "5"}, [("验收确认书.jpg", PNG), ("", b"")])

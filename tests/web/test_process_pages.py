@@ -30,6 +30,7 @@ async def test_start_act_and_validate_in_the_workspace(stack, browserless):
     assert 'name="amount"' in form.text and 'type="number"' in form.text and "<select" in form.text
     assert 'enctype="multipart/form-data"' in form.text and 'name="receipts" type="file" multiple accept="image/*' \
         in form.text and 'capture="environment"' in form.text  # fmt: skip
+    assert '<label class="field camera" for="c-receipts">票据：用手机拍照上传<input id="c-receipts"' in form.text
     photo = [("receipts", ("a.pdf", a_pdf(), "application/pdf"))]
     r = await me.http.post("/processes/new/expense", data={"csrf": csrf_of(form.text), "amount": "-5",
                                                            "category": "差旅", "purpose": "x"}, files=photo)
