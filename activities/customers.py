@@ -2,7 +2,9 @@
 per step key, so a retried batch writes nothing twice), its follow-up view to the customer
 row, and its notices to the outbox, addressed to the customer's owner at that moment (the
 workflow knows no owner: a transfer changes only PostgreSQL). A `pooled` step takes the
-customer from its owner into the department's pool."""
+customer from its owner into the department's pool; a `claimed` step gives it to the agent
+who claimed it. The workflow decided both, so the owner PostgreSQL holds is the one the
+workflow's history says (one truth: jindu/services/customer_desk.py `claim_customer`)."""
 
 from __future__ import annotations
 
@@ -32,24 +34,29 @@ class CustomerActivities:
             if row is None:
                 return  # the record is gone (disposed of): nothing left to follow
             owner_id, owner = row["owner_id"], row["owner"]
+            pooled, claimed_by = False, None  # the batch's last change of owner decides
             for step in batch.steps:
                 actor = step.actor
+                data = {**step.data, "seq": step.seq, "owner_id": owner_id}
+                if step.kind == "pooled":
+                    pooled, claimed_by = True, None
+                elif step.kind == "claimed" and actor is not None:
+                    pooled, claimed_by = False, actor.user_id
+                    data["to"] = actor.user_id
                 await log_change(conn, cid, step.kind, actor.user_id if actor else None,
                                  actor_name=actor.name if actor else None,
                                  actor_role=actor.role.value if actor else None,
-                                 data={**step.data, "seq": step.seq, "owner_id": owner_id},
-                                 step_key=f"customer-{cid}:{step.seq}")  # fmt: skip
-            pooled = any(s.kind == "pooled" for s in batch.steps)
+                                 data=data, step_key=f"customer-{cid}:{step.seq}")  # fmt: skip
             active = view.get("status") == "active"
             await conn.execute(
                 """UPDATE customer_master SET grade = coalesce($2, grade), follow_up_stage = $3,
                        next_follow_up_at = $4::timestamptz, last_follow_up_at = coalesce($5::timestamptz,
                        last_follow_up_at), updated_at = now(),
-                       owner_id = CASE WHEN $6 THEN NULL ELSE owner_id END,
-                       pooled_at = CASE WHEN $6 THEN $7 ELSE pooled_at END
+                       owner_id = CASE WHEN $6 THEN NULL WHEN $8::text IS NOT NULL THEN $8 ELSE owner_id END,
+                       pooled_at = CASE WHEN $6 THEN $7 WHEN $8::text IS NOT NULL THEN NULL ELSE pooled_at END
                    WHERE id = $1""",
                 cid, view.get("grade"), view.get("stage"), _at(view.get("due_at")) if active else None,
-                _at(view.get("last_follow_up_at")), pooled, batch.at,
+                _at(view.get("last_follow_up_at")), pooled, batch.at, claimed_by,
             )  # fmt: skip
             for n in batch.notices:
                 to_user = n.to_user_id or (owner_id if n.to_role == Role.agent else None)

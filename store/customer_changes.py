@@ -1,5 +1,6 @@
 """Changes to a customer of the master, each kept with who and when (customer_changes):
-corrections, consents, shares, transfers between agents, pool and claim, follow-ups.
+corrections, consents, shares, transfers between agents, follow-ups (pool and claim are
+the customer's workflow's steps: activities/customers.py).
 Personal values in the change log are encrypted like the record itself."""
 
 from __future__ import annotations
@@ -124,17 +125,6 @@ async def transfer(conn: asyncpg.Connection, *, from_id: str, to: User, customer
         await notify(conn, f"transfer-{uuid.uuid4().hex[:12]}", "customer.transferred", "agent", to.id,
                      to.department, {"count": len(moved), "reason": reason}, path="/customers")  # fmt: skip
     return moved
-
-
-async def claim(conn: asyncpg.Connection, customer_id: str, by: User) -> bool:
-    """Take a pooled customer of one's department (公海 → own)."""
-    row = await conn.fetchval("UPDATE customer_master SET owner_id = $2, pooled_at = NULL, updated_at = now() "
-                              "WHERE id = $1 AND owner_id IS NULL AND department = $3 RETURNING id",
-                              customer_id, by.id, by.department)  # fmt: skip
-    if row is not None:
-        await log_change(conn, customer_id, "claimed", by.id, actor_name=by.name, actor_role=by.role.value,
-                         data={"to": by.id})  # fmt: skip
-    return row is not None
 
 
 async def notify(db: Db, notice_id: str, key: str, to_role: str, to_user_id: str | None, department: str | None,

@@ -33,7 +33,7 @@ from jindu.services.customers import register
 from jindu.services.office import Office
 from jindu.services.projects import Permit
 from store.crypto import DataCipher
-from store.customer_changes import add_follow_up, claim, transfer
+from store.customer_changes import add_follow_up, transfer
 from store.customer_master import Customer, read_customer
 from store.users import User, user_by_name
 from workflows.customer import CustomerWorkflow
@@ -130,16 +130,22 @@ async def record_follow_up(office: Office, user: User, customer_id: str, body: F
 
 
 async def claim_customer(office: Office, user: User, customer_id: str) -> Customer:
-    """An agent takes a customer of their department's pool 公海; its cadence starts again."""
+    """An agent takes a customer of their department's pool 公海; its cadence starts again.
+
+    One truth: the customer's workflow decides (it alone knows whether the customer is in the
+    pool now) and its recording activity writes the new owner, as a project's steps are
+    written. A refused claim writes nothing; of two agents claiming at once, the workflow
+    applies one claim and refuses the other (not in the pool any more)."""
     CLAIM.check(user)
     c = await visible_customer(office, user, customer_id)
-    async with office.pool.acquire() as conn, conn.transaction():
-        if not await claim(conn, c.id, user):
-            raise Conflict(f"customer {c.id} is not in your department's pool", "not_in_our_pool", customer_id=c.id)
+    if c.owner_id is not None or c.department != user.department:
+        raise Conflict(f"customer {c.id} is not in your department's pool", "not_in_our_pool", customer_id=c.id)
+    # The same agent's retry of this claim applies once; another agent's is another update.
+    update_id = f"claim-{c.id}-{user.id}-{c.updated_at.timestamp()}"
+    await office.update(workflow_id(c.id), CustomerWorkflow.claim, Claim(actor=actor(user)), update_id, CustomerAck)
     claimed = await read_customer(office.pool, c.id, _cipher(office))
-    assert claimed is not None
-    await office.update(workflow_id(claimed.id), CustomerWorkflow.claim, Claim(actor=actor(user)),
-                        f"claim-{claimed.id}-{claimed.updated_at.timestamp()}", CustomerAck)  # fmt: skip
+    if claimed is None:  # disposed of meanwhile
+        raise NotFound(f"no customer {c.id}", "no_customer", customer_id=c.id)
     return claimed
 
 
