@@ -25,6 +25,7 @@ from jindu.reconcile import Reconciler, sweep_forever
 from jindu.retention import prune_forever
 from jindu.settings import Settings
 from store.crypto import DataCipher
+from store.files import files_of
 from workflows.complaint import ComplaintWorkflow
 from workflows.customer import CustomerWorkflow
 from workflows.process import ProcessWorkflow
@@ -80,7 +81,7 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
               ProcessSweep(client, pool, settings.task_queue).sweep]  # processes ended in Temporal (issue 15)
     sweeping = asyncio.create_task(sweep_forever(sweeps, stop, settings.reconcile_seconds)
                                    if settings.reconcile_seconds else stop.wait())
-    pruning = asyncio.create_task(prune_forever(pool, settings.policy().retention, stop))
+    pruning = asyncio.create_task(prune_forever(pool, settings.policy().retention, stop, files_of(settings)))
     running = asyncio.create_task(worker.run())
     stopping = asyncio.create_task(stop.wait())
     try:

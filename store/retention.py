@@ -3,6 +3,10 @@
 Each table is pruned in batches of `batch` rows, one short transaction each, oldest first,
 through the indexes of migration 0400, so a first run on ten years of rows neither holds
 locks long nor competes with the record activity for long.
+
+Files uploaded for a process form and never sent with one (no project, no process) go after
+`unsent_uploads_days`, and their bytes with them (store/files.py) when no other attachment
+still held (not disposed of) has the same SHA-256: the store keeps one blob per content.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from domain.retention import RetentionPolicy
+from store.files import FileStore
 
 # (what, statement): $1 the cut-off instant, $2 the batch size; each answers the rows deleted.
 PRUNES = {
@@ -41,6 +46,16 @@ PRUNES = {
 }
 
 
+# A batch of unsent uploads, locked so that a form sent meanwhile cannot bind them (store/attachments.py
+# `bind` waits, then finds them gone), and the contents another live attachment still holds.
+UNSENT_UPLOADS = """
+    SELECT id, sha256 FROM attachments WHERE project_id IS NULL AND process_id IS NULL AND uploaded_at < $1
+    ORDER BY uploaded_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"""
+HELD_ELSEWHERE = """
+    SELECT DISTINCT sha256 FROM attachments WHERE sha256 = ANY($1) AND NOT id = ANY($2) AND disposed_at IS NULL"""
+UPLOAD_BATCH = 500  # blobs deleted while a batch's rows are locked
+
+
 def cutoffs(policy: RetentionPolicy, now: datetime) -> dict[str, datetime]:
     days = {"outbox_sent": policy.outbox_sent_days, "outbox_failed": policy.outbox_failed_days,
             "idempotency_keys": policy.idempotency_days, "web_sessions": policy.sessions_days,
@@ -49,9 +64,32 @@ def cutoffs(policy: RetentionPolicy, now: datetime) -> dict[str, datetime]:
     return {what: now - timedelta(days=n) for what, n in days.items()}  # fmt: skip
 
 
-async def prune(pool: asyncpg.Pool, policy: RetentionPolicy, now: datetime, *,
+async def prune_unsent_uploads(pool: asyncpg.Pool, files: FileStore, cutoff: datetime, batch: int,
+                               max_batches: int = 1000) -> tuple[int, int]:  # fmt: skip
+    """Delete uploads older than `cutoff` never sent with a process or project, and the blobs
+    nothing else holds; answers (rows, blobs) deleted. A blob that cannot be deleted keeps its
+    batch's rows (the transaction rolls back), so the next round tries again."""
+    rows_gone = blobs_gone = 0
+    for _ in range(max_batches):
+        async with pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(UNSENT_UPLOADS, cutoff, min(batch, UPLOAD_BATCH))
+            ids, hashes = [r["id"] for r in rows], sorted({r["sha256"] for r in rows})
+            held = {r["sha256"] for r in await conn.fetch(HELD_ELSEWHERE, hashes, ids)} if ids else set()
+            for digest in hashes:
+                if digest not in held:
+                    await files.delete(digest)
+                    blobs_gone += 1
+            await conn.execute("DELETE FROM attachments WHERE id = ANY($1)", ids)
+        rows_gone += len(ids)
+        if len(ids) < min(batch, UPLOAD_BATCH):
+            break
+    return rows_gone, blobs_gone
+
+
+async def prune(pool: asyncpg.Pool, policy: RetentionPolicy, now: datetime, *, files: FileStore | None = None,
                 max_batches: int = 1000) -> dict[str, int]:
-    """Delete what the policy no longer keeps; answers the rows deleted per table."""
+    """Delete what the policy no longer keeps; answers the rows deleted per table (and, with
+    the attachments' `files`, the unsent uploads and their blobs)."""
     deleted: dict[str, int] = {}
     for what, cutoff in cutoffs(policy, now).items():
         total = 0
@@ -62,4 +100,8 @@ async def prune(pool: asyncpg.Pool, policy: RetentionPolicy, now: datetime, *,
             if n < policy.batch:
                 break
         deleted[what] = total
+    if files is not None:
+        cutoff = now - timedelta(days=policy.unsent_uploads_days)
+        deleted["unsent_uploads"], deleted["unsent_upload_blobs"] = await prune_unsent_uploads(
+            pool, files, cutoff, policy.batch, max_batches)
     return deleted

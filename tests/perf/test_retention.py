@@ -1,5 +1,6 @@
 """Retention (issue 16): delivered outbox rows, old idempotency keys, sessions, links and
-failed sends go by the policy's days; undelivered rows and the audit trail stay."""
+failed sends go by the policy's days; undelivered rows and the audit trail stay. Uploads for
+a process form never sent with one go too, their bytes unless another attachment holds them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.attachments import AttachmentKind, AttachmentPolicy
 from domain.retention import RetentionPolicy
+from store import attachments
+from store.attachments import Attachment
+from store.files import local_files
 from store.retention import prune
 from store.users import create_user
+from tests.process_files import a_pdf
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 NOW = datetime.now(UTC)
@@ -51,3 +57,34 @@ async def test_prune_keeps_what_the_policy_keeps(pool):
     assert keys == {"new"}
     assert await pool.fetchval("SELECT count(*) FROM events") == events  # the audit trail is never pruned
     assert (await prune(pool, policy, NOW))["outbox_sent"] == 0
+
+
+async def test_uploads_never_sent_with_a_process_go_with_their_bytes_unless_held(pool, tmp_path):
+    """Issue 15: a process form's uploads left unsent go after `unsent_uploads_days`; a blob
+    goes only when no other live attachment has the same content."""
+    files = local_files(tmp_path / "attachments")
+    policy = RetentionPolicy(unsent_uploads_days=7, batch=100)
+    me, other = f"ret-{uuid.uuid4().hex[:6]}", f"ret-{uuid.uuid4().hex[:6]}"
+    lone, shared, recent, sent = a_pdf(), a_pdf(), a_pdf(), a_pdf()
+
+    async def upload(data: bytes, by: str, days: int) -> Attachment:
+        att = await attachments.add(pool, files, AttachmentPolicy(), project_id=None, kind=AttachmentKind.other,
+                                    filename="票据.pdf", data=data, by=by)  # fmt: skip
+        await pool.execute("UPDATE attachments SET uploaded_at = $2 WHERE id = $1", att.id, NOW - timedelta(days=days))
+        return att
+
+    old_lone, old_shared = await upload(lone, me, 8), await upload(shared, me, 30)
+    held_by_other = await upload(shared, other, 1)  # the same bytes, uploaded yesterday by someone else
+    young, bound = await upload(recent, me, 6), await upload(sent, me, 40)
+    await attachments.bind(pool, [bound.id], process_id=f"proc-{uuid.uuid4().hex[:8]}", by=me)
+
+    deleted = await prune(pool, policy, NOW, files=files)
+
+    left = {r["id"] for r in await pool.fetch("SELECT id FROM attachments WHERE uploaded_by = ANY($1)", [me, other])}
+    assert left == {held_by_other.id, young.id, bound.id}
+    assert deleted["unsent_uploads"] >= 2 and deleted["unsent_upload_blobs"] >= 1
+    assert not await files.exists(old_lone.sha256)  # nothing else had these bytes
+    assert await files.read(old_shared.sha256) == shared  # still held by the other person's upload
+    assert await files.exists(young.sha256) and await files.exists(bound.sha256)
+    again = await prune(pool, policy, NOW, files=files)
+    assert (again["unsent_uploads"], again["unsent_upload_blobs"]) == (0, 0)
