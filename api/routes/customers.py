@@ -24,25 +24,21 @@ from domain.customers import (
     CustomerPatchIn,
     ShareIn,
     TransferIn,
-    can_edit,
     can_see,
-    covering_consent,
     normalise_email,
     normalise_phone,
 )
 from domain.customers_policy import Grade
-from domain.errors import Conflict, Invalid, NotFound
+from domain.errors import Invalid, NotFound
 from domain.models import Role
 from jindu.services import customer_desk as desk
+from jindu.services import customer_records as records
 from store.customer_changes import (
     ChangeRecord,
     FollowUpRecord,
-    add_consent,
     changes_of,
     consents_of,
     follow_ups_of,
-    record_share,
-    update_customer,
 )
 from store.customer_master import Customer, CustomerPage, blind, list_customers, read_customer
 from store.reads import parse_cursor
@@ -138,53 +134,27 @@ async def get_customer(customer_id: CustomerId, user: CurrentUser, pool: Pool, c
 
 @router.patch("/{customer_id}", response_model=Customer, summary="Correct a customer's record",
               responses=responses(401, 403, 404, 409, 422))  # fmt: skip
-async def patch_customer(request: Request, customer_id: CustomerId, body: CustomerPatchIn, user: CurrentUser,
-                         pool: Pool, cipher: Cipher) -> Customer:  # fmt: skip
+async def patch_customer(request: Request, customer_id: CustomerId, body: CustomerPatchIn,
+                         user: CurrentUser) -> Customer:  # fmt: skip
     """The owner, the dept head or operations; the customer corrects their own contact details."""
-    c = await visible_customer(pool, cipher, user, customer_id)
-    changes = body.changes()
-    if not changes:
-        raise Invalid("nothing to change", "nothing_to_change")
-    can_edit(user.role, user.id, user.department, c.access(), set(changes))
-    async with pool.acquire() as conn, conn.transaction():
-        if not await update_customer(conn, cipher, c.id, changes, user):
-            raise Conflict("this phone or e-mail belongs to another customer", "contact_taken")
-    updated = await read_customer(pool, c.id, cipher)
-    assert updated is not None
-    if "grade" in changes:
-        await desk.regrade(office_of(request), updated, user)
-    return updated
+    return await records.correct_customer(office_of(request), user, customer_id, body)
 
 
-class Recorded(BaseModel):
-    id: str
-    consent_id: str | None = None
-
-
-@router.post("/{customer_id}/consents", status_code=201, response_model=Recorded, summary="Record a consent",
-             responses=responses(401, 403, 404, 422))  # fmt: skip
-async def post_consent(customer_id: CustomerId, body: ConsentIn, user: StaffUser, pool: Pool,
-                       cipher: Cipher) -> Recorded:  # fmt: skip
+@router.post("/{customer_id}/consents", status_code=201, response_model=records.Recorded,
+             summary="Record a consent", responses=responses(401, 403, 404, 422))  # fmt: skip
+async def post_consent(request: Request, customer_id: CustomerId, body: ConsentIn,
+                       user: StaffUser) -> records.Recorded:  # fmt: skip
     """The customer's written consent to share their data: recipient, scope, the NDA with the
     recipient, when it was signed (001 客户信息管理 §3)."""
-    c = await visible_customer(pool, cipher, user, customer_id)
-    can_edit(user.role, user.id, user.department, c.access(), set())
-    return Recorded(id=await add_consent(pool, c.id, body, user))
+    return await records.record_consent(office_of(request), user, customer_id, body)
 
 
-@router.post("/{customer_id}/shares", status_code=201, response_model=Recorded, summary="Share a customer's data",
-             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
-async def post_share(customer_id: CustomerId, body: ShareIn, user: StaffUser, pool: Pool,
-                     cipher: Cipher) -> Recorded:  # fmt: skip
+@router.post("/{customer_id}/shares", status_code=201, response_model=records.Recorded,
+             summary="Share a customer's data", responses=responses(401, 403, 404, 409, 422))  # fmt: skip
+async def post_share(request: Request, customer_id: CustomerId, body: ShareIn,
+                     user: StaffUser) -> records.Recorded:  # fmt: skip
     """409 without a consent covering that recipient and scope; recorded with the consent."""
-    c = await visible_customer(pool, cipher, user, customer_id)
-    can_edit(user.role, user.id, user.department, c.access(), set())
-    consent = covering_consent(await consents_of(pool, c.id), body.recipient, body.scope, datetime.now(UTC).date())
-    if consent is None:
-        raise Conflict(f"no consent of the customer covers sharing {body.scope!r} with {body.recipient!r}",
-                       "no_consent", scope=body.scope, recipient=body.recipient)
-    share = await record_share(pool, c.id, consent.id, body.recipient, body.scope, body.comment, user)
-    return Recorded(id=str(share), consent_id=consent.id)
+    return await records.share_data(office_of(request), user, customer_id, body)
 
 
 @router.post("/transfer", response_model=desk.Transferred, summary="Hand customers to another agent",

@@ -15,16 +15,16 @@ from pydantic import BaseModel, Field
 from api.deps import Pool, ProjectId, StaffUser, VisibleProject, office_of, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from domain.deals import DealIn, check_confirm
-from domain.errors import Conflict, Forbidden, Invalid, NotFound
+from domain.deals import DealIn
+from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import Role
-from jindu.services.deals import RECORD, record_deal
-from store.deals import AgentDeals, DealView, confirm_deal, deal_figures, read_deal
+from jindu.services.deals import CONFIRM, RECORD, confirm, record_deal
+from store.deals import AgentDeals, DealView, deal_figures, read_deal
 from store.users import User, user_by_name
 
 router = APIRouter(tags=["deals"])
 Agent = Annotated[User, role(*RECORD.roles, action=RECORD.action)]
-Head = Annotated[User, role(Role.dept_head, action="confirm deals")]
+Head = Annotated[User, role(*CONFIRM.roles, action=CONFIRM.action)]
 
 
 @router.post("/v1/projects/{project_id}/deal", status_code=201, response_model=DealView, summary="Record a deal",
@@ -57,17 +57,9 @@ async def get_deal(project: VisibleProject, user: StaffUser, pool: Pool) -> Deal
 async def post_confirm(request: Request, project: VisibleProject, user: Head, pool: Pool,
                        key: IdempotencyKey = None) -> DealView:  # fmt: skip
     """The project's dept head confirms its deal (409 when already confirmed)."""
-    deal = await read_deal(pool, project.id)
-    if deal is None:
-        raise NotFound(f"project {project.id} has no deal", "no_deal", project_id=project.id)
-    check_confirm(user.role, user.department, project.department, deal.confirmed)
 
     async def act(_: str | None) -> tuple[int, DealView]:
-        if not await confirm_deal(pool, project.id, user.id):
-            raise Conflict("the deal is already confirmed", "deal_confirmed")
-        confirmed = await read_deal(pool, project.id)
-        assert confirmed is not None
-        return 200, confirmed
+        return 200, await confirm(office_of(request), user, project)
 
     return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 

@@ -48,7 +48,7 @@ def workflow_id(customer_id: str) -> str:
     return f"customer-{customer_id}"
 
 
-def _cipher(office: Office) -> DataCipher:
+def data_cipher(office: Office) -> DataCipher:
     if office.cipher is None:
         raise Invalid("customer data cannot be read or stored without the data key", "needs_data_key")
     return office.cipher
@@ -56,7 +56,7 @@ def _cipher(office: Office) -> DataCipher:
 
 async def visible_customer(office: Office, user: User, customer_id: str) -> Customer:
     """The customer, if `user` may see it (404 else: a stranger learns nothing)."""
-    found = await read_customer(office.pool, customer_id, _cipher(office))
+    found = await read_customer(office.pool, customer_id, data_cipher(office))
     if found is None or not can_see(user.role, user.id, user.department, found.access()):
         raise NotFound(f"no customer {customer_id}", "no_customer", customer_id=customer_id)
     return found
@@ -79,7 +79,7 @@ async def register_customer(office: Office, user: User, body: CustomerCreateIn, 
     """首问: an agent owns what they register; a dept head or customer service names the owner
     or, for a walk-in or a call, rotation 轮值 does. The same phone or e-mail again is 409."""
     REGISTER.check(user)
-    cipher = _cipher(office)
+    cipher = data_cipher(office)
     cid = "c" + update_id[-15:] if update_id else None  # a retry names the same customer
     done = await register(office.pool, cipher, user, body, cid)
     await start_following(office, task_queue, done.customer, user)
@@ -123,7 +123,7 @@ async def record_follow_up(office: Office, user: User, customer_id: str, body: F
                      grade=body.grade)  # fmt: skip
     ack: CustomerAck = await office.update(workflow_id(found.id), CustomerWorkflow.follow_up, cmd, update_id,
                                            CustomerAck)  # fmt: skip
-    await add_follow_up(office.pool, _cipher(office), found.id, follow_up_id=fid, way=body.way.value,
+    await add_follow_up(office.pool, data_cipher(office), found.id, follow_up_id=fid, way=body.way.value,
                         content=body.content, happened_at=happened, next_on=body.next_on,
                         grade=body.grade.value if body.grade else None, by=user, on_time=on_time)  # fmt: skip
     return FollowUpRecorded(id=fid, customer_id=found.id, on_time=on_time, status=ack.status, next_due_at=ack.due_at)
@@ -143,7 +143,7 @@ async def claim_customer(office: Office, user: User, customer_id: str) -> Custom
     # The same agent's retry of this claim applies once; another agent's is another update.
     update_id = f"claim-{c.id}-{user.id}-{c.updated_at.timestamp()}"
     await office.update(workflow_id(c.id), CustomerWorkflow.claim, Claim(actor=actor(user)), update_id, CustomerAck)
-    claimed = await read_customer(office.pool, c.id, _cipher(office))
+    claimed = await read_customer(office.pool, c.id, data_cipher(office))
     if claimed is None:  # disposed of meanwhile
         raise NotFound(f"no customer {c.id}", "no_customer", customer_id=c.id)
     return claimed

@@ -1,23 +1,25 @@
 """Recording a deal 成交 (issue 14): the project's agent, from `execution` on, with the split
 between agents; the API (`POST /v1/projects/{id}/deal`) and the workspace's deal form on the
-customer card both come here."""
+customer card both come here; so do the dept head's confirmation (`POST …/deal/confirm`,
+the card's 确认成交 form)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from domain.customers import missing_for_contract
-from domain.deals import DealIn, check_record, parts
-from domain.errors import Conflict, Invalid
+from domain.deals import DealIn, check_confirm, check_record, parts
+from domain.errors import Conflict, Invalid, NotFound
 from domain.models import Role
 from jindu.services.office import Office
 from jindu.services.projects import Permit
 from store.customer_master import read_customer
-from store.deals import DealView, insert_deal, read_deal
+from store.deals import DealView, confirm_deal, insert_deal, read_deal
 from store.reads import ProjectAccess
 from store.users import User, active_users_by_names
 
 RECORD = Permit((Role.agent,), "record deals")
+CONFIRM = Permit((Role.dept_head,), "confirm deals")
 
 
 async def record_deal(office: Office, user: User, project: ProjectAccess, body: DealIn) -> DealView:
@@ -45,3 +47,18 @@ async def record_deal(office: Office, user: User, project: ProjectAccess, body: 
     deal = await read_deal(office.pool, project.id)
     assert deal is not None
     return deal
+
+
+async def confirm(office: Office, user: User, project: ProjectAccess) -> DealView:
+    """The project's dept head confirms its deal; only confirmed deals count (409 when it is
+    confirmed already, 404 when the project has none)."""
+    CONFIRM.check(user)
+    deal = await read_deal(office.pool, project.id)
+    if deal is None:
+        raise NotFound(f"project {project.id} has no deal", "no_deal", project_id=project.id)
+    check_confirm(user.role, user.department, project.department, deal.confirmed)
+    if not await confirm_deal(office.pool, project.id, user.id):
+        raise Conflict("the deal is already confirmed", "deal_confirmed")
+    confirmed = await read_deal(office.pool, project.id)
+    assert confirmed is not None
+    return confirmed
