@@ -31,6 +31,7 @@ from workflows.customer import CustomerWorkflow
 from workflows.process import ProcessWorkflow
 from workflows.project import ProjectWorkflow
 from workflows.revisit import RevisitWorkflow
+from workflows.runner import WORKFLOW_RUNNER
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +58,7 @@ def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox:
                     service.record_revisit, service.call_project, CustomerActivities(pool, wake).record_customer,
                     process.record_process],
         max_cached_workflows=max_cached_workflows,
+        workflow_runner=WORKFLOW_RUNNER,  # workflows/ passed through: not re-imported per instance
     )  # fmt: skip
 
 

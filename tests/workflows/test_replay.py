@@ -17,6 +17,7 @@ import jindu.holidays
 from jindu.temporal import data_converter as pydantic_data_converter
 from tests.history import payload_bytes
 from workflows.project import ProjectWorkflow
+from workflows.runner import WORKFLOW_RUNNER
 
 HERE = Path(__file__).parent / "histories"
 HISTORIES = sorted(p for p in HERE.glob("*.json") if not p.name.endswith(".steps.json"))
@@ -27,7 +28,8 @@ def load(path: Path) -> WorkflowHistory:
 
 
 async def replay(history: WorkflowHistory) -> None:
-    replayer = Replayer(workflows=[ProjectWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[ProjectWorkflow], data_converter=pydantic_data_converter,
+                        workflow_runner=WORKFLOW_RUNNER)  # as the worker runs it (worker.py)
     await replayer.replay_workflow(history)
 
 
