@@ -51,9 +51,10 @@ def install_workspace(app: FastAPI) -> None:
     _pages(app, devices.router)
     _pages(app, sso.router)
     _pages(app, staffing.router)
-    from web.routes import customer_forms  # issue 14: 客户 (新客户 before the card's /customers/{id})
+    from web.routes import customer_book, customer_forms  # issue 14: 客户 (新客户, 整体转交 before /customers/{id})
     from web.routes import customers as customer_pages
 
+    _pages(app, customer_book.router)
     _pages(app, customer_forms.router)
     _pages(app, customer_pages.router)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)

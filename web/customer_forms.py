@@ -59,6 +59,42 @@ def transfer(form: FormData, owner: str | None, customer_id: str) -> dict[str, A
                        "customer_ids": [customer_id]})  # fmt: skip
 
 
+EDIT_FIELDS = ("name", "phone", "email", "company", "business_scope", "grade", "notes")
+LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def correction(form: FormData, current: Any) -> dict[str, Any]:
+    """The fields of the edit form that differ from the record (a PATCH): a field emptied
+    clears it (an emptied name is sent empty, for the use case to refuse at its field)."""
+    body: dict[str, Any] = {}
+    for name in EDIT_FIELDS:
+        if name not in form:
+            continue
+        typed = _text(form, name)
+        if typed != getattr(current, name):
+            body[name] = "" if typed is None and name in ("name", "grade") else typed
+    return body
+
+
+def consent(form: FormData, tz: ZoneInfo) -> dict[str, Any]:
+    """The scope typed as a list (comma, 、 or one a line)."""
+    scope = [s.strip() for s in LIST_SEPARATORS.split(_text(form, "scope") or "") if s.strip()]
+    return _drop_none({
+        "recipient": _text(form, "recipient"), "scope": scope, "nda_reference": _text(form, "nda_reference"),
+        "signed_at": local_time(_text(form, "signed_at"), tz), "valid_until": _text(form, "valid_until"),
+    })  # fmt: skip
+
+
+def share(form: FormData) -> dict[str, Any]:
+    return _drop_none({"recipient": _text(form, "recipient"), "scope": _text(form, "scope"),
+                       "comment": _text(form, "comment")})  # fmt: skip
+
+
+def book(form: FormData) -> dict[str, Any]:
+    """A departing agent's whole book: every customer `from` owns (no `customer_ids`)."""
+    return _drop_none({"from": _text(form, "from"), "to": _text(form, "to"), "reason": _text(form, "reason")})
+
+
 def deal(form: FormData) -> dict[str, Any]:
     split = []
     for i in range(SPLIT_ROWS):

@@ -10,12 +10,13 @@ from datetime import UTC, datetime, time, timedelta
 
 from pydantic import BaseModel, Field
 
-from domain.customers import can_see
+from domain.customers import Consent, can_see
 from domain.customers_policy import Grade
 from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Role
+from jindu.services import customer_desk as desk
 from jindu.services.office import Office
-from store.customer_changes import FollowUpRecord, follow_ups_of
+from store.customer_changes import FollowUpRecord, consents_of, follow_ups_of
 from store.customer_master import Customer, CustomerPage, list_customers, read_customer
 from store.reads import parse_cursor
 from store.users import User
@@ -60,12 +61,15 @@ def end_of_today(office: Office) -> datetime:
 
 
 class LinkedProject(BaseModel):
-    """A project of the customer's, for the deal form: whose it is, its stage, whether it has a deal."""
+    """A project of the customer's, for the deal forms: whose it is, its stage, whether it has
+    a deal and whether the dept head confirmed it."""
 
     id: str
     stage: str
     agent_id: str
+    department: str
     has_deal: bool
+    deal_confirmed: bool = False
 
 
 class CustomerCardView(BaseModel):
@@ -73,6 +77,7 @@ class CustomerCardView(BaseModel):
     follow_ups: list[FollowUpRecord]
     projects: list[LinkedProject] = []
     agents: list[str] = Field(default=[], description="The department's active agents (to transfer to)")
+    consents: list[Consent] = Field(default=[], description="The customer's written consents to share their data")
 
 
 async def customer_card(office: Office, user: User, customer_id: str) -> CustomerCardView:
@@ -83,11 +88,42 @@ async def customer_card(office: Office, user: User, customer_id: str) -> Custome
                                                                      found.access()):
         raise NotFound(f"no customer {customer_id}", "no_customer", customer_id=customer_id)
     rows = await office.pool.fetch(
-        "SELECT p.id, p.stage, p.agent_id, EXISTS (SELECT 1 FROM deals d WHERE d.project_id = p.id) AS has_deal "
-        "FROM customer_projects cp JOIN projects p ON p.id = cp.project_id WHERE cp.customer_id = $1 "
+        "SELECT p.id, p.stage, p.agent_id, p.department, d.project_id IS NOT NULL AS has_deal, "
+        "d.confirmed_at IS NOT NULL AS deal_confirmed FROM customer_projects cp "
+        "JOIN projects p ON p.id = cp.project_id LEFT JOIN deals d ON d.project_id = p.id WHERE cp.customer_id = $1 "
         "ORDER BY p.created_at DESC LIMIT 20", found.id)  # fmt: skip
     agents = await office.pool.fetch(
         "SELECT name FROM users WHERE role = 'agent' AND department = $1 AND deactivated_at IS NULL ORDER BY name",
         found.department) if user.role in (Role.dept_head, Role.operations) else []  # fmt: skip
     return CustomerCardView(customer=found, follow_ups=await follow_ups_of(office.pool, office.cipher, found.id),
-                            projects=[LinkedProject(**dict(r)) for r in rows], agents=[a["name"] for a in agents])
+                            projects=[LinkedProject(**dict(r)) for r in rows], agents=[a["name"] for a in agents],
+                            consents=await consents_of(office.pool, found.id))  # fmt: skip
+
+
+class Book(BaseModel):
+    """An agent's book of customers, for the transfer form: whose, how many."""
+
+    agent: str
+    department: str | None
+    customers: int
+    active: bool
+
+
+class BookChoices(BaseModel):
+    books: list[Book]
+    agents: list[str] = Field(description="Active agents who may take a book")
+
+
+async def book_choices(office: Office, user: User) -> BookChoices:
+    """The books a dept head (their department) or operations (all) may hand over, departed
+    agents' included, and the active agents to hand them to."""
+    desk.TRANSFER.check(user)
+    department = user.department if user.role == Role.dept_head else None
+    rows = await office.pool.fetch(
+        "SELECT u.name AS agent, u.department, count(*) AS customers, u.deactivated_at IS NULL AS active "
+        "FROM customer_master c JOIN users u ON u.id = c.owner_id WHERE ($1::text IS NULL OR u.department = $1) "
+        "GROUP BY u.name, u.department, u.deactivated_at ORDER BY u.department, u.name LIMIT 500", department)
+    agents = await office.pool.fetch(
+        "SELECT name FROM users WHERE role = 'agent' AND deactivated_at IS NULL AND ($1::text IS NULL OR "
+        "department = $1) ORDER BY name LIMIT 500", department)  # fmt: skip
+    return BookChoices(books=[Book(**dict(r)) for r in rows], agents=[a["name"] for a in agents])

@@ -33,6 +33,8 @@ async def correct_customer(office: Office, user: User, customer_id: str, body: C
     if not changes:
         raise Invalid("nothing to change", "nothing_to_change")
     can_edit(user.role, user.id, user.department, c.access(), set(changes))
+    if not (changes.get("phone", c.phone) or changes.get("email", c.email)):
+        raise Invalid("a customer keeps a phone or an e-mail", "customer_unreachable")
     cipher = data_cipher(office)
     async with office.pool.acquire() as conn, conn.transaction():
         if not await update_customer(conn, cipher, c.id, changes, user):

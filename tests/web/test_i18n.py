@@ -108,8 +108,9 @@ FAMILIES = {
     "notices.channel.": list(NOTICE_CHANNELS),
     "customer.web.way.": [w.value for w in Way],
     "customer.web.source.": [s.value for s in Source],
-    "customer.web.form.": ["follow_up", "claim", "transfer", "deal"],
-    "customer.web.done.": ["registered", "follow_up", "claimed", "transferred", "deal"],
+    "customer.web.form.": ["follow_up", "claim", "transfer", "deal", "confirm_deal", "edit", "consent", "share"],
+    "customer.web.done.": ["registered", "follow_up", "claimed", "transferred", "deal", "edit", "consent", "share",
+                           "confirm_deal"],
 }
 
 

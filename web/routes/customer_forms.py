@@ -1,7 +1,8 @@
 """The front office's forms in the workspace (issue 14): 新客户 (register), and on the
-customer card a follow-up, a claim from the pool, a transfer to another agent and a deal
-成交. Each posts with CSRF and calls the use case the API calls (jindu/services/
-customer_desk.py, deals.py) through `attempt`; a refusal shows the card (or form) again with
+customer card a follow-up, a claim from the pool, a correction of the record, a consent and
+a share under it, a transfer to another agent, a deal 成交 and its confirmation. Each posts
+with CSRF and calls the use case the API calls (jindu/services/customer_desk.py,
+customer_records.py, deals.py) through `attempt`; a refusal shows the card (or form) again with
 the errors at their fields, the customer refusals in the catalogue's words."""
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from pydantic import BaseModel
 from starlette.datastructures import FormData
 
 from api.deps import office_of
-from domain.customers import CustomerCreateIn, TransferIn
+from domain.customers import ConsentIn, CustomerCreateIn, CustomerPatchIn, ShareIn, TransferIn
 from domain.customers_follow_up import FollowUpIn
 from domain.deals import DealIn
 from domain.errors import Invalid
 from jindu.services import customer_desk as desk
+from jindu.services import customer_records as records
 from jindu.services.customer_pages import CustomerCardView, customer_card
-from jindu.services.deals import RECORD, record_deal
+from jindu.services.deals import CONFIRM, RECORD, confirm, record_deal
+from jindu.services.office import Office
 from jindu.services.projects import visible_project
+from store.reads import ProjectAccess
 from web import customer_forms as cf
 from web import forms
 from web.api import Answer, as_body, attempt, seg
@@ -31,7 +35,8 @@ from web.render import page
 from web.session import SignedIn, Visitor, check_csrf
 
 router = APIRouter(include_in_schema=False)
-DONE = ("registered", "follow_up", "claimed", "transferred", "deal")
+DONE = ("registered", "follow_up", "claimed", "transferred", "deal", "edit", "consent", "share", "confirm_deal")
+KEEPERS = ("agent", "dept_head", "operations")  # who corrects a record, records consents and shares
 
 
 @router.get("/customers/new")
@@ -88,6 +93,11 @@ def offered(view: CustomerCardView, visitor: Visitor) -> list[str]:
         shown.append("transfer")
     if role == "agent" and any(p.agent_id == user.id and not p.has_deal for p in view.projects):
         shown.append("deal")
+    if role == "dept_head" and any(p.has_deal and not p.deal_confirmed and p.department == user.department
+                                   for p in view.projects):  # fmt: skip
+        shown.append("confirm_deal")
+    if role in KEEPERS and (role != "agent" or c.owner_id == user.id):
+        shown += ["edit", "consent"] + (["share"] if view.consents else [])
     return shown
 
 
@@ -121,12 +131,42 @@ async def _transfer(request: Request, visitor: Visitor, customer_id: str, form: 
 async def _deal(request: Request, visitor: Visitor, customer_id: str, form: FormData) -> BaseModel:
     RECORD.check(visitor.user)
     office = office_of(request)
+    project = await _customers_project(office, visitor, customer_id, form)
+    return await record_deal(office, visitor.user, project, as_body(DealIn, cf.deal(form)))
+
+
+async def _edit(request: Request, visitor: Visitor, customer_id: str, form: FormData) -> BaseModel:
+    office = office_of(request)
+    found = await desk.visible_customer(office, visitor.user, customer_id)
+    body = as_body(CustomerPatchIn, cf.correction(form, found))
+    return await records.correct_customer(office, visitor.user, customer_id, body)
+
+
+async def _consent(request: Request, visitor: Visitor, customer_id: str, form: FormData) -> BaseModel:
+    office = office_of(request)
+    body = as_body(ConsentIn, cf.consent(form, office.tz))
+    return await records.record_consent(office, visitor.user, customer_id, body)
+
+
+async def _share(request: Request, visitor: Visitor, customer_id: str, form: FormData) -> BaseModel:
+    return await records.share_data(office_of(request), visitor.user, customer_id, as_body(ShareIn, cf.share(form)))
+
+
+async def _confirm_deal(request: Request, visitor: Visitor, customer_id: str, form: FormData) -> BaseModel:
+    CONFIRM.check(visitor.user)
+    office = office_of(request)
+    project = await _customers_project(office, visitor, customer_id, form)
+    return await confirm(office, visitor.user, project)
+
+
+async def _customers_project(office: Office, visitor: Visitor, customer_id: str, form: FormData) -> ProjectAccess:
+    """The project chosen in the form, if it is this customer's and the visitor may see it."""
     await desk.visible_customer(office, visitor.user, customer_id)
     project = await visible_project(office, visitor.user, str(form.get("project_id") or ""))
     linked = await office.pool.fetchval("SELECT customer_id FROM customer_projects WHERE project_id = $1", project.id)
     if linked != customer_id:
         raise Invalid(f"project_id: project {project.id} is not this customer's", "no_project", project_id=project.id)
-    return await record_deal(office, visitor.user, project, as_body(DealIn, cf.deal(form)))
+    return project
 
 
 # form name in the URL → (its use case, whether it is irreversible and asks a confirmation, done key)
@@ -135,6 +175,10 @@ ACTIONS: dict[str, tuple[Build, bool, str]] = {
     "claim": (_claim, True, "claimed"),
     "transfer": (_transfer, True, "transferred"),
     "deal": (_deal, True, "deal"),
+    "edit": (_edit, False, "edit"),
+    "consent": (_consent, True, "consent"),
+    "share": (_share, True, "share"),
+    "confirm_deal": (_confirm_deal, True, "confirm_deal"),
 }
 
 
