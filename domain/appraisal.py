@@ -18,6 +18,7 @@ from itertools import groupby
 
 from pydantic import BaseModel, Field, field_validator
 
+from domain.appraisal_deals import DealPars, deal_pars, deal_score
 from domain.policy import AppraisalWeights
 
 YUAN_PER_10K = Decimal(10_000)
@@ -133,6 +134,12 @@ class StaffFacts(BaseModel):
     complaints_on_time: int = 0
     risk_events: int = 0
     risk_loss: Decimal = Decimal(0)
+    deals: int = 0  # confirmed deals dated in the period the member has a part in
+    deal_value: Decimal = Decimal(0)  # their parts of the deals' values, yuan
+    commission: Decimal = Decimal(0)  # their parts of the commissions, yuan
+    follow_ups: int = 0  # customer follow-ups entered in the period (by when they happened)
+    follow_ups_on_time: int = 0
+    lost_to_pool: int = 0  # customers returned to the pool for want of follow-up
 
     @field_validator("deviations", mode="before")
     @classmethod
@@ -144,7 +151,7 @@ class StaffFacts(BaseModel):
         """Anything to appraise in the period; a member with nothing gets no risk score
         (and so no total), rather than a perfect one."""
         return any((self.milestones_due, self.projects_completed, self.ratings, self.reviews, self.reports_due,
-                    self.complaints_received, self.risk_events))  # fmt: skip
+                    self.complaints_received, self.risk_events, self.deals, self.follow_ups))  # fmt: skip
 
 
 class ScorecardRow(BaseModel):
@@ -173,6 +180,18 @@ class ScorecardRow(BaseModel):
     risk_events: int = Field(description="Risk events 风险事件 on the member's projects in the period")
     risk_loss: Decimal = Field(description="Their losses 风险损失金额, yuan (CNY)")
     risk_score: float | None = Field(description="100 − the policy's points per event and per 10,000 yuan lost")
+    deals: int = Field(description="Confirmed deals 成交 dated in the period the member has a part in")
+    deal_value: Decimal = Field(description="The member's parts of their values 成交金额, yuan (CNY)")
+    commission: Decimal = Field(description="The member's parts of their commissions 佣金, yuan (CNY)")
+    deals_score: float | None = Field(description="Deals against their par (the policy's target or the "
+                                      "department's average), 0–100")  # fmt: skip
+    deal_value_score: float | None = Field(description="Deal value against its par, 0–100")
+    commission_score: float | None = Field(description="Commission against its par, 0–100")
+    follow_ups: int = Field(description="Customer follow-ups 跟进 entered in the period")
+    follow_ups_on_time: int = Field(description="Of those, entered on time (a visit within the policy's minutes, "
+                                    "anything else on its working day)")  # fmt: skip
+    follow_up_on_time_rate: float | None = Field(description="Follow-up timeliness, percent")
+    lost_to_pool: int = Field(description="Customers lost to the pool 公海 for want of follow-up in the period")
     total_score: float | None = Field(description="Weighted mean of the scores that exist, 0–100")
     rank: int | None = Field(description="Rank by total score within the department (1 = best; ties share)")
 
@@ -186,10 +205,17 @@ FIGURES: dict[str, str] = {
     "report_timeliness": "report_timeliness_rate",
     "complaints_on_time": "complaints_on_time_rate",
     "risk": "risk_score",
+    "deals": "deals_score",
+    "deal_value": "deal_value_score",
+    "commission": "commission_score",
+    "follow_up_timeliness": "follow_up_on_time_rate",
 }
 
 
-def score_row(f: StaffFacts, weights: AppraisalWeights) -> ScorecardRow:
+def score_row(f: StaffFacts, weights: AppraisalWeights, pars: DealPars | None = None) -> ScorecardRow:
+    """One member's row; `pars` the department's deal pars (none: deals are not scored). A
+    member with nothing at all to appraise gets no deal scores, as no risk score."""
+    par = pars if pars is not None and f.active() else DealPars()
     figures = {
         "completion_rate": completion_rate(f.milestones_done, f.milestones_due),
         "deviation_score": f.deviations.score(),
@@ -198,6 +224,10 @@ def score_row(f: StaffFacts, weights: AppraisalWeights) -> ScorecardRow:
         "report_timeliness_rate": report_timeliness_rate(f.reports_on_time, f.reports_due),
         "complaints_on_time_rate": complaints_on_time_rate(f.complaints_on_time, f.complaints_due),
         "risk_score": risk_score(f.risk_events, f.risk_loss, weights) if f.active() else None,
+        "deals_score": deal_score(f.deals, par.deals),
+        "deal_value_score": deal_score(float(f.deal_value), par.value),
+        "commission_score": deal_score(float(f.commission), par.commission),
+        "follow_up_on_time_rate": rate(f.follow_ups_on_time, f.follow_ups),
     }
     total = total_score({name: figures[field] for name, field in FIGURES.items()}, weights)
     return ScorecardRow(
@@ -226,6 +256,8 @@ def rank_within_departments(rows: Sequence[ScorecardRow]) -> list[ScorecardRow]:
     return out
 
 
-def scorecard(facts: Sequence[StaffFacts], weights: AppraisalWeights) -> list[ScorecardRow]:
-    """Every member's row, scored and ranked within their department."""
-    return rank_within_departments([score_row(f, weights) for f in facts])
+def scorecard(facts: Sequence[StaffFacts], weights: AppraisalWeights, months: int = 1) -> list[ScorecardRow]:
+    """Every member's row, scored and ranked within their department; `months` the period's
+    (the policy's deal targets are per month)."""
+    pars = deal_pars(facts, weights.deal_targets, months)
+    return rank_within_departments([score_row(f, weights, pars[f.department]) for f in facts])

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.appraisal_deals import DealTargets
 from domain.approval_authority import ApprovalAuthority
 from domain.attachments import AttachmentPolicy
 from domain.customers_policy import CustomerPolicy
@@ -162,6 +163,13 @@ class AppraisalWeights(BaseModel):
     report_timeliness: float = Field(default=10, ge=0)
     complaints_on_time: float = Field(default=10, ge=0)
     risk: float = Field(default=10, ge=0)
+    # Deals and follow-ups (issue 14; 001 业务质量考核 §1, 003 3.4, 004 第4篇 §3, §10): docs/appraisal.md.
+    deals: float = Field(default=10, ge=0, description="Confirmed deals 成交数量 against their par")
+    deal_value: float = Field(default=10, ge=0, description="Confirmed deal value 成交金额 against its par")
+    commission: float = Field(default=10, ge=0, description="Commission 佣金 against its par")
+    follow_up_timeliness: float = Field(default=10, ge=0, description="Follow-ups entered on time, percent")
+    deal_targets: DealTargets | None = Field(default=None, description="Per agent per month; none: the par is "
+                                             "the department's average of the period")
     # The risk figure (000 §7(一)3: events and losses) is a deduction from 100, so it needs
     # its scale; docs/appraisal.md.
     risk_points_per_event: float = Field(default=20, ge=0, description="Score points off per risk event")

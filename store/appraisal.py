@@ -22,6 +22,7 @@ from domain.appraisal import DeviationSums, StaffFacts
 from domain.kpi import period_bounds
 from domain.service_kpis import ServiceFacts
 from store import rollups
+from store.appraisal_deals import deal_facts, follow_up_facts
 from store.rollups import Rollup
 
 # $1, $2: the period's [start, end) instants; $3: the department or NULL (every one). Each
@@ -216,7 +217,7 @@ SCOPE = re.compile(r"(?:\b\w+\.)?department = \$3::text")
 
 async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | None, today: date,
                       now: datetime) -> list[StaffFacts]:  # fmt: skip
-    """Each staff member's facts for the period, department by department: the figures' eight
+    """Each staff member's facts for the period, department by department: the figures' ten
     independent statements run at once, each on its own pooled connection (the key nodes and
     first reviews after their closed months' rollups are fresh), then the names."""
     span = (window.start, window.end, department)
@@ -227,6 +228,8 @@ async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | N
         pool.fetch(scoped(ROSTER, department), *span),
         *(pool.fetch(scoped(sql, department), *span) for sql in (COMPLETED, RATINGS, REPORTS, RISK_EVENTS)),
         pool.fetch(scoped(COMPLAINTS, department), *span, now),
+        deal_facts(pool, window.first, window.after, department),
+        follow_up_facts(pool, window.start, window.end, department),
     )  # fmt: skip
     figures.append(rolled)
     by_member: dict[tuple[str, str], dict[str, Any]] = {(r["department"], r["user_id"]): {} for r in roster}
@@ -244,7 +247,10 @@ def _member(dept: str, user_id: str, name: str, fields: dict[str, Any]) -> Staff
     deviations = DeviationSums(count=fields.pop("deviation_count", 0), total=fields.pop("deviation_total", 0.0),
                                score_total=fields.pop("deviation_score_total", 0.0))  # fmt: skip
     return StaffFacts(department=dept, user_id=user_id, name=name, deviations=deviations,
-                      **{k: Decimal(v) if k == "risk_loss" else int(v) for k, v in fields.items()})  # fmt: skip
+                      **{k: Decimal(v) if k in DECIMALS else int(v) for k, v in fields.items()})  # fmt: skip
+
+
+DECIMALS = frozenset({"risk_loss", "deal_value", "commission"})
 
 
 async def service_facts(pool: asyncpg.Pool, window: Window, *, department: str | None,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.exports import CSV_TYPE, XLSX_TYPE, Column, Sheet, cells, csv_file, xlsx_file
 from domain.appraisal import FIGURES, ScorecardRow, scorecard
+from domain.appraisal_money import MoneyReport, money_report
 from domain.errors import Forbidden, Invalid
 from domain.models import Role
 from domain.policy import ProjectPolicy
@@ -24,16 +25,18 @@ from jindu.i18n import t
 from jindu.services.office import Office
 from jindu.services.projects import Permit
 from store.appraisal import Window, service_facts, staff_facts
-from store.customer_changes import AgentFollowUps, follow_up_figures
-from store.deals import AgentDeals, deal_figures
+from store.appraisal_deals import money_facts
+from store.customer_changes import AgentFollowUps
+from store.deals import AgentDeals
 from store.users import User
 
 APPRAISE = Permit((Role.dept_head, Role.executive, Role.operations), "see appraisals")
 Format = Literal["json", "csv", "xlsx"]
 Lang = Literal["zh", "en"]
 
+YUAN = ("risk_loss", "deal_value", "commission")
 SCORECARD_COLUMNS = [Column("department", "text"), Column("name", "text")] + [
-    Column(name, "yuan" if name == "risk_loss" else "int" if info.annotation in (int, int | None) else "number")
+    Column(name, "yuan" if name in YUAN else "int" if info.annotation in (int, int | None) else "number")
     for name, info in ScorecardRow.model_fields.items() if name not in ("department", "user_id", "name")
 ]  # fmt: skip
 SERVICE_COLUMNS = [Column("department", "text")] + [
@@ -70,9 +73,13 @@ class AppraisalReport(BaseModel):
     weights: dict[str, float] = Field(description="The policy's weight of each figure in the total score")
     rows: list[ScorecardRow] = Field(description="One row per staff member, by department then rank")
     deals: list[AgentDeals] = Field(default_factory=list, description="Confirmed deals 成交 dated in the period, per "
-                                    "agent: count, value and commission (their parts; api/routes/deals.py)")
+                                    "agent: count, value and commission (their parts; api/routes/deals.py); the "
+                                    "same figures as the rows', by value")  # fmt: skip
     follow_ups: list[AgentFollowUps] = Field(default_factory=list, description="Customer follow-ups 跟进 in the "
                                              "period per agent: entered, on time, customers lost to the pool")
+    money: MoneyReport = Field(default_factory=lambda: money_report([]), description="Revenue against expected "
+                               "and costs against budget of the projects whose confirmed deal is dated in the "
+                               "period, per project, agent and department")  # fmt: skip
 
 
 class ServiceKpiReport(BaseModel):
@@ -125,10 +132,6 @@ def _filename(kind: str, window: Window, department: str | None, ext: str) -> st
     return f"{kind}-{window.key}{'-' + department if department else ''}.{ext}"
 
 
-def _filename(kind: str, window: Window, department: str | None, ext: str) -> str:
-    return f"{kind}-{window.key}{'-' + department if department else ''}.{ext}"
-
-
 async def _file(kind: str, title: str, columns: list[Column], values: list[list[Any]], fmt: Format, lang: Lang,
                 notes: Sheet, window: Window, department: str | None) -> Download:  # fmt: skip
     headers = [c.header("appraisal" if kind == "appraisal" else "appraisal.service", lang) for c in columns]
@@ -145,18 +148,31 @@ async def _scorecard(office: Office, user: User, policy: ProjectPolicy,
     window = _window(q.period, office.tz, now)
     facts = await staff_facts(office.pool, window, department=department, today=now.astimezone(office.tz).date(),
                               now=now)  # fmt: skip
-    return window, department, scorecard(facts, policy.appraisal), now
+    months = (window.after.year - window.first.year) * 12 + window.after.month - window.first.month
+    return window, department, scorecard(facts, policy.appraisal, months), now
+
+
+def _deals(rows: list[ScorecardRow]) -> list[AgentDeals]:
+    return sorted((AgentDeals(agent_id=r.user_id, agent=r.name, department=r.department, deals=r.deals,
+                              value=r.deal_value, commission=r.commission) for r in rows if r.deals),
+                  key=lambda d: (-d.value, d.agent_id))  # fmt: skip
+
+
+def _follow_ups(rows: list[ScorecardRow]) -> list[AgentFollowUps]:
+    return [AgentFollowUps(agent_id=r.user_id, agent=r.name, department=r.department, follow_ups=r.follow_ups,
+                           on_time=r.follow_ups_on_time, on_time_rate=r.follow_up_on_time_rate,
+                           lost_to_pool=r.lost_to_pool)
+            for r in sorted(rows, key=lambda r: (r.department, r.name)) if r.follow_ups or r.lost_to_pool]  # fmt: skip
 
 
 async def appraisal_report(office: Office, user: User, policy: ProjectPolicy, q: PeriodQuery) -> AppraisalReport:
     """Per staff member: the figures, the weighted total and the rank within the department."""
     window, department, rows, _ = await _scorecard(office, user, policy, q)
-    deals = await deal_figures(office.pool, since=window.first, until=window.last, department=department)
-    follow_ups = await follow_up_figures(office.pool, since=window.first, until=window.last, tz=office.tz.key,
-                                         department=department)  # fmt: skip
+    money = money_report(await money_facts(office.pool, window.first, window.after, department))
     weights = {name: float(getattr(policy.appraisal, name)) for name in FIGURES}
     return AppraisalReport(period=window.key, first_day=window.first, last_day=window.last, department=department,
-                           weights=weights, rows=rows, deals=deals, follow_ups=follow_ups)  # fmt: skip
+                           weights=weights, rows=rows, deals=_deals(rows), follow_ups=_follow_ups(rows),
+                           money=money)  # fmt: skip
 
 
 async def appraisal_file(office: Office, user: User, policy: ProjectPolicy, q: PeriodQuery, fmt: Format,

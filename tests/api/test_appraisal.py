@@ -52,6 +52,10 @@ B_ROW = {
     "risk_events": 0, "risk_loss": "0", "risk_score": 100.0,
     "total_score": 92.31, "rank": 1,
 }
+# None of them has a deal or a follow-up (issue 14): those figures are left out of the totals.
+NO_DEALS = {"deals": 0, "deal_value": "0", "commission": "0", "deals_score": None, "deal_value_score": None,
+            "commission_score": None, "follow_ups": 0, "follow_ups_on_time": 0, "follow_up_on_time_rate": None,
+            "lost_to_pool": 0}
 C_ROW = {**{k: 0 for k in B_ROW if isinstance(B_ROW[k], int) and k != "rank"}, **{
     k: None for k in ("completion_rate", "cycle_deviation_rate", "deviation_score", "satisfaction_score",
                       "first_review_pass_rate", "report_timeliness_rate", "complaints_on_time_rate", "risk_score",
@@ -70,17 +74,18 @@ async def test_scorecard_rows_match_hand_computed_values(api, seeded):
     assert (body["period"], body["first_day"], body["last_day"], body["department"]) == (
         "2025-11", "2025-11-01", "2025-11-30", s["dept"])
     assert body["weights"] == {"completion": 20, "deviation": 15, "satisfaction": 25, "first_pass": 10,
-                               "report_timeliness": 10, "complaints_on_time": 10, "risk": 10}
+                               "report_timeliness": 10, "complaints_on_time": 10, "risk": 10, "deals": 10,
+                               "deal_value": 10, "commission": 10, "follow_up_timeliness": 10}
     rows = body["rows"]
     assert [row["name"] for row in rows] == [s["b"].name, s["a"].name, s["formula"]]  # by rank, unranked last
     got = by_name(rows)
     base = lambda p: {"department": s["dept"], "user_id": p.id}  # noqa: E731
     assert {**got[s["a"].name], "risk_loss": str(Decimal(got[s["a"].name]["risk_loss"]))} == {
-        **base(s["a"]), "name": s["a"].name, **A_ROW}
+        **base(s["a"]), "name": s["a"].name, **A_ROW, **NO_DEALS}
     assert {**got[s["b"].name], "risk_loss": str(Decimal(got[s["b"].name]["risk_loss"]).normalize())} == {
-        **base(s["b"]), "name": s["b"].name, **B_ROW}
+        **base(s["b"]), "name": s["b"].name, **B_ROW, **NO_DEALS}
     assert {**got[s["formula"]], "risk_loss": str(Decimal(got[s["formula"]]["risk_loss"]).normalize())} == {
-        **base(s["c"]), "name": s["formula"], **C_ROW}
+        **base(s["c"]), "name": s["formula"], **C_ROW, **NO_DEALS}
 
 
 async def test_quarter_and_year_take_in_every_month(api, seeded):

@@ -27,10 +27,18 @@ SCORECARD: tuple[tuple[str, str], ...] = (
     ("milestones_due", "int"), ("completion_rate", "pct"), ("cycle_deviation_rate", "pct"),
     ("satisfaction_score", "score"), ("first_review_pass_rate", "pct"), ("report_timeliness_rate", "pct"),
     ("complaints_received", "int"), ("complaints_on_time_rate", "pct"), ("risk_events", "int"),
-    ("risk_loss", "yuan"), ("total_score", "score"), ("rank", "int"),
+    ("risk_loss", "yuan"), ("deals", "int"), ("deal_value", "yuan"), ("commission", "yuan"),
+    ("follow_up_on_time_rate", "pct"), ("total_score", "score"), ("rank", "int"),
+)  # fmt: skip
+# Revenue against expected and costs against budget, per department and per agent (label key
+# appraisal.money.<field>).
+MONEY: tuple[tuple[str, str], ...] = (
+    ("projects", "int"), ("revenue", "yuan"), ("expected_revenue", "yuan"), ("revenue_of_expected", "yuan"),
+    ("revenue_rate", "pct"), ("budget", "yuan"), ("costs", "yuan"), ("cost_rate", "pct"), ("over_budget", "int"),
 )  # fmt: skip
 SCORECARD_CHARTS = ("total_score", "completion_rate", "satisfaction_score", "first_review_pass_rate",
-                    "report_timeliness_rate", "complaints_on_time_rate", "risk_score")  # fmt: skip
+                    "report_timeliness_rate", "complaints_on_time_rate", "risk_score", "deal_value_score",
+                    "follow_up_on_time_rate")  # fmt: skip
 SERVICE: tuple[tuple[str, str], ...] = (
     ("complaints_received", "int"), ("resolution_rate", "pct"), ("first_reply_on_time_rate", "pct"),
     ("resolution_on_time_rate", "pct"), ("satisfaction_after_resolution", "score"), ("suggestions", "int"),
@@ -91,6 +99,7 @@ async def appraisal(request: Request, visitor: SignedIn, period: str = "", depar
         columns=[(name, kind, t(f"appraisal.column.{name}")) for name, kind in SCORECARD],
         service_columns=[(name, kind, t(f"appraisal.service.column.{name}")) for name, kind in SERVICE],
         weights=[(t(f"appraisal.weight.{name}"), weight) for name, weight in report["weights"].items()],
+        money=report["money"], money_columns=[(name, kind, t(f"appraisal.money.{name}")) for name, kind in MONEY],
         charts=charts, service_charts=service_charts, filters=filters, downloads=_download_links(filters),
         several=several,
     )  # fmt: skip

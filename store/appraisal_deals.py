@@ -1,0 +1,73 @@
+"""Deals, follow-ups and money behind the appraisal (issue 14; docs/appraisal.md §Deals and
+follow-ups, §Revenue against expected): one set-based statement each, bounded by the period
+and scoped like store/appraisal.py ($1, $2 the period's instants or days, $3 the department
+or NULL). Indexes: migration 0705. Formulas: domain/appraisal_deals.py, appraisal_money.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import asyncpg
+
+from domain.appraisal_money import ProjectMoney
+
+# Confirmed deals dated in the period's local days [$1, $2), per deal department and agent's part.
+DEALS = """
+SELECT d.department, p.agent_id AS user_id, count(*) AS deals, sum(p.value) AS deal_value,
+       sum(p.commission) AS commission
+FROM deals d JOIN deal_parts p ON p.project_id = d.project_id
+WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2 AND d.department = $3::text
+GROUP BY 1, 2"""
+
+# Follow-ups that happened in the period's instants [$1, $2), by the customer's department and
+# the agent who entered them (a dept head's are not appraised); customers returned to the pool
+# in the period, by the owner who lost them.
+FOLLOW_UPS = """
+SELECT department, user_id, sum(n) AS follow_ups, sum(ok) AS follow_ups_on_time, sum(lost) AS lost_to_pool FROM (
+    SELECT c.department, f.by_id AS user_id, count(*) AS n, count(*) FILTER (WHERE f.on_time) AS ok, 0 AS lost
+    FROM customer_follow_ups f JOIN customer_master c ON c.id = f.customer_id
+    JOIN users u ON u.id = f.by_id AND u.role = 'agent'
+    WHERE f.happened_at >= $1 AND f.happened_at < $2 AND c.department = $3::text
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT c.department, ch.data->>'owner_id', 0, 0, count(*)
+    FROM customer_changes ch JOIN customer_master c ON c.id = ch.customer_id
+    WHERE ch.kind = 'pooled' AND ch.at >= $1 AND ch.at < $2 AND c.department = $3::text
+    GROUP BY 1, 2
+) f GROUP BY 1, 2"""
+
+# Each project whose confirmed deal is dated in the period: the deal's value, the assessment's
+# expected revenue and budget, and the costs recorded so far (one grouped pass over them).
+MONEY = """
+SELECT d.project_id, d.department, pr.agent_id, pr.agent_name AS agent, d.deal_date, d.value AS revenue,
+       (pr.view->'assessment'->>'expected_revenue')::numeric AS expected_revenue,
+       (pr.view->'assessment'->>'budget')::numeric AS budget, coalesce(c.costs, 0) AS costs
+FROM deals d JOIN projects pr ON pr.id = d.project_id
+LEFT JOIN LATERAL (SELECT sum(amount) AS costs FROM project_costs WHERE project_id = d.project_id) c ON true
+WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2 AND d.department = $3::text
+ORDER BY d.department, d.deal_date, d.project_id"""
+
+
+def _sql(sql: str, department: str | None) -> str:
+    if department is not None:
+        return sql
+    return sql.replace("AND d.department = $3::text", "AND $3::text IS NULL").replace(
+        "AND c.department = $3::text", "AND $3::text IS NULL")
+
+
+async def deal_facts(pool: asyncpg.Pool, first: date, after: date, department: str | None) -> list[asyncpg.Record]:
+    """Deal counts, values and commissions per (department, agent) of the local days [first, after)."""
+    return await pool.fetch(_sql(DEALS, department), first, after, department)  # type: ignore[no-any-return]
+
+
+async def follow_up_facts(pool: asyncpg.Pool, start: datetime, end: datetime,
+                          department: str | None) -> list[asyncpg.Record]:  # fmt: skip
+    """Follow-ups entered, on time, and customers lost to the pool per (department, agent)."""
+    return await pool.fetch(_sql(FOLLOW_UPS, department), start, end, department)  # type: ignore[no-any-return]
+
+
+async def money_facts(pool: asyncpg.Pool, first: date, after: date, department: str | None) -> list[ProjectMoney]:
+    """Revenue against expected and costs against budget of each project with a confirmed deal."""
+    rows = await pool.fetch(_sql(MONEY, department), first, after, department)
+    return [ProjectMoney(**dict(r)) for r in rows]
