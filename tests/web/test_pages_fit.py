@@ -62,14 +62,19 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
     customer = await call(stack, "POST", "/v1/customers", team["agent"], {
         "name": "韩梅梅", "phone": f"139{uuid.uuid4().int % 10**8:08d}", "source": "walk_in", "grade": "A",
         "company": "梅梅贸易有限公司", "business_scope": "日用百货批发零售"}, 201)  # fmt: skip
-    card = f"/customers/{customer['id']}"  # issue 14: the card with its follow-up (agent) and transfer (head) forms
+    await call(stack, "POST", f"/v1/customers/{customer['id']}/consents", team["agent"], {
+        "recipient": "安居律师事务所", "scope": ["联系方式"], "nda_reference": "NDA-1",
+        "signed_at": "2026-01-05T10:00:00+08:00"}, 201)  # fmt: skip
+    # issue 14: the card with its follow-up, edit, consent and share (agent) and transfer (head) forms
+    card = f"/customers/{customer['id']}"
     pages = {
         None: ["/signin"],
         "agent": ["/", "/projects", "/projects/new", f"/projects/{running}", "/complaints",
                   f"/complaints/new?project_id={pid}", "/processes", "/processes/new/expense", "/suggestions",
                   "/kpis?group_by=agent", "/archive", "/me", "/account/devices", "/dashboard",
                   "/customers?leads=true", "/customers/new", card],
-        "dept_head": ["/", f"/projects/{pid}", f"/complaints/{complaint['id']}", "/appraisal", card],
+        "dept_head": ["/", f"/projects/{pid}", f"/complaints/{complaint['id']}", "/appraisal", card,
+                      "/customers/transfer"],
         "customer": ["/", f"/projects/{pid}", "/complaints"],
         "operations": ["/dashboard", "/users", "/notifications", f"/projects/{running}"],
     }  # fmt: skip
