@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from tests.web.helpers import call, soon
+from tests.web.language_check import out_of_place, visible
 
 
 def phone() -> str:
@@ -129,3 +130,10 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     assert same.status_code == 422 and 'id="book-to-error"' in same.text  # the same person as from
     english = await h.http.get("/customers/transfer?lang=en")
     assert "Hand over a book" in english.text
+    await call(stack, "PUT", f"/v1/departments/{agent.department}", team["operations"],
+               {"name_zh": "测试事业部", "name_en": "Test division"})  # fmt: skip
+    user_data = (agent.name, taker.name, head.name, cid, created["id"], "离职交接", "林晓", "晓林贸易", "日用品批发")
+    for lang in ("zh", "en"):  # each in its own language only
+        for path in ("/customers/transfer?moved=2", f"/customers/{cid}"):
+            shown = await h.http.get(path, params={"lang": lang})
+            assert not out_of_place(visible(shown.text), lang, user_data, codes=(agent.department,)), (lang, path)
