@@ -40,10 +40,14 @@ class YearDates(BaseModel):
             raise ValueError(f"dates listed as both holiday and workday: {sorted(map(str, both))}")
         return self
 
+    def outside(self, year: int) -> list[str]:
+        """The dates listed that are not in `year`, in order (ISO)."""
+        return sorted(str(d) for d in (*self.holidays, *self.workdays) if d.year != year)
+
     def check_year(self, year: int) -> None:
-        stray = [d for d in (*self.holidays, *self.workdays) if d.year != year]
+        stray = self.outside(year)
         if stray:
-            raise ValueError(f"dates outside {year}: {sorted(map(str, stray))}")
+            raise ValueError(f"dates outside {year}: {stray}")
 
 
 class OfficialDates(BaseModel):

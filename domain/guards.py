@@ -226,7 +226,8 @@ def check_publish_calendar(state: ProjectState, cmd: PublishCalendarCommand) -> 
     try:
         cmd.dates.check_year(cmd.year)
     except ValueError as err:
-        raise Invalid(str(err), "calendar_invalid", detail=str(err)) from err
+        raise Invalid(str(err), "calendar_invalid", detail=str(err), year=cmd.year,
+                      dates=cmd.dates.outside(cmd.year)) from err
     if state.calendar.years.get(cmd.year) == cmd.dates:
         raise AlreadyDecided(f"the {cmd.year} calendar is already in use with these dates",
                              "calendar_in_use", year=cmd.year)

@@ -19,7 +19,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from domain.flaws import Flaw, of_pydantic
 from domain.models import Role
 from domain.policy import EscalationStep
 from domain.process_conditions import APPLICANT_NAMES, ConditionError, check
@@ -48,9 +50,10 @@ class FormField(Strict):
     @model_validator(mode="after")
     def _options(self) -> FormField:
         if (self.type == "choice") != bool(self.options):
-            raise ValueError("options: a choice field needs options, and only a choice field has them")
+            raise PydanticCustomError("choice_options", "options: a choice field needs options, and only a choice "
+                                      "field has them")  # fmt: skip
         if self.key in APPLICANT_NAMES:
-            raise ValueError(f'key: "{self.key}" is reserved for the applicant')
+            raise PydanticCustomError("reserved_key", f'key: "{self.key}" is reserved for the applicant')
         return self
 
 
@@ -69,9 +72,10 @@ class Approver(Strict):
         kinds = ("role", "level", "user", "department_head", "person_field")
         given = [k for k in kinds if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("an approver is one of role, level, user, department_head or person_field")
+            raise PydanticCustomError("approver_one", "an approver is one of role, level, user, department_head "
+                                      "or person_field")  # fmt: skip
         if self.department is not None and self.role is None:
-            raise ValueError("department goes with role")
+            raise PydanticCustomError("department_with_role", "department goes with role")
         return self
 
 
@@ -83,7 +87,7 @@ class NodeSla(Duration):
     @model_validator(mode="after")
     def _one_unit(self) -> NodeSla:
         if sum(v is not None for v in (self.working_days, self.working_hours, self.minutes)) != 1:
-            raise ValueError("a deadline is one of working_days, working_hours or minutes")
+            raise PydanticCustomError("sla_one_unit", "a deadline is one of working_days, working_hours or minutes")
         return self
 
 
@@ -99,7 +103,7 @@ class Node(Strict):
 def _known_roles(approvers: list[Approver]) -> list[Approver]:
     for a in approvers:
         if a.role is not None and a.role not in ROLES:
-            raise ValueError(f'unknown role "{a.role}"')
+            raise PydanticCustomError("unknown_role", f'unknown role "{a.role}"')
     return approvers
 
 
@@ -113,7 +117,7 @@ class Waiting(Node):
     @model_validator(mode="after")
     def _timed(self) -> Waiting:
         if self.sla is None and (self.escalation or self.timeout != "remind"):
-            raise ValueError("sla: escalation and timeout need a deadline")
+            raise PydanticCustomError("sla_needed", "sla: escalation and timeout need a deadline")
         return self
 
 
@@ -135,7 +139,7 @@ class TaskNode(Waiting):
     @model_validator(mode="after")
     def _no_auto(self) -> TaskNode:
         if self.timeout in ("auto_approve", "auto_reject"):
-            raise ValueError("timeout: a task is not decided by the clock")
+            raise PydanticCustomError("task_no_auto", "timeout: a task is not decided by the clock")
         return self
 
 
@@ -193,43 +197,52 @@ class ProcessTemplate(Strict):
         return next((f for f in self.form if f.key == key), None)
 
 
-def _problems(t: ProcessTemplate) -> list[str]:
+def _problems(t: ProcessTemplate) -> list[Flaw]:
     """What the node models alone cannot see: ids, jumps, conditions and form references."""
-    found: list[str] = []
+    found: list[Flaw] = []
     ids = [n.id for n in t.nodes]
     keys = [f.key for f in t.form]
     if len(set(keys)) != len(keys):
-        found.append("form: keys must be unique")
+        found.append(Flaw("keys_unique", "form", detail="keys must be unique"))
     names = [*keys, *APPLICANT_NAMES]
     for i, n in enumerate(t.nodes):
         where = f"nodes[{i}]"
         if isinstance(n, TaskNode):  # what a task fills in, later conditions may read
             names += [f.key for f in n.fields]
         if ids.count(n.id) > 1:
-            found.append(f'{where}.id: "{n.id}" is used twice')
+            found.append(Flaw("id_twice", f"{where}.id", detail=f'"{n.id}" is used twice'))
         targets = [("next", n.next)]
         if isinstance(n, ConditionNode):
             targets += [("then", n.then), ("else", n.otherwise)]
             try:
                 check(n.when, names)
             except ConditionError as err:
-                found.append(f"{where}.when: {err}")
+                found.append(Flaw("condition", f"{where}.when", detail=str(err)))
         for attr, target in targets:
             if target not in ("next", "end") and (target not in ids or ids.index(target) <= i):
-                found.append(f'{where}.{attr}: "{target}" is not a node after this one')
+                found.append(Flaw("not_after", f"{where}.{attr}", detail=f'"{target}" is not a node after this one'))
         for j, a in enumerate(getattr(n, "approvers", [])):
             f = t.field(a.person_field) if a.person_field else None
             if a.person_field and (f is None or f.type != "person"):
-                found.append(f'{where}.approvers[{j}]: "{a.person_field}" is not a person field of the form')
+                found.append(Flaw("not_person_field", f"{where}.approvers[{j}]",
+                                  detail=f'"{a.person_field}" is not a person field of the form'))  # fmt: skip
     if not any(isinstance(n, (ApprovalNode, TaskNode)) for n in t.nodes):
-        found.append("nodes: a process needs at least one approval or task")
+        found.append(Flaw("needs_work_node", "nodes", detail="a process needs at least one approval or task"))
     return found
 
 
 class TemplateInvalid(ValueError):
-    def __init__(self, errors: list[str]) -> None:
+    """`errors` as `path: message` in English (the API's message); `flaws` the same, by kind
+    and place, for a reader in any language (domain/flaws.py)."""
+
+    def __init__(self, errors: list[str], flaws: list[Flaw] | None = None) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.flaws = flaws if flaws is not None else [Flaw("invalid", "", detail=e) for e in errors]
+
+    @staticmethod
+    def of(flaws: list[Flaw]) -> TemplateInvalid:
+        return TemplateInvalid([f"{f.at}: {f.detail}" if f.at else f.detail for f in flaws], flaws)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -245,6 +258,9 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 
 NODE_TYPES = ("approval", "task", "condition", "cc")
+# The template's own flaws (refusal.flaw.<kind>), besides pydantic's.
+OWN_KINDS = frozenset({"choice_options", "reserved_key", "approver_one", "department_with_role", "sla_one_unit",
+                       "unknown_role", "sla_needed", "task_no_auto"})  # fmt: skip
 
 
 def parse(data: Any) -> ProcessTemplate:
@@ -252,9 +268,8 @@ def parse(data: Any) -> ProcessTemplate:
     try:
         t = ProcessTemplate.model_validate(data)
     except ValidationError as err:
-        errors = [f"{_path(e['loc'])}: {e['msg'].removeprefix('Value error, ')}" if e["loc"] else e["msg"]
-                  for e in err.errors()]  # fmt: skip
-        raise TemplateInvalid(errors) from None
+        raise TemplateInvalid.of([of_pydantic(e, _path(e["loc"]), e["msg"].removeprefix("Value error, "), OWN_KINDS)
+                                  for e in err.errors()]) from None  # fmt: skip
     if problems := _problems(t):
-        raise TemplateInvalid(problems)
+        raise TemplateInvalid.of(problems)
     return t

@@ -7,17 +7,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.flaws import Flaw
 from jindu.i18n import has, t
 from web.api import Answer
+from web.flaws import what
 from web.reasons import sentence
 
 # pydantic error types the catalogue words (web.errors.field.<type>); others read `invalid`.
 FIELD_TYPES = (
     "missing", "string_too_short", "string_too_long", "too_short", "too_long", "int_parsing", "int_type",
-    "decimal_parsing", "decimal_max_digits", "decimal_max_places", "greater_than", "greater_than_equal",
-    "less_than", "less_than_equal", "enum", "literal_error", "bool_parsing", "date_from_datetime_parsing",
-    "date_parsing", "string_pattern_mismatch", "value_error", "extra_forbidden", "list_type", "string_type",
-    "json_invalid",
+    "int_from_float", "float_parsing", "float_type", "decimal_parsing", "decimal_type", "decimal_max_digits",
+    "decimal_max_places", "greater_than", "greater_than_equal", "less_than", "less_than_equal", "enum",
+    "literal_error", "bool_parsing", "bool_type", "date_from_datetime_parsing", "date_parsing", "date_type",
+    "datetime_parsing", "datetime_type", "string_pattern_mismatch", "value_error", "extra_forbidden", "list_type",
+    "string_type", "json_invalid",
 )
 # Whole-body rules of the API models, recognised by their words (the API's message is shown too).
 _MODEL_RULES = (  # (words, rule, the field it belongs to)
@@ -70,12 +73,26 @@ def problem(answer: Answer, lang: str) -> Problem:
             found.form_errors.extend(_model_rule(msg, lang, found.fields))
         else:
             found.fields.setdefault(path, field_message(kind, msg, lang))
+    _flawed_fields(found, lang)
     if answer.status == 422 and not err.get("details") and ":" in found.reason:
         # Invalid raised by a route: "customer.user: no customer account named …"
         path = found.reason.split(":", 1)[0].replace("[]", ".0")
         keyed = sentence(found.key, found.params, lang)
         found.fields.setdefault(path, keyed or t("web.errors.field.invalid", lang))
     return found
+
+
+def _flawed_fields(found: Problem, lang: str) -> None:
+    """A process form's flaws next to their fields: `errors` ("form.amount: …", by key) and
+    `flaws` (by label and kind) come in the same order (domain/process_form.py)."""
+    errors, flaws = found.params.get("errors"), found.params.get("flaws")
+    if not (isinstance(errors, list) and isinstance(flaws, list) and len(errors) == len(flaws)):
+        return
+    for error, code in zip(errors, flaws, strict=True):
+        flaw = Flaw.read(code)
+        path = error.partition(":")[0].split(".", 1)
+        if flaw is not None and len(path) == 2 and path[0] in ("form", "fields"):
+            found.fields.setdefault(path[1], what(flaw, lang))
 
 
 def _model_rule(message: str, lang: str, fields: dict[str, str]) -> list[str]:

@@ -1,6 +1,7 @@
 """A refusal's reason as a sentence in the reader's language, by its catalogue key: the
 domain error names `refusal.reason.<key>` and its parameters (domain/errors.py); codes among
-them are named here (roles, stages, gates, levels, document kinds, departments)."""
+them are named here (roles, stages, gates, levels, document kinds, departments), a parser's
+`flaws` by place and kind (web/flaws.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jindu.i18n import has, t
+from web.flaws import worded
 
 # Which catalogue table names a parameter's codes; `department`-like ones go through the
 # page's department names.
@@ -40,6 +42,9 @@ def sentence(key: str, params: dict[str, Any], lang: str,
     words: dict[str, str] = {}
     for name, value in params.items():
         values = value if isinstance(value, list) else [value]
+        if name == "flaws":  # a parser's flaws, each in the reader's words (web/flaws.py)
+            words[name] = t("refusal.list", lang).join(worded(str(v), lang) for v in values)
+            continue
         joined = t("refusal.or", lang) if name in ("roles", "needs") else t("refusal.and", lang)
         words[name] = joined.join(_named(name, str(v), lang, department) for v in values)
     return t(f"refusal.reason.{key}", lang, **words)

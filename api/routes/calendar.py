@@ -40,5 +40,6 @@ async def put_calendar(year: Year, dates: YearDates, user: Annotated[User, role(
     try:
         dates.check_year(year)
     except ValueError as err:
-        raise Invalid(str(err), "calendar_invalid", detail=str(err)) from err
+        raise Invalid(str(err), "calendar_invalid", detail=str(err), year=year,
+                      dates=dates.outside(year)) from err
     return await publish(pool, client, year, dates, actor(user), settings.task_queue)

@@ -21,6 +21,7 @@ from api.deps import AppSettings, CurrentUser, Pool, Services, StaffUser
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from domain.errors import Invalid
+from domain.flaws import codes
 from domain.models import Role
 from domain.process_models import PROCESS_ID_PATTERN, ProcessActionIn
 from domain.process_template import KEY_PATTERN, TemplateInvalid, parse
@@ -71,7 +72,8 @@ async def post_template(request: Request, user: CurrentUser, pool: Pool,
     try:
         template = parse(body)
     except TemplateInvalid as err:
-        raise Invalid("; ".join(err.errors)[:4000], "template_invalid", errors=err.errors) from None
+        raise Invalid("; ".join(err.errors)[:4000], "template_invalid", errors=err.errors,
+                      flaws=codes(err.flaws)) from None  # fmt: skip
 
     async def upload(_: str | None) -> tuple[int, TemplateCreated]:
         created, version = await process_templates.upload(pool, template, user.id, user.name)

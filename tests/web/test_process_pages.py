@@ -34,7 +34,8 @@ async def test_start_act_and_validate_in_the_workspace(stack, browserless):
     photo = [("receipts", ("a.pdf", a_pdf(), "application/pdf"))]
     r = await me.http.post("/processes/new/expense", data={"csrf": csrf_of(form.text), "amount": "-5",
                                                            "category": "差旅", "purpose": "x"}, files=photo)
-    assert r.status_code == 422 and "form.amount" in r.text  # the rules' message, on the page
+    assert r.status_code == 422 and "报销金额（元）：应为金额（元），最多两位小数，不能为负" in r.text  # in Chinese
+    assert 'aria-invalid="true" aria-describedby="e-amount"' in r.text and "form.amount" not in r.text
     sent = {"csrf": csrf_of(form.text), "amount": "300", "category": "差旅", "purpose": "出差"}
     r = await me.http.post("/processes/new/expense", data=sent, files=[("receipts", ("车票.pdf", a_pdf(), "x")),
                                                                        ("receipts", ("住宿.pdf", a_pdf(), "x"))])
@@ -72,7 +73,10 @@ async def test_start_act_and_validate_in_the_workspace(stack, browserless):
     bad = {"key": "x1", "name": "X", "nodes": [{"type": "approval", "approvers": [{"role": "hr"}]}]}
     r = await ops.http.post("/process-templates/expense/validate", data={"csrf": csrf_of(tpl.text)},
                             files={"file": ("t.json", json.dumps(bad).encode(), "application/json")})
-    assert r.status_code == 200 and 'nodes[0].approvers: unknown role &#34;hr&#34;' in r.text
+    assert r.status_code == 200 and "第 1 个节点的审批人：不是已知的角色" in r.text and "unknown role" not in r.text
+    r = await ops.http.post("/process-templates/expense/validate?lang=en", data={"csrf": csrf_of(tpl.text)},
+                            files={"file": ("t.json", json.dumps(bad).encode(), "application/json")})
+    assert 'nodes[0].approvers: unknown role &#34;hr&#34;' in r.text  # the parser's own words, in English only
 
 
 @pytest.mark.usefixtures("process_files")

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.deps import office_of
 from domain.attachments import ALLOWED
+from domain.flaws import Flaw, codes
 from domain.process_models import ProcessActionIn
 from domain.process_template import TemplateInvalid, parse
 from jindu.i18n import t
@@ -27,6 +28,7 @@ from jindu.services import processes as uc
 from store.process_reads import Pending
 from web.api import Answer, as_body, attempt, seg
 from web.errors import Problem, problem
+from web.flaws import sentences
 from web.process_diagram import diagram
 from web.render import TEMPLATES, page
 from web.routes.files import MAX_FILES
@@ -223,13 +225,16 @@ async def validate(request: Request, visitor: SignedIn, key: str) -> Response:
     raw = await upload.read(MAX_TEMPLATE_BYTES + 1) if upload is not None and not isinstance(upload, str) else b""
     try:
         if len(raw) > MAX_TEMPLATE_BYTES:
-            raise TemplateInvalid([f"the file is over {MAX_TEMPLATE_BYTES} bytes"])
-        t = parse(json.loads(raw.decode("utf-8")))
+            raise TemplateInvalid.of([Flaw("file_too_big", "", str(MAX_TEMPLATE_BYTES),
+                                           f"the file is over {MAX_TEMPLATE_BYTES} bytes")])  # fmt: skip
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as err:
+            raise TemplateInvalid.of([Flaw("not_json", "", detail=f"not JSON: {err}")]) from None
+        t = parse(data)
         checked = {"ok": True, "key": t.key, "n": len(t.nodes), "errors": []}
-    except TemplateInvalid as err:
-        checked = {"ok": False, "errors": err.errors}
-    except (ValueError, UnicodeDecodeError) as err:
-        checked = {"ok": False, "errors": [f"not JSON: {err}"]}
+    except TemplateInvalid as err:  # each flaw in the reader's words (the parser's own in English)
+        checked = {"ok": False, "errors": sentences(codes(err.flaws), visitor.lang)}
     answer = await _versions(request, visitor, key)
     versions = [{**v, "flow_json": json.dumps(diagram(v["template"]["nodes"], lang=visitor.lang))}
                 for v in reversed(answer.body)] if answer.ok else []  # fmt: skip
