@@ -29,6 +29,9 @@ _MODEL_RULES = (  # (words, rule, the field it belongs to)
     (re.compile(r"carries no objections"), "no_objections", "objections"),
     (re.compile(r"objection needs"), "objection_required", "objections"),
     (re.compile(r"unique"), "unique", "milestones"),
+    (re.compile(r"a rejection needs a reason"), "reject_reason", "comment"),
+    (re.compile(r"(transfer|add_signer) needs the person"), "person_required", "to_user"),
+    (re.compile(r"a change gives at least one field"), "change_something", None),
 )
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 

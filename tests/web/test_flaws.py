@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
 from api.errors import install_error_handlers
@@ -15,13 +17,15 @@ from domain.calendar import YearDates
 from domain.errors import Invalid
 from domain.flaws import Flaw, codes
 from domain.process_form import check_form
+from domain.process_models import ProcessActionIn
 from domain.process_template import FormField, TemplateInvalid, parse
 from jindu.i18n import catalogue, t
 from tests.web.language_check import out_of_place
 from web.api import Answer
-from web.errors import FIELD_TYPES, field_message, problem
+from web.errors import FIELD_TYPES, Problem, field_message, problem
 from web.flaws import sentences, where
 from web.reasons import sentence
+from web.refusals import said
 
 BAD = {"key": "x1", "name": "报销", "form": [{"key": "kind", "label": "类别", "type": "choice"}],
        "nodes": [{"type": "approval", "approvers": [{"role": "hr"}], "next": "zz"}, {"type": "bogus"}],
@@ -108,21 +112,24 @@ class Sample(BaseModel):
     kind: int
 
 
-def _field_errors(data: dict, lang: str) -> dict[str, str]:
-    from fastapi import FastAPI
-    from fastapi.testclient import TestClient
-
+def _refused(model: type[BaseModel], data: dict, lang: str) -> Problem:
+    """The API's 422 for `data` sent as `model`, as a page reads it."""
     app = FastAPI()
     install_error_handlers(app)
 
-    @app.post("/x")
-    def x(body: Sample) -> None:  # pragma: no cover - always refused
+    def x(body: BaseModel) -> None:  # pragma: no cover - always refused
         raise AssertionError
 
+    x.__annotations__ = {"body": model, "return": None}  # the model itself, not its name as text
+    app.post("/x")(x)
     response = TestClient(app).post("/x", json=data)
     body = response.json()
-    assert response.status_code == 422 and body["error"]["message"].startswith("invalid request: body.")
-    return problem(Answer(422, body), lang).fields
+    assert response.status_code == 422 and body["error"]["message"].startswith("invalid request: body")
+    return problem(Answer(422, body), lang)
+
+
+def _field_errors(data: dict, lang: str) -> dict[str, str]:
+    return _refused(Sample, data, lang).fields
 
 
 def test_pydantic_errors_read_as_sentences_with_their_limits() -> None:
@@ -136,3 +143,12 @@ def test_pydantic_errors_read_as_sentences_with_their_limits() -> None:
             said = field_message(kind, "at most 7", lang)
             assert not out_of_place(said, lang), (kind, lang, said)
             assert "{" not in said and ("7" in said) == ("{limit}" in t(f"web.errors.field.{kind}", lang))
+
+
+def test_a_rule_of_the_whole_body_reads_as_a_sentence_on_its_field() -> None:
+    reject = _refused(ProcessActionIn, {"action": "reject", "comment": " "}, "zh")
+    assert said(reject, "zh") == "意见：驳回需要填写理由（说明需要修改什么）。"
+    transfer = _refused(ProcessActionIn, {"action": "transfer"}, "zh")
+    assert said(transfer, "zh") == "接手人：转交或加签需要指定人员。"
+    assert said(_refused(ProcessActionIn, {"action": "transfer"}, "en"), "en") == (
+        "Hand over to: Transferring or adding a signer needs the person.")
