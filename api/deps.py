@@ -82,10 +82,12 @@ StaffUser = Annotated[User, role(*STAFF_ROLES, action="see staff views")]
 ProjectId = Annotated[str, Path(description="The project id", pattern=PROJECT_ID_PATTERN)]
 
 
-async def visible_project(request: Request, project_id: ProjectId, user: CurrentUser, pool: Pool) -> ProjectAccess:
-    """The path's project if the caller may see it; read with the caller (api/auth.py) when it was."""
+async def visible_project(request: Request, project_id: ProjectId, user: CurrentUser) -> ProjectAccess:
+    """The path's project if the caller may see it; read with the caller (api/auth.py) when it was.
+    (The pool from the app's state, not a `Pool` dependency: each one costs FastAPI's resolver.)"""
     known = getattr(request.state, "project_access", None)
-    project = known[1] if known is not None and known[0] == project_id else await project_access(pool, project_id)
+    project = (known[1] if known is not None and known[0] == project_id
+               else await project_access(request.app.state.pool, project_id))  # fmt: skip
     if project is None:
         raise NotFound(f"no project {project_id}", "no_project", project_id=project_id)
     check_visible(user, project)

@@ -222,13 +222,20 @@ def _complete(state: ProjectState, actor: Actor, task_id: str) -> None:
     guards.check_complete_task(state, probe(CompleteTaskCommand, actor=actor, task_id=task_id))
 
 
+@cache
+def _bodies() -> tuple[PlanIn, WeeklyReportIn, ResultsIn, AcceptanceIn, WarningAnalysisIn]:
+    """The personal probes' bodies, the same for every reader: made once (guards only read them)."""
+    return (probe(PlanIn, milestones=()), probe(WeeklyReportIn, completed_milestones=()),
+            probe(ResultsIn, completed_milestones=()), probe(AcceptanceIn), probe(WarningAnalysisIn, measures=()))
+
+
 def _personal(view: ProjectFacts, state: ProjectState, actor: Actor) -> list[str]:
-    none: list[str] = []
-    plan = probe(PlanCommand, actor=actor, body=probe(PlanIn, milestones=none))
-    report = probe(ReportCommand, actor=actor, body=probe(WeeklyReportIn, completed_milestones=none))
-    results = probe(ResultsCommand, actor=actor, body=probe(ResultsIn, completed_milestones=none))
-    acceptance = probe(AcceptanceCommand, actor=actor, body=probe(AcceptanceIn))
-    analysis = probe(WarningAnalysisCommand, actor=actor, body=probe(WarningAnalysisIn, measures=none), owners={})
+    plan_in, report_in, results_in, acceptance_in, analysis_in = _bodies()
+    plan = probe(PlanCommand, actor=actor, body=plan_in)
+    report = probe(ReportCommand, actor=actor, body=report_in)
+    results = probe(ResultsCommand, actor=actor, body=results_in)
+    acceptance = probe(AcceptanceCommand, actor=actor, body=acceptance_in)
+    analysis = probe(WarningAnalysisCommand, actor=actor, body=analysis_in, owners={})
     checks: dict[str, Callable[[], object]] = {
         "assessment": partial(guards.check_assess, state, actor),
         "plan": partial(guards.check_plan, state, plan, date.min),  # no milestone: the date is never read

@@ -33,6 +33,7 @@ class PackageDays:
         if both:
             raise ValueError(f"dates listed as both holiday and workday: {sorted(map(str, both))}")
         self.is_workday = lru_cache(maxsize=4096)(self._is_workday)
+        self._years: dict[int, YearDates | None] = {}  # each year worked out once (every project start asks)
 
     @classmethod
     def load(cls, path: Path) -> PackageDays:
@@ -63,6 +64,11 @@ class PackageDays:
 
     def year(self, year: int) -> YearDates | None:
         """The published holidays and make-up working days of `year`, or None if unknown."""
+        if year not in self._years:
+            self._years[year] = self._year(year)
+        return self._years[year]
+
+    def _year(self, year: int) -> YearDates | None:
         if year not in self.known_years():
             return None
         days = [date.fromordinal(o) for o in range(date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal())]

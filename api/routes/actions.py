@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Pool, Services, VisibleProject, role
+from api.deps import Pool, Services, VisibleProject, office_of, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.schemas import ProjectView
@@ -49,10 +49,10 @@ class Action:
         return await once(self.request, self.pool, user.id, self.key, run)
 
 
-async def _action(request: Request, project: VisibleProject, pool: Pool, office: Services,
-                  key: IdempotencyKey = None) -> Action:  # fmt: skip
-    """`async`: FastAPI would build a plain class dependency in its thread pool."""
-    return Action(request, project, pool, office, key)
+async def _action(request: Request, project: VisibleProject, key: IdempotencyKey = None) -> Action:
+    """`async`: FastAPI would build a plain class dependency in its thread pool. The pool and
+    the office from the app's state: two dependencies fewer for FastAPI to resolve per action."""
+    return Action(request, project, request.app.state.pool, office_of(request), key)
 
 
 Act = Annotated[Action, Depends(_action)]
