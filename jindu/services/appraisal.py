@@ -6,6 +6,7 @@ once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -18,7 +19,7 @@ from domain.appraisal import FIGURES, ScorecardRow, scorecard
 from domain.appraisal_money import MoneyReport, money_report
 from domain.errors import Forbidden, Invalid
 from domain.models import Role
-from domain.policy import ProjectPolicy
+from domain.policy import AppraisalWeights, ProjectPolicy
 from domain.service_kpis import ServiceKpis, combine, service_kpis
 from domain.text import Name
 from jindu.i18n import t
@@ -123,9 +124,18 @@ def _notes(window: Window, department: str | None, policy: ProjectPolicy, lang: 
         rows += [
             [], [label("weight"), ""], *[[t(f"appraisal.weight.{name}", lang), getattr(w, name)] for name in FIGURES],
             [label("risk_points_per_event"), w.risk_points_per_event],
-            [label("risk_points_per_10k_yuan"), w.risk_points_per_10k_yuan], [], [label("how")],
+            [label("risk_points_per_10k_yuan"), w.risk_points_per_10k_yuan], *_targets(w, label), [], [label("how")],
         ]  # fmt: skip
     return Sheet(t("appraisal.sheet.notes", lang), [t("appraisal.sheet.notes", lang), ""], rows, widths=[28, 24])
+
+
+def _targets(w: AppraisalWeights, label: Callable[[str], str]) -> list[list[Any]]:
+    """The deal figures' pars: the policy's monthly targets, or the department's average."""
+    t = w.deal_targets
+    if t is None or not (t.deals or t.value or t.commission):
+        return [[label("deal_par"), label("deal_par_average")]]
+    return [[label("deal_target_deals"), t.deals], [label("deal_target_value"), float(t.value)],
+            [label("deal_target_commission"), float(t.commission)]]  # fmt: skip
 
 
 def _filename(kind: str, window: Window, department: str | None, ext: str) -> str:

@@ -140,6 +140,7 @@ async def test_xlsx_workbook_has_chinese_headers_and_the_hand_computed_figures(a
     notes = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True) if row and row[0]}
     assert notes["考核期间"] == "2025-11" and notes["部门"] == s["dept"]
     assert (notes["关键节点完成率"], notes["客户满意度"], notes["每起风险事件扣分"]) == (20, 25, 20)
+    assert (notes["成交数"], notes["跟进及时率"], notes["成交指标的基准"]) == (10, 10, "本部门本期人均（未设成交目标）")
 
     r = await api.http.get("/v1/appraisal", params={"period": "2025-11", "format": "xlsx", "lang": "en"},
                            headers=s["head"].headers)  # fmt: skip
