@@ -29,8 +29,8 @@ def percent(part: Decimal, whole: Decimal) -> float | None:
 class ProjectMoney(BaseModel):
     """One project's revenue and costs, as the store reads them."""
 
-    project_id: str
-    department: str
+    project_id: str = Field(description="The project")
+    department: str = Field(description="The deal's department")
     agent_id: str | None = Field(description="The project's agent")
     agent: str | None = Field(default=None, description="Their name")
     deal_date: date = Field(description="The confirmed deal's date")
@@ -56,9 +56,9 @@ class ProjectMoney(BaseModel):
 class MoneySum(BaseModel):
     """The projects of one agent or one department added up."""
 
-    department: str
+    department: str = Field(description="The department")
     agent_id: str | None = Field(default=None, description="The agent (null in a department's sum)")
-    agent: str | None = None
+    agent: str | None = Field(default=None, description="The agent's name")
     projects: int = Field(description="Projects with a confirmed deal in the period")
     revenue: Decimal = Field(description="Their deal values, yuan")
     expected_revenue: Decimal = Field(description="Expected revenue of those that gave one, yuan")
