@@ -70,22 +70,31 @@ class MoneySum(BaseModel):
     over_budget: int = Field(description="Projects whose costs passed their budget")
 
 
+    @classmethod
+    def of_sums(cls, **sums: object) -> MoneySum:
+        """From the sums (as PostgreSQL adds them up: store/appraisal_deals.py MONEY_SUMS), with
+        the rates computed here."""
+        expected, got = Decimal(str(sums["expected_revenue"])), Decimal(str(sums["revenue_of_expected"]))
+        budget, costs = Decimal(str(sums["budget"])), Decimal(str(sums["costs"]))
+        return cls.model_validate({**sums, "revenue_rate": percent(got, expected), "cost_rate": percent(costs, budget)})
+
+
 def money_sum(department: str, projects: Sequence[ProjectMoney], agent_id: str | None = None,
               agent: str | None = None) -> MoneySum:  # fmt: skip
     expected = [p for p in projects if p.expected_revenue is not None]
     budgeted = [p for p in projects if p.budget]
-    exp = sum((p.expected_revenue or ZERO for p in expected), ZERO)
-    got = sum((p.revenue for p in expected), ZERO)
-    budget = sum((p.budget or ZERO for p in budgeted), ZERO)
-    costs = sum((p.costs for p in budgeted), ZERO)
-    return MoneySum(department=department, agent_id=agent_id, agent=agent, projects=len(projects),
-                    revenue=sum((p.revenue for p in projects), ZERO), expected_revenue=exp, revenue_of_expected=got,
-                    revenue_rate=percent(got, exp), budget=budget, costs=costs, cost_rate=percent(costs, budget),
-                    over_budget=sum(1 for p in projects if p.budget is not None and p.costs > p.budget))  # fmt: skip
+    return MoneySum.of_sums(
+        department=department, agent_id=agent_id, agent=agent, projects=len(projects),
+        revenue=sum((p.revenue for p in projects), ZERO),
+        expected_revenue=sum((p.expected_revenue or ZERO for p in expected), ZERO),
+        revenue_of_expected=sum((p.revenue for p in expected), ZERO),
+        budget=sum((p.budget or ZERO for p in budgeted), ZERO), costs=sum((p.costs for p in budgeted), ZERO),
+        over_budget=sum(1 for p in projects if p.budget is not None and p.costs > p.budget))  # fmt: skip
 
 
 class MoneyReport(BaseModel):
-    projects: list[ProjectMoney] = Field(description="Each project with a confirmed deal dated in the period")
+    projects: list[ProjectMoney] = Field(description="Each project with a confirmed deal dated in the period, "
+                                         "when one department is shown (empty for every department at once)")
     agents: list[MoneySum] = Field(description="Summed per department and the project's agent")
     departments: list[MoneySum] = Field(description="Summed per department")
 
@@ -108,4 +117,15 @@ def money_report(projects: Sequence[ProjectMoney]) -> MoneyReport:
         agents=[money_sum(d, ps, a, names.get(a)) for (d, a), ps in sorted(agents.items(), key=lambda i: (
             i[0][0], names.get(i[0][1]) or "", i[0][1] or ""))],
         departments=[money_sum(d, ps) for (d, _), ps in sorted(departments.items())],
+    )  # fmt: skip
+
+
+def money_report_of(sums: Sequence[MoneySum], projects: Sequence[ProjectMoney]) -> MoneyReport:
+    """The report from the sums PostgreSQL made (agents: with an agent; departments: without)
+    and the projects listed (one department's)."""
+    return MoneyReport(
+        projects=sorted((p.figured() for p in projects), key=lambda p: (p.department, p.deal_date, p.project_id)),
+        agents=sorted((m for m in sums if m.agent_id is not None), key=lambda m: (m.department, m.agent or "",
+                                                                                  m.agent_id or "")),
+        departments=sorted((m for m in sums if m.agent_id is None), key=lambda m: m.department),
     )  # fmt: skip

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import asyncpg
 
-from domain.appraisal_money import ProjectMoney
+from domain.appraisal_money import MoneySum, ProjectMoney
 
 # Confirmed deals dated in the period's local days [$1, $2), per deal department and agent's part.
 DEALS = """
@@ -38,15 +38,34 @@ SELECT department, user_id, sum(n) AS follow_ups, sum(ok) AS follow_ups_on_time,
 ) f GROUP BY 1, 2"""
 
 # Each project whose confirmed deal is dated in the period: the deal's value, the assessment's
-# expected revenue and budget, and the costs recorded so far (one grouped pass over them).
+# expected revenue and budget as kept with the deal (migration 0706), the costs recorded so far.
+# The project's agent is the deal's recorder (only they record it: domain/deals.py).
 MONEY = """
-SELECT d.project_id, d.department, pr.agent_id, pr.agent_name AS agent, d.deal_date, d.value AS revenue,
-       (pr.view->'assessment'->>'expected_revenue')::numeric AS expected_revenue,
-       (pr.view->'assessment'->>'budget')::numeric AS budget, coalesce(c.costs, 0) AS costs
-FROM deals d JOIN projects pr ON pr.id = d.project_id
+SELECT d.project_id, d.department, d.recorded_by AS agent_id, u.name AS agent, d.deal_date, d.value AS revenue,
+       d.expected_revenue, d.budget, coalesce(c.costs, 0) AS costs
+FROM deals d JOIN users u ON u.id = d.recorded_by
 LEFT JOIN LATERAL (SELECT sum(amount) AS costs FROM project_costs WHERE project_id = d.project_id) c ON true
 WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2 AND d.department = $3::text
 ORDER BY d.department, d.deal_date, d.project_id"""
+
+
+# The same projects summed per (department, project's agent) and per department (the row
+# without an agent). Budgets of 0 are left out of the budget sums.
+MONEY_SUMS = """
+WITH p AS (
+    SELECT d.department, d.recorded_by AS agent_id, d.value AS revenue, d.expected_revenue AS expected, d.budget,
+           coalesce((SELECT sum(amount) FROM project_costs c WHERE c.project_id = d.project_id), 0) AS costs
+    FROM deals d
+    WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2 AND d.department = $3::text)
+SELECT department, CASE WHEN grouping(agent_id) = 0 THEN agent_id END AS agent_id,
+       CASE WHEN grouping(agent_id) = 0 THEN (SELECT name FROM users WHERE id = agent_id) END AS agent,
+       count(*) AS projects,
+       sum(revenue) AS revenue, coalesce(sum(expected), 0) AS expected_revenue,
+       coalesce(sum(revenue) FILTER (WHERE expected IS NOT NULL), 0) AS revenue_of_expected,
+       coalesce(sum(budget) FILTER (WHERE budget > 0), 0) AS budget,
+       coalesce(sum(costs) FILTER (WHERE budget > 0), 0) AS costs,
+       count(*) FILTER (WHERE costs > budget) AS over_budget
+FROM p GROUP BY GROUPING SETS ((department, agent_id), (department))"""
 
 
 def _sql(sql: str, department: str | None) -> str:
@@ -65,6 +84,12 @@ async def follow_up_facts(pool: asyncpg.Pool, start: datetime, end: datetime,
                           department: str | None) -> list[asyncpg.Record]:  # fmt: skip
     """Follow-ups entered, on time, and customers lost to the pool per (department, agent)."""
     return await pool.fetch(_sql(FOLLOW_UPS, department), start, end, department)  # type: ignore[no-any-return]
+
+
+async def money_sums(pool: asyncpg.Pool, first: date, after: date, department: str | None) -> list[MoneySum]:
+    """Revenue against expected and costs against budget summed per agent and per department."""
+    rows = await pool.fetch(_sql(MONEY_SUMS, department), first, after, department)
+    return [MoneySum.of_sums(**dict(r)) for r in rows]
 
 
 async def money_facts(pool: asyncpg.Pool, first: date, after: date, department: str | None) -> list[ProjectMoney]:

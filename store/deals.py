@@ -36,10 +36,14 @@ class DealView(BaseModel):
 
 async def insert_deal(conn: asyncpg.Connection, project_id: str, department: str, body: DealIn, parts: list[Part],
                       by: str) -> bool:  # fmt: skip
-    """False when the project has a deal already."""
+    """False when the project has a deal already. The assessment's expected revenue and budget
+    are kept with it for the appraisal (migration 0706)."""
     done = await conn.fetchval(
-        """INSERT INTO deals (project_id, department, deal_date, value, commission, attachment_ids, recorded_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (project_id) DO NOTHING RETURNING project_id""",
+        """INSERT INTO deals (project_id, department, deal_date, value, commission, attachment_ids, recorded_by,
+                              expected_revenue, budget)
+           SELECT $1, $2, $3, $4, $5, $6, $7, (view->'assessment'->>'expected_revenue')::numeric,
+                  (view->'assessment'->>'budget')::numeric
+           FROM projects WHERE id = $1 ON CONFLICT (project_id) DO NOTHING RETURNING project_id""",
         project_id, department, body.deal_date, body.value, body.commission, body.attachment_ids, by,
     )  # fmt: skip
     if done is None:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from api.exports import CSV_TYPE, XLSX_TYPE, Column, Sheet, cells, csv_file, xlsx_file
 from domain.appraisal import FIGURES, ScorecardRow, scorecard
-from domain.appraisal_money import MoneyReport, money_report
+from domain.appraisal_money import MoneyReport, money_report, money_report_of
 from domain.errors import Forbidden, Invalid
 from domain.models import Role
 from domain.policy import AppraisalWeights, ProjectPolicy
@@ -26,7 +26,7 @@ from jindu.i18n import t
 from jindu.services.office import Office
 from jindu.services.projects import Permit
 from store.appraisal import Window, service_facts, staff_facts
-from store.appraisal_deals import money_facts
+from store.appraisal_deals import money_facts, money_sums
 from store.customer_changes import AgentFollowUps
 from store.deals import AgentDeals
 from store.users import User
@@ -178,7 +178,10 @@ def _follow_ups(rows: list[ScorecardRow]) -> list[AgentFollowUps]:
 async def appraisal_report(office: Office, user: User, policy: ProjectPolicy, q: PeriodQuery) -> AppraisalReport:
     """Per staff member: the figures, the weighted total and the rank within the department."""
     window, department, rows, _ = await _scorecard(office, user, policy, q)
-    money = money_report(await money_facts(office.pool, window.first, window.after, department))
+    # Per project for one department only: every department's year is tens of thousands of projects.
+    sums = await money_sums(office.pool, window.first, window.after, department)
+    projects = await money_facts(office.pool, window.first, window.after, department) if department else []
+    money = money_report_of(sums, projects)
     weights = {name: float(getattr(policy.appraisal, name)) for name in FIGURES}
     return AppraisalReport(period=window.key, first_day=window.first, last_day=window.last, department=department,
                            weights=weights, rows=rows, deals=_deals(rows), follow_ups=_follow_ups(rows),

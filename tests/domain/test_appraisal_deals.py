@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain.appraisal import StaffFacts, score_row, scorecard
 from domain.appraisal_deals import DealPars, DealTargets, deal_pars, deal_score
-from domain.appraisal_money import ProjectMoney, money_report
+from domain.appraisal_money import MoneySum, ProjectMoney, money_report, money_report_of
 from domain.policy import AppraisalWeights
 
 W = AppraisalWeights()
@@ -115,3 +115,16 @@ def test_revenue_against_expected_and_costs_against_budget_per_project_agent_and
     assert (sales.revenue_rate, sales.cost_rate, sales.over_budget, sales.agent_id) == (103.13, 77.78, 1, None)
     assert (rent.projects, rent.revenue_rate) == (1, 100.0)
     assert money_report([]).model_dump() == {"projects": [], "agents": [], "departments": []}
+
+
+def test_the_report_from_sums_as_postgresql_adds_them_up():
+    sums = [MoneySum.of_sums(department="sales", agent_id=None, agent=None, projects=3, revenue=Decimal("245000"),
+                             expected_revenue=Decimal("160000"), revenue_of_expected=Decimal("165000"),
+                             budget=Decimal("9000"), costs=Decimal("7000"), over_budget=1),
+            MoneySum.of_sums(department="sales", agent_id="u-li", agent="li", projects=2, revenue=Decimal("200000"),
+                             expected_revenue=Decimal(0), revenue_of_expected=Decimal(0), budget=Decimal("9000"),
+                             costs=Decimal("7000"), over_budget=1)]  # fmt: skip
+    report = money_report_of(sums, [project("p1", "li", "120000", "100000", "5000", "6000")])
+    [dept], [li] = report.departments, report.agents
+    assert (dept.revenue_rate, dept.cost_rate, li.revenue_rate, li.cost_rate) == (103.13, 77.78, None, 77.78)
+    assert [(p.project_id, p.revenue_rate, p.over_budget) for p in report.projects] == [("p1", 120.0, True)]

@@ -15,18 +15,18 @@ async def test_the_page_shows_deals_and_revenue_against_expected_in_both_languag
     agent, head = team["agent"], team["dept_head"]
     dept = agent.department
     pid = await Seed(stack.pool, dept).project(agent)
-    await stack.pool.execute("UPDATE projects SET view = jsonb_set(view, '{assessment}', $2::jsonb) WHERE id = $1",
-                             pid, {"budget": "5000", "expected_revenue": "1000000"})  # fmt: skip
-    await stack.pool.execute(
+    await stack.pool.execute(  # the assessment's expected revenue and budget are kept with the deal
         "INSERT INTO deals (project_id, department, deal_date, value, commission, recorded_by, confirmed_by, "
-        "confirmed_at) VALUES ($1, $2, $3, 1250000, 25000, $4, $5, now())", pid, dept, date(2025, 11, 10), agent.id,
-        head.id)  # fmt: skip
+        "confirmed_at, expected_revenue, budget) VALUES ($1, $2, $3, 1250000, 25000, $4, $5, now(), 1000000, 5000)",
+        pid, dept, date(2025, 11, 10), agent.id, head.id)  # fmt: skip
     await stack.pool.execute("INSERT INTO deal_parts (project_id, agent_id, share, value, commission) "
                              "VALUES ($1, $2, 100, 1250000, 25000)", pid, agent.id)  # fmt: skip
     await stack.pool.execute("INSERT INTO project_costs (id, project_id, amount, description, spent_on, "
                              "recorded_by_id) VALUES ('cost-page', $1, 6000, 'fee', $2, $3)", pid,
                              date(2025, 11, 9), agent.id)  # fmt: skip
     v = await own_browserless(head)
+    everyone = await own_browserless(team["executive"])  # every department: the sums, not each project
+    assert "125.0%" in (await everyone.http.get("/appraisal", params={"period": "2025-11"})).text
     zh = await v.http.get("/appraisal", params={"period": "2025-11"})
     assert zh.status_code == 200, zh.text[:2000]
     # the agent's row: 1 deal, 1,250,000 and 25,000 yuan; revenue 125.0 % of expected, costs 120.0 % of budget
