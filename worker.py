@@ -58,7 +58,7 @@ def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox:
                     service.record_revisit, service.call_project, CustomerActivities(pool, wake).record_customer,
                     process.record_process],
         max_cached_workflows=max_cached_workflows,
-        workflow_runner=WORKFLOW_RUNNER,  # workflows/ passed through: not re-imported per instance
+        workflow_runner=WORKFLOW_RUNNER,  # no sandbox: it guarded none of our code (workflows/runner.py)
     )  # fmt: skip
 
 

@@ -12,8 +12,8 @@ or one of domain/results.py):
   complaint_tasks, rate, add_risk, update_risk
 Query: state (the ProjectState)
 
-The worker's sandbox passes the `workflows` package through (workflows/runner.py): this
-module is imported once per worker, not again for every project.
+The worker runs it without Temporal's sandbox (workflows/runner.py): this module is
+imported once per worker, not again for every project.
 """
 
 from __future__ import annotations

@@ -1,19 +1,24 @@
-"""The sandbox every Jindu workflow runs in, with the `workflows` package passed through.
+"""How the worker runs Jindu's workflows: without Temporal's sandbox (issues 13, 16).
 
-By default Temporal's sandbox imports a workflow's module again for every new workflow
-instance; for ProjectWorkflow that re-ran `@workflow.defn` over the engine's seventeen
-updates (a signature check of each, ~25% of the worker's Python CPU while projects were
-being started, bench/RESULTS.md §1). Everything those modules hold is already passed
-through (workflows/base.py, engine.py, updates.py and the pure domain/ rules): no module
-state, deterministic code only, so the sandbox guards nothing more by re-importing them.
-The sandbox itself stays: each instance still runs with its restricted builtins and
-modules (`datetime.now`, `random`, I/O...) for anything imported outside these packages.
+The sandbox re-imports a workflow's module for every new workflow instance and enters
+itself around every activation and every payload's serialisation context. It guards
+only code it imports itself: modules passed through it run with the real standard
+library. Every module holding Jindu's workflow logic already was (workflows/base.py,
+engine.py, service_engine.py, updates.py and the pure rules in domain/, imported under
+`workflow.unsafe.imports_passed_through()`); what the sandbox still imported per instance
+was the few lines declaring each workflow class. So it guarded nothing of ours, and cost
+the worker about a fifth of its CPU per action (bench/RESULTS.md §1: 18.5–19.5 s → 15.6 s
+of worker CPU for 2,000 actions; re-running `@workflow.defn` over ProjectWorkflow's
+seventeen updates for each new project was the largest part).
+
+Determinism stays what it was: workflow code reads time, randomness and ids only through
+`workflow.*` (STYLE.md), shipped histories must replay (tests/workflows/test_replay.py
+replays them with this runner), and the workflow tests' own workers (tests/workflows/
+harness.py) still run the same classes inside the default sandbox.
 """
 
 from __future__ import annotations
 
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker import UnsandboxedWorkflowRunner
 
-WORKFLOW_RUNNER = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
-)
+WORKFLOW_RUNNER = UnsandboxedWorkflowRunner()
