@@ -6,7 +6,9 @@ only code it imports itself: modules passed through it run with the real standar
 library. Every module holding Jindu's workflow logic already was (workflows/base.py,
 engine.py, service_engine.py, updates.py and the pure rules in domain/, imported under
 `workflow.unsafe.imports_passed_through()`); what the sandbox still imported per instance
-was the few lines declaring each workflow class. So it guarded nothing of ours, and cost
+was each workflow's own module: its class, whose handlers delegate to those engines and
+rules (CustomerWorkflow's and ProcessWorkflow's a line or two each, reading no clock, no
+randomness, no I/O). So it guarded next to nothing of ours, and cost
 the worker about a fifth of its CPU per action (bench/RESULTS.md §1: 18.5–19.5 s → 15.6 s
 of worker CPU for 2,000 actions; re-running `@workflow.defn` over ProjectWorkflow's
 seventeen updates for each new project was the largest part).
