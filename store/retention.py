@@ -7,6 +7,7 @@ locks long nor competes with the record activity for long.
 Files uploaded for a process form and never sent with one (no project, no process) go after
 `unsent_uploads_days`, and their bytes with them (store/files.py) when no other attachment
 still held (not disposed of) has the same SHA-256: the store keeps one blob per content.
+The period reports' repeated marks of one month are compacted to one (`MARK_DUPLICATES`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,16 @@ HELD_ELSEWHERE = """
     SELECT DISTINCT sha256 FROM attachments WHERE sha256 = ANY($1) AND NOT id = ANY($2) AND disposed_at IS NULL"""
 UPLOAD_BATCH = 500  # blobs deleted while a batch's rows are locked
 
+# The period reports' marks (store/rollups.py) are appended by every write to a month's facts
+# (so writers never wait on each other) and deleted when a report recomputes the month: a
+# month no report reads keeps one row per write. Compaction keeps one mark per month: the
+# month stays marked, and a mark written meanwhile is not in the snapshot, so it stays too.
+MARK_DUPLICATES = """
+    DELETE FROM rollup_marks WHERE ctid IN (
+        SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY report, month ORDER BY ctid) AS n
+                          FROM rollup_marks) marks
+        WHERE n > 1 LIMIT $1)"""
+
 
 def cutoffs(policy: RetentionPolicy, now: datetime) -> dict[str, datetime]:
     days = {"outbox_sent": policy.outbox_sent_days, "outbox_failed": policy.outbox_failed_days,
@@ -100,6 +111,12 @@ async def prune(pool: asyncpg.Pool, policy: RetentionPolicy, now: datetime, *, f
             if n < policy.batch:
                 break
         deleted[what] = total
+    deleted["rollup_marks"] = 0
+    for _ in range(max_batches):
+        n = int((await pool.execute(MARK_DUPLICATES, policy.batch)).split()[-1])
+        deleted["rollup_marks"] += n
+        if n < policy.batch:
+            break
     if files is not None:
         cutoff = now - timedelta(days=policy.unsent_uploads_days)
         deleted["unsent_uploads"], deleted["unsent_upload_blobs"] = await prune_unsent_uploads(

@@ -5,7 +5,7 @@ a process form never sent with one go too, their bytes unless another attachment
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -88,3 +88,17 @@ async def test_uploads_never_sent_with_a_process_go_with_their_bytes_unless_held
     assert await files.exists(young.sha256) and await files.exists(bound.sha256)
     again = await prune(pool, policy, NOW, files=files)
     assert (again["unsent_uploads"], again["unsent_upload_blobs"]) == (0, 0)
+
+
+async def test_repeated_marks_of_a_month_are_compacted_to_one(pool):
+    """Each write to a month's facts appends a mark; a month no report reads keeps one, not
+    one per write, and a month marked once stays marked."""
+    months = [date(1990, 1, 1), date(1990, 2, 1)]
+    await pool.executemany("INSERT INTO rollup_marks (report, month) VALUES ('kpis', $1)",
+                           [(months[0],)] * 250 + [(months[1],)])  # fmt: skip
+    deleted = await prune(pool, RetentionPolicy(batch=100), NOW)
+    assert deleted["rollup_marks"] >= 249
+    counts = await pool.fetch("SELECT month, count(*) AS n FROM rollup_marks WHERE report = 'kpis' "
+                              "AND month = ANY($1::date[]) GROUP BY month ORDER BY month", months)  # fmt: skip
+    assert [(r["month"], r["n"]) for r in counts] == [(months[0], 1), (months[1], 1)]
+    await pool.execute("DELETE FROM rollup_marks WHERE month = ANY($1::date[])", months)
