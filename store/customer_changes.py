@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.customers import Consent, ConsentIn
 from store.crypto import DataCipher
@@ -103,6 +103,29 @@ async def record_share(db: Db, customer_id: str, consent_id: str, recipient: str
     await log_change(db, customer_id, "shared", by.id, actor_name=by.name, actor_role=by.role.value,
                      data={"share_id": share_id, "consent_id": consent_id, "recipient": recipient, "scope": scope})
     return int(share_id)
+
+
+class ShareRecord(BaseModel):
+    """A share of the customer's data with a third party, under the consent that covered it."""
+
+    id: int = Field(description="The share's id")
+    recipient: str = Field(description="Who received the data")
+    scope: str = Field(description="What was shared, e.g. contact")
+    comment: str = Field(description="The sharer's note")
+    shared_at: datetime = Field(description="When it was shared")
+    shared_by: str | None = Field(description="User name of who shared it")
+    consent_id: str = Field(description="The consent it was shared under")
+    nda_reference: str = Field(description="The NDA with the recipient named in that consent")
+
+
+async def shares_of(db: Db, customer_id: str, limit: int = 50) -> list[ShareRecord]:
+    """The customer's shares, newest first, each with its consent's NDA (one statement)."""
+    rows = await db.fetch(
+        "SELECT s.id, s.recipient, s.scope, s.comment, s.shared_at, u.name AS shared_by, s.consent_id, "
+        "c.nda_reference FROM customer_shares s JOIN customer_consents c ON c.id = s.consent_id "
+        "LEFT JOIN users u ON u.id = s.shared_by WHERE s.customer_id = $1 ORDER BY s.shared_at DESC, s.id DESC "
+        "LIMIT $2", customer_id, limit)  # fmt: skip
+    return [ShareRecord(**dict(r)) for r in rows]
 
 
 # --------------------------------------------------------------------------- owners

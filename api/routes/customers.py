@@ -36,6 +36,7 @@ from jindu.services import customer_records as records
 from store.customer_changes import (
     ChangeRecord,
     FollowUpRecord,
+    ShareRecord,
     changes_of,
     consents_of,
     follow_ups_of,
@@ -155,6 +156,15 @@ async def post_share(request: Request, customer_id: CustomerId, body: ShareIn,
                      user: StaffUser) -> records.Recorded:  # fmt: skip
     """409 without a consent covering that recipient and scope; recorded with the consent."""
     return await records.share_data(office_of(request), user, customer_id, body)
+
+
+@router.get("/{customer_id}/shares", response_model=list[ShareRecord], summary="A customer's shares",
+            responses=responses(401, 403, 404))  # fmt: skip
+async def get_shares(request: Request, customer_id: CustomerId, user: CurrentUser) -> list[ShareRecord]:
+    """Each share of the customer's data with a third party, newest first: recipient, scope,
+    when, by whom and under which consent (its NDA). Staff who may see the customer; the
+    customer is 403."""
+    return await records.customer_shares(office_of(request), user, customer_id)
 
 
 @router.post("/transfer", response_model=desk.Transferred, summary="Hand customers to another agent",

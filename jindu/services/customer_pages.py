@@ -6,7 +6,8 @@ today or is overdue, as the customer's workflow timed it by grade (domain/custom
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -16,7 +17,15 @@ from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Role
 from jindu.services import customer_desk as desk
 from jindu.services.office import Office
-from store.customer_changes import FollowUpRecord, consents_of, follow_ups_of
+from store.customer_changes import (
+    ChangeRecord,
+    FollowUpRecord,
+    ShareRecord,
+    changes_of,
+    consents_of,
+    follow_ups_of,
+    shares_of,
+)
 from store.customer_master import Customer, CustomerPage, list_customers, read_customer
 from store.reads import parse_cursor
 from store.users import User
@@ -70,6 +79,18 @@ class LinkedProject(BaseModel):
     department: str
     has_deal: bool
     deal_confirmed: bool = False
+    deal_date: date | None = None
+    deal_value: Decimal | None = Field(default=None, description="成交金额, yuan")
+    commission: Decimal | None = Field(default=None, description="佣金, yuan")
+
+
+class DealSum(BaseModel):
+    """The customer's deals (all of them, not only the projects listed) and their sums, yuan."""
+
+    deals: int = 0
+    confirmed: int = 0
+    value: Decimal = Decimal(0)
+    commission: Decimal = Decimal(0)
 
 
 class CustomerCardView(BaseModel):
@@ -78,26 +99,42 @@ class CustomerCardView(BaseModel):
     projects: list[LinkedProject] = []
     agents: list[str] = Field(default=[], description="The department's active agents (to transfer to)")
     consents: list[Consent] = Field(default=[], description="The customer's written consents to share their data")
+    deal_sum: DealSum = DealSum()
+    shares: list[ShareRecord] = Field(default=[], description="Shares of the customer's data, newest first")
+    changes: list[ChangeRecord] = Field(default=[], description="The record's change log, newest first")
+
+
+CHANGES_SHOWN = 30
 
 
 async def customer_card(office: Office, user: User, customer_id: str) -> CustomerCardView:
-    """The record and its follow-up timeline (newest first), for staff who may see it (404 else)."""
+    """The record, its follow-up timeline (newest first), its projects with their deals and the
+    deals' sums, its consents, shares and change log (field names only: values stay encrypted),
+    for staff who may see it (404 else: all of them are `HISTORY_READERS`)."""
     assert office.cipher is not None, "customers are read with the data key"
     found = await read_customer(office.pool, customer_id, office.cipher)
     if found is None or user.role not in STAFF_ROLES or not can_see(user.role, user.id, user.department,
                                                                      found.access()):
         raise NotFound(f"no customer {customer_id}", "no_customer", customer_id=customer_id)
+    # The projects with their deals, and the sums over all the customer's deals (window
+    # aggregates, computed before the LIMIT): one statement.
     rows = await office.pool.fetch(
         "SELECT p.id, p.stage, p.agent_id, p.department, d.project_id IS NOT NULL AS has_deal, "
-        "d.confirmed_at IS NOT NULL AS deal_confirmed FROM customer_projects cp "
-        "JOIN projects p ON p.id = cp.project_id LEFT JOIN deals d ON d.project_id = p.id WHERE cp.customer_id = $1 "
-        "ORDER BY p.created_at DESC LIMIT 20", found.id)  # fmt: skip
+        "d.confirmed_at IS NOT NULL AS deal_confirmed, d.deal_date, d.value AS deal_value, d.commission, "
+        "count(d.project_id) OVER () AS deals, count(d.confirmed_at) OVER () AS confirmed, "
+        "coalesce(sum(d.value) OVER (), 0) AS sum_value, coalesce(sum(d.commission) OVER (), 0) AS sum_commission "
+        "FROM customer_projects cp JOIN projects p ON p.id = cp.project_id LEFT JOIN deals d ON d.project_id = p.id "
+        "WHERE cp.customer_id = $1 ORDER BY p.created_at DESC LIMIT 20", found.id)  # fmt: skip
+    sums = DealSum(deals=rows[0]["deals"], confirmed=rows[0]["confirmed"], value=rows[0]["sum_value"],
+                   commission=rows[0]["sum_commission"]) if rows else DealSum()  # fmt: skip
     agents = await office.pool.fetch(
         "SELECT name FROM users WHERE role = 'agent' AND department = $1 AND deactivated_at IS NULL ORDER BY name",
         found.department) if user.role in (Role.dept_head, Role.operations) else []  # fmt: skip
     return CustomerCardView(customer=found, follow_ups=await follow_ups_of(office.pool, office.cipher, found.id),
-                            projects=[LinkedProject(**dict(r)) for r in rows], agents=[a["name"] for a in agents],
-                            consents=await consents_of(office.pool, found.id))  # fmt: skip
+                            projects=[LinkedProject(**{k: r[k] for k in LinkedProject.model_fields}) for r in rows],
+                            agents=[a["name"] for a in agents], consents=await consents_of(office.pool, found.id),
+                            deal_sum=sums, shares=await shares_of(office.pool, found.id),
+                            changes=await changes_of(office.pool, found.id, limit=CHANGES_SHOWN))  # fmt: skip
 
 
 class Book(BaseModel):

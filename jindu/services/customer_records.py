@@ -3,7 +3,9 @@ customer's written consent to share their data, and a share under it. The API
 (`PATCH /v1/customers/{id}`, `POST …/consents`, `POST …/shares`) and the workspace's forms
 on the customer card (web/routes/customer_forms.py) both call these; who may is
 domain/customers.py `can_edit`'s: the owner, the dept head, operations (the customer corrects
-their own contact details)."""
+their own contact details). The shares and the change log are read by the staff who may see
+the customer (`HISTORY_READERS`; the customer sees neither), on the card and
+`GET /v1/customers/{id}/shares`."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 
 from domain.customers import ConsentIn, CustomerPatchIn, ShareIn, can_edit, covering_consent
-from domain.errors import Conflict, Invalid, NotFound
+from domain.errors import Conflict, Forbidden, Invalid, NotFound
+from domain.models import STAFF_ROLES
 from jindu.services.customer_desk import data_cipher, regrade, visible_customer
 from jindu.services.office import Office
-from store.customer_changes import add_consent, consents_of, record_share, update_customer
+from store.customer_changes import ShareRecord, add_consent, consents_of, record_share, shares_of, update_customer
 from store.customer_master import Customer, read_customer
 from store.users import User
 
@@ -65,3 +68,16 @@ async def share_data(office: Office, user: User, customer_id: str, body: ShareIn
                        "no_consent", scope=body.scope, recipient=body.recipient)
     share = await record_share(office.pool, c.id, consent.id, body.recipient, body.scope, body.comment, user)
     return Recorded(id=str(share), consent_id=consent.id)
+
+
+# Who reads a customer's shares and change log: the staff who may see the customer (the API's
+# card gives the change log to them only).
+HISTORY_READERS = STAFF_ROLES
+
+
+async def customer_shares(office: Office, user: User, customer_id: str) -> list[ShareRecord]:
+    """The customer's shares, newest first, with the consent each was made under."""
+    c = await visible_customer(office, user, customer_id)
+    if user.role not in HISTORY_READERS:
+        raise Forbidden("a customer's shares are read by staff", "customer_history_for_staff")
+    return await shares_of(office.pool, c.id)

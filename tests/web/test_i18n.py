@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from domain.attachments import AttachmentKind
-from domain.customers import Source
+from domain.customers import CustomerPatchIn, Source
 from domain.customers_follow_up import Way
 from domain.models import CauseCategory, Channel, Decision, Gate, Level, Role, Stage, TaskSource
 from domain.risk import RiskCategory, RiskResponse, RiskStatus
@@ -111,6 +111,9 @@ FAMILIES = {
     "customer.web.form.": ["follow_up", "claim", "transfer", "deal", "confirm_deal", "edit", "consent", "share"],
     "customer.web.done.": ["registered", "follow_up", "claimed", "transferred", "deal", "edit", "consent", "share",
                            "confirm_deal"],
+    "customer.web.change.": ["created", "updated", "consent", "shared", "owner_changed", "claimed", "escalated",
+                             "followed_up", "following", "pooled", "regraded", "reminded"],
+    "customer.web.field.": list(CustomerPatchIn.model_fields),
 }
 
 
