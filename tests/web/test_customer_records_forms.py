@@ -25,7 +25,9 @@ async def customer(stack, agent, **more: str) -> str:
 async def test_correct_consent_and_share_on_the_card(stack, browserless):
     team = await stack.team()
     agent = team["agent"]
-    cid = await customer(stack, agent)
+    buyer = await stack.person("customer")
+    first = phone()
+    cid = await customer(stack, agent, phone=first, user=buyer.name)
     v = await browserless(agent)
     card = await v.http.get(f"/customers/{cid}")
     assert 'data-form="edit"' in card.text and 'data-form="consent"' in card.text
@@ -70,12 +72,25 @@ async def test_correct_consent_and_share_on_the_card(stack, browserless):
     assert r.status_code == 303, r.text[:3000]
     shares = await stack.pool.fetch("SELECT scope, consent_id FROM customer_shares WHERE customer_id = $1", cid)
     assert [s["scope"] for s in shares] == ["联系方式"] and shares[0]["consent_id"]
+    card = (await v.http.get(f"/customers/{cid}")).text
+    assert 'data-share="' in card and "联系方式 · " + agent.name in card and "NDA-2026-01" in card
+    assert 'data-change="updated"' in card and "修改资料：等级、姓名、电话" in card  # who changed which fields
+    assert first not in card  # the change log names fields, never their values
+    listed = await call(stack, "GET", f"/v1/customers/{cid}/shares", agent)
+    assert [(s["recipient"], s["scope"], s["shared_by"], s["nda_reference"]) for s in listed] == [
+        ("安居律师事务所", "联系方式", agent.name, "NDA-2026-01")]
+    await call(stack, "GET", f"/v1/customers/{cid}/shares", buyer, status=403)  # the customer: not their shares
 
     # Another agent of the department does not see a customer owned by someone else.
-    other = await browserless(await stack.person("agent", agent.department))
+    stranger = await stack.person("agent", agent.department)
+    other = await browserless(stranger)
     assert (await other.submit("/customers", f"/customers/{cid}/actions/edit", fields)).status_code == 404
+    hidden = await other.http.get(f"/customers/{cid}")
+    assert hidden.status_code == 404 and "安居律师事务所" not in hidden.text and "data-change" not in hidden.text
+    await call(stack, "GET", f"/v1/customers/{cid}/shares", stranger, status=404)
     english = await v.http.get(f"/customers/{cid}?lang=en")
     assert "Correct the record" in english.text and "Record a consent" in english.text
+    assert "record corrected: grade, name, phone" in english.text and "under the consent with NDA" in english.text
 
 
 async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browserless):
@@ -110,6 +125,11 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     assert await stack.pool.fetchval(confirmed, created["id"]) == head.id
     card = await h.http.get(f"/customers/{cid}")
     assert 'data-form="confirm_deal"' not in card.text and "成交已确认" in card.text
+    deal = f'data-deal="{created["id"]}"'  # the deal and its sum on the card, for the head and the agent
+    assert deal in card.text and "¥100万" in card.text and "¥2万" in card.text
+    assert "共 1 笔成交（已确认 1 笔），成交金额合计 ¥100万，佣金合计 ¥2万。" in card.text
+    assert deal in (await a.http.get(f"/customers/{cid}")).text
+    assert (await (await browserless(taker)).http.get(f"/customers/{cid}")).status_code == 404  # not yet theirs
     again = await h.submit(f"/customers/{cid}", path, {"project_id": created["id"], "confirm": "yes"})
     assert again.status_code == 409
 
