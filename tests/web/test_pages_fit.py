@@ -65,6 +65,8 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
     await call(stack, "POST", f"/v1/customers/{customer['id']}/consents", team["agent"], {
         "recipient": "安居律师事务所", "scope": ["联系方式"], "nda_reference": "NDA-1",
         "signed_at": "2026-01-05T10:00:00+08:00"}, 201)  # fmt: skip
+    await call(stack, "POST", f"/v1/customers/{customer['id']}/shares", team["agent"], {
+        "recipient": "安居律师事务所", "scope": "联系方式"}, 201)  # fmt: skip  (the card's shares and change log)
     # issue 14: the card with its follow-up, edit, consent and share (agent) and transfer (head) forms
     card = f"/customers/{customer['id']}"
     pages = {
