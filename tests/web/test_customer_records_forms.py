@@ -8,7 +8,12 @@ PostgreSQL, with the real worker, Temporal and PostgreSQL underneath."""
 from __future__ import annotations
 
 import uuid
+from zoneinfo import ZoneInfo
 
+from jindu.services.customer_pages import customer_card
+from jindu.services.office import Office
+from store.users import user_by_name
+from tests.perf.counting import StatementCounter, counting_pool
 from tests.web.helpers import call, soon
 from tests.web.language_check import out_of_place, visible
 
@@ -20,6 +25,20 @@ def phone() -> str:
 async def customer(stack, agent, **more: str) -> str:
     body = {"name": "林晓", "phone": phone(), "company": "晓林贸易", "business_scope": "日用品批发", "grade": "A"}
     return str((await call(stack, "POST", "/v1/customers", agent, {**body, **more}, 201))["id"])
+
+
+async def card_statements(pg_url, cipher, name: str, cid: str) -> int:
+    """The SQL statements the card's read sends (the card's deals, shares and change log)."""
+    counter = StatementCounter()
+    counted = await counting_pool(pg_url, counter, max_size=1)
+    try:
+        office = Office(pool=counted, client=None, cipher=cipher, tz=ZoneInfo("Asia/Shanghai"), timeout=5)  # type: ignore[arg-type]
+        user = await user_by_name(counted, name)
+        counter.reset()
+        await customer_card(office, user, cid)
+        return counter.count
+    finally:
+        await counted.close()
 
 
 async def test_correct_consent_and_share_on_the_card(stack, browserless):
@@ -93,11 +112,13 @@ async def test_correct_consent_and_share_on_the_card(stack, browserless):
     assert "record corrected: grade, name, phone" in english.text and "under the consent with NDA" in english.text
 
 
-async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browserless):
+async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browserless, pg_url, cipher):
     team = await stack.team()
     agent, head = team["agent"], team["dept_head"]
     taker = await stack.person("agent", agent.department)
     cid, second = await customer(stack, agent), await customer(stack, agent, grade="C")
+    bare = await card_statements(pg_url, cipher, head.name, cid)
+    assert 0 < bare <= 8, bare  # record, projects with deals, agents, follow-ups, consents, shares, changes
     created = await call(stack, "POST", "/v1/projects", agent, {"customer_id": cid, "channel": "phone",
                          "requirement": "两居室", "business_type": "real_estate"}, 201)  # fmt: skip
     p = f"/v1/projects/{created['id']}"
@@ -130,6 +151,7 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     assert "共 1 笔成交（已确认 1 笔），成交金额合计 ¥100万，佣金合计 ¥2万。" in card.text
     assert deal in (await a.http.get(f"/customers/{cid}")).text
     assert (await (await browserless(taker)).http.get(f"/customers/{cid}")).status_code == 404  # not yet theirs
+    assert await card_statements(pg_url, cipher, head.name, cid) == bare  # the deal read with the projects
     again = await h.submit(f"/customers/{cid}", path, {"project_id": created["id"], "confirm": "yes"})
     assert again.status_code == 409
 
