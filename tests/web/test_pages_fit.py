@@ -22,8 +22,10 @@ SHOTS = {"/dashboard": "dashboard", "/projects/RUNNING": "project"}  # tests/art
 
 async def problems_of(page, path: str, lang: str, name: str | None = None) -> list[str]:
     """What is wrong with one page at both widths (a screenshot of each if named). The page
-    is loaded once: the widths differ by CSS only, so each is laid out again, then checked."""
+    is loaded once, on the phone's width first (charts are drawn for it, as on a phone; a
+    chart drawn wider and shrunk later could be caught mid-resize), then laid out again wider."""
     found: list[str] = []
+    await page.set_viewport_size({"width": WIDTHS[0], "height": 844})
     response = await page.goto(path)
     assert response is not None and response.status in (200, 403), (path, response and response.status)
     await page.wait_for_load_state("load")
