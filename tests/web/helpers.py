@@ -15,6 +15,21 @@ async def call(stack, method: str, path: str, who, body: dict | None = None, sta
     return r.json()
 
 
+async def customer_project_in_execution(stack, team, customer_id: str) -> str:
+    """A project for a customer of the master (`customer_id`), walked to execution."""
+    agent, head = team["agent"], team["dept_head"]
+    created = await call(stack, "POST", "/v1/projects", agent, {"customer_id": customer_id, "channel": "phone",
+                         "requirement": "两居室", "business_type": "real_estate"}, 201)  # fmt: skip
+    p = f"/v1/projects/{created['id']}"
+    await call(stack, "POST", f"{p}/assessment", agent, {"in_scope": True, "difficulty": "medium",
+               "risk_level": "low", "expected_cycle_days": 30, "budget": "80000"})  # fmt: skip
+    await call(stack, "POST", f"{p}/decisions", head, {"gate": "initiation", "decision": "approve"})
+    await call(stack, "POST", f"{p}/plan", agent, {"goals": "签约", "responsibilities": "业务员带看",
+               "milestones": [{"name": "签约", "due_date": soon(20)}]})  # fmt: skip
+    await call(stack, "POST", f"{p}/decisions", head, {"gate": "plan", "decision": "approve"})
+    return str(created["id"])
+
+
 async def project_at(stack, team, stage: str, *, risk: str = "medium", budget: str = "120000") -> str:
     """A project of `team` walked to `stage`: initiation_approval, planning, execution or customer_acceptance."""
     agent, head = team["agent"], team["dept_head"]

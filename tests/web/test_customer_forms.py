@@ -10,7 +10,7 @@ import re
 import uuid
 from datetime import timedelta
 
-from tests.web.helpers import call, soon
+from tests.web.helpers import call, customer_project_in_execution, soon
 from tests.web.language_check import out_of_place, visible
 
 
@@ -102,7 +102,7 @@ async def test_customer_service_registers_and_the_agent_records_a_deal(own_stack
     test's complaints (jindu/services/complaints.py `has_customer_service`)."""
     stack, browserless = own_stack, own_browserless
     team = await stack.team()
-    agent, head = team["agent"], team["dept_head"]
+    agent = team["agent"]
     await call(stack, "PUT", f"/v1/departments/{agent.department}", team["operations"],
                {"name_zh": "测试事业部", "name_en": "Test division"})  # fmt: skip
     service = await browserless(await stack.person("customer_service"))
@@ -117,27 +117,19 @@ async def test_customer_service_registers_and_the_agent_records_a_deal(own_stack
     assert refused.status_code == 403
 
     # A project for this customer, walked to execution, then the deal from the customer card.
-    created = await call(stack, "POST", "/v1/projects", agent, {"customer_id": cid, "channel": "phone",
-                         "requirement": "两居室", "business_type": "real_estate"}, 201)  # fmt: skip
-    p = f"/v1/projects/{created['id']}"
-    await call(stack, "POST", f"{p}/assessment", agent, {"in_scope": True, "difficulty": "medium",
-               "risk_level": "low", "expected_cycle_days": 30, "budget": "80000"})  # fmt: skip
-    await call(stack, "POST", f"{p}/decisions", head, {"gate": "initiation", "decision": "approve"})
-    await call(stack, "POST", f"{p}/plan", agent, {"goals": "签约", "responsibilities": "业务员带看",
-               "milestones": [{"name": "签约", "due_date": soon(20)}]})  # fmt: skip
-    await call(stack, "POST", f"{p}/decisions", head, {"gate": "plan", "decision": "approve"})
+    project = await customer_project_in_execution(stack, team, cid)
     v = await browserless(agent)
     card = await v.http.get(f"/customers/{cid}")
-    assert 'data-form="deal"' in card.text and created["id"] in card.text
-    deal = {"project_id": created["id"], "deal_date": soon(0), "value": "1,200,000", "commission": "24000",
+    assert 'data-form="deal"' in card.text and project in card.text
+    deal = {"project_id": project, "deal_date": soon(0), "value": "1,200,000", "commission": "24000",
             "split.0.agent": agent.name, "split.0.share": "100", "confirm": "yes"}
     r = await v.submit(f"/customers/{cid}", f"/customers/{cid}/actions/deal", deal)
     assert r.status_code == 303, r.text[:3000]
-    row = await stack.pool.fetchrow("SELECT value, commission FROM deals WHERE project_id = $1", created["id"])
+    row = await stack.pool.fetchrow("SELECT value, commission FROM deals WHERE project_id = $1", project)
     assert (str(row["value"]), str(row["commission"])) == ("1200000.00", "24000.00")
     twice = await v.submit(f"/customers/{cid}", f"/customers/{cid}/actions/deal", deal)
     assert twice.status_code in (403, 409, 422) and await stack.pool.fetchval(
-        "SELECT count(*) FROM deals WHERE project_id = $1", created["id"]) == 1  # fmt: skip
+        "SELECT count(*) FROM deals WHERE project_id = $1", project) == 1  # fmt: skip
 
     # Leads: the agent's customers due by today's end or overdue (the workflow's due time, set here).
     due = "UPDATE customer_master SET next_follow_up_at = now() + $2::interval WHERE id = $1"
@@ -151,7 +143,7 @@ async def test_customer_service_registers_and_the_agent_records_a_deal(own_stack
     assert "Customers to follow up today" in english.text
 
     # Every customer page reads in its language: no English on a Chinese page, no Chinese on an English one.
-    user_data = ("赵敏", number, cid, created["id"], *(p.name for p in team.values()))
+    user_data = ("赵敏", number, cid, project, *(p.name for p in team.values()))
     wrong = {}
     for path in ("/customers", "/customers?leads=true", "/customers/new", f"/customers/{cid}"):
         for lang in ("zh", "en"):

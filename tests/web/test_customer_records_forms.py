@@ -14,7 +14,7 @@ from jindu.services.customer_pages import customer_card
 from jindu.services.office import Office
 from store.users import user_by_name
 from tests.perf.counting import StatementCounter, counting_pool
-from tests.web.helpers import call, soon
+from tests.web.helpers import call, customer_project_in_execution, soon
 from tests.web.language_check import out_of_place, visible
 
 
@@ -119,15 +119,8 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     cid, second = await customer(stack, agent), await customer(stack, agent, grade="C")
     bare = await card_statements(pg_url, cipher, head.name, cid)
     assert 0 < bare <= 8, bare  # record, projects with deals, agents, follow-ups, consents, shares, changes
-    created = await call(stack, "POST", "/v1/projects", agent, {"customer_id": cid, "channel": "phone",
-                         "requirement": "两居室", "business_type": "real_estate"}, 201)  # fmt: skip
-    p = f"/v1/projects/{created['id']}"
-    await call(stack, "POST", f"{p}/assessment", agent, {"in_scope": True, "difficulty": "medium",
-               "risk_level": "low", "expected_cycle_days": 30, "budget": "80000"})  # fmt: skip
-    await call(stack, "POST", f"{p}/decisions", head, {"gate": "initiation", "decision": "approve"})
-    await call(stack, "POST", f"{p}/plan", agent, {"goals": "签约", "responsibilities": "业务员带看",
-               "milestones": [{"name": "签约", "due_date": soon(20)}]})  # fmt: skip
-    await call(stack, "POST", f"{p}/decisions", head, {"gate": "plan", "decision": "approve"})
+    project = await customer_project_in_execution(stack, team, cid)
+    p = f"/v1/projects/{project}"
     await call(stack, "POST", f"{p}/deal", agent, {"deal_date": soon(0), "value": "1000000", "commission": "20000",
                "split": [{"agent": agent.name, "share": "100"}]}, 201)  # fmt: skip
 
@@ -135,24 +128,24 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     assert 'data-form="confirm_deal"' not in (await a.http.get(f"/customers/{cid}")).text
     assert 'data-form="confirm_deal"' in (await h.http.get(f"/customers/{cid}")).text
     path = f"/customers/{cid}/actions/confirm_deal"
-    refused = await a.submit(f"/customers/{cid}", path, {"project_id": created["id"], "confirm": "yes"})
+    refused = await a.submit(f"/customers/{cid}", path, {"project_id": project, "confirm": "yes"})
     assert refused.status_code == 403
-    unconfirmed = await h.submit(f"/customers/{cid}", path, {"project_id": created["id"]})
+    unconfirmed = await h.submit(f"/customers/{cid}", path, {"project_id": project})
     assert unconfirmed.status_code == 422
     confirmed = "SELECT confirmed_by FROM deals WHERE project_id = $1"
-    assert await stack.pool.fetchval(confirmed, created["id"]) is None
-    r = await h.submit(f"/customers/{cid}", path, {"project_id": created["id"], "confirm": "yes"})
+    assert await stack.pool.fetchval(confirmed, project) is None
+    r = await h.submit(f"/customers/{cid}", path, {"project_id": project, "confirm": "yes"})
     assert r.status_code == 303, r.text[:3000]
-    assert await stack.pool.fetchval(confirmed, created["id"]) == head.id
+    assert await stack.pool.fetchval(confirmed, project) == head.id
     card = await h.http.get(f"/customers/{cid}")
     assert 'data-form="confirm_deal"' not in card.text and "成交已确认" in card.text
-    deal = f'data-deal="{created["id"]}"'  # the deal and its sum on the card, for the head and the agent
+    deal = f'data-deal="{project}"'  # the deal and its sum on the card, for the head and the agent
     assert deal in card.text and "¥100万" in card.text and "¥2万" in card.text
     assert "共 1 笔成交（已确认 1 笔），成交金额合计 ¥100万，佣金合计 ¥2万。" in card.text
     assert deal in (await a.http.get(f"/customers/{cid}")).text
     assert (await (await browserless(taker)).http.get(f"/customers/{cid}")).status_code == 404  # not yet theirs
     assert await card_statements(pg_url, cipher, head.name, cid) == bare  # the deal read with the projects
-    again = await h.submit(f"/customers/{cid}", path, {"project_id": created["id"], "confirm": "yes"})
+    again = await h.submit(f"/customers/{cid}", path, {"project_id": project, "confirm": "yes"})
     assert again.status_code == 409
 
     # The departing agent's whole book: an agent may not; the dept head confirms, then both move.
@@ -174,7 +167,7 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     assert "Hand over a book" in english.text
     await call(stack, "PUT", f"/v1/departments/{agent.department}", team["operations"],
                {"name_zh": "测试事业部", "name_en": "Test division"})  # fmt: skip
-    user_data = (agent.name, taker.name, head.name, cid, created["id"], "离职交接", "林晓", "晓林贸易", "日用品批发")
+    user_data = (agent.name, taker.name, head.name, cid, project, "离职交接", "林晓", "晓林贸易", "日用品批发")
     for lang in ("zh", "en"):  # each in its own language only
         for path in ("/customers/transfer?moved=2", f"/customers/{cid}"):
             shown = await h.http.get(path, params={"lang": lang})
