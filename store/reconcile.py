@@ -124,12 +124,11 @@ async def divergences(db: asyncpg.Pool | asyncpg.Connection) -> dict[str, int]:
 # a 2xx is given only once the workflow has recorded the intake. A claim still at `intake`
 # after this long, with no workflow in Temporal, was never acknowledged: it is released.
 CLAIM_GRACE_MINUTES = 10
+UNANSWERED = f"stage = 'intake' AND seq = 0 AND created_at < now() - interval '{CLAIM_GRACE_MINUTES} minutes'"
 
 
 async def stale_claims(db: asyncpg.Pool | asyncpg.Connection, *, limit: int = 500) -> list[str]:
-    rows = await db.fetch("SELECT id FROM projects WHERE stage = 'intake' AND seq = 0 "
-                          f"AND created_at < now() - interval '{CLAIM_GRACE_MINUTES} minutes' ORDER BY id LIMIT $1",
-                          limit)  # fmt: skip
+    rows = await db.fetch(f"SELECT id FROM projects WHERE {UNANSWERED} ORDER BY id LIMIT $1", limit)
     return [r["id"] for r in rows]
 
 
@@ -137,9 +136,7 @@ async def release_claim(pool: asyncpg.Pool, project_id: str) -> bool:
     """Remove an unacknowledged intake claim (the caller checked Temporal has no workflow for
     it): its project row, customer row and master link, in one transaction."""
     async with pool.acquire() as conn, conn.transaction():
-        claimed = await conn.fetchval(
-            "SELECT 1 FROM projects WHERE id = $1 AND stage = 'intake' AND seq = 0 "
-            f"AND created_at < now() - interval '{CLAIM_GRACE_MINUTES} minutes' FOR UPDATE", project_id)  # fmt: skip
+        claimed = await conn.fetchval(f"SELECT 1 FROM projects WHERE id = $1 AND {UNANSWERED} FOR UPDATE", project_id)
         if not claimed:
             return False
         await conn.execute("DELETE FROM customer_projects WHERE project_id = $1", project_id)
