@@ -6,7 +6,9 @@ Requests go through httpx's ASGI transport into the real FastAPI app.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -72,18 +74,24 @@ class Stack:
         }
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def stack(local_env, pool, cipher):
-    settings = Settings(task_queue=STACK_TASK_QUEUE)
-    app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher, policy=ProjectPolicy())
+@contextlib.asynccontextmanager
+async def serving(client, pool, cipher, task_queue: str) -> AsyncIterator[Stack]:
+    """The app (in process, over ASGI) and a worker with its outbox on `task_queue`."""
+    settings = Settings(task_queue=task_queue)
+    app = create_app(settings, client=client, pool=pool, cipher=cipher, policy=ProjectPolicy())
     outbox = build_outbox(settings, pool, cipher=cipher)
-    worker = build_worker(local_env.client, pool=pool, task_queue=STACK_TASK_QUEUE, outbox=outbox)
     app.state.outbox = outbox
-    async with worker, app.router.lifespan_context(app):
+    async with build_worker(client, pool=pool, task_queue=task_queue, outbox=outbox), \
+            app.router.lifespan_context(app):  # fmt: skip
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://jindu.test") as http:
-            yield Stack(http, pool, local_env.client, app)
+            yield Stack(http, pool, client, app)
 
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def stack(local_env, pool, cipher):
+    async with serving(local_env.client, pool, cipher, STACK_TASK_QUEUE) as stack:
+        yield stack
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -94,17 +102,9 @@ async def own_stack(local_env, pg_url, cipher):
     url = await ensure_database(pg_url, name)
     await migrate(url)
     pool = await create_pool(url)
-    queue = f"jindu-own-{uuid.uuid4().hex[:6]}"
-    settings = Settings(task_queue=queue)
-    app = create_app(settings, client=local_env.client, pool=pool, cipher=cipher, policy=ProjectPolicy())
-    outbox = build_outbox(settings, pool, cipher=cipher)
-    app.state.outbox = outbox
     try:
-        async with build_worker(local_env.client, pool=pool, task_queue=queue, outbox=outbox), \
-                app.router.lifespan_context(app):  # fmt: skip
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://jindu.test") as http:
-                yield Stack(http, pool, local_env.client, app)
+        async with serving(local_env.client, pool, cipher, f"jindu-own-{uuid.uuid4().hex[:6]}") as stack:
+            yield stack
     finally:
         await pool.close()
         await drop_database(pg_url, name)
