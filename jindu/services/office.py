@@ -40,7 +40,7 @@ from domain.errors import ERRORS_BY_CODE, NotFound, Unavailable, WrongStage
 from domain.models import workflow_id
 from domain.steps import Ack
 from store.crypto import DataCipher
-from store.files import FileStore, files_of
+from store.files import FileStore
 from workflows import search_attributes as sa
 
 
@@ -77,7 +77,7 @@ class Office:
         return cls(pool=state.pool, client=state.client, cipher=state.cipher,
                    tz=ZoneInfo(state.policy.calendar.timezone), timeout=state.settings.update_timeout_seconds,
                    on_send=on_send, allow_zero_budget=state.policy.allow_zero_budget,
-                   files=getattr(state, "files", None) or files_of(state.settings))  # fmt: skip
+                   files=state.files)  # fmt: skip
 
     async def start(self, run: Callable[..., Any], arg: Any, *, wf_id: str, task_queue: str, kind: str,
                     summary: str) -> None:  # fmt: skip
