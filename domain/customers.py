@@ -131,7 +131,9 @@ class ConsentIn(BaseModel):
     nda_reference: ShortText = Field(description="The NDA signed with the recipient")
     signed_at: datetime
     valid_until: date | None = None
-    attachment_id: ShortText | None = None
+    attachment_ids: list[ShortText] = Field(default_factory=list, max_length=20, description="The signed consent "
+                                            "and NDA scans: the sender's own uploads (POST /v1/attachments)")
+    attachment_id: ShortText | None = Field(default=None, description="One upload (older clients): as attachment_ids")
 
 
 class ShareIn(BaseModel):
@@ -159,6 +161,7 @@ class Consent(BaseModel):
     signed_at: datetime
     valid_until: date | None = None
     id: str = ""
+    attachment_ids: list[str] = []
 
 
 def covering_consent(consents: list[Consent], recipient: str, scope: str, today: date) -> Consent | None:

@@ -28,7 +28,8 @@ Db = asyncpg.Connection | asyncpg.Pool
 OOXML = "application/vnd.openxmlformats-officedocument."
 COLUMNS = ("id, project_id, process_id, kind, name, size, sha256, content_type, uploaded_by, uploaded_at, "
            "disposed_at")
-UNSENT = "project_id IS NULL AND process_id IS NULL AND uploaded_by = $1"  # a person's uploads for a form
+# a person's uploads for a form (a consent's scans are the consent's: store/consent_files.py)
+UNSENT = "project_id IS NULL AND process_id IS NULL AND consent_id IS NULL AND uploaded_by = $1"
 
 
 class Attachment(BaseModel):
@@ -121,15 +122,15 @@ async def bind(pool: asyncpg.Pool, ids: Sequence[str], *, process_id: str, by: s
         return []
     wanted = list(dict.fromkeys(ids))
     async with pool.acquire() as conn, conn.transaction():
-        rows = await conn.fetch("SELECT id, project_id, process_id, uploaded_by, disposed_at FROM attachments "
-                                "WHERE id = ANY($1) FOR UPDATE", wanted)  # fmt: skip
+        rows = await conn.fetch("SELECT id, project_id, process_id, consent_id, uploaded_by, disposed_at "
+                                "FROM attachments WHERE id = ANY($1) FOR UPDATE", wanted)  # fmt: skip
         found = {r["id"]: r for r in rows}
         unknown = [i for i in wanted if i not in found or found[i]["project_id"] is not None
                    or found[i]["disposed_at"] is not None]  # fmt: skip
         if unknown:
             raise Refused(f"not an uploaded file: {', '.join(unknown)}", "not_uploaded", ids=unknown)
-        theirs = [i for i in wanted
-                  if found[i]["uploaded_by"] != by or found[i]["process_id"] not in (None, process_id)]
+        theirs = [i for i in wanted if found[i]["uploaded_by"] != by or found[i]["consent_id"] is not None
+                  or found[i]["process_id"] not in (None, process_id)]  # fmt: skip
         if theirs:
             raise Forbidden(f"not your own upload: {', '.join(theirs)}", "not_own_upload", ids=theirs)
         rows = await conn.fetch("UPDATE attachments SET process_id = $1 WHERE id = ANY($2) AND process_id IS NULL "

@@ -72,25 +72,27 @@ async def changes_of(db: Db, customer_id: str, limit: int = 200) -> list[ChangeR
 # --------------------------------------------------------------------------- consent and sharing
 
 
-async def add_consent(db: Db, customer_id: str, body: ConsentIn, by: User) -> str:
+async def add_consent(db: Db, customer_id: str, body: ConsentIn, by: User, *,
+                      attachment_ids: list[str] | None = None) -> str:  # fmt: skip
+    """`attachment_ids`: the files then bound to the consent (store/consent_files.py `bind`)."""
     cid = "cs" + uuid.uuid4().hex[:14]
     await db.execute(
         """INSERT INTO customer_consents (id, customer_id, recipient, scope, nda_reference, signed_at, valid_until,
-               attachment_id, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+               attachment_id, attachment_ids, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
         cid, customer_id, body.recipient, body.scope, body.nda_reference, body.signed_at, body.valid_until,
-        body.attachment_id, by.id,
+        body.attachment_id, attachment_ids or [], by.id,
     )  # fmt: skip
     await log_change(db, customer_id, "consent", by.id, actor_name=by.name, actor_role=by.role.value,
                      data={"consent_id": cid, "recipient": body.recipient, "scope": body.scope,
-                           "nda_reference": body.nda_reference})  # fmt: skip
+                           "nda_reference": body.nda_reference, "attachment_ids": attachment_ids or []})
     return cid
 
 
 async def consents_of(db: Db, customer_id: str) -> list[Consent]:
-    rows = await db.fetch("SELECT id, recipient, scope, signed_at, valid_until FROM customer_consents "
+    rows = await db.fetch("SELECT id, recipient, scope, signed_at, valid_until, attachment_ids FROM customer_consents "
                           "WHERE customer_id = $1 ORDER BY signed_at", customer_id)  # fmt: skip
     return [Consent(id=r["id"], recipient=r["recipient"], scope=list(r["scope"]), signed_at=r["signed_at"],
-                    valid_until=r["valid_until"]) for r in rows]  # fmt: skip
+                    valid_until=r["valid_until"], attachment_ids=list(r["attachment_ids"])) for r in rows]  # fmt: skip
 
 
 async def record_share(db: Db, customer_id: str, consent_id: str, recipient: str, scope: str, comment: str,

@@ -4,8 +4,8 @@ Each table is pruned in batches of `batch` rows, one short transaction each, old
 through the indexes of migration 0400, so a first run on ten years of rows neither holds
 locks long nor competes with the record activity for long.
 
-Files uploaded for a process form and never sent with one (no project, no process) go after
-`unsent_uploads_days`, and their bytes with them (store/files.py) when no other attachment
+Files uploaded for a process form and never sent with one (no project, process or customer's
+consent: issue 14) go after `unsent_uploads_days`, and their bytes with them (store/files.py) when no other attachment
 still held (not disposed of) has the same SHA-256: the store keeps one blob per content.
 The period reports' repeated marks of one month are compacted to one (`MARK_DUPLICATES`).
 """
@@ -50,7 +50,8 @@ PRUNES = {
 # A batch of unsent uploads, locked so that a form sent meanwhile cannot bind them (store/attachments.py
 # `bind` waits, then finds them gone), and the contents another live attachment still holds.
 UNSENT_UPLOADS = """
-    SELECT id, sha256 FROM attachments WHERE project_id IS NULL AND process_id IS NULL AND uploaded_at < $1
+    SELECT id, sha256 FROM attachments WHERE project_id IS NULL AND process_id IS NULL AND consent_id IS NULL
+      AND uploaded_at < $1
     ORDER BY uploaded_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"""
 HELD_ELSEWHERE = """
     SELECT DISTINCT sha256 FROM attachments WHERE sha256 = ANY($1) AND NOT id = ANY($2) AND disposed_at IS NULL"""

@@ -33,6 +33,7 @@ from domain.errors import Invalid, NotFound
 from domain.models import Role
 from jindu.services import customer_desk as desk
 from jindu.services import customer_records as records
+from store import consent_files
 from store.customer_changes import (
     ChangeRecord,
     FollowUpRecord,
@@ -124,11 +125,15 @@ class CustomerCard(BaseModel):
 @router.get("/{customer_id}", response_model=CustomerCard, summary="A customer's card",
             responses=responses(401, 404))  # fmt: skip
 async def get_customer(customer_id: CustomerId, user: CurrentUser, pool: Pool, cipher: Cipher) -> CustomerCard:
-    """The record, its consents, its follow-up timeline and its change log (who, when, which
+    """The record, its consents (each with `attachment_ids` and their `files`: name, size, type;
+    `GET /v1/attachments/{id}` downloads one), its follow-up timeline and its change log (who, when, which
     fields: values stay encrypted)."""
     c = await visible_customer(pool, cipher, user, customer_id)
     staff = user.role != Role.customer
-    return CustomerCard(customer=c, consents=[x.model_dump(mode="json") for x in await consents_of(pool, c.id)],
+    files = await consent_files.files_of(pool, c.id)
+    consents = [{**x.model_dump(mode="json"), "files": [f.model_dump(mode="json") for f in files.get(x.id, [])]}
+                for x in await consents_of(pool, c.id)]  # fmt: skip
+    return CustomerCard(customer=c, consents=consents,
                         follow_ups=await follow_ups_of(pool, cipher, c.id) if staff else [],
                         changes=await changes_of(pool, c.id) if staff else [])  # fmt: skip
 
@@ -146,7 +151,10 @@ async def patch_customer(request: Request, customer_id: CustomerId, body: Custom
 async def post_consent(request: Request, customer_id: CustomerId, body: ConsentIn,
                        user: StaffUser) -> records.Recorded:  # fmt: skip
     """The customer's written consent to share their data: recipient, scope, the NDA with the
-    recipient, when it was signed (001 客户信息管理 §3)."""
+    recipient, when it was signed (001 客户信息管理 §3), and `attachment_ids`: the signed scans,
+    the recorder's own uploads (`POST /v1/attachments`; the type decided from the bytes). An id
+    that is no upload is 422, another person's upload or one already sent with something else
+    403, and nothing is recorded; once sent they are read by whoever may see the customer."""
     return await records.record_consent(office_of(request), user, customer_id, body)
 
 

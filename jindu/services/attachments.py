@@ -8,7 +8,8 @@ is refused (403), whatever the id.
 
 Process forms (issue 15) take files too: a member of staff uploads one first (their own upload,
 under the same type and size rules), then sends its id in the form or a task's fields; the
-file is then read by whoever may see that process, and by nobody else (403).
+file is then read by whoever may see that process, and by nobody else (403). So are the
+signed scans sent with a customer's consent (issue 14): read by whoever may see the customer.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 from domain.attachments import CUSTOMER_KINDS, AttachmentKind, AttachmentPolicy, may_see
 from domain.errors import Forbidden, NotFound, WrongStage
 from domain.models import STAFF_ROLES, TERMINAL_STAGES, Role, Stage
+from jindu.services.customer_desk import visible_customer
 from jindu.services.office import Office
 from jindu.services.projects import Permit, visible_project
-from store import attachments, process_reads
+from store import attachments, consent_files, process_reads
 from store.attachments import Attachment
 from store.files import FileStore
 from store.reads import ProjectAccess, project_access
@@ -69,12 +71,27 @@ async def _process_readable(office: Office, user: User, found: Attachment) -> At
     return found
 
 
+async def _consent_readable(office: Office, user: User, found: Attachment, customer_id: str) -> Attachment:
+    """A consent's scan is read by whoever may see the customer (issue 14)."""
+
+    try:
+        await visible_customer(office, user, customer_id)
+    except NotFound as err:
+        raise Forbidden("this file belongs to a customer you may not see", "consent_file_hidden") from err
+    if found.disposed_at is not None:
+        raise NotFound(f"attachment {found.id} was disposed of", "file_disposed", attachment_id=found.id)
+    return found
+
+
 async def readable(office: Office, user: User, attachment_id: str) -> Attachment:
     """The attachment if `user` may read it."""
     found = await attachments.get(office.pool, attachment_id)
     if found is None:
         raise NotFound(f"no attachment {attachment_id}", "no_attachment", attachment_id=attachment_id)
     if found.project_id is None:
+        customer_id = await consent_files.customer_of(office.pool, found.id) if found.process_id is None else None
+        if customer_id is not None:
+            return await _consent_readable(office, user, found, customer_id)
         return await _process_readable(office, user, found)
     project = await project_access(office.pool, found.project_id)
     if project is None:

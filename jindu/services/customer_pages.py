@@ -17,6 +17,8 @@ from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Role
 from jindu.services import customer_desk as desk
 from jindu.services.office import Office
+from store import consent_files
+from store.consent_files import ConsentFile
 from store.customer_changes import (
     ChangeRecord,
     FollowUpRecord,
@@ -99,6 +101,7 @@ class CustomerCardView(BaseModel):
     projects: list[LinkedProject] = []
     agents: list[str] = Field(default=[], description="The department's active agents (to transfer to)")
     consents: list[Consent] = Field(default=[], description="The customer's written consents to share their data")
+    consent_files: dict[str, list[ConsentFile]] = Field(default={}, description="Each consent's signed scans")
     deal_sum: DealSum = DealSum()
     shares: list[ShareRecord] = Field(default=[], description="Shares of the customer's data, newest first")
     changes: list[ChangeRecord] = Field(default=[], description="The record's change log, newest first")
@@ -133,6 +136,7 @@ async def customer_card(office: Office, user: User, customer_id: str) -> Custome
     return CustomerCardView(customer=found, follow_ups=await follow_ups_of(office.pool, office.cipher, found.id),
                             projects=[LinkedProject(**{k: r[k] for k in LinkedProject.model_fields}) for r in rows],
                             agents=[a["name"] for a in agents], consents=await consents_of(office.pool, found.id),
+                            consent_files=await consent_files.files_of(office.pool, found.id),
                             deal_sum=sums, shares=await shares_of(office.pool, found.id),
                             changes=await changes_of(office.pool, found.id, limit=CHANGES_SHOWN))  # fmt: skip
 

@@ -18,6 +18,7 @@ from domain.errors import Conflict, Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES
 from jindu.services.customer_desk import data_cipher, regrade, visible_customer
 from jindu.services.office import Office
+from store import consent_files
 from store.customer_changes import ShareRecord, add_consent, consents_of, record_share, shares_of, update_customer
 from store.customer_master import Customer, read_customer
 from store.users import User
@@ -51,10 +52,16 @@ async def correct_customer(office: Office, user: User, customer_id: str, body: C
 
 
 async def record_consent(office: Office, user: User, customer_id: str, body: ConsentIn) -> Recorded:
-    """The customer's written consent: recipient, scope, the NDA with the recipient, when signed."""
+    """The customer's written consent: recipient, scope, the NDA with the recipient, when signed,
+    and the scans of what was signed: the recorder's own uploads, bound to the consent in the
+    transaction that records it (an unknown id 422, another person's upload 403: nothing kept)."""
     c = await visible_customer(office, user, customer_id)
     can_edit(user.role, user.id, user.department, c.access(), set())
-    return Recorded(id=await add_consent(office.pool, c.id, body, user))
+    wanted = list(dict.fromkeys([*body.attachment_ids, *([body.attachment_id] if body.attachment_id else [])]))
+    async with office.pool.acquire() as conn, conn.transaction():
+        cid = await add_consent(conn, c.id, body, user, attachment_ids=wanted)
+        await consent_files.bind(conn, wanted, consent_id=cid, by=user.id)
+    return Recorded(id=cid)
 
 
 async def share_data(office: Office, user: User, customer_id: str, body: ShareIn) -> Recorded:

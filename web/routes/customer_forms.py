@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from api.deps import office_of
 from domain.customers import ConsentIn, CustomerCreateIn, CustomerPatchIn, ShareIn, TransferIn
@@ -22,6 +22,7 @@ from domain.deals import DealIn
 from domain.errors import Invalid
 from jindu.services import customer_desk as desk
 from jindu.services import customer_records as records
+from jindu.services.attachments import upload_own
 from jindu.services.customer_pages import CustomerCardView, customer_card
 from jindu.services.deals import CONFIRM, RECORD, confirm, record_deal
 from jindu.services.office import Office
@@ -32,6 +33,7 @@ from web import forms
 from web.api import Answer, as_body, attempt, seg
 from web.errors import Problem, problem
 from web.render import page
+from web.routes.files import MAX_FILES
 from web.session import SignedIn, Visitor, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -143,8 +145,13 @@ async def _edit(request: Request, visitor: Visitor, customer_id: str, form: Form
 
 
 async def _consent(request: Request, visitor: Visitor, customer_id: str, form: FormData) -> BaseModel:
+    """The files picked (or photographed) are uploaded as the visitor's own, then sent by id."""
     office = office_of(request)
-    body = as_body(ConsentIn, cf.consent(form, office.tz))
+    policy = request.app.state.policy.attachments
+    ids = [(await upload_own(office, visitor.user, policy, filename=file.filename,
+                             data=await file.read(policy.max_file_bytes + 1))).id
+           for file in form.getlist("attachment_ids") if isinstance(file, UploadFile) and file.filename]  # fmt: skip
+    body = as_body(ConsentIn, {**cf.consent(form, office.tz), "attachment_ids": ids})
     return await records.record_consent(office, visitor.user, customer_id, body)
 
 
@@ -184,6 +191,7 @@ ACTIONS: dict[str, tuple[Build, bool, str]] = {
 
 @router.post("/customers/{customer_id}/actions/{action}")
 async def customer_action(request: Request, visitor: SignedIn, customer_id: str, action: str) -> Response:
+    await request.form(max_files=MAX_FILES, max_fields=200)  # parsed once, with a consent's files
     form = await check_csrf(request, visitor)
     if action not in ACTIONS:
         return page(request, "error.html", visitor, status=404, problem=Problem(404, "", ""))

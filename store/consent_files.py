@@ -1,0 +1,70 @@
+"""The files of a customer's consent (issue 14; 001 客户信息管理 §3): the signed consent and the
+NDA with the recipient, scanned or photographed. A member of staff uploads each first
+(`POST /v1/attachments`, their own upload under the attachments' rules: type from the bytes,
+the policy's limits), then sends the ids with the consent; `bind` makes them the consent's in
+the transaction that records it, under the same checks as a process form's (store/attachments.py
+`bind`). A bound upload is no longer unsent: retention keeps it (store/retention.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+from pydantic import BaseModel, Field
+
+from domain.attachments import Refused
+from domain.errors import Forbidden
+
+Db = asyncpg.Connection | asyncpg.Pool
+
+
+class ConsentFile(BaseModel):
+    """A file sent with a consent (no bytes; `GET /v1/attachments/{id}` downloads it)."""
+
+    id: str = Field(description="The attachment's id")
+    name: str
+    size: int
+    content_type: str = Field(description="Decided from the bytes on upload")
+    uploaded_at: datetime
+
+
+async def bind(conn: asyncpg.Connection, ids: Sequence[str], *, consent_id: str, by: str) -> list[str]:
+    """Make `by`'s own unsent uploads the consent's (inside the caller's transaction, so a
+    refusal records neither). An id that is no upload (unknown, a project's document, disposed
+    of) is `Refused` (422); another person's upload, or one already sent with a process or
+    another consent, is `Forbidden` (403). Answers the ids in their order, without repeats."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = await conn.fetch("SELECT id, project_id, process_id, consent_id, uploaded_by, disposed_at "
+                            "FROM attachments WHERE id = ANY($1) FOR UPDATE", wanted)  # fmt: skip
+    found = {r["id"]: r for r in rows}
+    unknown = [i for i in wanted if i not in found or found[i]["project_id"] is not None
+               or found[i]["disposed_at"] is not None]  # fmt: skip
+    if unknown:
+        raise Refused(f"not an uploaded file: {', '.join(unknown)}", "not_uploaded", ids=unknown)
+    theirs = [i for i in wanted if found[i]["uploaded_by"] != by or found[i]["process_id"] is not None
+              or found[i]["consent_id"] not in (None, consent_id)]  # fmt: skip
+    if theirs:
+        raise Forbidden(f"not your own upload: {', '.join(theirs)}", "not_own_upload", ids=theirs)
+    await conn.execute("UPDATE attachments SET consent_id = $1 WHERE id = ANY($2)", consent_id, wanted)
+    return wanted
+
+
+async def files_of(db: Db, customer_id: str) -> dict[str, list[ConsentFile]]:
+    """Each of the customer's consents' files, oldest first (one statement for all of them)."""
+    rows = await db.fetch(
+        "SELECT a.consent_id, a.id, a.name, a.size, a.content_type, a.uploaded_at FROM attachments a "
+        "JOIN customer_consents c ON c.id = a.consent_id WHERE c.customer_id = $1 AND a.disposed_at IS NULL "
+        "ORDER BY a.uploaded_at, a.id", customer_id)  # fmt: skip
+    out: dict[str, list[ConsentFile]] = {}
+    for r in rows:
+        out.setdefault(r["consent_id"], []).append(ConsentFile(**{k: r[k] for k in ConsentFile.model_fields}))
+    return out
+
+
+async def customer_of(db: Db, attachment_id: str) -> str | None:
+    """The customer whose consent holds the attachment, if a consent does."""
+    return await db.fetchval("SELECT c.customer_id FROM attachments a JOIN customer_consents c ON c.id = a.consent_id "
+                             "WHERE a.id = $1", attachment_id)  # fmt: skip
