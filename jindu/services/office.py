@@ -95,11 +95,11 @@ class Office:
 
     async def start_with_update(self, run: Callable[..., Any], arg: Any, *, wf_id: str, task_queue: str, kind: str,
                                 summary: str, update: Callable[..., Any], cmd: Command,
-                                result_type: type | None = Ack) -> Any:  # fmt: skip
+                                result_type: type | None = Ack, update_id: str | None = None) -> Any:  # fmt: skip
         """`start`, then `update` on the workflow, in one round trip to Temporal
         (update-with-start): the running workflow is used if there is one, and one that has
         finished is not started again (REJECT_DUPLICATE) — the update is then sent alone and
-        answers as for any finished workflow."""
+        answers as for any finished workflow. The same `update_id` applies once."""
         start = WithStartWorkflowOperation(
             run, arg, id=wf_id, task_queue=task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE, static_summary=summary,
@@ -107,10 +107,10 @@ class Office:
         )  # fmt: skip
         try:
             return await self._answered(self.client.execute_update_with_start_workflow(
-                update, cmd, start_workflow_operation=start, id=str(uuid.uuid4()), result_type=result_type,
-                rpc_timeout=timedelta(seconds=self.timeout)))  # fmt: skip
+                update, cmd, start_workflow_operation=start, id=update_id or str(uuid.uuid4()),
+                result_type=result_type, rpc_timeout=timedelta(seconds=self.timeout)))  # fmt: skip
         except WorkflowAlreadyStartedError:  # it has finished
-            return await self.update(wf_id, update, cmd, None, result_type)
+            return await self.update(wf_id, update, cmd, update_id, result_type)
 
     async def update_project(self, project_id: str, update: Callable[..., Any], cmd: Command,
                              update_id: str | None = None) -> Ack:  # fmt: skip
