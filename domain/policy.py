@@ -89,6 +89,7 @@ SLA_NAMES = (
     "complaint_resolution",
     "complaint_confirmation",
     "revisit",
+    "deal_confirmation",  # issue 14: the dept head confirms a recorded deal 成交
 )
 
 
@@ -109,6 +110,7 @@ def default_slas() -> dict[str, SlaPolicy]:
         "complaint_resolution": 5,
         "complaint_confirmation": 5,
         "revisit": 5,
+        "deal_confirmation": 2,
     }
     return {name: SlaPolicy(working_days=d) for name, d in days.items()}
 
