@@ -46,7 +46,8 @@ async def test_a_consent_keeps_its_own_scans_and_shows_them_to_who_may_see_the_c
     card = await call(stack, "GET", f"/v1/customers/{cid}", head)
     [shown] = card["consents"]
     assert shown["id"] == made["id"] and shown["attachment_ids"] == [mine]
-    assert [(f["id"], f["name"], f["content_type"]) for f in shown["files"]] == [(mine, "授权书.pdf", "application/pdf")]
+    files = [(f["id"], f["name"], f["content_type"]) for f in shown["files"]]
+    assert files == [(mine, "授权书.pdf", "application/pdf")]
     got = await stack.http.get(f"/v1/attachments/{mine}", headers=head.headers)
     assert got.status_code == 200 and got.content == data
     assert_error(await stack.http.get(f"/v1/attachments/{mine}", headers=stranger.headers), 403)
