@@ -23,7 +23,7 @@ PROCESS_DECISION_KEYS = frozenset({"process.assigned.approval"})
 # A step handed to someone new (转交): buttons too when the step is an approval.
 PROCESS_HANDOVER_KEYS = frozenset({"process.transferred"})
 FORM_FACTS = 8
-MONEY_KEYS = frozenset({"expected_loss", "loss_amount", "budget"})
+MONEY_KEYS = frozenset({"expected_loss", "loss_amount", "budget", "total"})  # `total`: of costs
 REQUIREMENT_CHARS = 120
 # Contacts a customer may have typed into a requirement: never posted to a group.
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")

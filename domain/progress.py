@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from domain import step_kinds as kinds
+from domain.costs import budget_reasons
 from domain.kpi import project_kpis, warning_reasons
 from domain.models import Role, Stage
 from domain.project import Wait, WarningState
@@ -38,10 +39,11 @@ def refresh_kpis(out: Outcome, *, check_warning: bool = True) -> None:
 
 def check_warning_state(out: Outcome) -> None:
     """Raise a warning when a KPI leaves its range; clear it once all are back in range and
-    the measures set by its analysis are done."""
+    the measures set by its analysis are done (an `over_budget` reason: domain/costs.py)."""
     s, ctx = out.state, out.ctx
     warning = s.warning
-    reasons = warning_reasons(s.kpis, ctx.policy.warnings)
+    # A project without costs past its budget has no `over_budget` reason: its warnings are as before.
+    reasons = warning_reasons(s.kpis, ctx.policy.warnings) + budget_reasons(s)
     if reasons and not warning.active:
         s.warning = WarningState(
             active=True, reasons=reasons, raised_at=ctx.now, times_raised=warning.times_raised + 1,

@@ -182,6 +182,7 @@ class ProjectState(DatesAsText):
     rectification: Rectification = Field(default_factory=Rectification)
     risks: list[Risk] = Field(default_factory=list, description="Open risks; settled ones are in PostgreSQL")
     risks_added: int = 0
+    costs_total: Decimal = Field(default=Decimal(0), description="The costs recorded so far (domain/costs.py)")
     reporting: Reporting = Field(default_factory=Reporting)
     ratings: list[int] = Field(default_factory=list)
     kpis: Kpis = Field(default_factory=Kpis)

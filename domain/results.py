@@ -10,11 +10,12 @@ its answer names nothing (`None`, `[]`), and the caller reads the project.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from domain import risk_steps
+from domain import cost_steps, risk_steps
 from domain import step_kinds as k
 from domain.models import Actor, Decision, Gate, Role
 from domain.step_union import StepFacts
@@ -95,6 +96,12 @@ class RiskChanged(Ack):
     settled: Literal["occurred", "closed"] | None = None
 
 
+class CostRecorded(Ack):
+    cost_id: str | None = None
+    total: Decimal | None = Field(default=None, description="The project's costs with this one, in yuan")
+    over_budget: bool | None = Field(default=None, description="This cost took the total past the budget")
+
+
 def assessed(ack: Ack, made: list[StepFacts]) -> Assessed:
     found = next((f for f in made if isinstance(f, k.Assessed)), None)
     return Assessed(seq=ack.seq, stage=ack.stage, in_scope=found.in_scope if found else None)
@@ -172,3 +179,10 @@ def risk_changed(ack: Ack, made: list[StepFacts]) -> RiskChanged:
     elif any(isinstance(f, risk_steps.RiskClosed) for f in made):
         settled = "closed"
     return RiskChanged(seq=ack.seq, stage=ack.stage, risk_id=changed.risk_id if changed else None, settled=settled)
+
+
+def cost_recorded(ack: Ack, made: list[StepFacts]) -> CostRecorded:
+    c = next((f for f in made if isinstance(f, cost_steps.CostRecorded)), None)
+    if c is None:
+        return CostRecorded(seq=ack.seq, stage=ack.stage)
+    return CostRecorded(seq=ack.seq, stage=ack.stage, cost_id=c.cost_id, total=c.total, over_budget=c.over_budget)

@@ -1,5 +1,5 @@
 """The step kinds as discriminated unions: every kind (`StepFacts`), and those each subject
-records — a project, a complaint, a revisit. A layer that handles steps matches on one of
+records — a project, a complaint, a revisit, a deal. A layer that handles steps matches on one of
 these and ends in `assert_never`, so a kind it does not handle is a mypy error."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
+from domain.deal_facts import DealConfirmed, DealRecorded
 from domain.risk_steps import RiskAdded, RiskClosed, RiskOccurred, RiskUpdated
 from domain.service_steps import (
     Closed,
@@ -72,15 +73,17 @@ RevisitStep: TypeAlias = (
     RevisitScheduled | RevisitOpened | RevisitDone | Reminded | Escalated | Rated | SatisfactionWarning
     | WarningAnalysed | TaskCreated | TaskCompleted
 )
+DealStep: TypeAlias = DealRecorded | DealConfirmed | Reminded | Escalated
 StepFacts: TypeAlias = (
     ProjectStep | Filed | Replied | TasksOpened | TasksNotOpened | Confirmed | Closed | Reopened | RatingSent
-    | RevisitScheduled | RevisitOpened | RevisitDone | SatisfactionWarning
+    | RevisitScheduled | RevisitOpened | RevisitDone | SatisfactionWarning | DealRecorded | DealConfirmed
 )  # fmt: skip
 
 _ANY: TypeAdapter[StepFacts] = TypeAdapter(Annotated[StepFacts, Field(discriminator="kind")])
 _PROJECT: TypeAdapter[ProjectStep] = TypeAdapter(Annotated[ProjectStep, Field(discriminator="kind")])
 _COMPLAINT: TypeAdapter[ComplaintStep] = TypeAdapter(Annotated[ComplaintStep, Field(discriminator="kind")])
 _REVISIT: TypeAdapter[RevisitStep] = TypeAdapter(Annotated[RevisitStep, Field(discriminator="kind")])
+_DEAL: TypeAdapter[DealStep] = TypeAdapter(Annotated[DealStep, Field(discriminator="kind")])
 
 
 def parse_facts(kind: str, data: dict[str, Any]) -> StepFacts:
@@ -99,3 +102,7 @@ def complaint_facts(kind: str, data: dict[str, Any]) -> ComplaintStep:
 
 def revisit_facts(kind: str, data: dict[str, Any]) -> RevisitStep:
     return _REVISIT.validate_python({**data, "kind": kind})
+
+
+def deal_facts(kind: str, data: dict[str, Any]) -> DealStep:
+    return _DEAL.validate_python({**data, "kind": kind})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol, assert_never
 
 from markupsafe import Markup, escape
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 
 from domain import service_steps as service
 from domain import step_kinds as k
+from domain.deal_facts import DealConfirmed, DealRecorded
 from domain.risk_steps import RiskAdded, RiskClosed, RiskOccurred, RiskUpdated
 from domain.step_union import StepFacts, parse_facts
 
@@ -68,6 +70,11 @@ def details(f: StepFacts, by: str, t: Translate, has: Has, fmt: Formats) -> Line
                         if f.loss_amount is not None else text)  # fmt: skip
         case RiskClosed():
             return Line(_text(t("web.event.risk", id=f.risk_id)))
+        case DealRecorded():  # issue 14: the deal's own steps (DealWorkflow), in the project's history
+            return Line(_text(t("web.event.deal_sum", value=fmt.money(Decimal(f.value_fen).scaleb(-2)),
+                                commission=fmt.money(Decimal(f.commission_fen).scaleb(-2)))))  # fmt: skip
+        case DealConfirmed():
+            return Line()
         case k.Reassigned():
             return Line(note=t("web.event.reassigned_detail", by=by, what=target(f.target, t, has),
                                previous=assignee(f.previous, t, has), to=f.to or ""))  # fmt: skip

@@ -1,16 +1,16 @@
-"""Costs 成本 recorded against a project's budget (issue 14, domain/costs.py; migration 0691)."""
+"""Costs 成本 recorded against a project's budget (issue 14, domain/costs.py; migrations 0691,
+0713): each a row written with its workflow step, read back against the budget."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
 import asyncpg
 from pydantic import BaseModel, Field
 
-from domain.costs import Against, CostIn, against
-from store.customer_changes import notify
+from domain.cost_steps import CostRecorded
+from domain.steps import Step
 
 
 class CostRecord(BaseModel):
@@ -32,24 +32,18 @@ class CostsView(BaseModel):
     items: list[CostRecord] = Field(default_factory=list, description="Newest first")
 
 
-async def record_cost(pool: asyncpg.Pool, project_id: str, department: str, body: CostIn, by_id: str) -> Against:
-    """One statement order per project (its row locked), so two costs cannot both miss the
-    moment the budget is passed; the dept head is told once, in the same transaction."""
-    async with pool.acquire() as conn, conn.transaction():
-        budget = await conn.fetchval("SELECT (view->'assessment'->>'budget')::numeric FROM projects WHERE id = $1 "
-                                     "FOR UPDATE", project_id)  # fmt: skip
-        before = await conn.fetchval("SELECT coalesce(sum(amount), 0) FROM project_costs WHERE project_id = $1",
-                                     project_id)  # fmt: skip
-        cost_id = "cost-" + uuid.uuid4().hex[:12]
-        await conn.execute("INSERT INTO project_costs (id, project_id, amount, description, spent_on, recorded_by_id) "
-                           "VALUES ($1, $2, $3, $4, $5, $6)", cost_id, project_id, body.amount, body.description,
-                           body.spent_on, by_id)  # fmt: skip
-        result = against(budget, before, body.amount)
-        if result.newly_over:
-            await notify(conn, f"{cost_id}:over_budget", "notify.budget_exceeded", "dept_head", None, department,
-                         {"project_id": project_id, "total": str(result.total), "budget": str(budget)},
-                         path=f"/projects/{project_id}")  # fmt: skip
-    return result
+async def cost_recorded(conn: asyncpg.Connection, pid: str, key: str, at: datetime, step: Step,
+                        f: CostRecorded) -> None:  # fmt: skip
+    """The `cost_recorded` step's row (store/facts.py), in the step's transaction; what it was
+    spent on is the step's comment, who recorded it its actor."""
+    if step.actor is None:
+        raise ValueError("who recorded the cost")
+    await conn.execute(
+        """INSERT INTO project_costs (id, project_id, amount, description, spent_on, recorded_by_id, recorded_at,
+               step_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING""",
+        f.cost_id, pid, f.amount, step.comment, f.spent_on, step.actor.user_id, at, key,
+    )  # fmt: skip
 
 
 async def project_costs(db: asyncpg.Pool | asyncpg.Connection, project_id: str) -> CostsView:

@@ -1,8 +1,8 @@
 """The facts each kind of step carries, written to their tables the first time the step is
 recorded (store/records.py): approvals, plans and milestones, weekly reports, result
-submissions, ratings, rectification tasks, warnings, and the risk register's
-(store/risk_facts.py). `write` matches on the step's type (domain/step_union.py): a kind
-it neither writes nor names as fact-less is a mypy error.
+submissions, ratings, rectification tasks, warnings, the risk register's
+(store/risk_facts.py) and costs (store/costs.py). `write` matches on the step's type
+(domain/step_union.py): a kind it neither writes nor names as fact-less is a mypy error.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import asyncpg
 from pydantic import ValidationError
 
 from domain import step_kinds as k
+from domain.cost_steps import CostRecorded
 from domain.risk_steps import RiskAdded, RiskClosed, RiskOccurred, RiskUpdated
 from domain.step_union import ProjectStep, project_facts
 from domain.steps import Step
-from store import risk_facts
+from store import costs, risk_facts
 
 
 async def ensure_project(conn: asyncpg.Connection, pid: str, at: datetime, step: Step) -> None:
@@ -84,6 +85,8 @@ async def write(conn: asyncpg.Connection, pid: str, at: datetime, step: Step, f:
             await risk_facts.risk_occurred(conn, pid, key, at, f)
         case RiskClosed():
             await risk_facts.risk_closed(conn, pid, at, f)
+        case CostRecorded():
+            await costs.cost_recorded(conn, pid, key, at, step, f)
         case (k.Intake() | k.StageChanged() | k.Assessed() | k.Objected() | k.KpisUpdated() | k.Archived()
               | k.Declined() | k.Completed() | k.WeeklyReportMissed() | k.CalendarPublished()
               | k.ComplaintTasksAsked() | k.CustomerDataDisposed() | k.Reset() | k.Terminated() | k.Reconciled()):

@@ -121,7 +121,8 @@ OPERATOR_KINDS = ("reset", "terminated", "reconciled", "customer_data_disposed")
 
 # Facts rebuilt from the steps that remain: rows keyed by a project's step keys, and rows
 # keyed by the project. Complaints' and revisits' own rows are keyed by theirs and stay.
-STEP_KEYED = ("approvals", "weekly_reports", "result_submissions", "ratings", "warnings", "risk_events")
+STEP_KEYED = ("approvals", "weekly_reports", "result_submissions", "ratings", "warnings", "risk_events",
+              "project_costs")
 PROJECT_KEYED = ("milestones", "rectification_tasks", "risks")
 
 

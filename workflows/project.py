@@ -9,7 +9,7 @@ Updates (validated first; a rejected update writes nothing; each answers what it
 or one of domain/results.py):
   sync, assess, submit_plan, decide, report, submit_results, answer_acceptance,
   complete_task, analyse_warning, cancel, reassign, extend_deadline, publish_calendar,
-  complaint_tasks, rate, add_risk, update_risk
+  complaint_tasks, rate, add_risk, update_risk, record_cost (a cost 成本 against the budget)
 Query: state (the ProjectState)
 
 The worker runs it without Temporal's sandbox (workflows/runner.py): this module is

@@ -13,7 +13,7 @@ from typing import TypeVar
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import guards, lifecycle, operations, rectification, results, risks, service
+    from domain import costs, guards, lifecycle, operations, rectification, results, risks, service
     from domain.commands import (
         REJECTION_NEEDS_REASON,
         AcceptanceCommand,
@@ -211,6 +211,14 @@ class ProjectUpdates(Engine[ProjectState, Ack]):
     @update_risk.validator
     def _v_update_risk(self, cmd: UpdateRiskCommand) -> None:
         self._check(lambda: risks.check_update(self.subject, cmd, self.ctx().today))
+
+    @workflow.update
+    async def record_cost(self, cmd: costs.CostCommand) -> results.CostRecorded:
+        return await self._answer(costs.record_cost, cmd, results.cost_recorded)
+
+    @record_cost.validator
+    def _v_record_cost(self, cmd: costs.CostCommand) -> None:
+        self._check(lambda: costs.check_cost(self.subject, cmd, self.ctx().today))
 
 
 def rejection_has_reason(cmd: DecideCommand) -> None:

@@ -1,41 +1,39 @@
 """Costs 成本 against a project's budget (issue 14; 000 二(一)3, 002 二(二)2): the project's
-agent or dept head records them while the work runs; the dept head is told when the total
-passes the approved budget. Rules in domain/costs.py, rows in store/costs.py."""
+agent or dept head records them while the work runs, each a step of the project's workflow
+(jindu/services/costs.py); the first cost taking the total past the approved budget raises a
+project warning and tells the dept head. Rules in domain/costs.py, rows in store/costs.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from api.deps import Pool, StaffUser, VisibleProject, role
+from api.deps import Pool, StaffUser, VisibleProject
 from api.errors import responses
-from api.idempotency import IdempotencyKey, once
-from domain.costs import CostIn, check_record
-from domain.models import Role
-from store.costs import CostsView, project_costs, record_cost
+from api.idempotency import once
+from api.routes.actions import ERRORS, Act, permitted
+from domain.costs import CostIn
+from jindu.services import costs
+from store.costs import CostsView, project_costs
 from store.users import User
 
 router = APIRouter(tags=["costs"])
-Recorder = Annotated[User, role(Role.agent, Role.dept_head, action="record costs")]
+Recorder = Annotated[User, permitted(costs.RECORD)]
 
 
 @router.post("/v1/projects/{project_id}/costs", status_code=201, response_model=CostsView, summary="Record a cost",
-             responses=responses(401, 403, 404, 409, 422))  # fmt: skip
-async def post_cost(request: Request, body: CostIn, user: Recorder, project: VisibleProject, pool: Pool,
-                    key: IdempotencyKey = None) -> CostsView:  # fmt: skip
+             responses=ERRORS)  # fmt: skip
+async def post_cost(act: Act, body: CostIn, user: Recorder) -> CostsView:
     """The project's agent or its dept head, from planning until it ends: `amount` (yuan),
     `description`, `spent_on`. Answers the costs against the budget; the first cost taking the
-    total past the budget tells the dept head (`notify.budget_exceeded`)."""
-    check_record(user.role, user.id, user.department, project.agent_id, project.department, project.stage,
-                 datetime.now(UTC).date(), body.spent_on)  # fmt: skip
+    total past the budget raises a project warning (reason `over_budget`, analysed by the dept
+    head like any other) and tells the dept head (`notify.budget_exceeded`)."""
 
-    async def act(_: str | None) -> tuple[int, CostsView]:
-        await record_cost(pool, project.id, project.department, body, user.id)
-        return 201, await project_costs(pool, project.id)
+    async def run(update_id: str | None) -> tuple[int, CostsView]:
+        return 201, await costs.record_cost(act.office, user, act.project, body, update_id)
 
-    return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
+    return await once(act.request, act.pool, user.id, act.key, run)  # type: ignore[no-any-return]
 
 
 @router.get("/v1/projects/{project_id}/costs", response_model=CostsView, summary="A project's costs against budget",

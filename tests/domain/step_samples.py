@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from domain import deal_facts as d
 from domain import risk_steps as r
 from domain import service_steps as s
 from domain import step_kinds as k
@@ -78,4 +79,7 @@ SAMPLES: list[StepFacts] = [
     s.RevisitScheduled(agent_id="u-wang", completed_at=AT, opens_at=AT),
     s.RevisitOpened(assignee_id="u-wang", due_at=AT),
     s.RevisitDone(rating=5, suggestions=[], on_time=True),
+    d.DealRecorded(deal_date=DAY, value_fen=125_000_000, commission_fen=2_500_000, due_at=AT,
+                   parts=[d.PartFen(agent_id="u-wang", share="100", value_fen=125_000_000, commission_fen=2_500_000)]),
+    d.DealConfirmed(on_time=False),
 ]

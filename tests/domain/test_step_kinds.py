@@ -17,10 +17,12 @@ from pydantic import ValidationError
 
 from domain.step_union import (
     ComplaintStep,
+    DealStep,
     ProjectStep,
     RevisitStep,
     StepFacts,
     complaint_facts,
+    deal_facts,
     parse_facts,
     project_facts,
     revisit_facts,
@@ -76,14 +78,15 @@ def test_the_json_of_a_step_is_what_it_always_was():
 
 
 def test_each_subject_reads_only_its_own_kinds():
-    for union, read in ((ProjectStep, project_facts), (ComplaintStep, complaint_facts), (RevisitStep, revisit_facts)):
+    for union, read in ((ProjectStep, project_facts), (ComplaintStep, complaint_facts), (RevisitStep, revisit_facts),
+                        (DealStep, deal_facts)):  # fmt: skip
         for f in SAMPLES:
             if f.kind in kinds(union):
                 assert read(f.kind, f.data()) == f
             else:
                 with pytest.raises(ValidationError):
                     read(f.kind, f.data())
-    assert kinds(ProjectStep) | kinds(ComplaintStep) | kinds(RevisitStep) == kinds(StepFacts)
+    assert kinds(ProjectStep) | kinds(ComplaintStep) | kinds(RevisitStep) | kinds(DealStep) == kinds(StepFacts)
 
 
 def test_a_step_missing_what_its_kind_needs_does_not_read():
