@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
+from domain.cost_steps import CostRecorded
 from domain.deal_facts import DealConfirmed, DealRecorded
 from domain.risk_steps import RiskAdded, RiskClosed, RiskOccurred, RiskUpdated
 from domain.service_steps import (
@@ -63,7 +64,7 @@ ProjectStep: TypeAlias = (
     | Accepted | Objected | TaskCreated | TaskCompleted | KpisUpdated | WarningRaised | WarningAnalysed
     | WarningCleared | Archived | Declined | Completed | Cancelled | Reminded | Escalated | WeeklyReportMissed
     | Reassigned | DeadlineExtended | CalendarPublished | ComplaintTasksAsked | Rated | RiskAdded | RiskUpdated
-    | RiskOccurred | RiskClosed | CustomerDataDisposed | Reset | Terminated | Reconciled
+    | RiskOccurred | RiskClosed | CustomerDataDisposed | Reset | Terminated | Reconciled | CostRecorded
 )  # fmt: skip
 ComplaintStep: TypeAlias = (
     Filed | Replied | TasksOpened | TasksNotOpened | Confirmed | Closed | Reopened | RatingSent | Reminded | Escalated

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from domain import service_steps as service
 from domain import step_kinds as k
+from domain.cost_steps import CostRecorded
 from domain.deal_facts import DealConfirmed, DealRecorded
 from domain.risk_steps import RiskAdded, RiskClosed, RiskOccurred, RiskUpdated
 from domain.step_union import StepFacts, parse_facts
@@ -75,6 +76,10 @@ def details(f: StepFacts, by: str, t: Translate, has: Has, fmt: Formats) -> Line
                                 commission=fmt.money(Decimal(f.commission_fen).scaleb(-2)))))  # fmt: skip
         case DealConfirmed():
             return Line()
+        case CostRecorded():
+            key = "web.event.cost_over" if f.over_budget and f.budget is not None else "web.event.cost"
+            return Line(_text(t(key, amount=fmt.money(f.amount), total=fmt.money(f.total),
+                                budget=fmt.money(f.budget))))  # fmt: skip
         case k.Reassigned():
             return Line(note=t("web.event.reassigned_detail", by=by, what=target(f.target, t, has),
                                previous=assignee(f.previous, t, has), to=f.to or ""))  # fmt: skip

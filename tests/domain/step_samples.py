@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from domain import cost_steps as c
 from domain import deal_facts as d
 from domain import risk_steps as r
 from domain import service_steps as s
@@ -67,6 +68,8 @@ SAMPLES: list[StepFacts] = [
     r.RiskUpdated(risk_id="p-r1", level=Level.medium, expected_loss=None, likelihood=Level.low),
     r.RiskOccurred(risk_id="p-r1", loss_amount=Decimal("800")),
     r.RiskClosed(risk_id="p-r1", reason="project_completed"),
+    c.CostRecorded(cost_id="p-c9", amount=Decimal("3000.01"), spent_on=DAY, total=Decimal("8000.01"),
+                   budget=Decimal("8000"), over_budget=True),
     s.Filed(channel=Channel.phone, project_id="p", assignee_role=Role.dept_head, first_reply_due_at=AT,
             resolution_due_at=AT),
     s.Replied(round=1, resolved=True, answer=True, unresolved_reason=None, rectification=[], first=True, on_time=True),
