@@ -11,13 +11,18 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-HELP = "Rebuild the period reports' monthly rollups (KPIs, appraisal) from the recorded facts."
+HELP = "Rebuild the period reports' monthly rollups (KPIs, appraisal) from the audit trail (events)."
 DETAILS = """\
-Every month before this one is summed again, in the policy's time zone, from the fact tables
-(key nodes, ratings, warnings, result reviews and the read model), which hold what the live
-steps of `events` say: the steps of a workflow task an operator reset away are superseded and
-left out. Reports recompute a month by themselves when a write changes it; this command is for
-a restored backup, a changed time zone, or a check. Prints the months computed per report."""
+Every month before this one is summed again, in the policy's time zone, in one transaction,
+from facts derived from the live steps of `events` (steps of a workflow task an operator
+reset away are superseded and left out): key nodes from the plans and reports, ratings,
+warnings, result reviews, each project's agent, stage, cycle deviation, first review and
+reports sent on time. Not in any step, so read from the read model (`projects`): a project's
+department and start instant (written once at intake) and the weeks a report was due (a week
+met by a report has no step). Reports recompute a month by themselves when a write changes
+it, and the worker sums marked months ahead of them; this command is for a restored backup,
+a changed time zone, or a check that the rollups agree with the audit trail. Reports that
+must recompute a month wait until it commits. Prints the months computed per report."""
 
 # The first day with facts of each report: its first month is rebuilt from there.
 SINCE = {
@@ -35,16 +40,23 @@ def add_parser(commands: Any) -> None:
 
 
 async def rebuild_reports(pool: asyncpg.Pool, tz: ZoneInfo, today: date) -> dict[str, int]:
-    """Every report's rollups, from their first month of facts to the last closed month."""
-    from store import rollups
+    """Every report's rollups, from their first month of facts to the last closed month: the
+    reports' marks are deleted, *then* their facts are derived from `events` (a write that
+    commits after keeps its mark), then every month is summed; one transaction."""
+    from store import rollup_events, rollups
     from store.appraisal import MILESTONE_ROLLUP, REVIEW_ROLLUP
     from store.kpis import ROLLUP
 
-    since: dict[str, date | None] = {}
-    for report, sql in SINCE.items():
-        first = await pool.fetchval(sql)
-        since[report] = first.astimezone(tz).date() if isinstance(first, datetime) else first
-    return await rollups.rebuild(pool, (ROLLUP, MILESTONE_ROLLUP, REVIEW_ROLLUP), tz, today, since)
+    reports = (ROLLUP, MILESTONE_ROLLUP, REVIEW_ROLLUP)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(rollups.REBUILD_LOCK)
+        await conn.execute("DELETE FROM rollup_marks WHERE report = ANY($1::text[])", [r.report for r in reports])
+        await rollup_events.shadow(conn)
+        since: dict[str, date | None] = {}
+        for report, sql in SINCE.items():
+            first = await conn.fetchval(sql)
+            since[report] = first.astimezone(tz).date() if isinstance(first, datetime) else first
+        return await rollups.rebuild(conn, reports, tz, today, since)
 
 
 async def run(settings: Any, args: argparse.Namespace) -> None:

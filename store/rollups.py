@@ -14,9 +14,10 @@ has changed:
 - recomputes of one month queue on an advisory lock (the next finds it fresh and stops);
   writers only append marks and never wait on a report.
 
-`jindu rollups rebuild` (rebuild()) drops every rollup and computes every closed month
-again from the fact tables, which store/fencing.py keeps equal to the live steps of
-`events`; tests/api/test_rollups.py checks that incremental and rebuilt rollups agree.
+`jindu rollups rebuild` (rebuild()) computes every closed month again, from the facts
+derived from `events` (store/rollup_events.py) in its own transaction; the worker's sweep
+(sweep()) sums the marked months ahead of the reports. tests/api/test_rollups_rebuild.py
+checks that incremental and rebuilt rollups agree.
 """
 
 from __future__ import annotations
@@ -92,21 +93,31 @@ ON CONFLICT (report, tz, month) DO UPDATE
 SET computed_at = now(), computed_on = EXCLUDED.computed_on, stable_until = EXCLUDED.stable_until"""
 
 
+# A month's recompute holds its month's lock, and REBUILD_LOCK shared: a rebuild waits for
+# the recomputes under way and holds the next ones until it commits.
+REBUILD_LOCK = "SELECT pg_advisory_xact_lock(hashtext('rollups'))"
+LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext('rollups')), pg_advisory_xact_lock(hashtext($1))"
+
+
 async def recompute(conn: asyncpg.Connection, rollup: Rollup, tz: ZoneInfo, month: date, today: date) -> None:
     """One month's rollup, computed again in one transaction (module docstring)."""
     key = zone(rollup, tz)
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"rollup:{rollup.report}:{key}:{month}")
+        await conn.execute(LOCK, f"rollup:{rollup.report}:{key}:{month}")
         if await conn.fetchval(STILL_FRESH, rollup.report, key, month, today):
             return
         await conn.execute("DELETE FROM rollup_marks WHERE report = $1 AND month = $2", rollup.report, month)
-        await conn.execute(f"DELETE FROM {rollup.table} WHERE tz = $1 AND month = $2", key, month)
-        rows = await conn.fetch(rollup.compute, *bounds(rollup, month, tz), *((today,) if rollup.today else ()))
-        width = len(rollup.columns)
-        await conn.copy_records_to_table(rollup.table, columns=("tz", "month", *rollup.columns),
-                                         records=[(key, month, *tuple(r)[:width]) for r in rows])  # fmt: skip
-        due = [r["next_due"] for r in rows if rollup.today and r["next_due"] is not None]
-        await conn.execute(SAVED, rollup.report, key, month, min(due) if due else date.max, today)
+        await _compute(conn, rollup, key, month, tz, today)
+
+
+async def _compute(conn: asyncpg.Connection, rollup: Rollup, key: str, month: date, tz: ZoneInfo, today: date) -> None:
+    await conn.execute(f"DELETE FROM {rollup.table} WHERE tz = $1 AND month = $2", key, month)
+    rows = await conn.fetch(rollup.compute, *bounds(rollup, month, tz), *((today,) if rollup.today else ()))
+    width = len(rollup.columns)
+    await conn.copy_records_to_table(rollup.table, columns=("tz", "month", *rollup.columns),
+                                     records=[(key, month, *tuple(r)[:width]) for r in rows])  # fmt: skip
+    due = [r["next_due"] for r in rows if rollup.today and r["next_due"] is not None]
+    await conn.execute(SAVED, rollup.report, key, month, min(due) if due else date.max, today)
 
 
 def span(months: Sequence[date]) -> tuple[date, date]:
@@ -129,22 +140,19 @@ async def fresh(pool: asyncpg.Pool, reports: Sequence[Rollup], tz: ZoneInfo, mon
                     await recompute(conn, rollup, tz, month, today)
 
 
-async def rebuild(pool: asyncpg.Pool, rollups: Sequence[Rollup], tz: ZoneInfo, today: date,
+async def rebuild(conn: asyncpg.Connection, rollups: Sequence[Rollup], tz: ZoneInfo, today: date,
                   since: dict[str, date | None]) -> dict[str, int]:  # fmt: skip
-    """Drop every rollup and compute each closed month from `since[report]` (the first month
-    with facts) again. Returns the months computed per report."""
+    """In the caller's transaction, which holds REBUILD_LOCK and deleted the reports' marks
+    before it read the facts (jindu/cli_rollups.py): drop every rollup and compute each closed
+    month from `since[report]` (the first month with facts) again. Returns the months computed
+    per report."""
     done: dict[str, int] = {}
-    async with pool.acquire() as conn:
-        for rollup in rollups:
-            async with conn.transaction():
-                await conn.execute("DELETE FROM rollup_months WHERE report = $1", rollup.report)
-                await conn.execute(f"DELETE FROM {rollup.table}")
-            first = since.get(rollup.report)
-            months, _ = split(first, month_start(today), today) if first else ([], None)
-            for month in months:
-                await recompute(conn, rollup, tz, month, today)
-            # marks of this month on only matter once it closes (and is computed then)
-            await conn.execute("DELETE FROM rollup_marks WHERE report = $1 AND month >= $2", rollup.report,
-                               month_start(today))  # fmt: skip
-            done[rollup.report] = len(months)
+    for rollup in rollups:
+        await conn.execute("DELETE FROM rollup_months WHERE report = $1", rollup.report)
+        await conn.execute(f"DELETE FROM {rollup.table}")
+        first = since.get(rollup.report)
+        months, _ = split(first, month_start(today), today) if first else ([], None)
+        for month in months:
+            await _compute(conn, rollup, zone(rollup, tz), month, tz, today)
+        done[rollup.report] = len(months)
     return done
