@@ -1,5 +1,5 @@
-"""The Temporal worker: ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, their activities,
-and the notification outbox."""
+"""The Temporal worker: ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, CustomerWorkflow,
+ProcessWorkflow, DealWorkflow, their activities, and the notification outbox."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 
 from activities.channels import Router, build_router
 from activities.customers import CustomerActivities
+from activities.deals import DealActivities
 from activities.outbox import Outbox
 from activities.process import ProcessActivities
 from activities.project import ProjectActivities
@@ -28,6 +29,7 @@ from store.crypto import DataCipher
 from store.files import files_of
 from workflows.complaint import ComplaintWorkflow
 from workflows.customer import CustomerWorkflow
+from workflows.deal import DealWorkflow
 from workflows.process import ProcessWorkflow
 from workflows.project import ProjectWorkflow
 from workflows.revisit import RevisitWorkflow
@@ -53,10 +55,11 @@ def build_worker(client: Client, *, pool: asyncpg.Pool, task_queue: str, outbox:
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, CustomerWorkflow, ProcessWorkflow],
+        workflows=[ProjectWorkflow, ComplaintWorkflow, RevisitWorkflow, CustomerWorkflow, ProcessWorkflow,
+                   DealWorkflow],
         activities=[acts.setup, acts.record, acts.archive, acts.report_unrecordable, service.record_complaint,
                     service.record_revisit, service.call_project, CustomerActivities(pool, wake).record_customer,
-                    process.record_process],
+                    process.record_process, DealActivities(pool, wake).record_deal],
         max_cached_workflows=max_cached_workflows,
         workflow_runner=WORKFLOW_RUNNER,  # no sandbox: it guarded none of our code (workflows/runner.py)
     )  # fmt: skip

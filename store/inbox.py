@@ -22,9 +22,9 @@ Db = asyncpg.Pool | asyncpg.Connection
 
 class InboxItem(BaseModel):
     id: str = Field(description="`<project_id>:<kind>` for a pending action, the task id for a rectification task, "
-                                "the risk id, the complaint id, `revisit-<project_id>`")
-    kind: str = Field(description="approval, rectification, warning_analysis, risk_review, complaint, revisit, or the "
-                                  "pending action's kind")
+                                "the risk id, the complaint id, `revisit-<project_id>`, `deal-<project_id>`")
+    kind: str = Field(description="approval, rectification, warning_analysis, risk_review, complaint, revisit, deal "
+                                  "(a deal to confirm), or the pending action's kind")
     project_id: str | None = Field(default=None, description="The project; null for a complaint naming none")
     complaint_id: str | None = Field(default=None, description="The complaint, for a `complaint` item")
     process_id: str | None = Field(default=None, description="The process instance, for a `process` item")

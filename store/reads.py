@@ -5,6 +5,7 @@ The `record` activity keeps these tables in step (store/records.py); nothing her
 
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -236,7 +237,10 @@ SELECT p.id, p.stage, p.department, p.business_type, p.channel, p.requirement, p
              ORDER BY seq, superseded_at NULLS LAST, at) AS history,
        (SELECT analysis FROM warnings WHERE project_id = p.id AND kind = 'analysed'
         ORDER BY at DESC LIMIT 1) AS analysis,
-       (SELECT {_row(CUSTOMER_COLUMNS)} FROM customers WHERE project_id = p.id) AS customer
+       (SELECT {_row(CUSTOMER_COLUMNS)} FROM customers WHERE project_id = p.id) AS customer,
+       ARRAY(SELECT ROW(seq, kind, at, actor_name, actor_role, comment, data::text, superseded_at IS NOT NULL)
+             FROM deal_events WHERE project_id = p.id AND (superseded_at IS NULL OR $2)
+             ORDER BY seq, superseded_at NULLS LAST, at) AS deal_history
 FROM projects p WHERE p.id = $1
 """  # noqa: S608  (column names only, from the constants above)
 
@@ -259,6 +263,10 @@ async def project_record(db: Db, project_id: str, *, superseded: bool = False) -
     if row is None:
         return None
     history = [dict(zip(HISTORY_COLUMNS, r, strict=True)) for r in row["history"]]
+    # The deal's steps (DealWorkflow, issue 14) among the project's, by time; each keeps its order.
+    deal = [dict(zip(HISTORY_COLUMNS, r, strict=True)) for r in row["deal_history"]]
+    if deal:
+        history = list(heapq.merge(history, deal, key=lambda h: h["at"]))
     customer = row["customer"]
     return ProjectRecord(
         row={k: _json(row[k]) if k in ("plan", "view") else row[k] for k in list(row.keys())[:16]},

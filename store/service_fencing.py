@@ -1,4 +1,4 @@
-"""Which batch wins, for complaints and revisits (store/fencing.py says why and how): a batch
+"""Which batch wins, for complaints, revisits and deals (store/fencing.py says why and how): a batch
 that replaces one of a workflow task that never completed marks that task's steps
 superseded and rebuilds the facts they wrote; a dead task's late batch is refused."""
 
@@ -21,7 +21,8 @@ log = structlog.get_logger(__name__)
 
 def _subject_table(kind: Records) -> tuple[str, str]:
     """The subject's own table and the column naming it there."""
-    return ("complaints", "id") if kind.prefix == "complaint" else ("revisits", "project_id")
+    tables = {"complaint": ("complaints", "id"), "deal": ("deals", "project_id")}
+    return tables.get(kind.prefix, ("revisits", "project_id"))
 
 
 async def verdict(conn: asyncpg.Connection, batch: ServiceBatch, kind: Records) -> fencing.Verdict:
@@ -46,6 +47,9 @@ async def supersede(conn: asyncpg.Connection, batch: ServiceBatch, kind: Records
     for facts in ("ratings", "warnings"):
         await conn.execute(f"DELETE FROM {facts} WHERE starts_with(step_key, $1)", scope)
     await conn.execute("DELETE FROM suggestions WHERE starts_with(id, $1)", scope)
+    if kind.prefix == "deal":  # the deal's rows are its recorded step's: written again if it stays
+        await conn.execute("DELETE FROM deal_parts WHERE project_id = $1", batch.subject_id)
+        await conn.execute("DELETE FROM deals WHERE project_id = $1", batch.subject_id)
     gone = await conn.fetch(
         f"""UPDATE {kind.table} SET superseded_at = now(), superseded_by = $3, step_key = step_key || $4
             WHERE {kind.owner} = $1 AND seq > $2 AND superseded_at IS NULL RETURNING seq, kind""",

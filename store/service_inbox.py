@@ -1,11 +1,12 @@
-"""The inbox's complaints and revisits (DESIGN §Additions: kinds `complaint` and `revisit`).
+"""The inbox's complaints, revisits and deals (DESIGN §Additions: kinds `complaint`, `revisit`, `deal`).
 
 A complaint is the caller's while it awaits a reply or an answer and the caller holds its
 assignee's role (customer service of its department or the company's, the department's
 dept_head, or operations for one without a project), and
 while it awaits the confirmation of the caller, its customer (staff for a customer without
-an account). A revisit is its assignee's once its task has opened. $1 the user id, $2 the
-role, $3 the department.
+an account). A revisit is its assignee's once its task has opened. A deal 成交 awaiting
+confirmation (DealWorkflow, kind `deal`) is its department's dept heads' until confirmed.
+$1 the user id, $2 the role, $3 the department.
 """
 
 SERVICE_INBOX_SQL = """
@@ -22,4 +23,8 @@ UNION ALL
 SELECT r.id, 'revisit', r.project_id, NULL, r.due_at, r.overdue, '', NULL, 'revisit'
 FROM revisits r
 WHERE r.status = 'open' AND r.assignee_user_id = $1::text
+UNION ALL
+SELECT 'deal-' || d.project_id, 'deal', d.project_id, NULL, d.due_at, d.overdue, '', NULL, 'deal'
+FROM deals d
+WHERE d.confirmed_at IS NULL AND d.due_at IS NOT NULL AND $2::text = 'dept_head' AND d.department = $3::text
 """

@@ -34,10 +34,13 @@ async def post_deal(request: Request, project_id: ProjectId, body: DealIn, user:
     """The project's agent, from `execution` on: date, value, commission and the split between
     agents (active agents, percent summing to 100). One deal per project (409 for a second);
     it counts once the dept head confirms it. The project's customer in the master must be
-    complete first (409 naming what is missing: a contact, a company's 经营范围)."""
+    complete first (409 naming what is missing: a contact, a company's 经营范围). A step of the
+    project's DealWorkflow (`deal-<project_id>`), started by this request; the dept head then
+    owes the confirmation within the policy's `deal_confirmation` SLA (reminded, escalated)."""
 
-    async def act(_: str | None) -> tuple[int, DealView]:
-        return 201, await record_deal(office_of(request), user, project, body)
+    async def act(update_id: str | None) -> tuple[int, DealView]:
+        return 201, await record_deal(office_of(request), user, project, body,
+                                      task_queue=request.app.state.settings.task_queue, key=update_id)
 
     return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 
@@ -56,10 +59,11 @@ async def get_deal(project: VisibleProject, user: StaffUser, pool: Pool) -> Deal
              responses=responses(401, 403, 404, 409, 422))  # fmt: skip
 async def post_confirm(request: Request, project: VisibleProject, user: Head, pool: Pool,
                        key: IdempotencyKey = None) -> DealView:  # fmt: skip
-    """The project's dept head confirms its deal (409 when already confirmed)."""
+    """The project's dept head confirms its deal (409 when already confirmed): the last step of
+    its DealWorkflow, which then ends."""
 
-    async def act(_: str | None) -> tuple[int, DealView]:
-        return 200, await confirm(office_of(request), user, project)
+    async def act(update_id: str | None) -> tuple[int, DealView]:
+        return 200, await confirm(office_of(request), user, project, update_id)
 
     return await once(request, pool, user.id, key, act)  # type: ignore[no-any-return]
 

@@ -1,28 +1,40 @@
 """Recording a deal 成交 (issue 14): the project's agent, from `execution` on, with the split
 between agents; the API (`POST /v1/projects/{id}/deal`) and the workspace's deal form on the
 customer card both come here; so do the dept head's confirmation (`POST …/deal/confirm`,
-the card's 确认成交 form)."""
+the card's 确认成交 form).
+
+Both are steps of the project's DealWorkflow (`deal-<project_id>`, workflows/deal.py): the
+record starts it (update-with-start) and the confirmation is an update to it; its
+`record_deal` activity writes `deals`, `deal_parts` and `deal_events` in one transaction, so
+what PostgreSQL holds is what Temporal decided. The update id is the caller's
+Idempotency-Key: a retry applies once. Deals recorded before migration 0720 have no
+workflow; their confirmation is written as before (`confirm_deal`).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from api.auth import actor
 from domain.customers import missing_for_contract
+from domain.deal_steps import ConfirmDeal, DealAck, DealStart, RecordDeal, fen, parts_in_fen, workflow_id
 from domain.deals import DealIn, check_confirm, check_record, parts
-from domain.errors import Conflict, Invalid, NotFound
+from domain.errors import AlreadyDecided, Conflict, Invalid, NotFound, WrongStage
 from domain.models import Role
 from jindu.services.office import Office
 from jindu.services.projects import Permit
 from store.customer_master import read_customer
-from store.deals import DealView, confirm_deal, insert_deal, read_deal
+from store.deals import DealView, confirm_deal, read_deal
 from store.reads import ProjectAccess
 from store.users import User, active_users_by_names
+from workflows.deal import DealWorkflow
 
 RECORD = Permit((Role.agent,), "record deals")
 CONFIRM = Permit((Role.dept_head,), "confirm deals")
 
 
-async def record_deal(office: Office, user: User, project: ProjectAccess, body: DealIn) -> DealView:
+async def record_deal(office: Office, user: User, project: ProjectAccess, body: DealIn, *, task_queue: str,
+                      key: str | None = None) -> DealView:  # fmt: skip
     """Date, value, commission and the split between active agents (percent summing to 100).
     One deal per project (409 for a second); it counts once the dept head confirms it. The
     project's customer in the master must be complete first (409 naming what is missing)."""
@@ -40,16 +52,28 @@ async def record_deal(office: Office, user: User, project: ProjectAccess, body: 
                                                                  customer.company, customer.business_scope)):
         raise Conflict(f"complete customer {customer.id}'s record before the contract: {', '.join(missing)}",
                        "customer_incomplete", customer_id=customer.id, fields=missing)
-    async with office.pool.acquire() as conn, conn.transaction():
-        if not await insert_deal(conn, project.id, project.department, body,
-                                 parts(body.value, body.commission, shares), user.id):  # fmt: skip
-            raise Conflict(f"project {project.id} has a deal already", "deal_exists", project_id=project.id)
+    exists = Conflict(f"project {project.id} has a deal already", "deal_exists", project_id=project.id)
+    recorded = await office.pool.fetchval("SELECT seq FROM deals WHERE project_id = $1", project.id)
+    if recorded is not None and (key is None or recorded == 0):
+        raise exists  # not a retry (no key, or a deal older than its workflow): answered without Temporal
+    split = parts_in_fen(parts(body.value, body.commission, shares))
+    cmd = RecordDeal(actor=actor(user), deal_date=body.deal_date, value_fen=fen(body.value),
+                     commission_fen=fen(body.commission), parts=split, attachment_ids=list(body.attachment_ids))
+    start = DealStart(project_id=project.id, department=project.department, agent_id=project.agent_id,
+                      since=datetime.now(UTC))  # fmt: skip
+    try:
+        await office.start_with_update(
+            DealWorkflow.run, start, wf_id=workflow_id(project.id), task_queue=task_queue, kind="deal",
+            summary=f"deal · {project.department} · agent {user.name} · project {project.id}",
+            update=DealWorkflow.record, cmd=cmd, result_type=DealAck, update_id=key)  # fmt: skip
+    except WrongStage as err:  # its workflow has ended: the deal was recorded and confirmed
+        raise exists from err
     deal = await read_deal(office.pool, project.id)
     assert deal is not None
     return deal
 
 
-async def confirm(office: Office, user: User, project: ProjectAccess) -> DealView:
+async def confirm(office: Office, user: User, project: ProjectAccess, key: str | None = None) -> DealView:
     """The project's dept head confirms its deal; only confirmed deals count (409 when it is
     confirmed already, 404 when the project has none)."""
     CONFIRM.check(user)
@@ -57,8 +81,16 @@ async def confirm(office: Office, user: User, project: ProjectAccess) -> DealVie
     if deal is None:
         raise NotFound(f"project {project.id} has no deal", "no_deal", project_id=project.id)
     check_confirm(user.role, user.department, project.department, deal.confirmed)
-    if not await confirm_deal(office.pool, project.id, user.id):
-        raise Conflict("the deal is already confirmed", "deal_confirmed")
-    confirmed = await read_deal(office.pool, project.id)
-    assert confirmed is not None
-    return confirmed
+    confirmed = AlreadyDecided("the deal is already confirmed", "deal_confirmed")
+    if not await office.pool.fetchval("SELECT seq > 0 FROM deals WHERE project_id = $1", project.id):
+        if not await confirm_deal(office.pool, project.id, user.id):  # recorded before its workflow existed
+            raise confirmed
+    else:
+        try:
+            await office.update(workflow_id(project.id), DealWorkflow.confirm, ConfirmDeal(actor=actor(user)), key,
+                                DealAck)  # fmt: skip
+        except WrongStage as err:  # its workflow ended in between: another confirmation won
+            raise confirmed from err
+    done = await read_deal(office.pool, project.id)
+    assert done is not None
+    return done

@@ -134,7 +134,8 @@ async def _deal(request: Request, visitor: Visitor, customer_id: str, form: Form
     RECORD.check(visitor.user)
     office = office_of(request)
     project = await _customers_project(office, visitor, customer_id, form)
-    return await record_deal(office, visitor.user, project, as_body(DealIn, cf.deal(form)))
+    return await record_deal(office, visitor.user, project, as_body(DealIn, cf.deal(form)),
+                             task_queue=request.app.state.settings.task_queue, key=visitor.api.key("deal", project.id))
 
 
 async def _edit(request: Request, visitor: Visitor, customer_id: str, form: FormData) -> BaseModel:
@@ -163,7 +164,7 @@ async def _confirm_deal(request: Request, visitor: Visitor, customer_id: str, fo
     CONFIRM.check(visitor.user)
     office = office_of(request)
     project = await _customers_project(office, visitor, customer_id, form)
-    return await confirm(office, visitor.user, project)
+    return await confirm(office, visitor.user, project, visitor.api.key("confirm_deal", project.id))
 
 
 async def _customers_project(office: Office, visitor: Visitor, customer_id: str, form: FormData) -> ProjectAccess:
