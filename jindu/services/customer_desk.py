@@ -32,6 +32,7 @@ from jindu.holidays import official_dates
 from jindu.services.customers import register
 from jindu.services.office import Office
 from jindu.services.projects import Permit
+from store import keyed_actions
 from store.crypto import DataCipher
 from store.customer_changes import add_follow_up, transfer
 from store.customer_master import Customer, read_customer
@@ -154,9 +155,11 @@ class Transferred(BaseModel):
     customer_ids: list[str]
 
 
-async def transfer_customers(office: Office, user: User, body: TransferIn) -> Transferred:
+async def transfer_customers(office: Office, user: User, body: TransferIn, key: str | None = None) -> Transferred:
     """A departing agent's book (or the customers named) to another agent of the department
-    (a dept head) or of any department (operations); each change logged, the new owner told."""
+    (a dept head) or of any department (operations); each change logged, the new owner told.
+    With the workspace form's `key` it applies once: a form sent twice answers the first
+    transfer (store/keyed_actions.py)."""
     TRANSFER.check(user)
     source, target = await user_by_name(office.pool, body.from_), await user_by_name(office.pool, body.to)
     if source is None:
@@ -167,6 +170,13 @@ async def transfer_customers(office: Office, user: User, body: TransferIn) -> Tr
         raise Invalid("to: the same person as from", "same_person")
     check_transfer(user.role, user.department, source.department, target.role, target.department)
     async with office.pool.acquire() as conn, conn.transaction():
+        asked = body.model_dump_json(by_alias=True)
+        first = await keyed_actions.first_answer(conn, user.id, key, asked) if key else None
+        if first is not None:
+            return Transferred.model_validate(first)
         moved = await transfer(conn, from_id=source.id, to=target, customer_ids=body.customer_ids,
                                reason=body.reason, by=user)  # fmt: skip
-    return Transferred(moved=len(moved), customer_ids=moved)
+        done = Transferred(moved=len(moved), customer_ids=moved)
+        if key:
+            await keyed_actions.keep(conn, user.id, key, done.model_dump(mode="json"))
+    return done

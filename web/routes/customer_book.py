@@ -2,7 +2,8 @@
 customers handed to another agent in one form, by a dept head (within the department) or
 operations (anywhere), through the use case `POST /v1/customers/transfer` calls
 (jindu/services/customer_desk.py `transfer_customers`). Irreversible: sent only with its
-confirmation ticked; a refusal shows the form again with the error at its field."""
+confirmation ticked, and keyed by the rendered form (web/api.py `FormKeys`), so a double click
+or a browser retry transfers once; a refusal shows the form again with the error at its field."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ async def hand_over_book(request: Request, visitor: SignedIn) -> Response:
 
     async def transferring() -> desk.Transferred:
         desk.TRANSFER.check(visitor.user)  # who may ask, before what they typed
-        return await desk.transfer_customers(office_of(request), visitor.user, as_body(TransferIn, cf.book(form)))
+        return await desk.transfer_customers(office_of(request), visitor.user, as_body(TransferIn, cf.book(form)),
+                                             key=visitor.api.key("book"))  # a double click transfers once
 
     answer = await attempt(request, transferring())
     if answer.ok:
