@@ -53,6 +53,7 @@ async def update_customer(conn: asyncpg.Connection, cipher: DataCipher, customer
 
 
 class ChangeRecord(BaseModel):
+    id: int = Field(description="Its place in the log (newer is larger)")
     at: datetime
     kind: str
     actor_name: str | None
@@ -61,9 +62,11 @@ class ChangeRecord(BaseModel):
     data: dict[str, Any]
 
 
-async def changes_of(db: Db, customer_id: str, limit: int = 200) -> list[ChangeRecord]:
-    rows = await db.fetch("SELECT at, kind, actor_name, actor_role, fields, data FROM customer_changes "
-                          "WHERE customer_id = $1 ORDER BY id DESC LIMIT $2", customer_id, limit)  # fmt: skip
+async def changes_of(db: Db, customer_id: str, limit: int = 200, before: int | None = None) -> list[ChangeRecord]:
+    """Newest first, `limit` of them; `before`: only those older than that change (keyset)."""
+    rows = await db.fetch("SELECT id, at, kind, actor_name, actor_role, fields, data FROM customer_changes "
+                          "WHERE customer_id = $1 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $2",
+                          customer_id, limit, before)  # fmt: skip
     return [ChangeRecord(**{**dict(r), "fields": list(r["fields"]),
                             "data": json.loads(r["data"]) if isinstance(r["data"], str) else dict(r["data"])})
             for r in rows]  # fmt: skip

@@ -104,16 +104,19 @@ class CustomerCardView(BaseModel):
     consent_files: dict[str, list[ConsentFile]] = Field(default={}, description="Each consent's signed scans")
     deal_sum: DealSum = DealSum()
     shares: list[ShareRecord] = Field(default=[], description="Shares of the customer's data, newest first")
-    changes: list[ChangeRecord] = Field(default=[], description="The record's change log, newest first")
+    changes: list[ChangeRecord] = Field(default=[], description="The record's change log, newest first, a page")
+    earlier_changes: int | None = Field(default=None, description="Older changes exist: `changes_before` for them")
 
 
 CHANGES_SHOWN = 30
 
 
-async def customer_card(office: Office, user: User, customer_id: str) -> CustomerCardView:
+async def customer_card(office: Office, user: User, customer_id: str,
+                        changes_before: int | None = None) -> CustomerCardView:  # fmt: skip
     """The record, its follow-up timeline (newest first), its projects with their deals and the
     deals' sums, its consents, shares and change log (field names only: values stay encrypted),
-    for staff who may see it (404 else: all of them are `HISTORY_READERS`)."""
+    for staff who may see it (404 else: all of them are `HISTORY_READERS`). The change log is
+    paged by keyset: `CHANGES_SHOWN` at a time, older than change `changes_before`."""
     assert office.cipher is not None, "customers are read with the data key"
     found = await read_customer(office.pool, customer_id, office.cipher)
     if found is None or user.role not in STAFF_ROLES or not can_see(user.role, user.id, user.department,
@@ -133,12 +136,14 @@ async def customer_card(office: Office, user: User, customer_id: str) -> Custome
     agents = await office.pool.fetch(
         "SELECT name FROM users WHERE role = 'agent' AND department = $1 AND deactivated_at IS NULL ORDER BY name",
         found.department) if user.role in (Role.dept_head, Role.operations) else []  # fmt: skip
+    changes = await changes_of(office.pool, found.id, limit=CHANGES_SHOWN + 1, before=changes_before)
     return CustomerCardView(customer=found, follow_ups=await follow_ups_of(office.pool, office.cipher, found.id),
                             projects=[LinkedProject(**{k: r[k] for k in LinkedProject.model_fields}) for r in rows],
                             agents=[a["name"] for a in agents], consents=await consents_of(office.pool, found.id),
                             consent_files=await consent_files.files_of(office.pool, found.id),
                             deal_sum=sums, shares=await shares_of(office.pool, found.id),
-                            changes=await changes_of(office.pool, found.id, limit=CHANGES_SHOWN))  # fmt: skip
+                            changes=changes[:CHANGES_SHOWN],
+                            earlier_changes=changes[CHANGES_SHOWN - 1].id if len(changes) > CHANGES_SHOWN else None)
 
 
 class Book(BaseModel):

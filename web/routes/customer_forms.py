@@ -66,10 +66,13 @@ async def new_customer(request: Request, visitor: SignedIn) -> Response:
 async def card_page(request: Request, visitor: Visitor, customer_id: str, *, status: int = 200,
                     failed_form: str | None = None, failure: Problem | None = None,
                     values: dict[str, Any] | None = None, done: str = "") -> Response:  # fmt: skip
-    """The customer card with the forms the visitor may use (the use cases decide in the end)."""
+    """The customer card with the forms the visitor may use (the use cases decide in the end);
+    `?changes_before=<id>` pages its change log back (keyset, a bounded page)."""
+    before = request.query_params.get("changes_before", "")
 
     async def card() -> CustomerCardView:
-        return await customer_card(office_of(request), visitor.user, customer_id)
+        return await customer_card(office_of(request), visitor.user, customer_id,
+                                   int(before) if before.isdigit() and len(before) < 19 else None)  # fmt: skip
 
     answer = await attempt(request, card())
     if not answer.ok:
