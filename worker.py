@@ -22,11 +22,12 @@ from activities.project import ProjectActivities
 from activities.service import ServiceActivities
 from domain.policy import ProjectPolicy
 from jindu.process_sweep import ProcessSweep
-from jindu.reconcile import Reconciler, sweep_forever
+from jindu.reconcile import Reconciler, Sweep, sweep_forever
 from jindu.retention import prune_forever
 from jindu.settings import Settings
 from store.crypto import DataCipher
 from store.files import files_of
+from store.period_rollups import RollupSweep
 from workflows.complaint import ComplaintWorkflow
 from workflows.customer import CustomerWorkflow
 from workflows.deal import DealWorkflow
@@ -82,8 +83,11 @@ async def run_worker(settings: Settings, *, client: Client, pool: asyncpg.Pool,
     log.info("worker starting", task_queue=settings.task_queue, namespace=settings.temporal_namespace,
              max_cached_workflows=settings.max_cached_workflows)
     sending = asyncio.create_task(outbox.run(stop))
-    sweeps = [Reconciler(client, pool, settings.task_queue).sweep,  # projects ended or reset in Temporal
-              ProcessSweep(client, pool, settings.task_queue).sweep]  # processes ended in Temporal (issue 15)
+    sweeps: list[Sweep] = [
+        Reconciler(client, pool, settings.task_queue).sweep,  # projects ended or reset in Temporal
+        ProcessSweep(client, pool, settings.task_queue).sweep,  # processes ended in Temporal (issue 15)
+        RollupSweep(pool, ZoneInfo(settings.policy().calendar.timezone)).sweep,  # report months summed ahead (16)
+    ]
     sweeping = asyncio.create_task(sweep_forever(sweeps, stop, settings.reconcile_seconds)
                                    if settings.reconcile_seconds else stop.wait())
     pruning = asyncio.create_task(prune_forever(pool, settings.policy().retention, stop, files_of(settings)))

@@ -24,14 +24,6 @@ it, and the worker sums marked months ahead of them; this command is for a resto
 a changed time zone, or a check that the rollups agree with the audit trail. Reports that
 must recompute a month wait until it commits. Prints the months computed per report."""
 
-# The first day with facts of each report: its first month is rebuilt from there.
-SINCE = {
-    "kpis": "SELECT min(created_at) FROM projects",
-    "milestones": "SELECT min(due_date) FROM milestones",
-    "reviews": "SELECT min(at) FROM approvals WHERE gate = 'result_review'",
-}
-
-
 def add_parser(commands: Any) -> None:
     p = commands.add_parser("rollups", help=HELP, description=HELP + "\n\n" + DETAILS,
                             formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -43,19 +35,14 @@ async def rebuild_reports(pool: asyncpg.Pool, tz: ZoneInfo, today: date) -> dict
     """Every report's rollups, from their first month of facts to the last closed month: the
     reports' marks are deleted, *then* their facts are derived from `events` (a write that
     commits after keeps its mark), then every month is summed; one transaction."""
-    from store import rollup_events, rollups
-    from store.appraisal import MILESTONE_ROLLUP, REVIEW_ROLLUP
-    from store.kpis import ROLLUP
+    from store import period_rollups, rollup_events, rollups
 
-    reports = (ROLLUP, MILESTONE_ROLLUP, REVIEW_ROLLUP)
+    reports = period_rollups.reports()
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(rollups.REBUILD_LOCK)
         await conn.execute("DELETE FROM rollup_marks WHERE report = ANY($1::text[])", [r.report for r in reports])
         await rollup_events.shadow(conn)
-        since: dict[str, date | None] = {}
-        for report, sql in SINCE.items():
-            first = await conn.fetchval(sql)
-            since[report] = first.astimezone(tz).date() if isinstance(first, datetime) else first
+        since = await period_rollups.first_months(conn, tz)
         return await rollups.rebuild(conn, reports, tz, today, since)
 
 
