@@ -78,7 +78,7 @@ async def test_every_page_kind_fits_a_phone_and_passes_axe(stack, live, page_of)
                   "/kpis?group_by=agent", "/archive", "/me", "/account/devices", "/dashboard",
                   "/customers?leads=true", "/customers/new", card],
         "dept_head": ["/", f"/projects/{pid}", f"/complaints/{complaint['id']}", "/appraisal", card,
-                      "/customers/transfer"],
+                      "/customers/transfer", "/deals"],
         "customer": ["/", f"/projects/{pid}", "/complaints"],
         "operations": ["/dashboard", "/users", "/notifications", f"/projects/{running}"],
     }  # fmt: skip
