@@ -280,6 +280,27 @@ def allowed_actions(view: ProjectFacts | object, actor: Actor) -> list[str]:
     task they may close, then operations' (`decide_for`, `reassign`, `extend`, `cancel`,
     `dispose`)."""
     facts = view if isinstance(view, ProjectFacts) else ProjectFacts.model_validate(view)
+    key = (facts.model_dump_json(exclude=_UNASKED), any(s.kind == DISPOSED for s in facts.history),
+           actor.model_dump_json())  # fmt: skip
+    answer = _ANSWERED.get(key)
+    if answer is None:
+        if len(_ANSWERED) >= ANSWERS_KEPT:
+            _ANSWERED.clear()
+        answer = _ANSWERED[key] = tuple(ask_guards(facts, actor))
+    return list(answer)
+
+
+# The guards' answers by what they were asked: every fact but the project's id (which only
+# their refusals' messages name) and of the history only whether the customer data was
+# disposed of (`_operator`), and the whole actor. Guards are pure functions of the state and
+# the command (domain/guards.py), and `as_state` builds the state from these facts alone, so
+# the same facts and reader get the same list: ~150 µs of probes a view, against ~15 µs for the key.
+_UNASKED: set[str] = {"id", "history"}
+ANSWERS_KEPT = 4096
+_ANSWERED: dict[tuple[str, bool, str], tuple[str, ...]] = {}
+
+
+def ask_guards(facts: ProjectFacts, actor: Actor) -> list[str]:
     state = as_state(facts)
     tasks = [f"task:{t.id}" for t in facts.open_tasks if passes(partial(_complete, state, actor, t.id))]
     return [*_personal(facts, state, actor), *tasks, *_operator(facts, state, actor)]

@@ -3,7 +3,7 @@ projects as their view shows them."""
 
 from __future__ import annotations
 
-from domain.allowed_actions import LIFECYCLE, ProjectFacts, allowed_actions, candidates, handovers, targets
+from domain.allowed_actions import LIFECYCLE, ProjectFacts, allowed_actions, ask_guards, candidates, handovers, targets
 from domain.models import Actor, Role, Stage
 
 AGENT = Actor(user_id="u-agent", name="王芳", role=Role.agent, department="sales")
@@ -142,3 +142,17 @@ def test_parts_a_view_withholds_count_as_empty():
             "customer_user_id": CUSTOMER.user_id, "pending": pending("acceptance", "customer"), "warning": None,
             "tasks": None, "history": None}  # fmt: skip
     assert allowed_actions(view, CUSTOMER) == ["acceptance"]
+
+
+def test_answers_are_kept_by_every_fact_and_the_reader_but_not_the_project_id():
+    view = project(stage="assessment", pending=pending("assessment", "agent", user_id=AGENT.user_id))
+    first = by_person(view)
+    assert by_person(project(**{**view.model_dump(), "id": "p2"})) == first == {p.user_id: ask_guards(view, p)
+                                                                               for p in EVERYONE}  # fmt: skip
+    planning = project(**{**view.model_dump(), "stage": "planning"})
+    assert allowed_actions(planning, AGENT) == ["plan", "risk_add", "risk_update"] == ask_guards(planning, AGENT)
+    namesake = AGENT.model_copy(update={"user_id": OTHER_AGENT.user_id})  # the agent's name, another person
+    assert allowed_actions(view, namesake) == ask_guards(view, namesake) == []
+    ended = project(stage="cancelled")
+    assert allowed_actions(ended, OPS) == ["dispose"]
+    assert allowed_actions(project(stage="cancelled", history=[{"kind": "customer_data_disposed"}]), OPS) == []
