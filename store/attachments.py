@@ -95,6 +95,7 @@ async def add(pool: asyncpg.Pool, files: FileStore, policy: AttachmentPolicy, *,
         lock, scope, owner = "SELECT 1 FROM projects WHERE id = $1 FOR UPDATE", "project_id = $1", project_id
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(lock, owner)
+        await hold_blob(conn, digest)
         same = await conn.fetchrow(f"SELECT {COLUMNS} FROM attachments WHERE {scope} AND sha256 = $2 "
                                    "AND kind = $3 AND disposed_at IS NULL ORDER BY uploaded_at LIMIT 1",
                                    owner, digest, kind.value)  # fmt: skip
@@ -186,15 +187,27 @@ async def unused(db: Db, hashes: Sequence[str]) -> list[str]:
     return sorted(set(hashes) - live)
 
 
-async def purge(db: Db, files: FileStore, project_id: str) -> int:
+async def hold_blob(conn: Db, digest: str) -> None:
+    """Until the transaction ends, nobody else adds or deletes the blob `digest`: an upload
+    holds it from writing the bytes until its row is committed, a deletion from finding the
+    blob unused until it is gone, so a deletion never takes the bytes of a row being added."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 14))", digest)
+
+
+async def purge(pool: asyncpg.Pool, files: FileStore, project_id: str) -> int:
     """Delete the blobs of a project's disposed documents that nothing else holds; safe to
-    repeat (a disposal whose blobs could not be deleted then is finished by the next)."""
-    rows = await db.fetch("SELECT DISTINCT sha256 FROM attachments WHERE project_id = $1 AND disposed_at IS NOT NULL",
-                          project_id)  # fmt: skip
-    gone = await unused(db, [r["sha256"] for r in rows])
-    for digest in gone:
-        await files.delete(digest)
-    return len(gone)
+    repeat (a disposal whose blobs could not be deleted then is finished by the next). Each
+    blob is checked again under `hold_blob`, so an upload of the same bytes meanwhile keeps it."""
+    rows = await pool.fetch("SELECT DISTINCT sha256 FROM attachments WHERE project_id = $1 "
+                            "AND disposed_at IS NOT NULL", project_id)  # fmt: skip
+    gone = 0
+    for digest in await unused(pool, [r["sha256"] for r in rows]):
+        async with pool.acquire() as conn, conn.transaction():
+            await hold_blob(conn, digest)
+            if await unused(conn, [digest]):
+                await files.delete(digest)
+                gone += 1
+    return gone
 
 
 def listing(items: Sequence[Attachment]) -> list[dict[str, Any]]:

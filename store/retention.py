@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from domain.retention import RetentionPolicy
+from store.attachments import hold_blob
 from store.files import FileStore
 
 # (what, statement): $1 the cut-off instant, $2 the batch size; each answers the rows deleted.
@@ -86,6 +87,8 @@ async def prune_unsent_uploads(pool: asyncpg.Pool, files: FileStore, cutoff: dat
         async with pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(UNSENT_UPLOADS, cutoff, min(batch, UPLOAD_BATCH))
             ids, hashes = [r["id"] for r in rows], sorted({r["sha256"] for r in rows})
+            for digest in hashes:  # in order: two prunes never wait on each other in a circle
+                await hold_blob(conn, digest)
             held = {r["sha256"] for r in await conn.fetch(HELD_ELSEWHERE, hashes, ids)} if ids else set()
             for digest in hashes:
                 if digest not in held:
