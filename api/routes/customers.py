@@ -124,10 +124,13 @@ class CustomerCard(BaseModel):
 
 @router.get("/{customer_id}", response_model=CustomerCard, summary="A customer's card",
             responses=responses(401, 404))  # fmt: skip
-async def get_customer(customer_id: CustomerId, user: CurrentUser, pool: Pool, cipher: Cipher) -> CustomerCard:
+async def get_customer(customer_id: CustomerId, user: CurrentUser, pool: Pool, cipher: Cipher,
+                       changes_before: Annotated[int | None, Query(ge=1, description="Only changes older than this "
+                                                 "change's `id` (the next page of the change log)")] = None,
+                       ) -> CustomerCard:  # fmt: skip
     """The record, its consents (each with `attachment_ids` and their `files`: name, size, type;
     `GET /v1/attachments/{id}` downloads one), its follow-up timeline and its change log (who, when, which
-    fields: values stay encrypted)."""
+    fields: values stay encrypted), newest first, 200 at a time: `changes_before` = the last `id` for more."""
     c = await visible_customer(pool, cipher, user, customer_id)
     staff = user.role != Role.customer
     files = await consent_files.files_of(pool, c.id)
@@ -135,7 +138,7 @@ async def get_customer(customer_id: CustomerId, user: CurrentUser, pool: Pool, c
                 for x in await consents_of(pool, c.id)]  # fmt: skip
     return CustomerCard(customer=c, consents=consents,
                         follow_ups=await follow_ups_of(pool, cipher, c.id) if staff else [],
-                        changes=await changes_of(pool, c.id) if staff else [])  # fmt: skip
+                        changes=await changes_of(pool, c.id, before=changes_before) if staff else [])  # fmt: skip
 
 
 @router.patch("/{customer_id}", response_model=Customer, summary="Correct a customer's record",

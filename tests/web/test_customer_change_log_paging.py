@@ -1,5 +1,6 @@
 """The customer card's change log pages back by keyset (issue 14): 30 changes at a time, newest
-first, an 「更早」 link to the next older page and 「最新」 back to the top, until the first change."""
+first, an 「更早」 link to the next older page and 「最新」 back to the top, until the first change;
+the API's card takes `changes_before` the same way."""
 
 from __future__ import annotations
 
@@ -38,5 +39,9 @@ async def test_the_change_log_pages_back_thirty_at_a_time(stack, browserless):
         path = found.group(1) if found else ""
     assert seen == every  # each change once, newest first, none skipped
     assert pages == -(-len(every) // CHANGES_SHOWN)
+    api = await call(stack, "GET", f"/v1/customers/{cid}", agent)
+    assert [c["id"] for c in api["changes"]] == every  # under the API's 200
+    older = await call(stack, "GET", f"/v1/customers/{cid}?changes_before={every[9]}", agent)
+    assert [c["id"] for c in older["changes"]] == every[10:]
     english = await v.http.get(f"/customers/{cid}?lang=en")
     assert ">Earlier</a>" in english.text
