@@ -66,7 +66,9 @@ async def record_deal(office: Office, user: User, project: ProjectAccess, body: 
             DealWorkflow.run, start, wf_id=workflow_id(project.id), task_queue=task_queue, kind="deal",
             summary=f"deal · {project.department} · agent {user.name} · project {project.id}",
             update=DealWorkflow.record, cmd=cmd, result_type=DealAck, update_id=key)  # fmt: skip
-    except WrongStage as err:  # its workflow has ended: the deal was recorded and confirmed
+    except (WrongStage, NotFound) as err:  # its workflow has ended: the deal was recorded and confirmed
+        if await read_deal(office.pool, project.id) is None:
+            raise
         raise exists from err
     deal = await read_deal(office.pool, project.id)
     assert deal is not None
@@ -89,7 +91,9 @@ async def confirm(office: Office, user: User, project: ProjectAccess, key: str |
         try:
             await office.update(workflow_id(project.id), DealWorkflow.confirm, ConfirmDeal(actor=actor(user)), key,
                                 DealAck)  # fmt: skip
-        except WrongStage as err:  # its workflow ended in between: another confirmation won
+        except (WrongStage, NotFound) as err:  # its workflow ended in between: another confirmation won
+            if not (again := await read_deal(office.pool, project.id)) or not again.confirmed:
+                raise
             raise confirmed from err
     done = await read_deal(office.pool, project.id)
     assert done is not None
