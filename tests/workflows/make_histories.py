@@ -20,6 +20,7 @@ import json
 import os
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import YearDates, calendar_for
 from domain.commands import MeasureIn, PublishCalendarCommand, WarningAnalysisCommand, WarningAnalysisIn
+from domain.costs import CostCommand, CostIn
 from domain.models import CauseCategory, Level
 from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignCommand, ReassignIn
 from domain.policy import ProjectPolicy
@@ -43,7 +45,8 @@ from workflows.project import ProjectWorkflow
 HERE = Path(__file__).parent / "histories"
 # 3: a completed project starts its revisit (patch revisit-after-completion)
 # 4: a finished project closes the risks still open (patch risks-settled-at-end)
-VERSION = 4
+# 5: costs 成本 as steps (the record_cost update); one past the budget raises a warning
+VERSION = 5
 
 
 async def save(name: str, h: Harness, *handles: WorkflowHandle[Any, Any]) -> None:
@@ -76,6 +79,7 @@ async def full_lifecycle(h: Harness) -> None:
         actor=h.operations, body=ExtendDeadlineIn(target="pending", working_days=2, reason="trip")))
     await h.decide(handle, "plan", by=deputy)
     await h.report(handle, milestones=["viewing"])
+    await costs_past_the_budget(h, handle)
     risk = RiskIn(category="credit", description="loan refused", likelihood="high", impact="high",
                   response="reduce", owner=h.agent.name or "", review_on=h_today() + timedelta(days=5))
     await h.update(handle, ProjectWorkflow.add_risk, AddRiskCommand(actor=h.agent, body=risk, owner=h.agent))
@@ -101,6 +105,19 @@ async def full_lifecycle(h: Harness) -> None:
     await h.accept(handle, rating=4)
     await handle.result()
     await save("full_lifecycle", h, handle)
+
+
+async def costs_past_the_budget(h: Harness, handle: WorkflowHandle[Any, Any]) -> None:
+    """Two costs against the 10,000 budget, the second past it: a warning the head analyses."""
+    for by, amount in ((h.agent, "6000"), (h.head, "4000.01")):
+        body = CostIn(amount=Decimal(amount), description="valuation fee", spent_on=h_today())
+        await h.update(handle, ProjectWorkflow.record_cost, CostCommand(actor=by, body=body))
+    analysis = WarningAnalysisIn(cause=CauseCategory.resources, analysis="the valuation cost more",
+                                 measures=[MeasureIn(description="renegotiate the fee", owner=h.agent.name or "",
+                                                     deadline_working_days=2)])  # fmt: skip
+    state = await h.update(handle, ProjectWorkflow.analyse_warning, WarningAnalysisCommand(
+        actor=h.head, body=analysis, owners={h.agent.name or "": h.agent}))
+    await h.complete(handle, state.warning.task_ids[0])
 
 
 def _on_behalf(h: Harness):  # type: ignore[no-untyped-def]

@@ -66,13 +66,17 @@ def test_the_corpus_covers_real_life():
     assert b"risks-settled-at-end" in payload_bytes(load(HERE / "v4_full_lifecycle.json"))
     assert b"risks-settled-at-end" not in payload_bytes(load(HERE / "v3_full_lifecycle.json"))
     assert "risk_closed" in recorded("v4_full_lifecycle") and "risk_closed" not in recorded("v3_full_lifecycle")
+    # v5: costs 成本 are steps (record_cost); the one past the budget raises a warning, analysed and cleared
+    assert {"v5_full_lifecycle", "v5_deadlines", "v5_continue_as_new_run2", "v5_declined"} <= names
+    assert {"cost_recorded", "warning_raised", "warning_analysed", "warning_cleared"} <= recorded("v5_full_lifecycle")
+    assert (HERE / "v5_full_lifecycle.json").read_text().count("\"record_cost\"") >= 2  # its updates
 
 
 def test_every_history_in_the_corpus_is_replayed():
     """The parametrised test below replays every file of the corpus, none left out."""
     assert {p.name for p in HERE.glob("*.json")} - {p.name for p in HISTORIES} == {
         p.name for p in HERE.glob("*.steps.json")}
-    assert len(HISTORIES) == 15  # v2, v3, v4: full lifecycle, declined, deadlines, continue-as-new in two runs
+    assert len(HISTORIES) == 20  # v2–v5: full lifecycle, declined, deadlines, continue-as-new in two runs
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
