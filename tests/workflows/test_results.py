@@ -18,6 +18,7 @@ from domain.commands import (
     ResultsIn,
     TaskCompleteIn,
 )
+from domain.costs import CostCommand, CostIn
 from domain.models import Decision, Gate, Level, Role, Stage
 from domain.operator_commands import ExtendDeadlineCommand, ExtendDeadlineIn, ReassignCommand, ReassignIn
 from domain.risk import RiskCategory, RiskResponse, RiskStatus
@@ -65,6 +66,12 @@ async def test_each_update_answers_what_it_made(local_env):
             actor=h.agent, risk_id=added[0].risk_id, body=RiskPatchIn(status=RiskStatus.closed)))
         assert isinstance(closed, results.RiskChanged) and (closed.risk_id, closed.settled) == (added[0].risk_id,
                                                                                                 "closed")  # fmt: skip
+
+        cost = CostIn(amount=Decimal("1000.01"), description="valuation fee", spent_on=date.today())
+        spent = await handle.execute_update(ProjectWorkflow.record_cost, CostCommand(actor=h.head, body=cost))
+        assert isinstance(spent, results.CostRecorded)
+        assert (spent.total, spent.over_budget) == (Decimal("1000.01"), True)
+        assert spent.cost_id == f"{handle.id.removeprefix('project-')}-c{spent.seq - 1}"  # then the warning's step
 
         asked = await handle.execute_update(ProjectWorkflow.complaint_tasks, ComplaintTasksCommand(
             actor=h.head, complaint_id="c-1", descriptions=["call the customer", "fix the listing"]))
