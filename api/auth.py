@@ -42,6 +42,7 @@ async def current_user(
         request.state.project_access = (project_id, project)
     if user is None:
         raise Unauthorized("unknown bearer token", "token_unknown")
+    request.state.user = user  # for api/routes/actions.py `admitted`, which runs after
     return user
 
 

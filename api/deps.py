@@ -85,6 +85,11 @@ ProjectId = Annotated[str, Path(description="The project id", pattern=PROJECT_ID
 async def visible_project(request: Request, project_id: ProjectId, user: CurrentUser) -> ProjectAccess:
     """The path's project if the caller may see it; read with the caller (api/auth.py) when it was.
     (The pool from the app's state, not a `Pool` dependency: each one costs FastAPI's resolver.)"""
+    return await visible_to(request, project_id, user)
+
+
+async def visible_to(request: Request, project_id: str, user: User) -> ProjectAccess:
+    """`visible_project`'s check, for dependencies that take the path's id themselves."""
     known = getattr(request.state, "project_access", None)
     project = (known[1] if known is not None and known[0] == project_id
                else await project_access(request.app.state.pool, project_id))  # fmt: skip

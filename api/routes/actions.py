@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Pool, Services, VisibleProject, office_of, role
+from api.auth import bearer, current_user
+from api.deps import CurrentUser, Pool, ProjectId, Services, VisibleProject, office_of, role, visible_to
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.schemas import ProjectView
@@ -49,25 +50,43 @@ class Action:
         return await once(self.request, self.pool, user.id, self.key, run)
 
 
-async def _action(request: Request, project: VisibleProject, key: IdempotencyKey = None) -> Action:
-    """`async`: FastAPI would build a plain class dependency in its thread pool. The pool and
-    the office from the app's state: two dependencies fewer for FastAPI to resolve per action."""
+async def _action(request: Request, project_id: ProjectId, user: CurrentUser, key: IdempotencyKey = None) -> Action:
+    """`async`: FastAPI would build a plain class dependency in its thread pool. The project's
+    visibility checked here, the pool and the office from the app's state: FastAPI's resolver
+    costs ~30 µs for each dependency it walks, per request (a cached one is walked again)."""
+    project = await visible_to(request, project_id, user)
     return Action(request, project, request.app.state.pool, office_of(request), key)
 
 
 Act = Annotated[Action, Depends(_action)]
 
 
+def admitted(permit: uc.Permit) -> Any:
+    """`permitted` for a route whose `Act` comes first: the caller `Act` read (api/auth.py
+    keeps it on the request), not resolved again. It runs where `permitted` would: after the
+    project's visibility, before the body is validated, and also when the path's id or the
+    key is malformed (the caller was read before those were checked)."""
+
+    async def check(request: Request) -> User:
+        user: User | None = getattr(request.state, "user", None)
+        if user is None:  # no `Act` before it: read the caller as `CurrentUser` would
+            user = await current_user(request, await bearer(request))
+        permit.check(user)
+        return user
+
+    return Depends(check)
+
+
 @router.post("/{project_id}/assessment", response_model=ProjectView, summary="Assess the requirement",
              responses=ERRORS)  # fmt: skip
-async def post_assessment(act: Act, user: Annotated[User, permitted(uc.ASSESS)], body: AssessmentIn) -> ProjectView:
+async def post_assessment(act: Act, user: Annotated[User, admitted(uc.ASSESS)], body: AssessmentIn) -> ProjectView:
     """The project's agent assesses the requirement 需求评估: out of scope declines the project;
     in scope (with difficulty, risk level, expected cycle and budget) applies for initiation."""
     return await act.run(user, partial(uc.assess, body=body))  # type: ignore[no-any-return]
 
 
 @router.post("/{project_id}/plan", response_model=ProjectView, summary="Submit the plan", responses=ERRORS)
-async def post_plan(act: Act, user: Annotated[User, permitted(uc.PLAN)], body: PlanIn) -> ProjectView:
+async def post_plan(act: Act, user: Annotated[User, admitted(uc.PLAN)], body: PlanIn) -> ProjectView:
     """The project's agent submits the plan 方案制定 (goals, milestones with dates from today up
     to ten years ahead, responsibilities, resources) for the dept_head's approval."""
     return await act.run(user, partial(uc.submit_plan, body=body))  # type: ignore[no-any-return]
@@ -75,7 +94,7 @@ async def post_plan(act: Act, user: Annotated[User, permitted(uc.PLAN)], body: P
 
 @router.post("/{project_id}/decisions", response_model=ProjectView, summary="Decide a pending approval gate",
              responses=ERRORS)  # fmt: skip
-async def post_decision(act: Act, user: Annotated[User, permitted(uc.DECIDE)],
+async def post_decision(act: Act, user: Annotated[User, admitted(uc.DECIDE)],
                         body: uc.DecisionRequest) -> ProjectView:  # fmt: skip
     """The approver the gate (`initiation`, `plan`, `result_review`) awaits approves or rejects it.
     A second decision on the same gate is 409 `already_decided`. Operations may decide for
@@ -86,7 +105,7 @@ async def post_decision(act: Act, user: Annotated[User, permitted(uc.DECIDE)],
 
 @router.post("/{project_id}/reports", response_model=ProjectView, summary="Send the weekly progress report",
              responses=ERRORS)  # fmt: skip
-async def post_report(act: Act, user: Annotated[User, permitted(uc.REPORT)], body: WeeklyReportIn) -> ProjectView:
+async def post_report(act: Act, user: Annotated[User, admitted(uc.REPORT)], body: WeeklyReportIn) -> ProjectView:
     """The project's agent reports the week's progress, problems and next week's plan, and may
     mark milestones done; allowed during execution and rectification."""
     return await act.run(user, partial(uc.report, body=body))  # type: ignore[no-any-return]
@@ -94,7 +113,7 @@ async def post_report(act: Act, user: Annotated[User, permitted(uc.REPORT)], bod
 
 @router.post("/{project_id}/results", response_model=ProjectView, summary="Submit results for review",
              responses=ERRORS)  # fmt: skip
-async def post_results(act: Act, user: Annotated[User, permitted(uc.RESULTS)], body: ResultsIn) -> ProjectView:
+async def post_results(act: Act, user: Annotated[User, admitted(uc.RESULTS)], body: ResultsIn) -> ProjectView:
     """The project's agent submits results for the result review, or resubmits them once the
     rectification tasks are done (409 while any is open)."""
     return await act.run(user, partial(uc.submit_results, body=body))  # type: ignore[no-any-return]
@@ -102,7 +121,7 @@ async def post_results(act: Act, user: Annotated[User, permitted(uc.RESULTS)], b
 
 @router.post("/{project_id}/acceptance", response_model=ProjectView, summary="Accept the result or object",
              responses=ERRORS)  # fmt: skip
-async def post_acceptance(act: Act, user: Annotated[User, permitted(uc.ACCEPT)], body: AcceptanceIn) -> ProjectView:
+async def post_acceptance(act: Act, user: Annotated[User, admitted(uc.ACCEPT)], body: AcceptanceIn) -> ProjectView:
     """The project's customer accepts with a rating 1–5 or objects (objections become rectification
     tasks). A project without a customer account has its agent record the signed confirmation."""
     return await act.run(user, partial(uc.answer_acceptance, body=body))  # type: ignore[no-any-return]
@@ -110,7 +129,7 @@ async def post_acceptance(act: Act, user: Annotated[User, permitted(uc.ACCEPT)],
 
 @router.post("/{project_id}/warning-analysis", response_model=ProjectView,
              summary="Analyse a progress warning and set rectification measures", responses=ERRORS)  # fmt: skip
-async def post_warning_analysis(act: Act, user: Annotated[User, permitted(uc.ANALYSE)],
+async def post_warning_analysis(act: Act, user: Annotated[User, admitted(uc.ANALYSE)],
                                 body: WarningAnalysisIn) -> ProjectView:  # fmt: skip
     """The department's dept_head names the cause of an active progress warning and sets
     measures, each owned by an active staff member named by user name (unknown or deactivated

@@ -57,3 +57,25 @@ async def test_duplicate_names_and_missing_departments_are_refused(api):
     executive, _ = await create_user(api.pool, name=f"e-{uuid.uuid4().hex[:8]}", role="executive")
     assert executive.department is None
     assert await api.pool.fetchval("SELECT count(*) FROM users WHERE name = $1", name) == 1
+
+
+async def test_an_actions_refusals_come_in_one_order(api, users):
+    """Who calls (401), whether they see the project (404, 403), their role (403), then the
+    path, the key and the body (422): a customer's stranger is told 404 whatever they send."""
+    agent, head, customer = users["agent"], users["dept_head"], users["customer"]
+    stranger = await api.person("dept_head", f"other-{uuid.uuid4().hex[:6]}")
+    decide = f"/v1/projects/{await api.insert_project(department=agent.department, agent=agent)}/decisions"
+    r = await api.http.post(decide, headers=stranger.headers, json={})
+    assert "belongs to department" in assert_error(r, 403, "forbidden")["message"]
+    r = await api.http.post(decide, headers=agent.headers, json={})
+    assert "may decide approval gates" in assert_error(r, 403, "forbidden")["message"]
+    assert_error(await api.http.post(decide, headers=customer.headers, json={}), 404, "not_found")
+    r = await api.http.post("/v1/projects/no-such-project/decisions", headers=agent.headers, json={})
+    assert_error(r, 404, "not_found")
+    malformed = {**agent.headers, "Idempotency-Key": "a key"}
+    r = await api.http.post("/v1/projects/bad%20id/decisions", headers=malformed, json={})
+    assert "may decide approval gates" in assert_error(r, 403, "forbidden")["message"]
+    r = await api.http.post("/v1/projects/bad%20id/decisions", headers={**head.headers, "Idempotency-Key": "a key"},
+                            json={})  # fmt: skip
+    fields = [d["field"] for d in assert_error(r, 422, "invalid")["details"]]
+    assert len(fields) == 4 and "project_id" in fields[0] and "Idempotency-Key" in fields[1], fields
