@@ -109,12 +109,23 @@ async def _connect(settings: Settings, runtime=None):
     return client, pool
 
 
+def _settle_heap() -> None:
+    """A serving process's imports and app (~200,000 objects) live as long as it does: frozen
+    out of the cyclic collector (`gc.freeze`), so that its full passes under load walk only
+    what requests made (each full pass over the whole heap cost ~90 ms of CPU)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 async def _worker(settings: Settings, args: argparse.Namespace) -> None:
     from worker import run_worker, sdk_metrics_runtime
 
     settings = _settings_for_database(settings, need_key=True)
     stop = _stop_on_signals()
     client, pool = await _connect(settings, sdk_metrics_runtime(settings))
+    _settle_heap()
     try:
         await run_worker(settings, client=client, pool=pool, stop=stop)
     finally:
@@ -133,6 +144,7 @@ async def _api(settings: Settings, args: argparse.Namespace) -> None:
         create_app(settings, client=client, pool=pool),
         host=settings.api_host, port=settings.api_port, log_config=None, access_log=False,
     )  # fmt: skip
+    _settle_heap()
     sockets = None
     if args.reuse_port:
         from jindu.devcluster import reuse_port_socket
