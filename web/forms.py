@@ -148,6 +148,11 @@ def risk_change(form: FormData) -> dict[str, Any]:
     return _drop_none({name: _amount_or_text(form, name) for name in (*RISK_FIELDS, "status")})
 
 
+def cost(form: FormData) -> dict[str, Any]:
+    """A cost 成本 against the budget; empty fields are left for the API to name."""
+    return _drop_none({name: _text(form, name) for name in ("amount", "description", "spent_on")})
+
+
 def values(form: FormData) -> dict[str, Any]:
     """What was typed, to fill the form again after an error (never the CSRF token)."""
     out: dict[str, Any] = {}

@@ -1,6 +1,6 @@
 """Costs 成本 against a project's budget (issue 14, domain/costs.py): recording one is a step of
-the project's workflow, its `record_cost` update. The API (api/routes/costs.py) calls this;
-a workspace form or `jindu project` would call the same."""
+the project's workflow, its `record_cost` update. The API (api/routes/costs.py) and the
+project page's form (web/routes/project_costs.py) call the same use case."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import datetime
 from api.auth import actor
 from domain import results
 from domain.costs import CostCommand, CostIn, check_record
-from domain.models import Role, workflow_id
+from domain.errors import JinduError
+from domain.models import STAFF_ROLES, Role, workflow_id
 from jindu.services.office import Office
 from jindu.services.projects import Permit
 from store.costs import CostsView, project_costs
@@ -33,3 +34,22 @@ async def record_cost(office: Office, user: User, project: ProjectAccess, body: 
     await office.update(workflow_id(project.id), ProjectWorkflow.record_cost, cmd, key, results.CostRecorded)
     return await project_costs(office.pool, project.id)
 
+
+
+async def sheet(office: Office, user: User, project: ProjectAccess) -> CostsView | None:
+    """The costs against the budget, for the project's staff (None: not shown)."""
+    if user.role not in STAFF_ROLES:
+        return None
+    return await project_costs(office.pool, project.id)
+
+
+def records(office: Office, user: User, project: ProjectAccess) -> bool:
+    """Whether the user may record a cost on the project now: the guard's own answer (a cost
+    spent today), so the workspace offers its form exactly when the API would take it."""
+    today = datetime.now(office.tz).date()
+    try:
+        check_record(user.role, user.id, user.department, project.agent_id, project.department, project.stage,
+                     today, today)  # fmt: skip
+    except JinduError:
+        return False
+    return True

@@ -57,3 +57,30 @@ async def test_two_costs_at_once_past_the_budget_warn_once_and_the_records_are_t
     zh, en = (await v.http.get(f"/projects/{pid}")).text, (await v.http.get(f"/projects/{pid}?lang=en")).text
     assert "记录成本" in zh and "超出预算" in zh and "成本合计 8300 元超出预算 8000 元" in zh
     assert "Cost recorded" in en and "past the budget of" in en
+
+
+async def test_the_project_page_records_a_cost_through_the_same_use_case(stack, browserless):
+    team = await stack.team()
+    agent, head, customer = team["agent"], team["dept_head"], team["customer"]
+    created = await post(stack, "/v1/projects", agent, {
+        "customer": {"name": "李雷", "phone": "13933334444", "user": customer.name}, "channel": "visit",
+        "requirement": "Sell a flat", "business_type": "real_estate"}, 201)  # fmt: skip
+    pid = created["id"]
+    await post(stack, f"/v1/projects/{pid}/assessment", agent, {"in_scope": True, "difficulty": "low",
+               "risk_level": "low", "expected_cycle_days": 40, "budget": "1000"})  # fmt: skip
+    v = await browserless(agent)
+    before = (await v.http.get(f"/projects/{pid}")).text
+    assert 'id="costs"' in before and 'id="form-cost"' not in before  # before the budget is approved: no form
+    await post(stack, f"/v1/projects/{pid}/decisions", head, {"gate": "initiation", "decision": "approve"})
+    page = f"/projects/{pid}"
+    form = {"amount": "abc", "description": "评估费", "spent_on": "2026-01-05"}
+    refused = await v.submit(page, f"{page}/costs", form)
+    assert refused.status_code == 422 and 'id="form-cost" open' in refused.text
+    sent = await v.submit(page, f"{page}/costs", {**form, "amount": "1200"})
+    assert sent.status_code == 303 and sent.headers["location"] == f"{page}?done=cost#costs"
+    shown = (await v.http.get(f"{page}?done=cost")).text
+    assert "成本已记录" in shown and "已超出预算" in shown and "评估费" in shown
+    listed = (await stack.http.get(f"/v1/projects/{pid}/costs", headers=agent.headers)).json()
+    assert [(i["amount"], i["recorded_by_id"]) for i in listed["items"]] == [("1200.00", agent.id)]
+    mine = (await (await browserless(customer)).http.get(page)).text
+    assert 'id="costs"' not in mine  # the customer does not see the costs

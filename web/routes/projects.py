@@ -23,12 +23,13 @@ from domain.commands import (
     WarningAnalysisIn,
     WeeklyReportIn,
 )
+from domain.costs import CostIn
 from domain.customers import ProjectIntakeIn
 from domain.models import Role
 from domain.operator_commands import ExtendDeadlineIn, ReassignIn
 from domain.risk_commands import RiskIn, RiskPatchIn
 from jindu.i18n import translator
-from jindu.services import attachments, overview, risks, users
+from jindu.services import attachments, costs, overview, risks, users
 from jindu.services import projects as uc
 from jindu.services.intake import record_consultation
 from jindu.services.office import Office
@@ -144,6 +145,8 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
         operator=operator, operator_failed=failed_form in OPERATOR_FORMS, waits=waits,
         candidates=await _candidates(request, visitor, view, waits, operator),
         risks=await _risks(request, office, visitor.user, found.result), keeps_risks=keeps_risks(view),
+        costs=await _costs(request, office, visitor.user, found.result),
+        records_costs=costs.records(office, visitor.user, found.result), today=datetime.now(office.tz).date(),
         documents=[d.model_dump(mode="json") for d in await attachments.listed(office, visitor.user, found.result)],
         gantt=gantt(view.get("milestones") or [], view.get("created_at"), datetime.now(office.tz).date(),
                     translator(visitor.lang)),
@@ -169,6 +172,12 @@ async def _candidates(request: Request, visitor: Visitor, view: dict[str, Any], 
 async def _risks(request: Request, office: Office, user: User, project: ProjectAccess) -> list[dict[str, Any]] | None:
     """The register, for the staff who may read it (None: not shown)."""
     answer = await attempt(request, risks.register(office, user, project))
+    return answer.body if answer.ok else None
+
+
+async def _costs(request: Request, office: Office, user: User, project: ProjectAccess) -> dict[str, Any] | None:
+    """The costs against the budget, for the project's staff (None: not shown)."""
+    answer = await attempt(request, costs.sheet(office, user, project))
     return answer.body if answer.ok else None
 
 
@@ -243,4 +252,15 @@ async def change_risk(request: Request, project_id: str, risk_id: str, visitor: 
         lambda office, project, form, key: risks.change_risk(office, visitor.user, project, risk_id,
                                                              as_body(RiskPatchIn, forms.risk_change(form)), key),
         lambda *_: f"/projects/{seg(project_id)}?done=risk_update#risk-{seg(risk_id)}",
+    )  # fmt: skip
+
+
+@router.post("/projects/{project_id}/costs")
+async def record_cost(request: Request, project_id: str, visitor: SignedIn) -> Response:
+    """A cost 成本 from the project page: the API's use case (jindu/services/costs.py)."""
+    return await _submit(
+        request, visitor, project_id, "cost", ("cost", project_id),
+        lambda office, project, form, key: costs.record_cost(office, visitor.user, project,
+                                                             as_body(CostIn, forms.cost(form)), key),
+        lambda *_: f"/projects/{seg(project_id)}?done=cost#costs",
     )  # fmt: skip
