@@ -128,10 +128,9 @@ class Outbox:
             await deliveries.plan(self.pool, row["id"], row.get("project_id"), [
                 deliveries.Planned(delivery=d.key, channel=d.channel.name, lang=d.message.lang,
                                    recipients=[r.name for r in d.message.recipients]) for d in planned])  # fmt: skip
-            due = await deliveries.due(self.pool, row["id"])
-            tried = await deliveries.attempts_of(self.pool, row["id"])
-            await asyncio.gather(*(self._send(row, d, tried.get(d.key, 0)) for d in planned if d.key in due))
-            for gone in due - {d.key for d in planned}:  # its person left (or the channel was removed)
+            due = await deliveries.due(self.pool, row["id"])  # each with how often it was tried
+            await asyncio.gather(*(self._send(row, d, due[d.key]) for d in planned if d.key in due))
+            for gone in due.keys() - {d.key for d in planned}:  # its person left (or the channel was removed)
                 await deliveries.failed(self.pool, row["id"], gone, errcode=None, error="no longer addressed",
                                         retry_in=None)  # fmt: skip
             await deliveries.settle(self.pool, row["id"])

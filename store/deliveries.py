@@ -37,26 +37,20 @@ async def plan(db: Db, outbox_id: str, project_id: str | None, planned: Sequence
     )  # fmt: skip
 
 
-async def due(db: Db, outbox_id: str) -> set[str]:
-    """The deliveries of a notification to try now."""
-    rows = await db.fetch("SELECT delivery FROM notification_deliveries WHERE outbox_id = $1 AND state = 'pending' "
-                          "AND next_attempt_at <= now()", outbox_id)  # fmt: skip
-    return {r["delivery"] for r in rows}
-
-
-async def attempts_of(db: Db, outbox_id: str) -> dict[str, int]:
-    rows = await db.fetch("SELECT delivery, attempts FROM notification_deliveries WHERE outbox_id = $1", outbox_id)
+async def due(db: Db, outbox_id: str) -> dict[str, int]:
+    """The deliveries of a notification to try now, with how often each was tried (one round trip)."""
+    rows = await db.fetch("SELECT delivery, attempts FROM notification_deliveries WHERE outbox_id = $1 "
+                          "AND state = 'pending' AND next_attempt_at <= now()", outbox_id)  # fmt: skip
     return {r["delivery"]: r["attempts"] for r in rows}
 
 
-async def sent(pool: asyncpg.Pool, outbox_id: str, delivery: str) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("INSERT INTO deliveries (outbox_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                           outbox_id, delivery)  # fmt: skip
-        await conn.execute(
-            """UPDATE notification_deliveries SET state = 'sent', attempts = attempts + 1, errcode = NULL,
-                   last_error = NULL, updated_at = now() WHERE outbox_id = $1 AND delivery = $2""",
-            outbox_id, delivery)  # fmt: skip
+async def sent(db: Db, outbox_id: str, delivery: str) -> None:
+    """One statement, so one transaction: the delivery booked as sent and its record updated."""
+    await db.execute(
+        """WITH booked AS (INSERT INTO deliveries (outbox_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING)
+           UPDATE notification_deliveries SET state = 'sent', attempts = attempts + 1, errcode = NULL,
+               last_error = NULL, updated_at = now() WHERE outbox_id = $1 AND delivery = $2""",
+        outbox_id, delivery)  # fmt: skip
 
 
 async def failed(db: Db, outbox_id: str, delivery: str, *, errcode: str | None, error: str,
@@ -74,22 +68,25 @@ async def failed(db: Db, outbox_id: str, delivery: str, *, errcode: str | None, 
 
 async def settle(db: Db, outbox_id: str) -> str:
     """The notification's own state from its deliveries: `sent` when all went out, `given_up` when
-    none is pending and one was given up, else `pending` with the next attempt of the soonest."""
-    row = await db.fetchrow(
-        """SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
-                  count(*) FILTER (WHERE state = 'given_up') AS given_up,
-                  min(next_attempt_at) FILTER (WHERE state = 'pending') AS next_at,
-                  (array_agg(last_error ORDER BY updated_at DESC) FILTER (WHERE last_error IS NOT NULL))[1] AS error
-           FROM notification_deliveries WHERE outbox_id = $1""", outbox_id)  # fmt: skip
-    if row["pending"]:
-        await db.execute("UPDATE outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1",
-                         outbox_id, row["next_at"], row["error"])  # fmt: skip
-        return "pending"
-    if row["given_up"]:
-        await db.execute("UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1", outbox_id, row["error"])
-        return "given_up"
-    await db.execute("UPDATE outbox SET sent_at = now(), last_error = NULL WHERE id = $1", outbox_id)
-    return "sent"
+    none is pending and one was given up, else `pending` with the next attempt of the soonest
+    (read and written in one statement)."""
+    state: str = await db.fetchval(
+        """WITH d AS (SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
+                             count(*) FILTER (WHERE state = 'given_up') AS given_up,
+                             min(next_attempt_at) FILTER (WHERE state = 'pending') AS next_at,
+                             (array_agg(last_error ORDER BY updated_at DESC)
+                                FILTER (WHERE last_error IS NOT NULL))[1] AS error
+                      FROM notification_deliveries WHERE outbox_id = $1),
+                s AS (SELECT d.*, CASE WHEN d.pending > 0 THEN 'pending' WHEN d.given_up > 0 THEN 'given_up'
+                                       ELSE 'sent' END AS state FROM d),
+                o AS (UPDATE outbox SET
+                          next_attempt_at = CASE WHEN s.state = 'pending' THEN s.next_at ELSE next_attempt_at END,
+                          failed_at = CASE WHEN s.state = 'given_up' THEN now() ELSE failed_at END,
+                          sent_at = CASE WHEN s.state = 'sent' THEN now() ELSE sent_at END,
+                          last_error = CASE WHEN s.state = 'sent' THEN NULL ELSE s.error END
+                      FROM s WHERE id = $1)
+           SELECT state FROM s""", outbox_id)  # fmt: skip
+    return state
 
 
 class DeliveryRow(BaseModel):
