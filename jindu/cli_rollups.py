@@ -19,7 +19,9 @@ reset away are superseded and left out): key nodes from the plans and reports, r
 warnings, result reviews, each project's agent, stage, cycle deviation, first review and
 reports sent on time. Not in any step, so read from the read model (`projects`): a project's
 department and start instant (written once at intake) and the weeks a report was due (a week
-met by a report has no step). Reports recompute a month by themselves when a write changes
+met by a report has no step). The appraisal's deals, follow-ups and money are rebuilt
+from their own tables (deals, deal_parts, project_costs, customer_follow_ups,
+customer_changes), not from `events`. Reports recompute a month by themselves when a write changes
 it, and the worker sums marked months ahead of them; this command is for a restored backup,
 a changed time zone, or a check that the rollups agree with the audit trail. Reports that
 must recompute a month wait until it commits. Prints the months computed per report."""

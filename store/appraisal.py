@@ -23,6 +23,7 @@ from domain.kpi import period_bounds
 from domain.service_kpis import ServiceFacts
 from store import rollups
 from store.appraisal_deals import deal_facts, follow_up_facts
+from store.appraisal_rollups import ROLLUPS
 from store.rollups import Rollup
 
 # $1, $2: the period's [start, end) instants; $3: the department or NULL (every one). Each
@@ -96,10 +97,9 @@ NAMED = {"milestones": ("milestones_due", "milestones_done"), "reviews": ("revie
 
 async def _rolled(pool: asyncpg.Pool, window: Window, department: str | None, today: date,
                   tz: ZoneInfo) -> list[dict[str, Any]]:  # fmt: skip
-    """Key nodes and first reviews of the period: closed months made fresh, then one statement."""
+    """Key nodes and first reviews of the period, their closed months fresh (staff_facts): one statement."""
     closed, live = rollups.split(window.first, window.after, today)
     start = live[0] if live else window.after
-    await rollups.fresh(pool, (MILESTONE_ROLLUP, REVIEW_ROLLUP), tz, closed, today)
     since = datetime.combine(start, time(0), tz)
     rows = await pool.fetch(scoped(ROLLED_FIGURES, department), start, window.after, department, today,
                             *rollups.span(closed), since, window.end, tz.key)  # fmt: skip
@@ -217,19 +217,23 @@ SCOPE = re.compile(r"(?:\b\w+\.)?department = \$3::text")
 
 async def staff_facts(pool: asyncpg.Pool, window: Window, *, department: str | None, today: date,
                       now: datetime) -> list[StaffFacts]:  # fmt: skip
-    """Each staff member's facts for the period, department by department: the figures' ten
-    independent statements run at once, each on its own pooled connection (the key nodes and
-    first reviews after their closed months' rollups are fresh), then the names."""
+    """Each staff member's facts for the period, department by department: the rolled-up
+    figures' closed months made fresh, then the figures' ten independent statements at once,
+    each on its own pooled connection, then the names."""
     span = (window.start, window.end, department)
     tz = window.start.tzinfo
     assert isinstance(tz, ZoneInfo)
+    # every rolled-up figure's closed months at once (one statement when all are fresh; the
+    # money sums read after this by jindu/services/appraisal.py too)
+    await rollups.fresh(pool, (MILESTONE_ROLLUP, REVIEW_ROLLUP, *ROLLUPS), tz,
+                        rollups.split(window.first, window.after, today)[0], today)  # fmt: skip
     rolled, roster, *figures = await asyncio.gather(
         _rolled(pool, window, department, today, tz),
         pool.fetch(scoped(ROSTER, department), *span),
         *(pool.fetch(scoped(sql, department), *span) for sql in (COMPLETED, RATINGS, REPORTS, RISK_EVENTS)),
         pool.fetch(scoped(COMPLAINTS, department), *span, now),
-        deal_facts(pool, window.first, window.after, department),
-        follow_up_facts(pool, window.start, window.end, department),
+        deal_facts(pool, window.first, window.after, department, today=today, tz=tz, ensure=False),
+        follow_up_facts(pool, window.start, window.end, department, today=today, ensure=False),
     )  # fmt: skip
     figures.append(rolled)
     by_member: dict[tuple[str, str], dict[str, Any]] = {(r["department"], r["user_id"]): {} for r in roster}

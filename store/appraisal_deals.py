@@ -1,12 +1,15 @@
 """Deals, follow-ups and money behind the appraisal (issue 14; docs/appraisal.md §Deals and
 follow-ups, §Revenue against expected): one set-based statement each, bounded by the period
 and scoped like store/appraisal.py ($1, $2 the period's instants or days, $3 the department
-or NULL). Indexes: migration 0705. Formulas: domain/appraisal_deals.py, appraisal_money.py.
+or NULL). Indexes: migration 0705. Closed months of the deals, follow-ups and money sums are
+read from monthly rollups (store/appraisal_rollups.py, migration 0730). Formulas:
+domain/appraisal_deals.py, appraisal_money.py.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -49,23 +52,22 @@ WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2 AND 
 ORDER BY d.department, d.deal_date, d.project_id"""
 
 
-# The same projects summed per (department, project's agent) and per department (the row
-# without an agent). Budgets of 0 are left out of the budget sums.
-MONEY_SUMS = """
+# The same projects summed per (department, project's agent): a month's row of `money_rollups`
+# (store/appraisal_rollups.py adds the months up per agent and per department). Budgets of 0
+# are left out of the budget sums.
+MONEY_OF = """
 WITH p AS (
     SELECT d.department, d.recorded_by AS agent_id, d.value AS revenue, d.expected_revenue AS expected, d.budget,
            coalesce((SELECT sum(amount) FROM project_costs c WHERE c.project_id = d.project_id), 0) AS costs
     FROM deals d
     WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2 AND d.department = $3::text)
-SELECT department, CASE WHEN grouping(agent_id) = 0 THEN agent_id END AS agent_id,
-       CASE WHEN grouping(agent_id) = 0 THEN (SELECT name FROM users WHERE id = agent_id) END AS agent,
-       count(*) AS projects,
-       sum(revenue) AS revenue, coalesce(sum(expected), 0) AS expected_revenue,
+SELECT department, agent_id, count(*) AS projects, sum(revenue) AS revenue,
+       coalesce(sum(expected), 0) AS expected_revenue,
        coalesce(sum(revenue) FILTER (WHERE expected IS NOT NULL), 0) AS revenue_of_expected,
        coalesce(sum(budget) FILTER (WHERE budget > 0), 0) AS budget,
        coalesce(sum(costs) FILTER (WHERE budget > 0), 0) AS costs,
        count(*) FILTER (WHERE costs > budget) AS over_budget
-FROM p GROUP BY GROUPING SETS ((department, agent_id), (department))"""
+FROM p GROUP BY 1, 2"""
 
 
 def _sql(sql: str, department: str | None) -> str:
@@ -75,20 +77,34 @@ def _sql(sql: str, department: str | None) -> str:
         "AND c.department = $3::text", "AND $3::text IS NULL")
 
 
-async def deal_facts(pool: asyncpg.Pool, first: date, after: date, department: str | None) -> list[asyncpg.Record]:
-    """Deal counts, values and commissions per (department, agent) of the local days [first, after)."""
-    return await pool.fetch(_sql(DEALS, department), first, after, department)  # type: ignore[no-any-return]
+async def deal_facts(pool: asyncpg.Pool, first: date, after: date, department: str | None, *,
+                     today: date | None = None, tz: ZoneInfo | None = None,
+                     ensure: bool = True) -> list[asyncpg.Record]:  # fmt: skip
+    """Deal counts, values and commissions per (department, agent) of the local days [first, after):
+    closed months from their rollups (store/appraisal_rollups.py), the rest live."""
+    from store import appraisal_rollups
+
+    return await appraisal_rollups.deal_facts(pool, first, after, department, today=today,
+                                              tz=tz or appraisal_rollups.SHANGHAI, ensure=ensure)  # fmt: skip
 
 
-async def follow_up_facts(pool: asyncpg.Pool, start: datetime, end: datetime,
-                          department: str | None) -> list[asyncpg.Record]:  # fmt: skip
+async def follow_up_facts(pool: asyncpg.Pool, start: datetime, end: datetime, department: str | None, *,
+                          today: date | None = None, ensure: bool = True) -> list[asyncpg.Record]:  # fmt: skip
     """Follow-ups entered, on time, and customers lost to the pool per (department, agent)."""
-    return await pool.fetch(_sql(FOLLOW_UPS, department), start, end, department)  # type: ignore[no-any-return]
+    from store import appraisal_rollups
+
+    return await appraisal_rollups.follow_up_facts(pool, start, end, department, today=today, ensure=ensure)
 
 
-async def money_sums(pool: asyncpg.Pool, first: date, after: date, department: str | None) -> list[MoneySum]:
-    """Revenue against expected and costs against budget summed per agent and per department."""
-    rows = await pool.fetch(_sql(MONEY_SUMS, department), first, after, department)
+async def money_sums(pool: asyncpg.Pool, first: date, after: date, department: str | None, *,
+                     today: date | None = None, tz: ZoneInfo | None = None,
+                     ensure: bool = True) -> list[MoneySum]:  # fmt: skip
+    """Revenue against expected and costs against budget summed per agent and per department
+    (`ensure` False: the caller made the closed months fresh, as store/appraisal.py staff_facts does)."""
+    from store import appraisal_rollups
+
+    rows = await appraisal_rollups.money_rows(pool, first, after, department, today=today,
+                                              tz=tz or appraisal_rollups.SHANGHAI, ensure=ensure)  # fmt: skip
     return [MoneySum.of_sums(**dict(r)) for r in rows]
 
 

@@ -30,15 +30,20 @@ SINCE = {
     "kpis": "SELECT min(created_at) FROM projects",
     "milestones": "SELECT min(due_date) FROM milestones",
     "reviews": "SELECT min(at) FROM approvals WHERE gate = 'result_review'",
+    "deals": "SELECT min(deal_date) FROM deals WHERE confirmed_at IS NOT NULL",
+    "money": "SELECT min(deal_date) FROM deals WHERE confirmed_at IS NOT NULL",
+    "follow_ups": "SELECT least((SELECT min(happened_at) FROM customer_follow_ups), "
+                  "(SELECT min(at) FROM customer_changes WHERE kind = 'pooled'))",
 }
 
 
 def reports() -> tuple[Rollup, ...]:
     """Every report's rollup, in the order they are rebuilt and swept."""
     from store.appraisal import MILESTONE_ROLLUP, REVIEW_ROLLUP
-    from store.kpis import ROLLUP  # noqa: PLC0415 (beside the appraisal's, which imports late)
+    from store.appraisal_rollups import ROLLUPS
+    from store.kpis import ROLLUP
 
-    return ROLLUP, MILESTONE_ROLLUP, REVIEW_ROLLUP
+    return ROLLUP, MILESTONE_ROLLUP, REVIEW_ROLLUP, *ROLLUPS
 
 
 async def first_months(conn: asyncpg.Connection, tz: ZoneInfo) -> dict[str, date | None]:

@@ -21,8 +21,9 @@ a missed week). A project claimed whose intake step is not recorded yet keeps th
 
 `shadow()` makes the temporary tables the ones the reports' own statements read in this
 transaction: PostgreSQL searches `pg_temp` first, and a changed `search_path` makes it parse
-statements prepared earlier on the connection again. Deals, their parts, follow-ups and costs
-are no project step (yet): their rollups are rebuilt from their tables (docs/production.md).
+statements prepared earlier on the connection again. Deals, their parts, costs and
+follow-ups (store/appraisal_rollups.py) are rebuilt from their own tables: they are steps of
+other workflows' records or new steps (docs/production.md).
 """
 
 from __future__ import annotations

@@ -177,9 +177,11 @@ def _follow_ups(rows: list[ScorecardRow]) -> list[AgentFollowUps]:
 
 async def appraisal_report(office: Office, user: User, policy: ProjectPolicy, q: PeriodQuery) -> AppraisalReport:
     """Per staff member: the figures, the weighted total and the rank within the department."""
-    window, department, rows, _ = await _scorecard(office, user, policy, q)
+    window, department, rows, now = await _scorecard(office, user, policy, q)
     # Per project for one department only: every department's year is tens of thousands of projects.
-    sums = await money_sums(office.pool, window.first, window.after, department)
+    # (The closed months of the money sums were made fresh by the scorecard's staff_facts.)
+    sums = await money_sums(office.pool, window.first, window.after, department,
+                            today=now.astimezone(office.tz).date(), tz=office.tz, ensure=False)  # fmt: skip
     projects = await money_facts(office.pool, window.first, window.after, department) if department else []
     money = money_report_of(sums, projects)
     weights = {name: float(getattr(policy.appraisal, name)) for name in FIGURES}
