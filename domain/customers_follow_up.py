@@ -8,8 +8,9 @@
    `escalate_after_working_days` later, and `pool_after_working_days` after the due time the
    customer returns to the department's pool 公海 (the owner loses it).
 3. A pooled customer has no due follow-up until an agent claims it; the cadence starts again.
-4. Every follow-up is entered promptly: a visit within `visit_registration_minutes` working
-   minutes, any other contact on the working day it happened.
+4. Every follow-up is entered promptly: a visit within the SLA `visit_registration` (default
+   `{"minutes": 30}`; `{"working_hours": n}` or `{"working_days": n}` too, counted in working
+   time), any other contact on the working day it happened.
 The state holds ids, the grade and dates only: what was said stays in PostgreSQL.
 """
 
@@ -23,13 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.calendar import WorkCalendar
 from domain.commands import Command
-from domain.customers_policy import Cadence, CustomerPolicy, Grade
+from domain.customers_policy import Cadence, Grade
 from domain.errors import Invalid, WrongStage
 from domain.models import Actor, Role
 from domain.project import Wait
 from domain.service_models import Carries
 from domain.service_state import Subject
-from domain.sla import WorkingHours, working_minutes_between
+from domain.sla import Duration, WorkingHours, due_at
 from domain.steps import BaseOutcome, Context, Step
 from domain.text import RequiredLong
 
@@ -250,10 +251,9 @@ def tick(state: CustomerState, ctx: Context) -> CustomerOutcome:
 
 
 def entered_on_time(way: Way, happened_at: datetime, entered_at: datetime, calendar: WorkCalendar,
-                    policy: CustomerPolicy, hours: WorkingHours) -> bool:  # fmt: skip
-    """A visit within the policy's working minutes; any contact on its own working day."""
+                    visit_registration: Duration, hours: WorkingHours) -> bool:  # fmt: skip
+    """A visit within the policy's SLA `visit_registration`; any contact on its own working day."""
     if way == Way.visit:
-        late = working_minutes_between(happened_at, entered_at, calendar, hours)
-        return late <= policy.visit_registration_minutes
+        return entered_at <= due_at(happened_at, visit_registration, calendar, hours)
     return calendar.effective_day(entered_at) <= calendar.effective_day(happened_at)
 

@@ -52,7 +52,9 @@ def default_cadences() -> dict[Grade, Cadence]:
 
 class CustomerPolicy(BaseModel):
     cadence: dict[Grade, Cadence] = Field(default_factory=default_cadences)
-    visit_registration_minutes: int = Field(default=30, ge=1, le=600, description="Working minutes to register a visit")
+    visit_registration_minutes: int = Field(
+        default=30, ge=1, le=600,
+        description="Older form of the SLA visit_registration (working minutes to register a visit)")
 
     @model_validator(mode="after")
     def _every_grade(self) -> CustomerPolicy:

@@ -90,6 +90,7 @@ SLA_NAMES = (
     "complaint_confirmation",
     "revisit",
     "deal_confirmation",  # issue 14: the dept head confirms a recorded deal 成交
+    "visit_registration",  # issue 14: a visit entered within 30 working minutes (004 第4篇 §3)
 )
 
 
@@ -112,7 +113,9 @@ def default_slas() -> dict[str, SlaPolicy]:
         "revisit": 5,
         "deal_confirmation": 2,
     }
-    return {name: SlaPolicy(working_days=d) for name, d in days.items()}
+    slas = {name: SlaPolicy(working_days=d) for name, d in days.items()}
+    slas["visit_registration"] = SlaPolicy(minutes=30)  # only its length is used (timeliness)
+    return slas
 
 
 class WarningThresholds(BaseModel):
@@ -201,7 +204,9 @@ class ProjectPolicy(BaseModel):
         if unknown:
             raise ValueError(f"unknown SLA names: {sorted(unknown)}")
         merged = default_slas()
-        merged.update(self.slas)
+        if "visit_registration_minutes" in self.customers.model_fields_set:  # the older way to write it
+            merged["visit_registration"] = SlaPolicy(minutes=self.customers.visit_registration_minutes)
+        merged.update(self.slas if "slas" in self.model_fields_set else {})
         self.slas = merged
         return self
 

@@ -104,7 +104,7 @@ async def record_follow_up(office: Office, user: User, customer_id: str, body: F
                            update_id: str | None = None) -> FollowUpRecorded:  # fmt: skip
     """The owner (or the dept head) records a call, visit, WeChat or viewing: sent to the
     customer's workflow first (its cadence), then its content stored encrypted. A visit
-    entered later than the policy's minutes, or a contact not on its working day, is late."""
+    entered later than the policy's SLA `visit_registration`, or a contact not on its working day, is late."""
     FOLLOW_UP.check(user)
     found = await visible_customer(office, user, customer_id)
     if user.role == Role.agent and found.owner_id != user.id:
@@ -118,7 +118,8 @@ async def record_follow_up(office: Office, user: User, customer_id: str, body: F
         raise Invalid("happened_at: in the future", "in_future")
     # The calendar known now; the workflow decides its own dates from its history.
     calendar = calendar_for(policy.calendar, official_dates(happened.year))
-    on_time = entered_on_time(body.way, happened, now, calendar, policy.customers, policy.calendar.working_hours)
+    on_time = entered_on_time(body.way, happened, now, calendar, policy.sla("visit_registration"),
+                              policy.calendar.working_hours)  # fmt: skip
     fid = "f" + (update_id[-15:] if update_id else uuid.uuid4().hex[:15])
     cmd = FollowedUp(actor=actor(user), follow_up_id=fid, way=body.way, happened_at=happened, next_on=body.next_on,
                      grade=body.grade)  # fmt: skip
