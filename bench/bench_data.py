@@ -131,7 +131,8 @@ async def seed(app: Any, pool: Any, people: dict[str, Any], n: int) -> tuple[lis
 
     async def one(i: int, pid: str) -> None:
         async with sem:
-            await drive_project(post, get, pid, shapes[pid], tokens, people["customer"][0].name, i)
+            await drive_project(post, get, pid, shapes[pid], tokens, people["customer"][0].name, i,
+                                agent_name=people["agent"][0].name)  # fmt: skip
 
     await asyncio.gather(*(one(i, pid) for i, pid in enumerate(ids)))
     await http.aclose()
@@ -230,9 +231,11 @@ async def run(url: str, sizes: list[int], args: argparse.Namespace, rng: random.
                                         seed=seed_names, span_days=args.span_days, rng=rng)  # fmt: skip
                     await conn.execute("VACUUM ANALYZE")
                 made = size
-                events = await pool.fetchval("SELECT count(*) FROM events")
-                print(f"{size:,} projects, {events:,} events: built in {time.perf_counter() - began:.0f} s",
-                      flush=True)  # fmt: skip
+                events, deals, follow_ups = await pool.fetchrow(
+                    "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM deals WHERE confirmed_at IS NOT NULL),"
+                    " (SELECT count(*) FROM customer_follow_ups)")  # fmt: skip
+                print(f"{size:,} projects, {events:,} events, {deals:,} confirmed deals, {follow_ups:,} follow-ups: "
+                      f"built in {time.perf_counter() - began:.0f} s", flush=True)  # fmt: skip
                 pid = await pool.fetchval("SELECT id FROM projects WHERE stage = 'completed' LIMIT 1")
                 cursor = await deep_cursor(timer, 200)
                 results[size] = {}
