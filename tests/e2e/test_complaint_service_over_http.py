@@ -1,6 +1,7 @@
 """Issue 14's complaints through customer service 客服, over HTTP: a department with customer
 service has its complaints go to them; they coordinate another department, record the
-finding, and the customer's confirmation closes it."""
+finding, and the customer's confirmation closes it. The department asked to help has the
+complaint in its dept head's inbox until it is answered."""
 
 from __future__ import annotations
 
@@ -26,13 +27,17 @@ async def test_customer_service_take_coordinate_and_find_a_complaint_valid(stack
 
     interim = {"reply": "已收到，正在核实", "resolved": False}
     assert_error(await stack.http.post(f"{c}/replies", json=interim, headers=helper.headers), 403, "forbidden")
+    assert cid not in [i["complaint_id"] for i in await inbox(stack, helper) if i["kind"] == "complaint"]
     await post(stack, f"{c}/replies", service, {**interim, "coordinate": [helper.department]})
+    # Coordinating is a task of the department asked: in its dept head's inbox until answered.
+    assert [i["complaint_id"] for i in await inbox(stack, helper) if i["kind"] == "complaint"] == [cid]
     await post(stack, f"{c}/replies", helper, {"reply": "法务已核对合同", "resolved": False})
     no_finding = {"reply": "已处理", "resolved": True}
     assert_error(await stack.http.post(f"{c}/replies", json=no_finding, headers=service.headers), 422, "invalid")
     answered = await post(stack, f"{c}/replies", service, {
         "reply": "核实属实", "resolved": True, "finding": "valid", "apology": "非常抱歉", "handling": "更换经办人"})
     assert answered["status"] == "answered"
+    assert cid not in [i["complaint_id"] for i in await inbox(stack, helper) if i["kind"] == "complaint"]
     closed = await post(stack, f"{c}/confirmation", customer, {"satisfied": True, "rating": 4})
     assert closed["status"] == "closed"
     async with stack.pool.acquire() as db:
