@@ -38,13 +38,13 @@ def revisit_id(project_id: str) -> str:
 
 
 # 1. Scheduled at completion.
-def schedule(start: RevisitStart, ctx: Context, follow_up: bool = False) -> RevisitOutcome:
+def schedule(start: RevisitStart, ctx: Context, follow_up: bool = False, sla_in_hours: bool = False) -> RevisitOutcome:
     assert start.calendar is not None, "a revisit starts with its official dates"
     opens_at = ctx.calendar.add_working_days(start.completed_at, ctx.policy.revisit.after_working_days)
     state = RevisitState(project_id=start.project_id, department=start.department, agent=start.agent,
                          customer_user_id=start.customer_user_id, completed_at=start.completed_at,
                          opens_at=opens_at, updated_at=ctx.now, calendar=start.calendar,
-                         follow_up=follow_up)  # fmt: skip
+                         follow_up=follow_up, sla_in_hours=sla_in_hours)  # fmt: skip
     if follow_up:
         state.later = after.later_openings(start, ctx, opens_at)
     out = RevisitOutcome.begin(state, ctx)
@@ -55,8 +55,13 @@ def schedule(start: RevisitStart, ctx: Context, follow_up: bool = False) -> Revi
 # 2. The task opens, and is chased when missed.
 def open_task(out: RevisitOutcome) -> None:
     s, ctx = out.state, out.ctx
-    # Counted from the day it opens: due at the cut-off of the n-th working day after it.
-    due = ctx.calendar.add_working_days(s.opens_at - timedelta(seconds=1), ctx.policy.sla("revisit").working_days)
+    # Counted from the day it opens: due at the cut-off of the n-th working day after it; an
+    # SLA in working hours or minutes from the moment it opens (revisits started since the patch).
+    sla = ctx.policy.sla("revisit")
+    if s.sla_in_hours and (sla.working_hours is not None or sla.minutes is not None):
+        due = waits.due_in(ctx, "revisit", s.opens_at)
+    else:
+        due = ctx.calendar.add_working_days(s.opens_at - timedelta(seconds=1), sla.working_days)
     s.status = RevisitStatus.open
     s.task = Wait(sla="revisit", role=Role.agent, user_id=s.agent.user_id, user_name=s.agent.name,
                   department=s.department, since=ctx.now, due_at=due)  # fmt: skip

@@ -107,6 +107,7 @@ class RevisitState(Subject):
     rating: int | None = None
     done_at: datetime | None = None
     follow_up: bool = False  # issue 14: later revisits and the warning's analysis (workflow patch)
+    sla_in_hours: bool = False  # issue 14: its task's SLA may be in working hours or minutes (workflow patch)
     round: int = 1
     later: list[datetime] = Field(default_factory=list)  # when the later revisits open
     analysis: Wait | None = None  # a satisfaction warning awaiting the dept_head's cause analysis

@@ -45,6 +45,7 @@ CALL: Any = {
 }  # fmt: skip
 CUSTOMER_SERVICE_PATCH = "complaint-customer-service"  # issue 14: complaints through 客服
 REVISIT_PATCH = "revisit-follow-up"  # issue 14: later revisits, the warning's analysis and measures
+REVISIT_SLA_PATCH = "revisit-sla-in-hours"  # issue 14: a revisit's SLA in working hours or minutes
 S = TypeVar("S", ComplaintState, RevisitState)
 T = TypeVar("T", ComplaintState, RevisitState)
 C = TypeVar("C", bound=Command)
@@ -204,7 +205,8 @@ class RevisitEngine(ServiceEngine[RevisitState]):
         self._begin_engine(start.completed_at, start.carried)
 
     async def run_revisit(self) -> ServiceAck:
-        return await self._run(lambda: revisits.schedule(self.start, self.ctx(), workflow.patched(REVISIT_PATCH)))
+        return await self._run(lambda: revisits.schedule(self.start, self.ctx(), workflow.patched(REVISIT_PATCH),
+                                                         workflow.patched(REVISIT_SLA_PATCH)))  # fmt: skip
 
     def _finished(self) -> bool:
         """Done, and neither a cause analysis nor a measure is still owed (issue 14)."""

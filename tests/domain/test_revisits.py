@@ -51,6 +51,16 @@ def test_the_task_opens_for_the_agent_due_five_working_days_later():
     assert out.notices[0].params["project_id"] == "flat-001"
 
 
+def test_a_revisit_sla_in_working_hours_counts_from_its_opening():
+    policy = ProjectPolicy.model_validate({"slas": {"revisit": {"working_hours": 2}}})
+    s = revisits.schedule(revisit(), ctx(WED_SEP_30, policy), sla_in_hours=True).state
+    task = revisits.tick(s, ctx(due(2026, 10, 10), policy)).state.task
+    assert task.due_at == at(2026, 10, 12, 11)  # opened at the make-up Saturday's 18:00: Monday 09:00 + 2 h
+    # A revisit started before the patch keeps its old reading: working days only.
+    old = revisits.schedule(revisit(), ctx(WED_SEP_30, policy)).state
+    assert revisits.tick(old, ctx(due(2026, 10, 10), policy)).state.task.due_at == due(2026, 10, 10)
+
+
 def test_a_missed_revisit_is_reminded_then_escalated_to_the_dept_head_and_the_executive():
     s = opened()
     out = revisits.tick(s, ctx(due(2026, 10, 16)))
