@@ -127,6 +127,8 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     a, h = await browserless(agent), await browserless(head)
     assert 'data-form="confirm_deal"' not in (await a.http.get(f"/customers/{cid}")).text
     assert 'data-form="confirm_deal"' in (await h.http.get(f"/customers/{cid}")).text
+    waiting = f'data-kind="deal" data-project="{project}"'  # DealWorkflow's wait: the head's inbox
+    assert waiting in (await h.http.get("/")).text and waiting not in (await a.http.get("/")).text
     path = f"/customers/{cid}/actions/confirm_deal"
     refused = await a.submit(f"/customers/{cid}", path, {"project_id": project, "confirm": "yes"})
     assert refused.status_code == 403
@@ -137,6 +139,10 @@ async def test_the_dept_head_confirms_a_deal_and_hands_over_a_book(stack, browse
     r = await h.submit(f"/customers/{cid}", path, {"project_id": project, "confirm": "yes"})
     assert r.status_code == 303, r.text[:3000]
     assert await stack.pool.fetchval(confirmed, project) == head.id
+    assert waiting not in (await h.http.get("/")).text
+    page = (await h.http.get(f"/projects/{project}")).text  # the deal's steps in the project's history
+    assert 'data-kind="deal_recorded"' in page and "成交金额 ¥100万，佣金 ¥2万" in page
+    assert 'data-kind="deal_confirmed"' in page and "确认成交" in page
     card = await h.http.get(f"/customers/{cid}")
     assert 'data-form="confirm_deal"' not in card.text and "成交已确认" in card.text
     deal = f'data-deal="{project}"'  # the deal and its sum on the card, for the head and the agent
