@@ -5,6 +5,7 @@ Idempotency-Key, follow-ups through the customer's workflow with no personal dat
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from domain.customers import CustomerCreateIn
 from store.crypto import DataCipher
@@ -216,6 +217,11 @@ async def test_the_customer_reads_their_record_and_corrects_only_their_contact_d
     new_phone = phone()
     fixed = await stack.http.patch(f"/v1/customers/{c['id']}", json={"phone": new_phone}, headers=me.headers)
     assert fixed.status_code == 200 and fixed.json()["phone"] == new_phone
+    log = (await stack.http.get(f"/v1/customers/{c['id']}", headers=agent.headers)).json()["changes"]
+    (kept,) = [ch for ch in log if ch["kind"] == "updated"]  # who and when, the values stay encrypted
+    assert (kept["actor_name"], kept["actor_role"], kept["fields"]) == (me.name, "customer", ["phone"])
+    assert abs(datetime.fromisoformat(kept["at"]) - datetime.now(UTC)) < timedelta(minutes=2)
+    assert new_phone not in str(log)
     refused = await stack.http.patch(f"/v1/customers/{c['id']}", json={"grade": "A"}, headers=me.headers)
     assert refused.status_code == 403
     stranger = await stack.person("customer")
