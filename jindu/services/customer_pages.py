@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from domain.customers import Consent, can_see
+from domain.customers import Consent, can_see, normalise_email, normalise_phone
 from domain.customers_policy import Grade
 from domain.errors import Forbidden, Invalid, NotFound
 from domain.models import STAFF_ROLES, Role
@@ -28,12 +28,13 @@ from store.customer_changes import (
     follow_ups_of,
     shares_of,
 )
-from store.customer_master import Customer, CustomerPage, list_customers, read_customer
+from store.customer_master import Customer, CustomerPage, blind, list_customers, read_customer
 from store.reads import parse_cursor
 from store.users import User
 
 
 class CustomerQuery(BaseModel):
+    q: str | None = Field(default=None, max_length=254, description="Exact phone or e-mail (the blind index)")
     grade: Grade | None = Field(default=None, description="Only this grade")
     due: bool | None = Field(default=None, description="Only customers whose follow-up is due now")
     pool: bool | None = Field(default=None, description="Only (true) or no (false) pooled customers")
@@ -50,6 +51,13 @@ async def customers_page(office: Office, user: User, q: CustomerQuery) -> Custom
         cursor = parse_cursor(q.after) if q.after else None
     except ValueError as err:
         raise Invalid(f"after: {err}", "bad_cursor") from err
+    contact = None
+    if q.q:
+        try:
+            contact = blind(office.cipher, "email", normalise_email(q.q)) if "@" in q.q else blind(
+                office.cipher, "phone", normalise_phone(q.q))
+        except ValueError as err:
+            raise Invalid(f"q: {err}", "bad_search") from err
     scope: dict[str, object] = {}
     due_by = datetime.now(UTC) if q.due else None
     if q.leads:
@@ -61,7 +69,7 @@ async def customers_page(office: Office, user: User, q: CustomerQuery) -> Custom
     elif user.role == Role.dept_head:
         scope["department"] = user.department
     return await list_customers(office.pool, office.cipher, grade=q.grade.value if q.grade else None,
-                                due_by=due_by, pooled=q.pool, after=cursor,
+                                contact=contact, due_by=due_by, pooled=q.pool, after=cursor,
                                 limit=q.limit, **scope)  # type: ignore[arg-type]  # fmt: skip
 
 

@@ -1,8 +1,8 @@
 """客户 in the workspace (issue 14): the customer list — own and the department's pool for an
-agent, the department for its head, everyone's for company-wide roles — filtered by grade,
-due follow-ups or the pool, and the leads view (`?leads=true`: own customers due by today's
-end or overdue), through jindu/services/customer_pages.py. The card and its forms:
-web/routes/customer_forms.py."""
+agent, the department for its head, everyone's for company-wide roles — found by exact phone
+or e-mail (`q`, the blind index), filtered by grade, due follow-ups or the pool, and the
+leads view (`?leads=true`: own customers due by today's end or overdue), through
+jindu/services/customer_pages.py. The card and its forms: web/routes/customer_forms.py."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from web.render import page
 from web.session import SignedIn
 
 router = APIRouter(include_in_schema=False)
-FILTERS = ("grade", "due", "pool", "leads")
+FILTERS = ("q", "grade", "due", "pool", "leads")
 PAGE_SIZE = 20
 
 
