@@ -139,7 +139,7 @@ async def shares_of(db: Db, customer_id: str, limit: int = 50) -> list[ShareReco
 async def transfer(conn: asyncpg.Connection, *, from_id: str, to: User, customer_ids: list[str] | None,
                    reason: str, by: User) -> list[str]:  # fmt: skip
     """Move `from_id`'s customers (all, or those named) to `to`, each change logged and the
-    new owner told. Customers named that `from_id` does not own are left alone."""
+    new owner and the former one told. Customers named that `from_id` does not own are left alone."""
     rows = await conn.fetch(
         """UPDATE customer_master SET owner_id = $2, updated_at = now()
            WHERE owner_id = $1 AND ($3::text[] IS NULL OR id = ANY($3::text[])) RETURNING id""",
@@ -150,8 +150,11 @@ async def transfer(conn: asyncpg.Connection, *, from_id: str, to: User, customer
         await log_change(conn, cid, "owner_changed", by.id, actor_name=by.name, actor_role=by.role.value,
                          data={"from": from_id, "to": to.id, "reason": reason})  # fmt: skip
     if moved:
-        await notify(conn, f"transfer-{uuid.uuid4().hex[:12]}", "customer.transferred", "agent", to.id,
+        key = uuid.uuid4().hex[:12]
+        await notify(conn, f"transfer-{key}", "customer.transferred", "agent", to.id,
                      to.department, {"count": len(moved), "reason": reason}, path="/customers")  # fmt: skip
+        await notify(conn, f"transfer-{key}-from", "customer.transferred_away", "agent", from_id, to.department,
+                     {"count": len(moved), "reason": reason, "to": to.name}, path="/customers")  # fmt: skip
     return moved
 
 

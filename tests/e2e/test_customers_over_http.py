@@ -129,6 +129,10 @@ async def test_a_departing_agents_fifty_customers_move_once(stack, cipher: DataC
     told = await stack.pool.fetchval("SELECT count(*) FROM outbox WHERE key = 'customer.transferred' "
                                      "AND to_user_id = $1", taker.id)  # fmt: skip
     assert told == 1
+    away = await stack.pool.fetchrow("SELECT count(*) AS n, max(params->>'to') AS to_name, max(params->>'count') AS "
+                                     "moved FROM outbox WHERE key = 'customer.transferred_away' AND to_user_id = $1",
+                                     leaving.id)  # fmt: skip  (the former owner is told too)
+    assert (away["n"], away["to_name"], away["moved"]) == (1, taker.name, "50")
     other = await stack.team()
     await post(stack, "/v1/customers/transfer", other["dept_head"], ask, 403)
     await post(stack, "/v1/customers/transfer", leaving, ask, 403)
