@@ -8,7 +8,11 @@
    `escalate_after_working_days` later, and `pool_after_working_days` after the due time the
    customer returns to the department's pool 公海 (the owner loses it).
 3. A pooled customer has no due follow-up until an agent claims it; the cadence starts again.
-4. Every follow-up is entered promptly: a visit within the SLA `visit_registration` (default
+4. A customer registered for its owner by someone else (rotation 轮值, customer service, a
+   dept head) is a consultation awaiting the owner's first response: the first follow-up
+   falls due within the SLA `consultation_first_response` (default `{"minutes": 30}`, counted
+   in working time; 003 4.1), or the grade's date when that is earlier.
+5. Every follow-up is entered promptly: a visit within the SLA `visit_registration` (default
    `{"minutes": 30}`; `{"working_hours": n}` or `{"working_days": n}` too, counted in working
    time), any other contact on the working day it happened.
 The state holds ids, the grade and dates only: what was said stays in PostgreSQL.
@@ -33,8 +37,10 @@ from domain.service_state import Subject
 from domain.sla import Duration, WorkingHours, due_at
 from domain.steps import BaseOutcome, Context, Step
 from domain.text import RequiredLong
+from domain.waits import due_in
 
 SLA = "follow_up"
+FIRST_RESPONSE = "consultation_first_response"
 DONE_STEPS = 3  # reminded, escalated, pooled
 
 
@@ -69,6 +75,8 @@ class CustomerStart(Carries):
     department: str
     grade: Grade
     since: datetime
+    first_response: bool = Field(default=False, description="Registered for its owner by someone else: the "
+                                 "owner's first contact is owed within the SLA consultation_first_response")
     carried: str | None = Field(default=None, description="The state as JSON, when continued as new")
 
 
@@ -115,6 +123,8 @@ class CustomerState(Subject):
         """The customer_master row's follow-up columns (activities/customers.py)."""
         w = self.follow_up
         stage = None if w is None else ("due", "reminded", "escalated", "pooled")[min(w.steps_done, DONE_STEPS)]
+        if stage == "due" and w is not None and w.sla == FIRST_RESPONSE:
+            stage = "first_response"
         return {"status": self.status.value, "grade": self.grade.value, "stage": stage,
                 "due_at": w.due_at.isoformat() if w else None,
                 "last_follow_up_at": self.last_follow_up_at.isoformat() if self.last_follow_up_at else None}
@@ -156,7 +166,11 @@ def start(start: CustomerStart, ctx: Context) -> CustomerOutcome:
                           updated_at=start.since, calendar=start.calendar)  # fmt: skip
     out = CustomerOutcome.begin(state, ctx)
     wait = _owe(out, start.since)
-    out.fact("following", {"grade": start.grade.value, "due_at": wait.due_at.isoformat()})
+    fact: dict[str, Any] = {"grade": start.grade.value, "due_at": wait.due_at.isoformat()}
+    if start.first_response and (first := due_in(ctx, FIRST_RESPONSE, start.since)) < wait.due_at:
+        wait.sla, wait.due_at = FIRST_RESPONSE, first
+        fact.update(due_at=first.isoformat(), sla=FIRST_RESPONSE)
+    out.fact("following", fact)
     return out
 
 
@@ -185,7 +199,9 @@ def regrade(state: CustomerState, cmd: Regrade, ctx: Context) -> CustomerOutcome
     out = CustomerOutcome.begin(state, ctx)
     s = out.state
     s.grade = cmd.grade
-    if s.status == CustomerStatus.active:
+    w = s.follow_up
+    awaiting_first = w is not None and w.sla == FIRST_RESPONSE and w.steps_done == 0  # its deadline stays
+    if s.status == CustomerStatus.active and not awaiting_first:
         _owe(out, s.last_follow_up_at or ctx.now)
     out.fact("regraded", {"grade": cmd.grade.value}, cmd.actor)
     return out

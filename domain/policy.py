@@ -91,6 +91,7 @@ SLA_NAMES = (
     "revisit",
     "deal_confirmation",  # issue 14: the dept head confirms a recorded deal 成交
     "visit_registration",  # issue 14: a visit entered within 30 working minutes (004 第4篇 §3)
+    "consultation_first_response",  # issue 14: a lead registered for its owner answered first (003 4.1)
 )
 
 
@@ -115,6 +116,7 @@ def default_slas() -> dict[str, SlaPolicy]:
     }
     slas = {name: SlaPolicy(working_days=d) for name, d in days.items()}
     slas["visit_registration"] = SlaPolicy(minutes=30)  # only its length is used (timeliness)
+    slas["consultation_first_response"] = SlaPolicy(minutes=30)  # then the grade's escalation and pool
     return slas
 
 

@@ -202,13 +202,15 @@ async def link_project(db: Db, project_id: str, customer_id: str) -> None:
 
 
 # The inbox's follow-ups (kind `follow_up`, store/inbox.py): the owner's customers due within
-# a day, and for the dept head those escalated in the department. $1 user id, $2 role, $3 department.
+# a day or awaiting their first response (stage `first_response`, whenever due), and for the
+# dept head those escalated in the department. $1 user id, $2 role, $3 department.
 FOLLOW_UP_INBOX_SQL = """
 SELECT c.id, 'follow_up' AS kind, NULL AS project_id, NULL AS complaint_id, c.next_follow_up_at AS due_at,
        c.follow_up_stage IN ('reminded', 'escalated') AS overdue, '' AS description, NULL AS gate,
        'follow_up' AS pending
 FROM customer_master c
-WHERE c.next_follow_up_at IS NOT NULL AND c.next_follow_up_at < now() + interval '1 day'
+WHERE c.next_follow_up_at IS NOT NULL
+  AND (c.next_follow_up_at < now() + interval '1 day' OR c.follow_up_stage = 'first_response')
   AND (c.owner_id = $1::text
        OR $2::text = 'dept_head' AND c.department = $3::text AND c.follow_up_stage = 'escalated')
 """

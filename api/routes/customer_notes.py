@@ -16,7 +16,8 @@ CUSTOMER_FIELD_NOTES: dict[str, str] = {
     'Customer.pooled': "In the department's pool 公海: any agent of it may claim it",
     'Customer.last_follow_up_at': 'When it was last followed up',
     'Customer.next_follow_up_at': 'When the next follow-up is due',
-    'Customer.follow_up_stage': 'due, reminded, escalated or pooled',
+    'Customer.follow_up_stage': ('first_response (registered for its owner by someone else, not yet answered), '
+                                 'due, reminded, escalated or pooled'),
     'CustomerCard.consents': "The customer's written consents to share data",
     'CustomerCard.follow_ups': 'Follow-ups, latest first',
     'CustomerCard.changes': 'Changes to the record: who, when, which fields',

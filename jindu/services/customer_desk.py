@@ -66,8 +66,10 @@ async def visible_customer(office: Office, user: User, customer_id: str) -> Cust
 async def start_following(office: Office, task_queue: str, customer: Customer, by: User | None = None) -> None:
     """Start the customer's workflow (a retried registration finds it running); with `by`, wait
     until its first step is recorded, so the answer shows the first follow-up's date."""
+    # registered for its owner by someone else: a consultation awaiting the owner's first response
+    first = by is not None and customer.owner_id is not None and customer.owner_id != by.id
     start = CustomerStart(customer_id=customer.id, department=customer.department, grade=Grade(customer.grade),
-                          since=customer.created_at)  # fmt: skip
+                          since=customer.created_at, first_response=first)  # fmt: skip
     await office.start(CustomerWorkflow.run, start, wf_id=workflow_id(customer.id), task_queue=task_queue,
                        kind="customer", summary=f"customer {customer.id} · {customer.department}")  # fmt: skip
     if by is not None:

@@ -7,7 +7,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from domain.calendar import calendar_for
 from domain.customers import CustomerCreateIn
+from domain.policy import ProjectPolicy
+from domain.sla import due_at
+from jindu.holidays import official_dates
 from store.crypto import DataCipher
 from store.customer_master import insert_customer
 from tests.history import payload_bytes
@@ -72,12 +76,24 @@ async def test_a_walk_in_taken_by_the_dept_head_goes_in_rotation(stack):
     team = await stack.team()
     head = team["dept_head"]
     second = await stack.person("agent", head.department)
-    owners = []
-    for _ in range(4):
-        c = await post(stack, "/v1/customers", head, {"name": "客户", "phone": phone(), "source": "walk_in"}, 201)
-        owners.append(c["owner"])
+    created = [await post(stack, "/v1/customers", head, {"name": "客户", "phone": phone(), "source": "walk_in"}, 201)
+               for _ in range(4)]
+    owners = [c["owner"] for c in created]
     agents = sorted([team["agent"], second], key=lambda p: p.id)
     assert owners == [a.name for a in agents] * 2
+    # a consultation registered for its owner: the owner's first response is owed in 30 working minutes
+    assert [c["follow_up_stage"] for c in created] == ["first_response"] * 4
+    policy = ProjectPolicy()
+    for c in created:
+        made = datetime.fromisoformat(c["created_at"])
+        cal = calendar_for(policy.calendar, official_dates(made.year))
+        expected = due_at(made, policy.sla("consultation_first_response"), cal, policy.calendar.working_hours)
+        assert datetime.fromisoformat(c["next_follow_up_at"]) == expected
+    items = (await stack.http.get("/v1/tasks", headers=agents[0].headers)).json()["items"]
+    assert sorted(i["id"] for i in items if i["kind"] == "follow_up") == sorted(
+        c["id"] for c in created if c["owner"] == agents[0].name)  # whenever it is due
+    mine = await post(stack, "/v1/customers", team["agent"], {"name": "自己接待", "phone": phone()}, 201)
+    assert mine["follow_up_stage"] == "due"  # 首问: who registers answers at once
     told = await stack.pool.fetch("SELECT to_user_id FROM outbox WHERE key = 'customer.assigned' AND department = $1",
                                   head.department)  # fmt: skip
     assert sorted(r["to_user_id"] for r in told) == sorted([agents[0].id, agents[1].id] * 2)

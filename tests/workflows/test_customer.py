@@ -19,6 +19,7 @@ from domain.customers_follow_up import Claim, CustomerStart, FollowedUp, Way
 from domain.customers_policy import Grade
 from domain.models import Actor, Role
 from domain.policy import ProjectPolicy
+from domain.sla import due_at
 from domain.steps import Notice
 from jindu.temporal import data_converter
 from tests.workflows.harness import Recorder
@@ -49,14 +50,15 @@ class CustomerRecorder(Recorder):
         return [n for b in self.batches_seen if b.customer_id == cid for n in b.notices]
 
 
-async def run(env, test):  # type: ignore[no-untyped-def]
+async def run(env, test, first_response: bool = False):  # type: ignore[no-untyped-def]
     rec = CustomerRecorder()
     queue = f"test-customer-{uuid.uuid4().hex[:8]}"
     async with Worker(env.client, task_queue=queue, workflows=[CustomerWorkflow],
                       activities=[rec.setup, rec.record_customer, rec.report_unrecordable]):  # fmt: skip
         cid = f"c{uuid.uuid4().hex[:10]}"
         now = (await env.get_current_time()).astimezone(UTC)
-        start = CustomerStart(customer_id=cid, department="sales", grade=Grade.A, since=now)
+        start = CustomerStart(customer_id=cid, department="sales", grade=Grade.A, since=now,
+                              first_response=first_response)  # fmt: skip
         handle = await env.client.start_workflow(CustomerWorkflow.run, start, id=f"customer-{cid}", task_queue=queue)
         try:
             await handle.execute_update(CustomerWorkflow.sync, Command(actor=AGENT))
@@ -120,9 +122,34 @@ async def test_a_follow_up_keeps_the_customer(own_skip_env):
     await run(skip_env, test)
 
 
+async def test_a_consultation_for_its_owner_is_reminded_after_thirty_working_minutes(own_skip_env):
+    skip_env = own_skip_env  # skips to the next working morning: a server of its own
+    async def test(handle, rec, cid, now):  # type: ignore[no-untyped-def]
+        state = await handle.query(CustomerWorkflow.state)
+        policy = ProjectPolicy()
+        cal = calendar_for(policy.calendar, state.calendar)
+        due = due_at(now, policy.sla("consultation_first_response"), cal, policy.calendar.working_hours)
+        assert state.follow_up.sla == "consultation_first_response" and state.follow_up.due_at == due
+        assert due - now >= timedelta(minutes=30)  # working minutes: never sooner than the clock's
+        await skip_env.sleep(due - now + timedelta(minutes=1))
+        assert rec.kinds(cid) == ["following", "reminded"] and near(rec.at(cid, "reminded"), due)
+        assert rec.batches_seen[0].view["stage"] == "first_response"
+        assert rec.batches_seen[-1].view["stage"] == "reminded"
+        at = (await skip_env.get_current_time()).astimezone(UTC)
+        ack = await handle.execute_update(CustomerWorkflow.follow_up, FollowedUp(
+            actor=AGENT, follow_up_id="f1", way=Way.call, happened_at=at))
+        state = await handle.query(CustomerWorkflow.state)
+        assert state.follow_up.sla == "follow_up" and ack.due_at == cal.add_working_days(at, 2)
+        if os.environ.get("JINDU_RECORD_HISTORIES"):
+            history = await handle.fetch_history()
+            (HISTORIES / "v1_customer_first_response.json").write_text(history.to_json())
+
+    await run(skip_env, test, first_response=True)
+
+
 async def test_committed_customer_histories_replay():
     paths = sorted(HISTORIES.glob("*.json"))
-    assert [p.stem for p in paths] == ["v1_customer_pooled_claimed"]
+    assert [p.stem for p in paths] == ["v1_customer_first_response", "v1_customer_pooled_claimed"]
     replayer = Replayer(workflows=[CustomerWorkflow], data_converter=data_converter)
     for path in paths:
         await replayer.replay_workflow(WorkflowHistory.from_json(path.stem, path.read_text()))
