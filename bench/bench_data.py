@@ -79,6 +79,12 @@ def routes(year: str, quarter: str, month: str) -> list[tuple[str, str, str]]:
         ("complaints", "ops", "/v1/complaints"),
         ("users", "ops", "/v1/users"),
         ("metrics (refresh)", "ops", "/metrics"),
+        ("customers (all)", "ops", "/v1/customers"),
+        ("customers (agent)", "agent", "/v1/customers"),
+        ("customers due (head)", "head", "/v1/customers?due=true"),
+        ("customers page (agent)", "web-agent", "/customers"),
+        ("deal figures (a year)", "exec", "/v1/deals/figures"),
+        ("deals page (a year)", "web-exec", f"/deals?period={year}"),
     ]
 
 

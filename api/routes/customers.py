@@ -8,7 +8,6 @@ not see is 404. Follow-ups: api/routes/customer_follow_ups.py (included here).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -25,14 +24,14 @@ from domain.customers import (
     ShareIn,
     TransferIn,
     can_see,
-    normalise_email,
-    normalise_phone,
 )
 from domain.customers_policy import Grade
-from domain.errors import Invalid, NotFound
+from domain.errors import NotFound
 from domain.models import Role
 from jindu.services import customer_desk as desk
+from jindu.services import customer_pages as pages
 from jindu.services import customer_records as records
+from jindu.services.customer_pages import CustomerQuery
 from store import consent_files
 from store.customer_changes import (
     ChangeRecord,
@@ -42,9 +41,8 @@ from store.customer_changes import (
     consents_of,
     follow_ups_of,
 )
-from store.customer_master import Customer, CustomerPage, blind, list_customers, read_customer
-from store.reads import parse_cursor
-from store.users import User, user_by_name
+from store.customer_master import Customer, CustomerPage, read_customer
+from store.users import User
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
 router.include_router(customer_follow_ups.router)
@@ -77,7 +75,7 @@ async def create_customer(request: Request, body: CustomerCreateIn, user: Regist
 
 @router.get("", response_model=CustomerPage, summary="List customers", responses=responses(401, 403, 422))
 async def get_customers(
-    user: StaffUser, pool: Pool, cipher: Cipher,
+    request: Request, user: StaffUser,
     q: Annotated[str | None, Query(max_length=254, description="Exact phone or e-mail")] = None,
     grade: Annotated[Grade | None, Query()] = None,
     owner: Annotated[str | None, Query(max_length=100, description="The owning user's name")] = None,
@@ -87,32 +85,10 @@ async def get_customers(
     after: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page")] = None,
 ) -> CustomerPage:  # fmt: skip
     """Own and the department's pool (agent), the department (dept head), all (operations,
-    executive, auditor); most recently changed first, paged by keyset."""
-    contact = None
-    if q is not None:
-        try:
-            contact = blind(cipher, "email", normalise_email(q)) if "@" in q else blind(cipher, "phone",
-                                                                                       normalise_phone(q))
-        except ValueError as err:
-            raise Invalid(f"q: {err}", "bad_search") from err
-    owner_id = None
-    if owner is not None:
-        found = await user_by_name(pool, owner)
-        if found is None:
-            raise Invalid(f"owner: no user {owner!r}", "no_one_named", who=owner)
-        owner_id = found.id
-    try:
-        cursor = parse_cursor(after) if after is not None else None
-    except ValueError as err:
-        raise Invalid(f"after: {err}", "bad_cursor") from err
-    scope: dict = {}
-    if user.role == Role.agent:
-        scope["own_or_pool"] = (user.id, user.department)
-    elif user.role == Role.dept_head:
-        scope["department"] = user.department
-    return await list_customers(pool, cipher, owner_id=owner_id, grade=grade.value if grade else None,
-                                contact=contact, due_by=datetime.now(UTC) if due else None, pooled=pool_only,
-                                after=cursor, limit=limit, **scope)  # fmt: skip
+    executive, auditor, customer service); most recently changed first, paged by keyset. The
+    workspace's list reads the same use case (jindu/services/customer_pages.py)."""
+    query = CustomerQuery(q=q, grade=grade, owner=owner, due=due, pool=pool_only, after=after, limit=limit)
+    return await pages.customers_page(office_of(request), user, query)
 
 
 class CustomerCard(BaseModel):

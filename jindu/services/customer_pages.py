@@ -1,5 +1,5 @@
-"""The customer list and card as the workspace reads them (issue 14): the same scope as
-`GET /v1/customers` — own and the department's pool (agent), the department (dept head),
+"""The customer list and card as the workspace and `GET /v1/customers` read them (issue 14),
+one scope for both — own and the department's pool (agent), the department (dept head),
 all (operations, executive, auditor, customer service) — through the store, never HTTP.
 The leads view (`leads`) is the reader's customers whose follow-up falls due by the end of
 today or is overdue, as the customer's workflow timed it by grade (domain/customers_follow_up.py)."""
@@ -30,7 +30,7 @@ from store.customer_changes import (
 )
 from store.customer_master import Customer, CustomerPage, blind, list_customers, read_customer
 from store.reads import parse_cursor
-from store.users import User
+from store.users import User, user_by_name
 
 
 class CustomerQuery(BaseModel):
@@ -39,6 +39,7 @@ class CustomerQuery(BaseModel):
     due: bool | None = Field(default=None, description="Only customers whose follow-up is due now")
     pool: bool | None = Field(default=None, description="Only (true) or no (false) pooled customers")
     leads: bool | None = Field(default=None, description="Only own customers due for follow-up by today's end")
+    owner: str | None = Field(default=None, max_length=100, description="Only this owning user's (a user name)")
     after: str | None = Field(default=None, max_length=200, description="`next_cursor` of the previous page")
     limit: int = Field(default=20, ge=1, le=100)
 
@@ -59,13 +60,18 @@ async def customers_page(office: Office, user: User, q: CustomerQuery) -> Custom
         except ValueError as err:
             raise Invalid(f"q: {err}", "bad_search") from err
     scope: dict[str, object] = {}
+    if q.owner is not None:
+        found = await user_by_name(office.pool, q.owner)
+        if found is None:
+            raise Invalid(f"owner: no user {q.owner!r}", "no_one_named", who=q.owner)
+        scope["owner_id"] = found.id
     due_by = datetime.now(UTC) if q.due else None
     if q.leads:
         due_by = end_of_today(office)
     if user.role == Role.agent:
         scope["own_or_pool"] = (user.id, user.department)
         if q.leads:
-            scope = {"owner_id": user.id}
+            scope = {"owner_id": user.id}  # an agent's leads are their own
     elif user.role == Role.dept_head:
         scope["department"] = user.department
     return await list_customers(office.pool, office.cipher, grade=q.grade.value if q.grade else None,

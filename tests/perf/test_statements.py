@@ -25,6 +25,9 @@ ROUTES = [
     ("exec", f"/v1/appraisal?period={YEAR}&format=xlsx"), ("web-exec", f"/appraisal?period={YEAR}"),
     ("exec", f"/v1/service-kpis?period={YEAR}"), ("ops", "/v1/complaints"), ("ops", "/v1/users"),
     ("ops", "/metrics"),  # /metrics needs a token (operations, auditor or JINDU_METRICS_TOKEN)
+    ("ops", "/v1/customers"), ("agent", "/v1/customers"), ("head", "/v1/customers?due=true"),
+    ("web-agent", "/customers"), ("exec", "/v1/deals/figures"), ("head", "/v1/deals/figures"),
+    ("web-exec", "/deals"),
 ]  # fmt: skip
 
 
@@ -53,6 +56,9 @@ async def test_statements_per_request_do_not_grow_with_the_data(dataset):
     more = len((await dataset.http.get("/v1/tasks", headers={
         "Authorization": f"Bearer {dataset.tokens['agent']}"})).json()["items"])  # fmt: skip
     assert more > items > 0, "the agent's inbox grows with the data"
+    listed = (await dataset.http.get("/v1/customers", params={"limit": 100}, headers={
+        "Authorization": f"Bearer {dataset.tokens['ops']}"})).json()["items"]  # fmt: skip
+    assert len(listed) > 24, "the customer master grows with the data too"
     grew = {route: (small[route], large[route]) for route in ROUTES if large[route] > small[route]}
     assert not grew, f"statements per request grew with the data: {grew}"
     assert max(large.values()) <= 15, large
