@@ -31,6 +31,8 @@ class DealView(BaseModel):
     recorded_at: datetime
     confirmed: bool = Field(description="Confirmed by the dept head: only confirmed deals count")
     confirmed_at: datetime | None = None
+    due_at: datetime | None = Field(default=None, description="While it awaits confirmation: the dept head's "
+                                    "deadline (the policy's deal_confirmation SLA; none for a deal older than it)")
     parts: list[PartView]
 
 
@@ -71,7 +73,8 @@ async def read_deal(db: Db, project_id: str) -> DealView | None:
     return DealView(project_id=row["project_id"], department=row["department"], deal_date=row["deal_date"],
                     value=row["value"], commission=row["commission"], attachment_ids=list(row["attachment_ids"]),
                     recorded_at=row["recorded_at"], confirmed=row["confirmed_at"] is not None,
-                    confirmed_at=row["confirmed_at"], parts=[PartView(**dict(p)) for p in parts])  # fmt: skip
+                    confirmed_at=row["confirmed_at"], due_at=None if row["confirmed_at"] else row["due_at"],
+                    parts=[PartView(**dict(p)) for p in parts])  # fmt: skip
 
 
 class AgentDeals(BaseModel):

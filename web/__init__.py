@@ -57,9 +57,10 @@ def install_workspace(app: FastAPI) -> None:
     _pages(app, customer_book.router)
     _pages(app, customer_forms.router)
     _pages(app, customer_pages.router)
-    from web.routes import deal_figures  # issue 14: 成交业绩
+    from web.routes import deal_figures, project_deals  # issue 14: 成交业绩; a project's deal on its page
 
     _pages(app, deal_figures.router)
+    _pages(app, project_deals.router)
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(CsrfRefused, _csrf_refused)

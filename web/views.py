@@ -17,7 +17,8 @@ from store.users import User
 DONE_KEYS = frozenset({"decision", "assessment", "plan", "report", "results", "acceptance", "task",
                        "warning_analysis", "cancel", "intake", "user", "contact",
                        "complaint", "reply", "confirmation", "revisit", "suggestion",
-                       "reassign", "extend", "decide_for", "dispose", "risk_add", "risk_update", "cost"})
+                       "reassign", "extend", "decide_for", "dispose", "risk_add", "risk_update", "cost",
+                       "deal", "confirm_deal"})
 OPERATOR_FORMS = OPERATOR_ACTIONS
 _NOT_A_FORM = ("task:", "risk_")  # closed on the task itself, kept in the register section
 

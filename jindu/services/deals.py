@@ -1,7 +1,7 @@
 """Recording a deal 成交 (issue 14): the project's agent, from `execution` on, with the split
-between agents; the API (`POST /v1/projects/{id}/deal`) and the workspace's deal form on the
-customer card both come here; so do the dept head's confirmation (`POST …/deal/confirm`,
-the card's 确认成交 form).
+between agents; the API (`POST /v1/projects/{id}/deal`) and the workspace's deal forms (the
+customer card's, the project page's) all come here; so do the dept head's confirmation
+(`POST …/deal/confirm`, 确认成交 on the card, the project page and the inbox item).
 
 Both are steps of the project's DealWorkflow (`deal-<project_id>`, workflows/deal.py): the
 record starts it (update-with-start) and the confirmation is an update to it; its
@@ -13,14 +13,17 @@ workflow; their confirmation is written as before (`confirm_deal`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
 
 from api.auth import actor
 from domain.customers import missing_for_contract
 from domain.deal_steps import ConfirmDeal, DealAck, DealStart, RecordDeal, fen, parts_in_fen, workflow_id
 from domain.deals import DealIn, check_confirm, check_record, parts
-from domain.errors import AlreadyDecided, Conflict, Invalid, NotFound, WrongStage
-from domain.models import Role
+from domain.errors import AlreadyDecided, Conflict, Invalid, JinduError, NotFound, WrongStage
+from domain.models import STAFF_ROLES, Role
 from jindu.services.office import Office
 from jindu.services.projects import Permit
 from store.customer_master import read_customer
@@ -98,3 +101,34 @@ async def confirm(office: Office, user: User, project: ProjectAccess, key: str |
     done = await read_deal(office.pool, project.id)
     assert done is not None
     return done
+
+
+class DealPanel(BaseModel):
+    """A project's deal as its page shows it, and what the reader may do with it now."""
+
+    deal: DealView | None = None
+    records: bool = Field(default=False, description="The reader may record the deal now")
+    confirms: bool = Field(default=False, description="The reader may confirm it now")
+
+
+async def panel(office: Office, user: User, project: ProjectAccess) -> DealPanel | None:
+    """The project's deal for its staff, and whether the domain's guards (domain/deals.py)
+    would take a record or a confirmation from the reader now, so the page offers a form
+    exactly when the use case would answer it; None when there is nothing to show."""
+    if user.role not in STAFF_ROLES:
+        return None
+    deal = await read_deal(office.pool, project.id)
+    today = datetime.now(office.tz).date()
+    found = DealPanel(deal=deal, records=deal is None and _passes(
+        lambda: check_record(user.id, user.role, project.agent_id, project.stage, today, today)))
+    if deal is not None:
+        found.confirms = _passes(lambda: check_confirm(user.role, user.department, project.department, deal.confirmed))
+    return found if deal is not None or found.records else None
+
+
+def _passes(guard: Callable[[], None]) -> bool:
+    try:
+        guard()
+    except JinduError:
+        return False
+    return True

@@ -20,6 +20,7 @@ from domain.customers import ConsentIn, CustomerCreateIn, CustomerPatchIn, Share
 from domain.customers_follow_up import FollowUpIn
 from domain.deals import DealIn
 from domain.errors import Invalid
+from jindu import wording
 from jindu.services import customer_desk as desk
 from jindu.services import customer_records as records
 from jindu.services.attachments import upload_own
@@ -78,9 +79,10 @@ async def card_page(request: Request, visitor: Visitor, customer_id: str, *, sta
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     view: CustomerCardView = answer.result
+    within = wording.duration(request.app.state.policy.sla("visit_registration"), visitor.lang)  # follow-up hint
     return page(request, "customer.html", visitor, status=status, card=answer.body, offered=offered(view, visitor),
                 failed_form=failed_form, failure=failure, values=values or {}, done=done if done in DONE else "",
-                split_rows=cf.SPLIT_ROWS)  # fmt: skip
+                split_rows=cf.SPLIT_ROWS, visit_within=within)  # fmt: skip
 
 
 def offered(view: CustomerCardView, visitor: Visitor) -> list[str]:

@@ -29,7 +29,7 @@ from domain.models import Role
 from domain.operator_commands import ExtendDeadlineIn, ReassignIn
 from domain.risk_commands import RiskIn, RiskPatchIn
 from jindu.i18n import translator
-from jindu.services import attachments, costs, overview, risks, users
+from jindu.services import attachments, costs, deals, overview, risks, users
 from jindu.services import projects as uc
 from jindu.services.intake import record_consultation
 from jindu.services.office import Office
@@ -39,6 +39,7 @@ from store.users import User
 from web import forms
 from web.api import Answer, as_body, attempt, seg
 from web.charts import gantt
+from web.customer_forms import SPLIT_ROWS
 from web.errors import Problem, problem
 from web.render import page
 from web.session import SignedIn, Visitor, check_csrf, safe_next
@@ -147,6 +148,7 @@ async def project_page(request: Request, visitor: Visitor, project_id: str, *, s
         risks=await _risks(request, office, visitor.user, found.result), keeps_risks=keeps_risks(view),
         costs=await _costs(request, office, visitor.user, found.result),
         records_costs=costs.records(office, visitor.user, found.result), today=datetime.now(office.tz).date(),
+        deal=await deals.panel(office, visitor.user, found.result), split_rows=SPLIT_ROWS,
         documents=[d.model_dump(mode="json") for d in await attachments.listed(office, visitor.user, found.result)],
         gantt=gantt(view.get("milestones") or [], view.get("created_at"), datetime.now(office.tz).date(),
                     translator(visitor.lang)),
