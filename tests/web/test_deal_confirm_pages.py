@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.app import create_app
-from domain.policy import ProjectPolicy
+from domain.policy import ProjectPolicy, SlaPolicy
+from domain.sla import Duration
 from jindu.settings import Settings
+from jindu.wording import duration
 from store.sessions import issue_signin_link
 from tests.fixtures_stack import STACK_TASK_QUEUE
 from tests.web.conftest import Visitor
@@ -125,3 +127,11 @@ async def test_the_follow_up_hint_says_the_policys_visit_registration(stack, bro
         assert "A visit is entered within 2 working hours" in english
     finally:
         await v.close()
+
+
+def test_an_sla_length_in_the_policys_unit():
+    assert duration(Duration(minutes=30)) == "30 分钟"
+    assert duration(SlaPolicy(working_hours=2)) == "2 个工作小时"  # working_days stays 0 beside it
+    assert duration(SlaPolicy(working_days=3)) == "3 个工作日"
+    assert duration(SlaPolicy(working_hours=1), "en") == "1 working hour"
+    assert duration(SlaPolicy(minutes=45), "en") == "45 minutes"
