@@ -6,7 +6,7 @@ confirmed deals' figures per agent (count, value, commission) by department and 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -77,7 +77,7 @@ class DealFigures(BaseModel):
 @router.get("/v1/deals/figures", response_model=DealFigures, summary="Deal figures per agent",
             responses=responses(401, 403, 422))  # fmt: skip
 async def get_figures(
-    user: StaffUser, pool: Pool,
+    request: Request, user: StaffUser, pool: Pool,
     department: Annotated[str | None, Query(max_length=100, description="Only this department")] = None,
     agent: Annotated[str | None, Query(max_length=100, description="Only this agent (user name)")] = None,
     since: Annotated[date | None, Query(alias="from", description="First deal date; a year ago by default")] = None,
@@ -85,7 +85,7 @@ async def get_figures(
 ) -> DealFigures:  # fmt: skip
     """Confirmed deals: count, value and commission per agent (their parts). Agents see their
     own, dept heads their department, executives, operations and auditors all."""
-    today = datetime.now(UTC).date()
+    today = datetime.now(office_of(request).tz).date()  # the company's day
     until = until or today
     since = since or until - timedelta(days=365)
     if since > until:

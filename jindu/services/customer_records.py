@@ -9,7 +9,7 @@ the customer (`HISTORY_READERS`; the customer sees neither), on the card and
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel
 
@@ -69,7 +69,7 @@ async def share_data(office: Office, user: User, customer_id: str, body: ShareIn
     c = await visible_customer(office, user, customer_id)
     can_edit(user.role, user.id, user.department, c.access(), set())
     consent = covering_consent(await consents_of(office.pool, c.id), body.recipient, body.scope,
-                               datetime.now(UTC).date())  # fmt: skip
+                               datetime.now(office.tz).date())  # the company's day  # fmt: skip
     if consent is None:
         raise Conflict(f"no consent of the customer covers sharing {body.scope!r} with {body.recipient!r}",
                        "no_consent", scope=body.scope, recipient=body.recipient)

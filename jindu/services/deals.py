@@ -42,7 +42,7 @@ async def record_deal(office: Office, user: User, project: ProjectAccess, body: 
     One deal per project (409 for a second); it counts once the dept head confirms it. The
     project's customer in the master must be complete first (409 naming what is missing)."""
     RECORD.check(user)
-    check_record(user.id, user.role, project.agent_id, project.stage, datetime.now(UTC).date(), body.deal_date)
+    check_record(user.id, user.role, project.agent_id, project.stage, datetime.now(office.tz).date(), body.deal_date)
     agents = await active_users_by_names(office.pool, [s.agent for s in body.split])
     for s in body.split:
         found = agents.get(s.agent)
