@@ -157,6 +157,10 @@ class RevisitPolicy(BaseModel):
     later_days: list[Annotated[int, Field(gt=0, le=3650)]] = Field(
         default_factory=list, max_length=12,
         description="Calendar days after completion of the later revisits 定期回访 (e.g. [30, 180]; issue 14)")
+    assignee: Literal["agent", "customer_service"] = Field(
+        default="agent",
+        description="Who each revisit round is for: the project's agent, or customer service 客服 of the project's "
+                    "department (or the whole company), addressed like a complaint (docs/service.md; issue 14)")
 
 
 class AppraisalWeights(BaseModel):

@@ -108,6 +108,7 @@ class RevisitState(Subject):
     done_at: datetime | None = None
     follow_up: bool = False  # issue 14: later revisits and the warning's analysis (workflow patch)
     sla_in_hours: bool = False  # issue 14: its task's SLA may be in working hours or minutes (workflow patch)
+    assignee_role: Role = Role.agent  # issue 14: customer_service, by role and department (workflow patch)
     round: int = 1
     later: list[datetime] = Field(default_factory=list)  # when the later revisits open
     analysis: Wait | None = None  # a satisfaction warning awaiting the dept_head's cause analysis
@@ -122,12 +123,18 @@ class RevisitState(Subject):
         task = [self.task] if self.task is not None and self.status == RevisitStatus.open else []
         return task + [w for w in (self.analysis, *self.measures) if w is not None]
 
+    def assignee_user_id(self) -> str | None:
+        """The agent's id; none for customer service, who hold it by role and department."""
+        if self.assignee_role != Role.agent:
+            return None
+        return self.task.user_id if self.task else self.agent.user_id
+
     def read_view(self) -> dict[str, Any]:
-        """The revisits row's changing columns (store/revisit_records.py)."""
+        """The revisits row's changing columns (store/service_records.py)."""
         return {
             "status": self.status.value, "opens_at": self.opens_at.isoformat(),
             "due_at": self.task.due_at.isoformat() if self.task else None,
-            "assignee_user_id": self.task.user_id if self.task else self.agent.user_id,
+            "assignee_role": self.assignee_role.value, "assignee_user_id": self.assignee_user_id(),
             "escalations": self.task.steps_done if self.task else 0, "overdue": self.is_overdue(),
             "rating": self.rating, "done_at": self.done_at.isoformat() if self.done_at else None,
         }  # fmt: skip

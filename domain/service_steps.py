@@ -90,8 +90,11 @@ class RevisitScheduled(Facts):
 
 
 class RevisitOpened(Facts):
+    """For the agent by id; for customer service (`assignee_role`, issue 14) by role and department."""
+
     kind: Literal["revisit_opened"] = "revisit_opened"
-    assignee_id: str
+    assignee_id: str | None = None
+    assignee_role: Role = Role.agent
     due_at: Time
 
 

@@ -20,8 +20,11 @@ class RevisitView(BaseModel):
     id: str
     project_id: str
     department: str
-    agent_id: str
-    assignee_user_id: str
+    agent_id: str = Field(description="The project's agent: a revisit's rating counts for them (appraisal)")
+    assignee_role: str = Field(default="agent", description="Who records it: `agent` (the project's, "
+                               "`assignee_user_id`) or `customer_service` of the department (policy revisit.assignee)")
+    assignee_user_id: str | None = Field(default=None, description="The agent who records it; null for customer "
+                                         "service")
     status: str = Field(description="scheduled, open or done")
     completed_at: datetime | None = Field(default=None, description="When the project completed")
     opens_at: datetime = Field(description="When the revisit task opens (working days after completion)")
@@ -63,8 +66,8 @@ class SuggestionPage(BaseModel):
     offset: int
 
 
-REVISIT_COLUMNS = ("id, project_id, department, agent_id, assignee_user_id, status, completed_at, opens_at, due_at,"
-                   " escalations, overdue, rating, comments, done_at, done_by_id")  # fmt: skip
+REVISIT_COLUMNS = ("id, project_id, department, agent_id, assignee_role, assignee_user_id, status, completed_at,"
+                   " opens_at, due_at, escalations, overdue, rating, comments, done_at, done_by_id")  # fmt: skip
 SUGGESTION_COLUMNS = ("id, source, source_id, project_id, department, agent_id, text, created_at, adopted, decided_by,"
                       " decided_at, decision_comment")  # fmt: skip
 

@@ -6,7 +6,8 @@ dept_head, or operations for one without a project), and
 while it awaits the confirmation of the caller, its customer (staff for a customer without
 an account). A complaint customer service coordinate (issue 14) is also a task of each
 department they asked to help, for its dept heads, until it is answered. A revisit is its
-assignee's once its task has opened. A deal 成交 awaiting
+assignee's once its task has opened: the agent's by id, or (issue 14, `revisit.assignee`)
+customer service's of its department or the company's, as a complaint. A deal 成交 awaiting
 confirmation (DealWorkflow, kind `deal`) is its department's dept heads' until confirmed.
 $1 the user id, $2 the role, $3 the department.
 """
@@ -26,7 +27,9 @@ WHERE c.status <> 'closed'
 UNION ALL
 SELECT r.id, 'revisit', r.project_id, NULL, r.due_at, r.overdue, '', NULL, 'revisit'
 FROM revisits r
-WHERE r.status = 'open' AND r.assignee_user_id = $1::text
+WHERE r.status = 'open' AND (r.assignee_user_id = $1::text
+                              OR r.assignee_role = 'customer_service' AND $2::text = 'customer_service'
+                                 AND (r.department = $3::text OR $3::text IS NULL))
 UNION ALL
 SELECT 'deal-' || d.project_id, 'deal', d.project_id, NULL, d.due_at, d.overdue, '', NULL, 'deal'
 FROM deals d

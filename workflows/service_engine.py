@@ -20,6 +20,7 @@ from temporalio.common import RetryPolicy
 
 from domain import complaints, revisit_after, revisits
 from domain.commands import Command
+from domain.models import Role
 from domain.service_models import (
     ComplaintStart,
     ComplaintStatus,
@@ -46,6 +47,7 @@ CALL: Any = {
 CUSTOMER_SERVICE_PATCH = "complaint-customer-service"  # issue 14: complaints through 客服
 REVISIT_PATCH = "revisit-follow-up"  # issue 14: later revisits, the warning's analysis and measures
 REVISIT_SLA_PATCH = "revisit-sla-in-hours"  # issue 14: a revisit's SLA in working hours or minutes
+REVISIT_SERVICE_PATCH = "revisit-customer-service"  # issue 14: revisits for customer service (policy)
 S = TypeVar("S", ComplaintState, RevisitState)
 T = TypeVar("T", ComplaintState, RevisitState)
 C = TypeVar("C", bound=Command)
@@ -206,7 +208,13 @@ class RevisitEngine(ServiceEngine[RevisitState]):
 
     async def run_revisit(self) -> ServiceAck:
         return await self._run(lambda: revisits.schedule(self.start, self.ctx(), workflow.patched(REVISIT_PATCH),
-                                                         workflow.patched(REVISIT_SLA_PATCH)))  # fmt: skip
+                                                         workflow.patched(REVISIT_SLA_PATCH),
+                                                         self._via_customer_service()))  # fmt: skip
+
+    def _via_customer_service(self) -> bool:
+        """Issue 14: the recorded policy gives revisits to customer service (asked only then:
+        a revisit for the agent records no marker)."""
+        return revisits.for_customer_service(self.ctx().policy) and workflow.patched(REVISIT_SERVICE_PATCH)
 
     def _finished(self) -> bool:
         """Done, and neither a cause analysis nor a measure is still owed (issue 14)."""
@@ -220,4 +228,5 @@ class RevisitEngine(ServiceEngine[RevisitState]):
         opens = publish.at_local(s.opens_at, self.ctx().calendar.tz)
         self._show(s.status.value, s.department, [
             f"**回访 Revisit** of project {s.project_id} · **状态 Status:** {s.status.value} · 开始 opens {opens}"
-            f" · **业务人员 Agent:** {s.agent.label()}"])  # fmt: skip
+            f" · **业务人员 Agent:** {s.agent.label()}"
+            + (f" · **回访 By:** 客服 customer service · {s.department}" if s.assignee_role != Role.agent else "")])

@@ -32,10 +32,12 @@ async def post_revisit(
     request: Request, user: Annotated[User, permitted(feedback.REVISIT)], project: VisibleProject,
     body: RevisitIn, pool: Pool, office: Services, key: IdempotencyKey = None,
 ) -> RevisitView:  # fmt: skip
-    """The assignee of the revisit task (the project's agent) records the customer's rating 1–5,
-    comments and suggestions, once the task has opened (`policy.revisit.after_working_days`
-    working days after completion; 409 before, and once recorded). A rating below the
-    satisfaction threshold raises the satisfaction warning for the agent and department."""
+    """The assignee of the revisit task records the customer's rating 1–5, comments and
+    suggestions: the project's agent, or with `policy.revisit.assignee` customer_service,
+    customer service of the project's department or the whole company (anyone else 403).
+    Also before the task opens (`policy.revisit.after_working_days` working days after
+    completion); 409 before the project completes, and once recorded. A rating below the
+    satisfaction threshold raises the satisfaction warning for the project's agent and department."""
 
     async def run(update_id: str | None) -> tuple[int, RevisitView]:
         return 200, await feedback.record_revisit(office, user, project, body, update_id)

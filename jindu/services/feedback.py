@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from api.auth import actor
+from domain import revisits
 from domain.errors import AlreadyDecided, Forbidden, NotFound, WrongStage
 from domain.models import STAFF_ROLES, Role
 from domain.revisits import revisit_id
@@ -29,7 +30,7 @@ from store.reads import MAX_OFFSET, ProjectAccess
 from store.users import User
 from workflows.revisit import RevisitWorkflow
 
-REVISIT = Permit((Role.agent,), "record revisits")
+REVISIT = Permit((Role.agent, Role.customer_service), "record revisits")
 ADOPT = Permit((Role.dept_head, Role.operations), "decide on suggestions")
 READ = Permit(tuple(sorted(STAFF_ROLES)), "see staff views")
 
@@ -41,6 +42,13 @@ async def revisit(office: Office, project: ProjectAccess) -> RevisitView:
         raise NotFound(f"project {project.id} has no revisit: it has not completed",
                        "no_revisit", project_id=project.id)
     return found
+
+
+def may_record(user: User, view: RevisitView) -> bool:
+    """Whether `user` is the open revisit's assignee: its agent, or customer service of its
+    department (or the company's) when the policy gave it to them (domain/revisits.py)."""
+    return view.status != RevisitStatus.done.value and revisits.is_assignee(
+        Role(view.assignee_role), view.assignee_user_id, view.department, actor(user))
 
 
 async def record_revisit(office: Office, user: User, project: ProjectAccess, body: RevisitIn,

@@ -154,7 +154,7 @@ async def revisit_page(request: Request, visitor: Visitor, project_id: str, *, s
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
     view = answer.body
-    form = view["status"] != "done" and view["assignee_user_id"] == visitor.user.id
+    form = feedback.may_record(visitor.user, feedback.RevisitView.model_validate(view))
     return page(request, "revisit.html", visitor, status=status, view=view, form=form, failure=failure,
                 values=values or {}, done=done)  # fmt: skip
 
