@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.policy import WarningThresholds
 from domain.project import Kpis, Milestone
@@ -121,6 +122,13 @@ class KpiSummary(BaseModel):
     first_review_pass_rate: float | None
     report_timeliness_rate: float | None
     warnings_raised: int
+    # Confirmed deals dated in the window (each agent's part; by the deal's department and month)
+    # and the revenue of their projects against the expected revenue (issue 14; docs/appraisal.md).
+    deals: int = Field(default=0, description="Confirmed deals (by agent: those the agent has a part of)")
+    deal_value: Decimal = Field(default=Decimal(0), description="Σ the deals' values (yuan; each agent's part)")
+    commission: Decimal = Field(default=Decimal(0), description="Σ the commissions (yuan; each agent's part)")
+    revenue_rate: float | None = Field(default=None, description="Revenue ÷ expected revenue × 100, of the "
+                                       "projects with an expected revenue whose deal is dated in the window")
 
 
 def summarize(key: str, facts: Sequence[ProjectFacts]) -> KpiSummary:

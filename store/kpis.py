@@ -6,7 +6,9 @@ agent: each closed month's sums are kept in `kpi_rollups` (store/rollups.py), th
 month's are read live. The rates are computed here from the period's sums with domain.kpi's
 formulas (pooled sum ÷ sum; deviation the mean of the projects' rates), so a request costs
 a few statements and a few hundred rows of Python whatever the period.
-A KPI view with no period covers the 12 months up to this one (DEFAULT_MONTHS).
+A KPI view with no period covers the 12 months up to this one (DEFAULT_MONTHS). Beside them,
+the deals dated in the same window (store/kpi_deals.py): count, value, commission, revenue
+against expected, per the same key.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from domain.appraisal_money import percent
 from domain.kpi import KpiSummary, period_bounds
-from store import rollups
+from store import kpi_deals, rollups
+from store.appraisal_rollups import DEAL_ROLLUP, MONEY_ROLLUP
 from store.rollups import Rollup
 
 GroupBy = Literal["department", "agent", "month", "quarter"]
@@ -107,7 +111,7 @@ async def kpi_summaries(pool: asyncpg.Pool, *, group_by: GroupBy, today: date, f
     """One summary per group of the projects started in [first, after) (local days), by key:
     the closed months' rollups (store/rollups.py) and the current month live, summed."""
     closed, live = rollups.split(first, after, today)
-    await rollups.fresh(pool, (ROLLUP,), tz, closed, today)
+    await rollups.fresh(pool, (ROLLUP, DEAL_ROLLUP, MONEY_ROLLUP), tz, closed, today)
     filters, values = _filters(department, agent, 4)
     rolled = ROLLED.format(fields=", ".join(FIELDS), filters=filters)
     rows = [(r["month"], r) for r in await pool.fetch(rolled, tz.key, *rollups.span(closed), *values)] if closed else []
@@ -115,19 +119,25 @@ async def kpi_summaries(pool: asyncpg.Pool, *, group_by: GroupBy, today: date, f
         start, end = (datetime.combine(d, time(0), tz) for d in live)
         filters, values = _filters(department, agent, 4, "p.")
         rows += [(live[0], r) for r in await pool.fetch(KPI_SQL.format(filters=filters), start, end, today, *values)]
+    rows += [(r["month"], r) for r in await kpi_deals.deal_rows(pool, closed, live, department, agent)]
     sums: dict[str, dict[str, Decimal]] = {}
     for month, r in rows:
-        into = sums.setdefault(_key(group_by, month, r["department"], r["agent_name"]), dict.fromkeys(FIELDS, ZERO))
-        for field in FIELDS:
-            into[field] += r[field] or 0
-    return sorted((_summary(key, s) for key, s in sums.items()), key=lambda s: s.key)
+        into = sums.setdefault(_key(group_by, month, r["department"], r["agent_name"]), dict.fromkeys(ALL, ZERO))
+        for field in r.keys():
+            if field in into:
+                into[field] += r[field] or 0
+    return sorted((_summary(key, s, group_by) for key, s in sums.items()), key=lambda s: s.key)
 
 
 ZERO = Decimal(0)
 
 
-def _summary(key: str, s: dict[str, Decimal]) -> KpiSummary:
-    n = {field: int(value) for field, value in s.items() if field != "deviation_sum"}  # counts: exact ints
+ALL = (*FIELDS, *kpi_deals.FIELDS)
+AMOUNTS = {"deviation_sum", "deal_value", "commission", "revenue_of_expected", "expected_revenue"}
+
+
+def _summary(key: str, s: dict[str, Decimal], group_by: GroupBy) -> KpiSummary:
+    n = {field: int(value) for field, value in s.items() if field not in AMOUNTS}  # counts: exact ints
     return KpiSummary(
         key=key, projects=n["projects"], completion_rate=_pct(n["done"], n["due"]),
         cycle_deviation_rate=round(float(s["deviation_sum"] / n["deviations"]), 2) if n["deviations"] else None,
@@ -135,4 +145,7 @@ def _summary(key: str, s: dict[str, Decimal]) -> KpiSummary:
         satisfaction_score=round(n["rating_sum"] / n["ratings"] / 5 * 100, 2) if n["ratings"] else None,
         first_review_pass_rate=_pct(n["passed"], n["reviewed"]),
         report_timeliness_rate=_pct(n["reports_on_time"], n["reports_due"]), warnings_raised=n["raised"],
+        deals=n["deals"] if group_by == "agent" else n["deals_recorded"], deal_value=s["deal_value"],
+        commission=s["commission"],
+        revenue_rate=percent(s["revenue_of_expected"], s["expected_revenue"]),
     )  # fmt: skip

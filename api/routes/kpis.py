@@ -22,5 +22,8 @@ async def get_kpis(user: StaffUser, office: Services, q: Annotated[KpiQuery, Que
     rating ÷ 5 × 100), first-time review pass rate, weekly-report timeliness and warnings
     raised. Agents and dept_heads see their own department only. Declined and cancelled
     projects are left out; rates are null where nothing is due yet. Without a period, the
-    projects started this month and in the 11 months before it (`first_day`, `last_day`)."""
+    projects started this month and in the 11 months before it (`first_day`, `last_day`).
+    Beside them, the confirmed deals dated in the same days: `deals` (by agent, those the agent
+    has a part of), `deal_value` and `commission` (each agent's part; the whole deal otherwise)
+    and `revenue_rate`, revenue ÷ expected × 100 (docs/appraisal.md §The same deals in the KPIs)."""
     return await kpi_report(office, user, q)

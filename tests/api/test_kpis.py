@@ -59,6 +59,9 @@ async def seeded(stack):
     return dept, a1, a2, head
 
 
+NO_DEALS = {"deals": 0, "deal_value": "0", "commission": "0", "revenue_rate": None}  # tests/e2e/test_appraisal_deals…
+
+
 async def test_department_and_appraisal_views_match_hand_computed_values(stack, seeded):
     dept, a1, a2, head = seeded
     r = await stack.http.get("/v1/kpis", params={"group_by": "department"}, headers=head.headers)
@@ -69,16 +72,16 @@ async def test_department_and_appraisal_views_match_hand_computed_values(stack, 
     # first-time review pass: 1 of 2 reviewed → 50; report timeliness: 5 of 7 → 71.43.
     assert row == {"key": dept, "projects": 3, "completion_rate": 60.0, "cycle_deviation_rate": 13.33,
                    "satisfaction_score": 60.0, "first_review_pass_rate": 50.0,
-                   "report_timeliness_rate": 71.43, "warnings_raised": 1}
+                   "report_timeliness_rate": 71.43, "warnings_raised": 1, **NO_DEALS}
 
     r = await stack.http.get("/v1/kpis", params={"group_by": "agent", "period": "2026-Q4"}, headers=head.headers)
     rows = {row["key"]: row for row in r.json()["items"]}
     assert rows[a1.name] == {"key": a1.name, "projects": 2, "completion_rate": 75.0, "cycle_deviation_rate": -5.0,
                              "satisfaction_score": 80.0, "first_review_pass_rate": 50.0,
-                             "report_timeliness_rate": 83.33, "warnings_raised": 1}
+                             "report_timeliness_rate": 83.33, "warnings_raised": 1, **NO_DEALS}
     assert rows[a2.name] == {"key": a2.name, "projects": 1, "completion_rate": 0.0, "cycle_deviation_rate": 50.0,
                              "satisfaction_score": 40.0, "first_review_pass_rate": None,
-                             "report_timeliness_rate": 0.0, "warnings_raised": 0}
+                             "report_timeliness_rate": 0.0, "warnings_raised": 0, **NO_DEALS}
 
     r = await stack.http.get("/v1/kpis", params={"group_by": "month"}, headers=head.headers)
     assert [(row["key"], row["projects"]) for row in r.json()["items"]] == [("2026-11", 3)]

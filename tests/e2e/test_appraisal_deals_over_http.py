@@ -5,11 +5,13 @@ the appraisal reads company-wide tables."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from store.sessions import issue_signin_link
 from tests.e2e.bad_input_data import PLAN
+from tests.web.conftest import Visitor
 
 
 async def test_a_confirmed_deal_scores_its_agents_and_meets_its_expected_revenue(own_stack):
@@ -76,3 +78,35 @@ async def test_a_confirmed_deal_scores_its_agents_and_meets_its_expected_revenue
     page = await stack.http.get(f"/v1/appraisal?period={today:%Y-%m}&format=csv", headers=head.headers)
     header = page.content.decode("utf-8-sig").splitlines()[0]
     assert "成交数" in header and "佣金（元）" in header and "跟进及时率（%）" in header
+
+    # The KPIs count the same deal by its date (docs/appraisal.md §KPIs and deals): by agent each
+    # part (1 deal each), the revenue against expected to the recorder (1,250,000 ÷ 1,000,000).
+    async def kpis(**params: str) -> list[dict]:
+        r = await stack.http.get("/v1/kpis", params={"period": f"{today:%Y-%m}", **params}, headers=head.headers)
+        assert r.status_code == 200, r.text
+        return r.json()["items"]
+
+    by_agent = {k["key"]: k for k in await kpis(group_by="agent")}
+    got = {name: (k["deals"], Decimal(k["deal_value"]), Decimal(k["commission"]), k["revenue_rate"])
+           for name, k in by_agent.items()}
+    assert got == {agent.name: (1, 875000, 17500, 125.0), colleague.name: (1, 375000, 7500, None)}
+    assert by_agent[agent.name]["projects"] == 1 and by_agent[colleague.name]["projects"] == 0
+    # by department and by month the deal is one deal of its full value and commission
+    for group_by, key in (("department", agent.department), ("month", f"{today:%Y-%m}")):
+        [row] = await kpis(group_by=group_by)
+        assert (row["key"], row["deals"], Decimal(row["deal_value"]), Decimal(row["commission"]),
+                row["revenue_rate"]) == (key, 1, 1250000, 25000, 125.0)  # fmt: skip
+    [only] = await kpis(group_by="agent", agent=colleague.name)
+    assert (only["key"], only["deals"], Decimal(only["deal_value"])) == (colleague.name, 1, 375000)
+    assert await kpis(group_by="department", period=f"{today.year - 1}") == []  # dated this year
+
+    # the 指标与考核 page shows the same figures (the use case the API reads)
+    v = Visitor(stack.app)
+    try:
+        r = await v.sign_in_with_code(await issue_signin_link(stack.pool, head.id, timedelta(hours=1)))
+        assert r.status_code == 303, r.text
+        page = await v.http.get("/kpis", params={"group_by": "agent", "period": f"{today:%Y-%m}"})
+        assert page.status_code == 200 and "成交数" in page.text and "收入达成率" in page.text
+        assert page.text.count("<td data-deals>1</td>") == 2 and "125.0%" in page.text
+    finally:
+        await v.close()
