@@ -111,19 +111,23 @@ async def _decision(conn: asyncpg.Connection, pid: str, key: str, at: datetime, 
 
 async def _plan(conn: asyncpg.Connection, pid: str, f: k.PlanSubmitted) -> None:
     plan = {"goals": f.goals, "responsibilities": f.responsibilities, "resources": f.resources}
-    await conn.execute("UPDATE projects SET plan = $2 WHERE id = $1", pid, plan)
     names = [m.name for m in f.milestones]
-    await conn.execute("DELETE FROM milestones WHERE project_id = $1 AND NOT (name = ANY($2::text[]))", pid, names)
-    await conn.executemany(
-        """INSERT INTO milestones (project_id, name, due_date) VALUES ($1, $2, $3)
-           ON CONFLICT (project_id, name) DO UPDATE SET due_date = EXCLUDED.due_date, done_on = NULL""",
-        [(pid, m.name, m.due_date) for m in f.milestones],
-    )
+    # Two tables, one round trip (each statement-level trigger still fires once).
+    await conn.execute("WITH planned AS (UPDATE projects SET plan = $2 WHERE id = $1) "
+                       "DELETE FROM milestones WHERE project_id = $1 AND NOT (name = ANY($3::text[]))",
+                       pid, plan, names)  # fmt: skip
+    if f.milestones:  # an executemany of no rows still costs a round trip
+        await conn.executemany(
+            """INSERT INTO milestones (project_id, name, due_date) VALUES ($1, $2, $3)
+               ON CONFLICT (project_id, name) DO UPDATE SET due_date = EXCLUDED.due_date, done_on = NULL""",
+            [(pid, m.name, m.due_date) for m in f.milestones],
+        )
 
 
 async def _milestones_done(conn: asyncpg.Connection, pid: str, done: dict[str, date]) -> None:
-    await conn.executemany("UPDATE milestones SET done_on = $3 WHERE project_id = $1 AND name = $2",
-                           [(pid, name, day) for name, day in done.items()])  # fmt: skip
+    if done:  # most reports mark none: no round trip for nothing
+        await conn.executemany("UPDATE milestones SET done_on = $3 WHERE project_id = $1 AND name = $2",
+                               [(pid, name, day) for name, day in done.items()])  # fmt: skip
 
 
 async def _weekly_report(conn: asyncpg.Connection, pid: str, key: str, at: datetime, step: Step,

@@ -108,13 +108,28 @@ def step_contents(steps: list[Step]) -> dict[int, str]:
     return {s.seq: content(s.kind, s.comment, s.model_dump(mode="json").get("data", {})) for s in steps}
 
 
-async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecorded | None) -> Verdict:
-    """How to write a project's batch given what the project has recorded."""
+async def verdict(conn: asyncpg.Connection, batch: RecordBatch, rec: LastRecorded | None) -> tuple[Verdict, bool]:
+    """How to write a project's batch given what the project has recorded, and whether the
+    verdict is presumed: "new" as long as no live step follows the batch's starting point.
+    The batch's write checks that itself, in the same statement, under the same lock (one
+    round trip fewer; store/records.py WRITE), and what it finds there goes to `decide_on`.
+    Only a batch that cannot be "new" reads the steps first."""
     if rec is None or not batch.run_id:
-        return "new"  # the first batch; unfenced writers (tools, tests) keep insert-once semantics
-    fence = Fence(batch.run_id, batch.task, batch.version, batch.base_seq)
-    stored = await steps_after(conn, batch.project_id, batch.base_seq)
-    return decide(fence, rec, stored, step_contents(batch.steps))
+        return "new", False  # the first batch; unfenced writers (tools, tests) keep insert-once semantics
+    mine = step_contents(batch.steps)
+    presumed = decide(fence_of(batch), rec, {}, mine)  # "stale" whatever follows; "new" unless something does
+    if presumed in ("new", "stale"):
+        return presumed, presumed == "new"
+    return decide(fence_of(batch), rec, await steps_after(conn, batch.project_id, batch.base_seq), mine), False
+
+
+def decide_on(batch: RecordBatch, rec: LastRecorded, stored: dict[int, str]) -> Verdict:
+    """The verdict on a batch presumed "new" after all, given the live `stored` steps that follow its start."""
+    return decide(fence_of(batch), rec, stored, step_contents(batch.steps))
+
+
+def fence_of(batch: RecordBatch) -> Fence:
+    return Fence(batch.run_id, batch.task, batch.version, batch.base_seq)
 
 
 OPERATOR_KINDS = ("reset", "terminated", "reconciled", "customer_data_disposed")

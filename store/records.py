@@ -9,13 +9,12 @@ are marked superseded, never silently kept.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import asyncpg
 import structlog
 
 from domain.steps import Notice, RecordBatch, Step
 from store import facts, fencing
+from store.db import dump_json
 
 log = structlog.get_logger(__name__)
 
@@ -28,25 +27,9 @@ def step_key(project_id: str, seq: int) -> str:
     return f"{project_id}:{seq}"
 
 
-async def insert_event(conn: asyncpg.Connection, project_id: str, at: datetime, step: Step,
-                       batch: RecordBatch | None = None) -> bool:  # fmt: skip
-    """Append the step to the audit trail. False if it was recorded before (a retry)."""
-    actor = step.actor
-    row = await conn.fetchrow(
-        """INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role, comment, data,
-               run_id, task)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-           ON CONFLICT (step_key) DO NOTHING RETURNING step_key""",
-        step_key(project_id, step.seq), project_id, step.seq, step.kind, at,
-        actor.user_id if actor else None, actor.name if actor else None, actor.role.value if actor else None,
-        step.comment, step.data, batch.run_id or None if batch else None, batch.task if batch else None,
-    )  # fmt: skip
-    return row is not None
-
-
-APPLY_VIEW = """
-WITH merged AS (SELECT id, view || $2::jsonb AS v FROM projects WHERE id = $1 AND view_version < $3 FOR UPDATE)
-UPDATE projects p SET
+# The read model's columns from the merged view (`m.v`): $3 version, $4 at, $5 the batch's
+# last step, $6 run id, $7 workflow task.
+VIEW_SET = """
     view = m.v, view_version = $3, seq = greatest(p.seq, $5), updated_at = $4,
     run_id = coalesce($6, p.run_id), task = CASE WHEN $6 IS NULL THEN p.task ELSE $7 END,
     stage = coalesce(m.v->>'stage', p.stage),
@@ -62,9 +45,67 @@ UPDATE projects p SET
     cycle_deviation_rate = (m.v->'kpis'->>'cycle_deviation_rate')::float8,
     satisfaction_score = (m.v->'kpis'->>'satisfaction_score')::float8,
     completed_at = (m.v->>'completed_at')::timestamptz
+"""
+
+APPLY_VIEW = f"""
+WITH merged AS (SELECT id, view || $2::jsonb AS v FROM projects WHERE id = $1 AND view_version < $3 FOR UPDATE)
+UPDATE projects p SET {VIEW_SET}
 FROM merged m WHERE p.id = m.id
 RETURNING p.id
 """
+
+# A batch's steps, read model and notices in one statement (data-modifying CTEs: one round
+# trip, not one per step, one for the view and one for the notices), written in the order
+# the batch lists them. Parameters $1-$7 as APPLY_VIEW's; $8 the guard: when true, nothing
+# is written if a live step follows the batch's starting point $9 (fencing.verdict's
+# presumption), and those steps come back instead; $11 whether the view is applied.
+WRITE = f"""
+WITH stored AS (
+    SELECT seq, kind, comment, data FROM events
+    WHERE $8 AND project_id = $1 AND seq > $9 AND superseded_at IS NULL AND kind <> ALL($10::text[])),
+go AS (SELECT NOT EXISTS (SELECT 1 FROM stored) AS ok),
+added AS (
+    INSERT INTO events (step_key, project_id, seq, kind, at, actor_id, actor_name, actor_role, comment, data,
+        run_id, task)
+    SELECT s.key, $1, s.seq, s.kind, $4, s.actor_id, s.actor_name, s.actor_role, s.comment, s.data::jsonb, $6, $7
+    FROM unnest($12::text[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+                $19::text[]) WITH ORDINALITY AS s(key, seq, kind, actor_id, actor_name, actor_role, comment, data, n)
+    WHERE (SELECT ok FROM go) ORDER BY s.n
+    ON CONFLICT (step_key) DO NOTHING RETURNING step_key),
+merged AS (SELECT id, view || $2::jsonb AS v FROM projects
+           WHERE id = $1 AND view_version < $3 AND $11 AND (SELECT ok FROM go) FOR UPDATE),
+viewed AS (UPDATE projects p SET {VIEW_SET} FROM merged m WHERE p.id = m.id),
+queued AS (
+    INSERT INTO outbox (id, project_id, seq, kind, key, params, to_role, to_user_id, department)
+    SELECT o.id, $1, o.seq, o.kind, o.key, o.params::jsonb, o.to_role, o.to_user_id, o.department
+    FROM unnest($20::text[], $21::int[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[],
+                $27::text[]) WITH ORDINALITY AS o(id, seq, kind, key, params, to_role, to_user_id, department, n)
+    WHERE (SELECT ok FROM go) ORDER BY o.n
+    ON CONFLICT (id) DO NOTHING)
+SELECT (SELECT ok FROM go) AS ok, ARRAY(SELECT step_key FROM added) AS added,
+       ARRAY(SELECT ROW(seq, kind, comment, data::text) FROM stored ORDER BY seq) AS stored
+"""
+
+
+async def write(conn: asyncpg.Connection, batch: RecordBatch, steps: list[Step], *,
+                guard: bool) -> asyncpg.Record:  # fmt: skip
+    """Run WRITE for the batch's `steps` (sorted by seq): `ok` (false only when guarded and a
+    live step follows the batch's start, then nothing was written and they are `stored`),
+    the step keys `added` (the others were recorded before)."""
+    pid, actors = batch.project_id, [s.actor for s in steps]
+    return await conn.fetchrow(
+        WRITE, pid, batch.view, batch.version, batch.at, max((s.seq for s in steps), default=0),
+        batch.run_id or None, batch.task, guard, batch.base_seq, list(fencing.OPERATOR_KINDS),
+        bool(batch.view or steps),
+        [step_key(pid, s.seq) for s in steps], [s.seq for s in steps], [s.kind for s in steps],
+        [a.user_id if a else None for a in actors], [a.name if a else None for a in actors],
+        [a.role.value if a else None for a in actors], [s.comment for s in steps],
+        [dump_json(s.data) for s in steps],
+        [n.notice_id(pid) for n in batch.notices], [n.seq for n in batch.notices], [n.kind for n in batch.notices],
+        [n.key for n in batch.notices], [dump_json(n.params) for n in batch.notices],
+        [n.to_role.value for n in batch.notices], [n.to_user_id for n in batch.notices],
+        [n.department for n in batch.notices],
+    )  # fmt: skip
 
 
 async def apply_view(conn: asyncpg.Connection, batch: RecordBatch) -> bool:
@@ -111,9 +152,43 @@ async def write_batch(conn: asyncpg.Connection, batch: RecordBatch) -> list[str]
     pid = batch.project_id
     steps = sorted(batch.steps, key=lambda s: s.seq)
     rec = await fencing.lock_project(conn, pid)
-    match await fencing.verdict(conn, batch, rec):
+    verdict, presumed = await fencing.verdict(conn, batch, rec)
+    if (done := await _settle(conn, batch, rec, verdict)) is not None:
+        return done
+    if rec is None:  # no project row yet (not started through the API): the intake writes one
+        for step in steps:
+            if step.kind == "intake":
+                await facts.ensure_project(conn, pid, batch.at, step)
+    written = await write(conn, batch, steps, guard=presumed)
+    if not written["ok"]:  # live steps follow the batch's start after all: the verdict is theirs
+        assert rec is not None
+        verdict = fencing.decide_on(batch, rec, {r[0]: fencing.content(r[1], r[2], r[3]) for r in written["stored"]})
+        if (done := await _settle(conn, batch, rec, verdict)) is not None:
+            return done
+        written = await write(conn, batch, steps, guard=False)
+    added, seen = set(written["added"]), []
+    for step in steps:
+        key = step_key(pid, step.seq)
+        if key not in added:
+            seen.append(key)
+            await _differs(conn, pid, batch, step)
+            continue
+        added.discard(key)  # a second step of the batch under the same key was not written
+        try:
+            await facts.apply(conn, pid, batch.at, step)
+        except (KeyError, TypeError, ValueError) as err:
+            raise MalformedStep(f"step {key} ({step.kind}) lacks {err}") from err
+    return seen
+
+
+async def _settle(conn: asyncpg.Connection, batch: RecordBatch, rec: fencing.LastRecorded | None,
+                  verdict: fencing.Verdict) -> list[str] | None:  # fmt: skip
+    """Act on a verdict other than "new": a retry's step keys (nothing written), a stale batch
+    refused, a diverged one's predecessors superseded (then it is written as new: None)."""
+    pid = batch.project_id
+    match verdict:
         case "retry":
-            return [step_key(pid, s.seq) for s in steps]
+            return [step_key(pid, s.seq) for s in sorted(batch.steps, key=lambda s: s.seq)]
         case "stale":
             raise fencing.StaleBatch(f"batch {batch.version} of {pid} comes from a workflow task that was replaced")
         case "diverged":
@@ -124,19 +199,4 @@ async def write_batch(conn: asyncpg.Connection, batch: RecordBatch) -> list[str]
                 await retire_run(conn, pid, rec.run_id)
                 await fencing.operator_step(conn, pid, "reset", batch.run_id, "",
                                             {"from_run": rec.run_id, "kept_to_seq": batch.base_seq})  # fmt: skip
-    seen = []
-    for step in steps:
-        if step.kind == "intake":
-            await facts.ensure_project(conn, pid, batch.at, step)
-        if not await insert_event(conn, pid, batch.at, step, batch):
-            seen.append(step_key(pid, step.seq))
-            await _differs(conn, pid, batch, step)
-            continue
-        try:
-            await facts.apply(conn, pid, batch.at, step)
-        except (KeyError, TypeError, ValueError) as err:
-            raise MalformedStep(f"step {step_key(pid, step.seq)} ({step.kind}) lacks {err}") from err
-    if batch.view or steps:
-        await apply_view(conn, batch)
-    await enqueue(conn, pid, batch.notices)
-    return seen
+    return None
