@@ -7,6 +7,7 @@ has judged it on those steps (store/fencing.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -126,3 +127,30 @@ async def test_a_batch_naming_one_step_twice_keeps_the_first_and_counts_the_othe
     assert await pool.fetchval("SELECT comment FROM approvals WHERE project_id = $1", pid) == "同意"
     divergences = await pool.fetch("SELECT kind FROM record_divergences WHERE project_id = $1", pid)
     assert [r["kind"] for r in divergences] == ["conflict"]
+
+
+async def test_a_batch_waiting_on_the_lock_sees_the_steps_written_while_it_waited(pool):
+    """The write's check runs in a statement after the lock's, so its snapshot holds what the
+    transaction it waited for committed (a check in the lock's own statement would not)."""
+    pid = new_project_id()
+    await write(pool, record_batch(pid, 1, intake_step(), view={"stage": "execution"}).model_copy(
+        update={"run_id": "r", "task": 10}))  # fmt: skip
+    lost = record_batch(pid, 2, report(2, "先写的"), view={"stage": "execution"})
+    lost = lost.model_copy(update={"run_id": "r", "task": 20, "base_seq": 1})
+    later = record_batch(pid, 3, report(2, "后写的"), view={"stage": "result_review"})
+    later = later.model_copy(update={"run_id": "r", "task": 23, "base_seq": 1})
+    async with pool.acquire() as first:
+        tx = first.transaction()
+        await tx.start()
+        assert await records.write_batch(first, lost) == []
+        waiting = asyncio.ensure_future(write(pool, later))
+        await asyncio.sleep(0.3)
+        assert not waiting.done(), "the later batch waits on the project's lock"
+        await tx.commit()
+    assert await waiting == []
+    live = await pool.fetch("SELECT seq, data->>'progress' AS p FROM events WHERE project_id = $1 "
+                            "AND superseded_at IS NULL AND kind = 'weekly_report'", pid)  # fmt: skip
+    assert [(r["seq"], r["p"]) for r in live] == [(2, "后写的")]
+    divergences = await pool.fetch("SELECT kind FROM record_divergences WHERE project_id = $1", pid)
+    assert [r["kind"] for r in divergences] == ["superseded"]
+    assert await pool.fetchval("SELECT progress FROM weekly_reports WHERE project_id = $1", pid) == "后写的"
