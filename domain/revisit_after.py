@@ -5,7 +5,8 @@ has ended.
 
 1. `policy.revisit.later_days` (e.g. [30, 180]) are calendar days after completion: each
    opens at the cut-off of that day (or the next working day) once the one before is
-   recorded, for the project's agent, reminded and escalated like the first.
+   recorded, for the same assignee (the agent, or customer service), reminded and escalated
+   like the first.
 2. A rating below the threshold raises the satisfaction warning (domain/satisfaction.py) and
    asks the department's dept_head for the cause analysis within `warning_analysis`.
 3. The analysis (as a running project's: cause, analysis, measures with owners and working

@@ -2,8 +2,9 @@
 id `revisit-<project_id>`, started by the project's workflow as a child it abandons.
 
 The rules are domain/revisits.py's: the task opens some working days after completion for
-the project's agent, is reminded and escalated when missed, and ends once the agent records
-the customer's rating (workflows/service_engine.py does the rest, like ComplaintWorkflow).
+the project's agent (or customer service 客服, `policy.revisit.assignee`, since the patch
+`revisit-customer-service`), is reminded and escalated when missed, and ends once the
+assignee records the customer's rating (workflows/service_engine.py does the rest, like ComplaintWorkflow).
 
 Updates (validated first; each answers a `ServiceAck`, `submit` what it recorded,
 domain/service_results.py): sync, submit; since issue 14 (domain/revisit_after.py)
