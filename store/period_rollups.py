@@ -6,9 +6,11 @@ before it sums: after a deploy, a restore or a burst of writes, the first reques
 period paid for them (0.25–0.6 s for a year at 100k projects). The worker's sweep
 (`RollupSweep`, run with the reconciler's every `JINDU_RECONCILE_SECONDS`) lists those
 months of every report, from January of the year its facts begin (or the default KPI
-window's first month, if earlier: the periods a reader asks) to the last closed one, newest
-first, and recomputes at most `limit` of them per pass: a reader then finds them summed.
-It recomputes exactly as a report does (same lock, same marks), so the two never disagree.
+window's first month, if earlier: the periods a reader asks; every report from the
+projects' first month too, as the KPIs and the appraisal read them all over those periods,
+facts or none) to the last closed one, newest first, and recomputes at most `limit` of them
+per pass: a reader then finds them summed. It recomputes exactly as a report does (same
+lock, same marks), so the two never disagree.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ LIMIT $6"""
 async def stale(conn: asyncpg.Connection, tz: ZoneInfo, today: date, limit: int) -> list[tuple[Rollup, date]]:
     """Up to `limit` closed months a report would recompute on `today`, newest first."""
     first = await first_months(conn, tz)
+    for report in first:  # the KPIs and the appraisal read them all over the projects' periods
+        first[report] = min((d for d in (first[report], first["kpis"]) if d is not None), default=None)
     known = [r for r in reports() if first[r.report] is not None]
     window = default_window(today)[0]
     rows = await conn.fetch(STALE, [r.report for r in known], [rollups.zone(r, tz) for r in known],
