@@ -88,14 +88,21 @@ class AgentDeals(BaseModel):
 
 async def deal_figures(db: Db, *, since: date, until: date, department: str | None = None,
                        agent_id: str | None = None) -> list[AgentDeals]:  # fmt: skip
-    """Confirmed deals dated in [since, until], per agent."""
+    """Confirmed deals dated in [since, until], per agent. The days are written into the
+    statement (dates only, formatted here) and the filters only when given: a year is a third
+    of all deals, which a generic plan of `BETWEEN $1 AND $2` reads through the date index row
+    by row (180 ms at 100k projects against 40 ms planned for the days asked; bench §6)."""
+    assert isinstance(since, date) and isinstance(until, date)
+    given = [(column, value) for column, value in (("d.department", department), ("p.agent_id", agent_id))
+             if value is not None]  # fmt: skip
+    filters = "".join(f" AND {column} = ${i + 1}::text" for i, (column, _) in enumerate(given))
     rows = await db.fetch(
-        """SELECT p.agent_id, u.name AS agent, u.department, count(*) AS deals, sum(p.value) AS value,
+        f"""SELECT p.agent_id, u.name AS agent, u.department, count(*) AS deals, sum(p.value) AS value,
                   sum(p.commission) AS commission
            FROM deal_parts p JOIN deals d ON d.project_id = p.project_id JOIN users u ON u.id = p.agent_id
-           WHERE d.confirmed_at IS NOT NULL AND d.deal_date BETWEEN $1 AND $2
-             AND ($3::text IS NULL OR d.department = $3) AND ($4::text IS NULL OR p.agent_id = $4)
+           WHERE d.confirmed_at IS NOT NULL
+             AND d.deal_date BETWEEN '{since.isoformat()}'::date AND '{until.isoformat()}'::date{filters}
            GROUP BY p.agent_id, u.name, u.department ORDER BY sum(p.value) DESC, p.agent_id""",
-        since, until, department, agent_id,
+        *[value for _, value in given],
     )  # fmt: skip
     return [AgentDeals(**dict(r)) for r in rows]
