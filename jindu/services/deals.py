@@ -13,16 +13,16 @@ workflow; their confirmation is written as before (`confirm_deal`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
 from api.auth import actor
+from domain.allowed_actions import passes
 from domain.customers import missing_for_contract
 from domain.deal_steps import ConfirmDeal, DealAck, DealStart, RecordDeal, fen, parts_in_fen, workflow_id
 from domain.deals import DealIn, check_confirm, check_record, parts
-from domain.errors import AlreadyDecided, Conflict, Invalid, JinduError, NotFound, WrongStage
+from domain.errors import AlreadyDecided, Conflict, Invalid, NotFound, WrongStage
 from domain.models import STAFF_ROLES, Role
 from jindu.services.office import Office
 from jindu.services.projects import Permit
@@ -119,16 +119,9 @@ async def panel(office: Office, user: User, project: ProjectAccess) -> DealPanel
         return None
     deal = await read_deal(office.pool, project.id)
     today = datetime.now(office.tz).date()
-    found = DealPanel(deal=deal, records=deal is None and _passes(
+    found = DealPanel(deal=deal, records=deal is None and passes(
         lambda: check_record(user.id, user.role, project.agent_id, project.stage, today, today)))
     if deal is not None:
-        found.confirms = _passes(lambda: check_confirm(user.role, user.department, project.department, deal.confirmed))
+        found.confirms = passes(lambda: check_confirm(user.role, user.department, project.department, deal.confirmed))
     return found if deal is not None or found.records else None
 
-
-def _passes(guard: Callable[[], None]) -> bool:
-    try:
-        guard()
-    except JinduError:
-        return False
-    return True
