@@ -78,11 +78,12 @@ class Recorder:
     batches: list[RecordBatch] = field(default_factory=list)
     failures: list[Unrecordable] = field(default_factory=list)
     client: Client | None = None
+    policy: ProjectPolicy | None = None  # the company's policy the workflows set themselves up with
 
     @activity.defn(name="setup")
     async def setup(self, req: SetupIn) -> Setup:
         dates = official_dates(req.created_at.year)
-        return Setup(policy=ProjectPolicy().model_dump_json(), calendar=dates.model_dump_json())
+        return Setup(policy=(self.policy or ProjectPolicy()).model_dump_json(), calendar=dates.model_dump_json())
 
     @activity.defn(name="record")
     async def record(self, batch: RecordBatch) -> Recorded:

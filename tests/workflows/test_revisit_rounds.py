@@ -8,34 +8,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio import activity
-
 from domain.calendar import calendar_for
 from domain.commands import Command
 from domain.models import Role
 from domain.policy import ProjectPolicy, RevisitPolicy
 from domain.service_models import RevisitCommand, RevisitIn
 from domain.service_results import RevisitRecorded
-from jindu.holidays import official_dates
 from tests.workflows.harness import Recorder, harness
 from tests.workflows.test_service import complete, near
-from workflows.activities import Setup, SetupIn
 from workflows.revisit import RevisitWorkflow
 
 POLICY = ProjectPolicy(revisit=RevisitPolicy(later_days=[180, 30]))
 
 
-class CompanyPolicy(Recorder):
-    """The company's policy the revisit's workflow sets itself up with."""
-
-    @activity.defn(name="setup")
-    async def setup(self, req: SetupIn) -> Setup:
-        return Setup(policy=POLICY.model_dump_json(), calendar=official_dates(req.created_at.year).model_dump_json())
-
 
 async def test_revisits_three_working_days_then_30_and_180_days_after_completion(own_skip_env):
     skip_env = own_skip_env  # months are skipped: a server of its own
-    async with harness(skip_env, CompanyPolicy()) as h:
+    async with harness(skip_env, Recorder(policy=POLICY)) as h:
         project = await h.start(POLICY)
         await complete(h, project)
         pid = project.id.removeprefix("project-")

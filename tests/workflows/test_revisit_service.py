@@ -15,7 +15,6 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
-from temporalio import activity
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.calendar import calendar_for
@@ -24,29 +23,20 @@ from domain.models import Role
 from domain.policy import ProjectPolicy, RevisitPolicy
 from domain.service_models import RevisitCommand, RevisitIn
 from domain.service_results import RevisitRecorded
-from jindu.holidays import official_dates
 from tests.workflows.harness import Recorder, actor, harness
 from tests.workflows.test_service import complete, near
 from workflows import search_attributes as sa
-from workflows.activities import Setup, SetupIn
 from workflows.revisit import RevisitWorkflow
 
 POLICY = ProjectPolicy(revisit=RevisitPolicy(assignee="customer_service"))
 HISTORIES = Path(__file__).parent / "histories" / "service"
 
 
-class CompanyPolicy(Recorder):
-    """The company's policy the revisit's workflow sets itself up with."""
-
-    @activity.defn(name="setup")
-    async def setup(self, req: SetupIn) -> Setup:
-        return Setup(policy=POLICY.model_dump_json(), calendar=official_dates(req.created_at.year).model_dump_json())
-
 
 async def test_customer_service_owe_the_revisit_are_chased_when_late_and_record_it(own_skip_env):
     skip_env = own_skip_env  # weeks are skipped: a server of its own
     service = actor(Role.customer_service, department="sales")
-    async with harness(skip_env, CompanyPolicy()) as h:
+    async with harness(skip_env, Recorder(policy=POLICY)) as h:
         project = await h.start(POLICY)
         await complete(h, project)
         pid = project.id.removeprefix("project-")
