@@ -22,7 +22,7 @@ from store.rollups import Rollup
 DEPT_CLAUSES = (" AND d.department = $3::text", " AND c.department = $3::text")
 
 
-def _every(sql: str) -> str:
+def every_department(sql: str) -> str:
     """A statement without its department scope: a month of every department."""
     for clause in DEPT_CLAUSES:
         sql = sql.replace(clause, "")
@@ -31,14 +31,14 @@ def _every(sql: str) -> str:
 
 # Each agent's part of the confirmed deals dated in a month (days: tz '').
 DEAL_ROLLUP = Rollup("deals", "deal_rollups", ("department", "user_id", "deals", "deal_value", "commission"),
-                     _every(DEALS), local=False)  # fmt: skip
+                     every_department(DEALS), local=False)  # fmt: skip
 FOLLOW_UP_COLUMNS = ("department", "user_id", "follow_ups", "follow_ups_on_time", "lost_to_pool")
 FOLLOW_UP_ROLLUP = Rollup("follow_ups", "follow_up_rollups", FOLLOW_UP_COLUMNS, f"""
 SELECT department, user_id, follow_ups::integer, follow_ups_on_time::integer, lost_to_pool::integer
-FROM ({_every(FOLLOW_UPS)}) f""")  # fmt: skip
+FROM ({every_department(FOLLOW_UPS)}) f""")  # fmt: skip
 MONEY_COLUMNS = ("department", "agent_id", "projects", "revenue", "expected_revenue", "revenue_of_expected", "budget",
                  "costs", "over_budget")  # fmt: skip
-MONEY_ROLLUP = Rollup("money", "money_rollups", MONEY_COLUMNS, _every(MONEY_OF), local=False)
+MONEY_ROLLUP = Rollup("money", "money_rollups", MONEY_COLUMNS, every_department(MONEY_OF), local=False)
 ROLLUPS = (DEAL_ROLLUP, FOLLOW_UP_ROLLUP, MONEY_ROLLUP)
 
 # $1, $2 the live rest of the period; $3 the department; [$4, $5) the closed months (and $6 the zone).

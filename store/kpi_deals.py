@@ -16,9 +16,14 @@ from datetime import date
 import asyncpg
 
 from store import rollups
+from store.appraisal_deals import DEALS, MONEY_OF
+from store.appraisal_rollups import every_department
 
-# $1, $2 the live days [start, after); [$3, $4) the closed months; $5 department, $6 agent name (or NULL).
-KPI_DEALS = """
+# $1, $2 the live days [start, after) (in the current month: the KPIs' live rows are that
+# month's, store/kpis.py); [$3, $4) the closed months; $5 department, $6 agent name (or NULL).
+# The live rows are the appraisal's own statements (store/appraisal_deals.py DEALS, MONEY_OF),
+# the closed months their rollups.
+KPI_DEALS = f"""
 SELECT f.month, f.department, u.name AS agent_name, sum(f.deals)::bigint AS deals, sum(f.deal_value) AS deal_value,
        sum(f.commission) AS commission, sum(f.deals_recorded)::bigint AS deals_recorded,
        sum(f.revenue_of_expected) AS revenue_of_expected, sum(f.expected_revenue) AS expected_revenue
@@ -30,18 +35,11 @@ FROM (
     SELECT m.month, m.department, m.agent_id, 0, 0, 0, m.projects, m.revenue_of_expected, m.expected_revenue
     FROM money_rollups m WHERE m.tz = '' AND m.month >= $3 AND m.month < $4
     UNION ALL
-    SELECT date_trunc('month', d.deal_date)::date, d.department, p.agent_id, count(*), sum(p.value),
-           sum(p.commission), 0, 0, 0
-    FROM deals d JOIN deal_parts p ON p.project_id = d.project_id
-    WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2
-    GROUP BY 1, 2, 3
+    SELECT $1::date, l.department, l.user_id, l.deals, l.deal_value, l.commission, 0, 0, 0
+    FROM ({every_department(DEALS)}) l
     UNION ALL
-    SELECT date_trunc('month', d.deal_date)::date, d.department, d.recorded_by, 0, 0, 0, count(*),
-           coalesce(sum(d.value) FILTER (WHERE d.expected_revenue IS NOT NULL), 0),
-           coalesce(sum(d.expected_revenue), 0)
-    FROM deals d
-    WHERE d.confirmed_at IS NOT NULL AND d.deal_date >= $1 AND d.deal_date < $2
-    GROUP BY 1, 2, 3
+    SELECT $1::date, l.department, l.agent_id, 0, 0, 0, l.projects, l.revenue_of_expected, l.expected_revenue
+    FROM ({every_department(MONEY_OF)}) l
 ) f JOIN users u ON u.id = f.agent_id
 WHERE ($5::text IS NULL OR f.department = $5::text) AND ($6::text IS NULL OR u.name = $6::text)
 GROUP BY 1, 2, 3"""
