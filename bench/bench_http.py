@@ -89,6 +89,19 @@ def cpu_seconds(proc: Process) -> float:
     return times.user + times.system
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """A process and its descendants, the reaped ones (PostgreSQL's ended backends) included."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
 async def wait_http(url: str, path: str, proc: Process, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=2) as http:
@@ -128,9 +141,15 @@ async def run_side(side: str, ctx: dict, workers: int, args, workdir: Path) -> d
         await wait_http(url, "/healthz" if side == "jindu" else "/docs", api)
         await drive(url, plans[:4], 4)  # warm up both paths
         cpu_before = {p: cpu_seconds(p) for p in [api, *procs]}
+        shared_before = {k: tree_cpu_seconds(pid) for k, pid in ctx["shared"].items()}
+        client_before = psutil.Process().cpu_times()
         result = await drive(url, plans[4:], args.concurrency)
+        client_after = psutil.Process().cpu_times()
         result["api_cpu"] = cpu_seconds(api) - cpu_before[api]
         result["worker_cpu"] = sum(cpu_seconds(p) - cpu_before[p] for p in procs)
+        for k, pid in ctx["shared"].items():
+            result[f"{k}_cpu"] = tree_cpu_seconds(pid) - shared_before[k]
+        result["client_cpu"] = (client_after.user + client_after.system) - (client_before.user + client_before.system)
         result["api_rss"] = psutil.Process(api.pid).memory_info().rss / 2**20
         return result
     finally:
@@ -157,6 +176,9 @@ async def main() -> None:
             db = postgres.log.read_text().split("postgresql://", 1)[1].split()[0]
             db = "postgresql://" + db
             await server.ready()
+            postmaster = next(p.pid for p in psutil.process_iter(["name", "cmdline", "ppid"])
+                              if p.info["name"] == "postgres" and str(workdir) in " ".join(p.info["cmdline"] or [])
+                              and psutil.Process(p.info["ppid"]).name() != "postgres")
             await migrate(db)
             pool = await create_pool(db, max_size=2)
             dept = f"d-{uuid.uuid4().hex[:6]}"
@@ -164,7 +186,8 @@ async def main() -> None:
             _, head = await create_user(pool, name=f"h-{dept}", role="dept_head", department=dept)
             await pool.close()
             ctx = {"env": {**env, "JINDU_DATABASE_URL": db, "JINDU_TEMPORAL_ADDRESS": server.address},
-                   "address": server.address, "db": db, "agent": agent, "head": head}
+                   "address": server.address, "db": db, "agent": agent, "head": head,
+                   "shared": {"temporal": server.pid, "postgres": postmaster}}
             for workers in [int(w) for w in args.workers.split(",")]:
                 raw = await run_side("raw", ctx, workers, args, workdir)
                 jin = await run_side("jindu", ctx, workers, args, workdir)
@@ -179,6 +202,9 @@ async def main() -> None:
                                 ("decision latency p99 (ms)", raw["p99"] * 1000, jin["p99"] * 1000),
                                 ("API process CPU (s)", raw["api_cpu"], jin["api_cpu"]),
                                 ("worker processes CPU (s)", raw["worker_cpu"], jin["worker_cpu"]),
+                                ("Temporal server CPU (s)", raw["temporal_cpu"], jin["temporal_cpu"]),
+                                ("PostgreSQL CPU (s)", raw["postgres_cpu"], jin["postgres_cpu"]),
+                                ("benchmark client CPU (s)", raw["client_cpu"], jin["client_cpu"]),
                                 ("API process RSS after (MB)", raw["api_rss"], jin["api_rss"]),
                             ]), flush=True)
         finally:
