@@ -3,6 +3,9 @@ data (store.crypto), preferred channels and language in plain columns."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import asyncpg
 from pydantic import BaseModel, Field
 
@@ -28,27 +31,22 @@ class Contact(BaseModel):
     lang: str = "zh"
 
 
-_SELECT = "SELECT id, name, role, department, mobile_enc, email_enc, channels, lang FROM users"
+# Also read by store/recipients.py: the outbox addresses a batch and reads their contacts in one statement.
+SELECT_CONTACTS = "SELECT id, name, role, department, mobile_enc, email_enc, channels, lang, deactivated_at FROM users"
 
 
-def _contact(row: asyncpg.Record, cipher: DataCipher) -> Contact:
+def contact_of(row: Mapping[str, Any], cipher: DataCipher) -> Contact:
+    """A user's row (SELECT_CONTACTS) with their contacts decrypted."""
     return Contact(
         user_id=row["id"], name=row["name"], role=row["role"], department=row["department"],
         mobile=cipher.decrypt(row["mobile_enc"]), email=cipher.decrypt(row["email_enc"]),
         channels=list(row["channels"] or []), lang=row["lang"],
-    )
-
-
-async def contacts_by_names(db: Db, names: list[str], cipher: DataCipher) -> list[Contact]:
-    """Active people among `names`, in the order given."""
-    rows = await db.fetch(_SELECT + " WHERE name = ANY($1::text[]) AND deactivated_at IS NULL", list(names))
-    by_name = {r["name"]: _contact(r, cipher) for r in rows}
-    return [by_name[n] for n in names if n in by_name]
+    )  # fmt: skip
 
 
 async def contact(db: Db, user_id: str, cipher: DataCipher) -> Contact | None:
-    row = await db.fetchrow(_SELECT + " WHERE id = $1", user_id)
-    return None if row is None else _contact(row, cipher)
+    row = await db.fetchrow(SELECT_CONTACTS + " WHERE id = $1", user_id)
+    return None if row is None else contact_of(row, cipher)
 
 
 def address_index(cipher: DataCipher, typed: str | None) -> bytes | None:
@@ -69,11 +67,11 @@ async def contact_by_address(db: Db, typed: str, cipher: DataCipher) -> Contact 
     index = address_index(cipher, typed)
     row = None
     if index is not None:
-        row = await db.fetchrow(_SELECT + " WHERE (email_blind = $1 OR mobile_blind = $1) AND deactivated_at IS NULL "
-                                "ORDER BY created_at LIMIT 1", index)  # fmt: skip
+        row = await db.fetchrow(SELECT_CONTACTS + " WHERE (email_blind = $1 OR mobile_blind = $1) "
+                                "AND deactivated_at IS NULL ORDER BY created_at LIMIT 1", index)  # fmt: skip
     if row is None:
-        row = await db.fetchrow(_SELECT + " WHERE name = $1 AND deactivated_at IS NULL", typed.strip()[:200])
-    return None if row is None else _contact(row, cipher)
+        row = await db.fetchrow(SELECT_CONTACTS + " WHERE name = $1 AND deactivated_at IS NULL", typed.strip()[:200])
+    return None if row is None else contact_of(row, cipher)
 
 
 async def index_addresses(db: Db, cipher: DataCipher, batch: int = 500) -> int:
@@ -89,7 +87,7 @@ async def index_addresses(db: Db, cipher: DataCipher, batch: int = 500) -> int:
 
 
 async def set_contact(db: Db, user_id: str, cipher: DataCipher, *, mobile: str | None, email: str | None,
-                      channels: list[str], lang: str) -> bool:
+                      channels: list[str], lang: str) -> bool:  # fmt: skip
     """Replace a person's contact details; True if the user exists."""
     unknown = sorted(set(channels) - set(CHANNELS))
     if unknown:
@@ -99,5 +97,5 @@ async def set_contact(db: Db, user_id: str, cipher: DataCipher, *, mobile: str |
         "email_blind = $7 WHERE id = $1 RETURNING id",
         user_id, cipher.encrypt(mobile), cipher.encrypt(email), sorted(set(channels)), lang,
         address_index(cipher, mobile), address_index(cipher, email),
-    )
+    )  # fmt: skip
     return row is not None

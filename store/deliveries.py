@@ -16,41 +16,63 @@ STATES = ("pending", "sent", "given_up")
 
 
 class Planned(BaseModel):
+    outbox_id: str
+    project_id: str | None
     delivery: str
     channel: str
     lang: str
     recipients: list[str]
 
 
-async def plan(db: Db, outbox_id: str, project_id: str | None, planned: Sequence[Planned]) -> None:
-    """Book the deliveries a notification needs (a person added later gets theirs on the next pass)."""
+async def plan(db: Db, planned: Sequence[Planned]) -> None:
+    """Book the deliveries notifications need, a whole batch in one statement (issue 16); a person
+    added later gets theirs on the next pass."""
     if not planned:
         return
     # A delivery sent before this table existed (an upgrade mid-retry) is booked as sent, not sent again.
-    await db.executemany(
+    await db.execute(
         """INSERT INTO notification_deliveries (outbox_id, delivery, channel, project_id, lang, recipients, state)
-           VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN EXISTS (SELECT 1 FROM deliveries
-                                                           WHERE outbox_id = $1 AND channel = $2)
-                                                THEN 'sent' ELSE 'pending' END)
+           SELECT p.outbox_id, p.delivery, p.channel, p.project_id, p.lang,
+                  ARRAY(SELECT jsonb_array_elements_text($6::jsonb -> (p.n::int - 1))),
+                  CASE WHEN EXISTS (SELECT 1 FROM deliveries d
+                                    WHERE d.outbox_id = p.outbox_id AND d.channel = p.delivery)
+                       THEN 'sent' ELSE 'pending' END
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+                AS p(outbox_id, delivery, channel, project_id, lang, n)
            ON CONFLICT DO NOTHING""",
-        [(outbox_id, p.delivery, p.channel, project_id, p.lang, p.recipients) for p in planned],
+        [p.outbox_id for p in planned], [p.delivery for p in planned], [p.channel for p in planned],
+        [p.project_id for p in planned], [p.lang for p in planned], [p.recipients for p in planned],
     )  # fmt: skip
 
 
-async def due(db: Db, outbox_id: str) -> dict[str, int]:
-    """The deliveries of a notification to try now, with how often each was tried (one round trip)."""
-    rows = await db.fetch("SELECT delivery, attempts FROM notification_deliveries WHERE outbox_id = $1 "
-                          "AND state = 'pending' AND next_attempt_at <= now()", outbox_id)  # fmt: skip
-    return {r["delivery"]: r["attempts"] for r in rows}
+async def due(db: Db, outbox_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """The deliveries of these notifications to try now, each with how often it was tried, by
+    notification (one round trip for the batch)."""
+    found: dict[str, dict[str, int]] = {}
+    if not outbox_ids:
+        return found
+    rows = await db.fetch("SELECT outbox_id, delivery, attempts FROM notification_deliveries WHERE outbox_id = "
+                          "ANY($1::text[]) AND state = 'pending' AND next_attempt_at <= now()",
+                          list(outbox_ids))  # fmt: skip
+    for r in rows:
+        found.setdefault(r["outbox_id"], {})[r["delivery"]] = r["attempts"]
+    return found
 
 
-async def sent(db: Db, outbox_id: str, delivery: str) -> None:
-    """One statement, so one transaction: the delivery booked as sent and its record updated."""
+async def sent(db: Db, done: Sequence[tuple[str, str]]) -> None:
+    """The deliveries (outbox id, delivery) that went out, booked as sent and their records updated:
+    one statement, so one transaction, for the batch."""
+    if not done:
+        return
+    ids, keys = zip(*done, strict=True)
     await db.execute(
-        """WITH booked AS (INSERT INTO deliveries (outbox_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING)
-           UPDATE notification_deliveries SET state = 'sent', attempts = attempts + 1, errcode = NULL,
-               last_error = NULL, updated_at = now() WHERE outbox_id = $1 AND delivery = $2""",
-        outbox_id, delivery)  # fmt: skip
+        """WITH s AS (SELECT * FROM unnest($1::text[], $2::text[]) AS s(outbox_id, delivery)),
+                booked AS (INSERT INTO deliveries (outbox_id, channel) SELECT outbox_id, delivery FROM s
+                           ON CONFLICT DO NOTHING)
+           UPDATE notification_deliveries n SET state = 'sent', attempts = n.attempts + 1, errcode = NULL,
+               last_error = NULL, updated_at = now()
+           FROM s WHERE n.outbox_id = s.outbox_id AND n.delivery = s.delivery""",
+        list(ids), list(keys))  # fmt: skip
 
 
 async def failed(db: Db, outbox_id: str, delivery: str, *, errcode: str | None, error: str,
@@ -66,17 +88,20 @@ async def failed(db: Db, outbox_id: str, delivery: str, *, errcode: str | None, 
         outbox_id, delivery, errcode, error[:500], retry_in)  # fmt: skip
 
 
-async def settle(db: Db, outbox_id: str) -> str:
-    """The notification's own state from its deliveries: `sent` when all went out, `given_up` when
-    none is pending and one was given up, else `pending` with the next attempt of the soonest
-    (read and written in one statement)."""
-    state: str = await db.fetchval(
-        """WITH d AS (SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
-                             count(*) FILTER (WHERE state = 'given_up') AS given_up,
-                             min(next_attempt_at) FILTER (WHERE state = 'pending') AS next_at,
-                             (array_agg(last_error ORDER BY updated_at DESC)
-                                FILTER (WHERE last_error IS NOT NULL))[1] AS error
-                      FROM notification_deliveries WHERE outbox_id = $1),
+async def settle(db: Db, outbox_ids: Sequence[str]) -> dict[str, str]:
+    """Each notification's own state from its deliveries: `sent` when all went out (or it has
+    none), `given_up` when none is pending and one was given up, else `pending` with the next
+    attempt of the soonest (read and written in one statement for the batch)."""
+    if not outbox_ids:
+        return {}
+    rows = await db.fetch(
+        """WITH d AS (SELECT o.id, count(*) FILTER (WHERE n.state = 'pending') AS pending,
+                             count(*) FILTER (WHERE n.state = 'given_up') AS given_up,
+                             min(n.next_attempt_at) FILTER (WHERE n.state = 'pending') AS next_at,
+                             (array_agg(n.last_error ORDER BY n.updated_at DESC)
+                                FILTER (WHERE n.last_error IS NOT NULL))[1] AS error
+                      FROM unnest($1::text[]) AS o(id) LEFT JOIN notification_deliveries n ON n.outbox_id = o.id
+                      GROUP BY o.id),
                 s AS (SELECT d.*, CASE WHEN d.pending > 0 THEN 'pending' WHEN d.given_up > 0 THEN 'given_up'
                                        ELSE 'sent' END AS state FROM d),
                 o AS (UPDATE outbox SET
@@ -84,9 +109,9 @@ async def settle(db: Db, outbox_id: str) -> str:
                           failed_at = CASE WHEN s.state = 'given_up' THEN now() ELSE failed_at END,
                           sent_at = CASE WHEN s.state = 'sent' THEN now() ELSE sent_at END,
                           last_error = CASE WHEN s.state = 'sent' THEN NULL ELSE s.error END
-                      FROM s WHERE id = $1)
-           SELECT state FROM s""", outbox_id)  # fmt: skip
-    return state
+                      FROM s WHERE outbox.id = s.id)
+           SELECT id, state FROM s""", list(outbox_ids))  # fmt: skip
+    return {r["id"]: r["state"] for r in rows}
 
 
 class DeliveryRow(BaseModel):
@@ -125,4 +150,3 @@ async def page_of(db: Db, *, state: str | None, channel: str | None, project_id:
 async def counts(db: Db) -> dict[str, int]:
     rows = await db.fetch("SELECT state, count(*) AS n FROM notification_deliveries GROUP BY state")
     return {s: 0 for s in STATES} | {r["state"]: r["n"] for r in rows}
-
