@@ -7,6 +7,8 @@ On a database of its own, so that a company-wide role's fallback reaches known p
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -196,3 +198,30 @@ async def test_a_bad_notice_is_retried_and_given_up_alone(office, cipher):
             assert (rows[notice_id]["failed_at"] is not None) == (attempt == 2), "given up after max_attempts"
         assert await pool.fetchval("SELECT count(*) FROM notification_deliveries WHERE outbox_id = ANY($1)", bad) == 0
         await pool.execute("UPDATE outbox SET next_attempt_at = now() WHERE id = ANY($1)", bad)  # its backoff elapsed
+
+
+async def test_once_woken_the_loop_gathers_the_notices_right_behind_into_one_batch(office, cipher):
+    pool, _, ids = office
+    pid = f"p-{uuid.uuid4().hex[:8]}"
+    [(first, _), (second, _)] = kinds(pid, ids)[:2]
+    box = Outbox(pool, Router([LogChannel()]), cipher, tz=ZoneInfo("Asia/Shanghai"), public_url=PUBLIC,
+                 poll_seconds=60, gather_seconds=30)  # fmt: skip
+    started = time.monotonic()
+    assert await box.drain(pid) == 0 and time.monotonic() - started < 10, "drain itself never gathers"
+    box.gather_seconds = 2.0
+    stop = asyncio.Event()
+    running = asyncio.create_task(box.run(stop))
+    await asyncio.sleep(0.2)  # its first pass found nothing; it waits to be woken
+    for notice in (first.model_copy(update={"seq": 1}), second.model_copy(update={"seq": 2})):
+        async with pool.acquire() as conn:
+            await records.enqueue(conn, pid, [notice])
+        box.wake()  # as the record activity does after each record
+        await asyncio.sleep(0.3)  # ungathered, the loop would have sent the first alone by now
+    while await pool.fetchval("SELECT count(*) FROM outbox WHERE project_id = $1 AND sent_at IS NULL", pid):
+        assert time.monotonic() - started < 30
+        await asyncio.sleep(0.05)
+    stop.set()
+    await running
+    # One statement planned both: they share its transaction's time.
+    planned = await pool.fetch("SELECT DISTINCT created_at FROM notification_deliveries WHERE project_id = $1", pid)
+    assert len(planned) == 1
