@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from baseline_pg import TABLE as BASELINE_TABLE
 from common import DevServer, Process, free_port, machine, pct, python, table
 
 from store.crypto import new_data_key
@@ -181,6 +182,9 @@ async def main() -> None:
                               and psutil.Process(p.info["ppid"]).name() != "postgres")
             await migrate(db)
             pool = await create_pool(db, max_size=2)
+            # the baseline's table made once here: its API and worker processes each run CREATE
+            # TABLE IF NOT EXISTS at start, which races (duplicate pg_type) on a fresh database
+            await pool.execute(BASELINE_TABLE)
             dept = f"d-{uuid.uuid4().hex[:6]}"
             _, agent = await create_user(pool, name=f"a-{dept}", role="agent", department=dept)
             _, head = await create_user(pool, name=f"h-{dept}", role="dept_head", department=dept)
