@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from pydantic import TypeAdapter
 from temporalio.client import Client
 from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter, PydanticPayloadConverter
-from temporalio.converter import DataConverter
+from temporalio.converter import DataConverter, EncodingPayloadConverter
 from temporalio.service import RetryConfig, TLSConfig
 
 # Every cached workflow gets its own payload converter; one type adapter per type for the
@@ -25,13 +27,23 @@ class SharedPydanticJSON(PydanticJSONPlainPayloadConverter):
 
 
 class JinduPayloadConverter(PydanticPayloadConverter):
-    """Pydantic payloads (temporalio.contrib.pydantic) with process-wide type adapters."""
+    """Pydantic payloads (temporalio.contrib.pydantic) with process-wide type adapters.
+
+    The SDK builds a payload converter for the commands of every workflow activation (its
+    command-aware converter), so building one takes only the process's encoding converters,
+    made once: they keep no state but the shared type adapters (14 µs → under 1 µs each)."""
+
+    _shared: ClassVar[Mapping[bytes, EncodingPayloadConverter] | None] = None
 
     def __init__(self) -> None:
-        super().__init__()
-        shared = SharedPydanticJSON()
-        self.converters = {encoding: shared if isinstance(c, PydanticJSONPlainPayloadConverter) else c
-                           for encoding, c in self.converters.items()}  # fmt: skip
+        shared = JinduPayloadConverter._shared
+        if shared is None:
+            super().__init__()
+            json = SharedPydanticJSON()
+            shared = JinduPayloadConverter._shared = MappingProxyType(
+                {encoding: json if isinstance(c, PydanticJSONPlainPayloadConverter) else c
+                 for encoding, c in self.converters.items()})  # fmt: skip
+        self.converters = shared
 
 
 data_converter = DataConverter(payload_converter_class=JinduPayloadConverter)
