@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_http.py --projects 200 --concurrency 20             # benchmark 1
     .venv/bin/python bench/bench_http.py --projects 200 --concurrency 20 --workers 1,2,4   # 4
+    .venv/bin/python bench/bench_http.py --projects 404 --concurrency 20 --rounds 5       # medians
 
 One Temporal dev server and one PostgreSQL (`jindu postgres`) serve both sides. Jindu runs
 as `jindu api` and `jindu worker` processes driven through its public HTTP contract; the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -158,10 +160,30 @@ async def run_side(side: str, ctx: dict, workers: int, args, workdir: Path) -> d
             p.stop()
 
 
+def report_rows(raw: dict, jin: dict) -> list[tuple[str, float, float]]:
+    return [
+        ("project starts/s", raw["starts_per_s"], jin["starts_per_s"]),
+        ("start latency p50 (ms)", raw["start_p50"] * 1000, jin["start_p50"] * 1000),
+        ("decisions/s", raw["updates_per_s"], jin["updates_per_s"]),
+        ("decision latency p50 (ms)", raw["p50"] * 1000, jin["p50"] * 1000),
+        ("decision latency p95 (ms)", raw["p95"] * 1000, jin["p95"] * 1000),
+        ("decision latency p99 (ms)", raw["p99"] * 1000, jin["p99"] * 1000),
+        ("API process CPU (s)", raw["api_cpu"], jin["api_cpu"]),
+        ("worker processes CPU (s)", raw["worker_cpu"], jin["worker_cpu"]),
+        ("Temporal server CPU (s)", raw["temporal_cpu"], jin["temporal_cpu"]),
+        ("PostgreSQL CPU (s)", raw["postgres_cpu"], jin["postgres_cpu"]),
+        ("benchmark client CPU (s)", raw["client_cpu"], jin["client_cpu"]),
+        ("API process RSS after (MB)", raw["api_rss"], jin["api_rss"]),
+    ]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20, help="projects driven at once")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of both sides, alternating which goes first; with more than one, the median "
+                             "ratio of each figure is printed (this machine's speed drifts between runs)")
     parser.add_argument("--workers", default="1", help="worker processes per side; a list for scale-out, e.g. 1,2,4")
     args = parser.parse_args()
     print(machine(), flush=True)
@@ -193,24 +215,23 @@ async def main() -> None:
                    "address": server.address, "db": db, "agent": agent, "head": head,
                    "shared": {"temporal": server.pid, "postgres": postmaster}}
             for workers in [int(w) for w in args.workers.split(",")]:
-                raw = await run_side("raw", ctx, workers, args, workdir)
-                jin = await run_side("jindu", ctx, workers, args, workdir)
-                print()
-                print(table(f"{args.projects - 4} projects, 4 actions each, concurrency {args.concurrency}, "
-                            f"{workers} worker process(es), 1 API process per side", [
-                                ("project starts/s", raw["starts_per_s"], jin["starts_per_s"]),
-                                ("start latency p50 (ms)", raw["start_p50"] * 1000, jin["start_p50"] * 1000),
-                                ("decisions/s", raw["updates_per_s"], jin["updates_per_s"]),
-                                ("decision latency p50 (ms)", raw["p50"] * 1000, jin["p50"] * 1000),
-                                ("decision latency p95 (ms)", raw["p95"] * 1000, jin["p95"] * 1000),
-                                ("decision latency p99 (ms)", raw["p99"] * 1000, jin["p99"] * 1000),
-                                ("API process CPU (s)", raw["api_cpu"], jin["api_cpu"]),
-                                ("worker processes CPU (s)", raw["worker_cpu"], jin["worker_cpu"]),
-                                ("Temporal server CPU (s)", raw["temporal_cpu"], jin["temporal_cpu"]),
-                                ("PostgreSQL CPU (s)", raw["postgres_cpu"], jin["postgres_cpu"]),
-                                ("benchmark client CPU (s)", raw["client_cpu"], jin["client_cpu"]),
-                                ("API process RSS after (MB)", raw["api_rss"], jin["api_rss"]),
-                            ]), flush=True)
+                ratios: dict[str, list[float]] = {}
+                for n in range(args.rounds):
+                    # alternate which side goes first, so a drift of the machine's speed during a
+                    # round (other tenants, a warming cache) does not always favour one side
+                    sides = ("raw", "jindu") if n % 2 == 0 else ("jindu", "raw")
+                    done = {side: await run_side(side, ctx, workers, args, workdir) for side in sides}
+                    rows = report_rows(done["raw"], done["jindu"])
+                    for name, raw, jin in rows:
+                        ratios.setdefault(name, []).append(jin / raw if raw else float("nan"))
+                    print()
+                    print(table(f"{args.projects - 4} projects, 4 actions each, concurrency {args.concurrency}, "
+                                f"{workers} worker process(es), 1 API process per side, round {n + 1} of "
+                                f"{args.rounds} ({sides[0]} first), load {os.getloadavg()[0]:.2f}", rows), flush=True)
+                if args.rounds > 1:
+                    print(f"\nJindu/raw over {args.rounds} rounds, {workers} worker process(es): median (min–max)")
+                    for name, values in ratios.items():
+                        print(f"{name:<34}{statistics.median(values):>8.2f}   ({min(values):.2f}–{max(values):.2f})")
         finally:
             server.stop()
             postgres.stop()
