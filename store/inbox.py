@@ -123,6 +123,9 @@ class DecisionContext(BaseModel):
     expected_cycle_days: int | None = None
     milestones: list[dict[str, Any]] = Field(default_factory=list)
     approvals: list[dict[str, Any]] = Field(default_factory=list)
+    deal: dict[str, Any] | None = Field(
+        default=None, description="With a deal to confirm in this inbox only: its date, value and commission "
+                                  "(what the dept head confirms), else null")  # fmt: skip
 
 
 # One statement for every project of the inbox (the milestones and approvals aggregated per project).
@@ -139,7 +142,11 @@ SELECT p.id, coalesce(p.requirement, '') AS requirement, p.business_type, p.depa
                      'by_name', a.by_name, 'at', a.at, 'comment', a.comment, 'round', a.round,
                      'on_behalf_of_id', a.on_behalf_of_id, 'on_behalf_of_name', a.on_behalf_of_name)
                      ORDER BY a.at, a.step_key)
-                 FROM approvals a WHERE a.project_id = p.id), '[]') AS approvals
+                 FROM approvals a WHERE a.project_id = p.id), '[]') AS approvals,
+       CASE WHEN p.id = ANY($2::text[]) THEN (
+           SELECT jsonb_build_object('deal_date', d.deal_date, 'value', d.value::text,
+                                     'commission', d.commission::text)
+           FROM deals d WHERE d.project_id = p.id) END AS deal
 FROM projects p WHERE p.id = ANY($1::text[])
 """
 DECIDED_HERE = frozenset({"complaint", "revisit"})
@@ -150,8 +157,10 @@ async def decision_context(db: Db, items: list[InboxItem]) -> dict[str, Decision
     ids = sorted({i.project_id for i in items if i.project_id and i.kind not in DECIDED_HERE})
     if not ids:
         return {}
-    rows = await db.fetch(CONTEXT_SQL, ids)
-    return {r["id"]: DecisionContext(**{k: _json(v) if k in ("milestones", "approvals") else v
+    # a deal's figures go only to the inbox that confirms it (the dept head's), not with the project's other items
+    deals = sorted({i.project_id for i in items if i.project_id and i.kind == "deal"})
+    rows = await db.fetch(CONTEXT_SQL, ids, deals)
+    return {r["id"]: DecisionContext(**{k: _json(v) if k in ("milestones", "approvals", "deal") else v
                                         for k, v in r.items()}) for r in rows}  # fmt: skip
 
 

@@ -36,7 +36,8 @@ async def get_tasks(user: CurrentUser, pool: Pool) -> Inbox:
 async def get_tasks_context(user: CurrentUser, office: Services) -> InboxContext:
     """The inbox (as `GET /v1/tasks`) and, for each project item other than complaints and
     revisits, what deciding it needs: requirement, assessment, agent, milestones and earlier
-    decisions. Three statements however many items (the workspace's inbox page)."""
+    decisions, and for a deal to confirm its date, value and commission. Three statements
+    however many items (the workspace's inbox page)."""
     return await inbox_context(office, user)
 
 

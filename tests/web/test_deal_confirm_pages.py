@@ -82,6 +82,14 @@ async def test_the_dept_head_confirms_from_the_inbox_and_the_item_is_gone(stack,
     button = f'data-confirm-deal="{project}"'
     inbox = (await h.http.get("/")).text
     assert item in inbox and button in inbox and f'action="/projects/{project}/deal/confirm"' in inbox
+    # what is confirmed is on the item: its date, value and commission (as the API's context says)
+    figures = inbox.split(f'data-deal-figures="{project}"', 1)[1].split("</dl>", 1)[0]
+    assert DEAL["deal_date"] in figures and "¥100万" in figures and "¥2万" in figures
+    context = await call(stack, "GET", "/v1/tasks/context", team["dept_head"])
+    assert context["projects"][project]["deal"] == {"deal_date": DEAL["deal_date"], "value": "1000000.00",
+                                                    "commission": "20000.00"}  # fmt: skip
+    agents = await call(stack, "GET", "/v1/tasks/context", team["agent"])  # the agent's items: no deal figures
+    assert all(c.get("deal") is None for c in agents["projects"].values())
     r = await h.submit("/", f"/projects/{project}/deal/confirm", {"next": "/"})
     assert r.status_code == 303 and r.headers["location"] == "/?done=confirm_deal", r.text[:3000]
     assert await stack.pool.fetchval(CONFIRMED_BY, project) == team["dept_head"].id
