@@ -104,3 +104,15 @@ async def active_users_by_names(pool: asyncpg.Pool | asyncpg.Connection, names: 
     rows = await pool.fetch("SELECT id, name, role, department FROM users WHERE name = ANY($1::text[]) "
                             "AND deactivated_at IS NULL", list(names))  # fmt: skip
     return {row["name"]: _user(row) for row in rows}
+
+
+
+async def departments_unserved(db: asyncpg.Pool | asyncpg.Connection, role: str) -> list[str]:
+    """The departments of active agents where no active user of `role` would see their work:
+    none in the department, and none without a department (serving the whole company)."""
+    return list(await db.fetchval(
+        """SELECT coalesce(array_agg(DISTINCT a.department ORDER BY a.department), '{}') FROM users a
+           WHERE a.role = 'agent' AND a.deactivated_at IS NULL AND a.department IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM users c WHERE c.role = $1 AND c.deactivated_at IS NULL
+                                                     AND (c.department = a.department OR c.department IS NULL))""",
+        role))  # fmt: skip

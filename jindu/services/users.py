@@ -18,7 +18,7 @@ from store import people
 from store.contacts import CHANNELS, set_contact
 from store.people import By, PersonRecord, UserEvent
 from store.sessions import end_all_sessions, issue_signin_link
-from store.users import User
+from store.users import User, departments_unserved
 
 MANAGE = Permit((Role.operations,), "manage users")
 
@@ -179,3 +179,14 @@ async def set_contact_of(office: Office, user: User, user_id: str, body: Contact
 
 def signin_url(public_url: str, code: str) -> str:
     return f"{public_url.rstrip('/')}/signin/link?code={code}"
+
+
+
+async def revisits_unserved(office: Office, assignee: str) -> list[str]:
+    """The departments whose revisit rounds would wait in nobody's inbox until they escalate: the
+    policy gives rounds to customer service 客服 (`revisit.assignee`, issue 14), and a round is
+    seen by the active customer-service users of its department and those of the whole company
+    (store/service_inbox.py) — here there are none. Empty when rounds go to the agents."""
+    if assignee != Role.customer_service.value:
+        return []
+    return await departments_unserved(office.pool, assignee)

@@ -37,8 +37,9 @@ async def _users_page(request: Request, visitor, *, status: int = 200, **context
     answer = await _listing(request, visitor, filters, offset)
     if not answer.ok:
         return page(request, "error.html", visitor, status=answer.status, problem=problem(answer, visitor.lang))
+    unserved = await uc.revisits_unserved(office_of(request), request.app.state.policy.revisit.assignee)
     return page(request, "users.html", visitor, status=status, listing=answer.body, filters=filters,
-                page_size=PAGE_SIZE, roles=ROLES, **context)  # fmt: skip
+                page_size=PAGE_SIZE, roles=ROLES, revisits_unserved=unserved, **context)  # fmt: skip
 
 
 async def _listing(request: Request, visitor, filters: dict[str, str | None], offset: int) -> Answer:
