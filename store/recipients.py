@@ -2,7 +2,7 @@
 
 The rule is one pure function (`addressees`) over the users one statement reads
 (`candidates`), so the outbox addresses a whole claimed batch of notices in one round trip
-(issue 16) and a single notice (`recipients`) by the very same rule."""
+(issue 16), and a notice alone by the very same rule."""
 
 from __future__ import annotations
 
@@ -64,11 +64,3 @@ async def candidates(db: asyncpg.Connection | asyncpg.Pool, addressed: Iterable[
                                OR (role, department) IN (SELECT * FROM unnest($3::text[], $4::text[]))
                              ORDER BY name""",
         sorted(ids), sorted(whole), [r for r, _ in sorted(pairs)], [d for _, d in sorted(pairs)]))  # fmt: skip
-
-
-async def recipients(
-    conn: asyncpg.Connection | asyncpg.Pool, *, to_role: Role, to_user_id: str | None, department: str | None
-) -> list[str]:
-    """Names of the users a notification goes to (deactivated ones included, see `addressees`)."""
-    to = Addressing(to_role, to_user_id, department)
-    return [u["name"] for u in addressees(await candidates(conn, [to]), to)]

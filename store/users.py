@@ -106,7 +106,6 @@ async def active_users_by_names(pool: asyncpg.Pool | asyncpg.Connection, names: 
     return {row["name"]: _user(row) for row in rows}
 
 
-
 async def departments_unserved(db: asyncpg.Pool | asyncpg.Connection, role: str) -> list[str]:
     """The departments of active agents where no active user of `role` would see their work:
     none in the department, and none without a department (serving the whole company)."""

@@ -181,7 +181,6 @@ def signin_url(public_url: str, code: str) -> str:
     return f"{public_url.rstrip('/')}/signin/link?code={code}"
 
 
-
 async def revisits_unserved(office: Office, assignee: str) -> list[str]:
     """The departments whose revisit rounds would wait in nobody's inbox until they escalate: the
     policy gives rounds to customer service 客服 (`revisit.assignee`, issue 14), and a round is

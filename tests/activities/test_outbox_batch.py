@@ -24,7 +24,7 @@ from store import action_links, records
 from store.contacts import set_contact
 from store.db import migrate
 from store.embedded import drop_database, ensure_database
-from store.recipients import recipients
+from store.recipients import Addressing, addressees, candidates
 from store.users import create_user
 from tests.perf.counting import StatementCounter, counting_pool
 
@@ -162,14 +162,19 @@ async def test_a_batch_costs_the_same_statements_whatever_its_size(office, ciphe
     assert large <= 10, large  # claim, people, briefs, plan, due, links, sent, settle, the empty claim
 
 
+async def alone(pool, to_role: Role, to_user_id: str | None, department: str | None) -> list[str]:
+    """The names one notice reaches when it is read on its own."""
+    to = Addressing(to_role, to_user_id, department)
+    return [u["name"] for u in addressees(await candidates(pool, [to]), to)]
+
+
 async def test_the_single_notice_rule_is_the_batch_rule(office):
     pool, _, ids = office
     for notice, reached in kinds("p-rule", ids):
-        named = await recipients(pool, to_role=notice.to_role, to_user_id=notice.to_user_id,
-                                 department=notice.department)  # fmt: skip
+        named = await alone(pool, notice.to_role, notice.to_user_id, notice.department)
         # The deactivated stay addressed (their contacts drop them), so nobody else is reached instead.
         assert [n for n in named if not PEOPLE[n][4]] == reached, notice
-    assert await recipients(pool, to_role=Role.customer_service, to_user_id=None, department="west") == ["CS Gone"]
+    assert await alone(pool, Role.customer_service, None, "west") == ["CS Gone"]
 
 
 async def test_a_bad_notice_is_retried_and_given_up_alone(office, cipher):
