@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import Invalid, NotFound
 from domain.models import Role
 from jindu.services.office import Office
 from jindu.services.users import MANAGE, _by, signin_url
-from jindu.storable import EMAIL, MOBILE, storable
+from jindu.storable import Email, Mobile, storable
 from store import people
 from store.contacts import set_contact
 from store.people import By, PersonRecord
@@ -28,22 +28,8 @@ class NewUserIn(BaseModel):
     name: storable(200) = Field(description="The person's name, unique")
     role: Role
     department: storable(100) | None = Field(default=None, description="Department code; agents and dept_heads")
-    email: storable(254) | None = Field(default=None, description="E-mail: where they get sign-in links")
-    mobile: storable(20) | None = Field(default=None, description="Mobile number")
-
-    @field_validator("mobile")
-    @classmethod
-    def _mobile(cls, v: str | None) -> str | None:
-        if v and not MOBILE.match(v):
-            raise ValueError("not a mobile number")
-        return v or None
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, v: str | None) -> str | None:
-        if v and not EMAIL.match(v):
-            raise ValueError("not an e-mail address")
-        return v or None
+    email: Email = Field(default=None, description="E-mail: where they get sign-in links")
+    mobile: Mobile = Field(default=None, description="Mobile number")
 
 
 class CreatedUser(BaseModel):

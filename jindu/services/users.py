@@ -13,7 +13,7 @@ from domain.errors import Conflict, Forbidden, Invalid, NotFound
 from domain.models import Role
 from jindu.services.office import Office
 from jindu.services.projects import Permit
-from jindu.storable import EMAIL, MOBILE, storable
+from jindu.storable import Email, Mobile, storable
 from store import people
 from store.contacts import CHANNELS, set_contact
 from store.people import By, PersonRecord, UserEvent
@@ -63,25 +63,11 @@ class SigninLink(BaseModel):
 
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    mobile: storable(20) | None = Field(default=None, description="Mobile number for robot @mentions")
-    email: storable(254) | None = Field(default=None, description="E-mail address")
+    mobile: Mobile = Field(default=None, description="Mobile number for robot @mentions")
+    email: Email = Field(default=None, description="E-mail address")
     channels: list[str] = Field(default_factory=list, max_length=4,
                                 description="Preferred channels: wecom, dingtalk, feishu, email")
     lang: str = Field(default="zh", pattern="^(zh|en)$", description="Language of messages: zh or en")
-
-    @field_validator("mobile")
-    @classmethod
-    def _mobile(cls, v: str | None) -> str | None:
-        if v and not MOBILE.match(v):
-            raise ValueError("not a mobile number")
-        return v or None
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, v: str | None) -> str | None:
-        if v and not EMAIL.match(v):
-            raise ValueError("not an e-mail address")
-        return v or None
 
     @field_validator("channels")
     @classmethod
