@@ -113,6 +113,28 @@ async def add(pool: asyncpg.Pool, files: FileStore, policy: AttachmentPolicy, *,
     return Attachment(**dict(row))
 
 
+HOLDERS = ("process_id", "consent_id")  # what an upload can be sent with, one of them at most
+
+
+async def lock_own_uploads(conn: asyncpg.Connection, wanted: list[str], *, by: str, holder: str,
+                           holder_id: str) -> None:  # fmt: skip
+    """Lock the uploads `wanted` to be sent with `holder` (a column of HOLDERS) `holder_id`, in the
+    caller's transaction: an id that is no upload (unknown, a project's document, disposed of)
+    is `Refused` (422); another person's upload, or one sent with something else, `Forbidden` (403)."""
+    other = next(h for h in HOLDERS if h != holder)
+    rows = await conn.fetch("SELECT id, project_id, process_id, consent_id, uploaded_by, disposed_at "
+                            "FROM attachments WHERE id = ANY($1) FOR UPDATE", wanted)  # fmt: skip
+    found = {r["id"]: r for r in rows}
+    unknown = [i for i in wanted if i not in found or found[i]["project_id"] is not None
+               or found[i]["disposed_at"] is not None]  # fmt: skip
+    if unknown:
+        raise Refused(f"not an uploaded file: {', '.join(unknown)}", "not_uploaded", ids=unknown)
+    theirs = [i for i in wanted if found[i]["uploaded_by"] != by or found[i][other] is not None
+              or found[i][holder] not in (None, holder_id)]  # fmt: skip
+    if theirs:
+        raise Forbidden(f"not your own upload: {', '.join(theirs)}", "not_own_upload", ids=theirs)
+
+
 async def bind(pool: asyncpg.Pool, ids: Sequence[str], *, process_id: str, by: str) -> list[str]:
     """Send `by`'s own uploads with process `process_id`'s form: from then on they are read by
     whoever may see the process. An id that is no upload for a process form is `Refused` (422);
@@ -123,17 +145,7 @@ async def bind(pool: asyncpg.Pool, ids: Sequence[str], *, process_id: str, by: s
         return []
     wanted = list(dict.fromkeys(ids))
     async with pool.acquire() as conn, conn.transaction():
-        rows = await conn.fetch("SELECT id, project_id, process_id, consent_id, uploaded_by, disposed_at "
-                                "FROM attachments WHERE id = ANY($1) FOR UPDATE", wanted)  # fmt: skip
-        found = {r["id"]: r for r in rows}
-        unknown = [i for i in wanted if i not in found or found[i]["project_id"] is not None
-                   or found[i]["disposed_at"] is not None]  # fmt: skip
-        if unknown:
-            raise Refused(f"not an uploaded file: {', '.join(unknown)}", "not_uploaded", ids=unknown)
-        theirs = [i for i in wanted if found[i]["uploaded_by"] != by or found[i]["consent_id"] is not None
-                  or found[i]["process_id"] not in (None, process_id)]  # fmt: skip
-        if theirs:
-            raise Forbidden(f"not your own upload: {', '.join(theirs)}", "not_own_upload", ids=theirs)
+        await lock_own_uploads(conn, wanted, by=by, holder="process_id", holder_id=process_id)
         rows = await conn.fetch("UPDATE attachments SET process_id = $1 WHERE id = ANY($2) AND process_id IS NULL "
                                 "RETURNING id", process_id, wanted)  # fmt: skip
     return [r["id"] for r in rows]

@@ -13,8 +13,7 @@ from datetime import datetime
 import asyncpg
 from pydantic import BaseModel, Field
 
-from domain.attachments import Refused
-from domain.errors import Forbidden
+from store.attachments import lock_own_uploads
 
 Db = asyncpg.Connection | asyncpg.Pool
 
@@ -37,17 +36,7 @@ async def bind(conn: asyncpg.Connection, ids: Sequence[str], *, consent_id: str,
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    rows = await conn.fetch("SELECT id, project_id, process_id, consent_id, uploaded_by, disposed_at "
-                            "FROM attachments WHERE id = ANY($1) FOR UPDATE", wanted)  # fmt: skip
-    found = {r["id"]: r for r in rows}
-    unknown = [i for i in wanted if i not in found or found[i]["project_id"] is not None
-               or found[i]["disposed_at"] is not None]  # fmt: skip
-    if unknown:
-        raise Refused(f"not an uploaded file: {', '.join(unknown)}", "not_uploaded", ids=unknown)
-    theirs = [i for i in wanted if found[i]["uploaded_by"] != by or found[i]["process_id"] is not None
-              or found[i]["consent_id"] not in (None, consent_id)]  # fmt: skip
-    if theirs:
-        raise Forbidden(f"not your own upload: {', '.join(theirs)}", "not_own_upload", ids=theirs)
+    await lock_own_uploads(conn, wanted, by=by, holder="consent_id", holder_id=consent_id)
     await conn.execute("UPDATE attachments SET consent_id = $1 WHERE id = ANY($2)", consent_id, wanted)
     return wanted
 
