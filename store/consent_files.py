@@ -3,7 +3,7 @@ NDA with the recipient, scanned or photographed. A member of staff uploads each 
 (`POST /v1/attachments`, their own upload under the attachments' rules: type from the bytes,
 the policy's limits), then sends the ids with the consent; `bind` makes them the consent's in
 the transaction that records it, under the same checks as a process form's (store/attachments.py
-`bind`). A bound upload is no longer unsent: retention keeps it (store/retention.py)."""
+`lock_own_uploads`). A bound upload is no longer unsent: retention keeps it (store/retention.py)."""
 
 from __future__ import annotations
 
