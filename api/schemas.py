@@ -163,6 +163,16 @@ class ProjectView(BaseModel):
     )
 
 
+class ProjectAnswer(BaseModel):
+    """A project action's brief answer, for a caller that asked for less (`Prefer:
+    return=minimal`): what the workflow's update answered once the action's steps were
+    recorded, without reading the project back. `GET /v1/projects/{id}` reads the rest."""
+
+    id: str = Field(description="The project's id")
+    stage: Stage = Field(description="Its stage once the action was recorded")
+    seq: int = Field(description="Number of its last recorded step")
+
+
 class Inbox(BaseModel):
     items: list[InboxItem]
 

@@ -110,12 +110,13 @@ async def run(settings: Any, args: argparse.Namespace, connect: Any) -> None:
         user = await operations_user(pool, args.by)
         if user is None:
             raise ValueError(f"--by: no active operations user named {args.by!r}")
-        # No data key here: the use cases read customer fields as absent.
+        # No data key here, and the line printed needs the new stage alone: the use cases
+        # answer briefly, without reading the project back.
         answers: list[Any] = []  # what each update answered: what it made (domain/results.py)
         policy = settings.policy()
         office = Office(pool=pool, client=client, cipher=None, tz=ZoneInfo(policy.calendar.timezone),
                         timeout=settings.update_timeout_seconds, on_answer=answers.append,
-                        allow_zero_budget=policy.allow_zero_budget)  # fmt: skip
+                        allow_zero_budget=policy.allow_zero_budget, answer_with_view=False)  # fmt: skip
         action = Action(office, await visible_project(office, user, args.project), answers)
         try:
             print(await COMMANDS[args.project_command](action, user, args))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -70,6 +70,9 @@ class Office:
     allow_zero_budget: bool = False  # the policy's (domain/commands.py check_budget)
     on_answer: Callable[[Any], None] = field(default=_ignored, compare=False)
     files: FileStore | None = field(default=None, compare=False)  # attachments' bytes (store/files.py)
+    # A project action answers with the project's view, read back from PostgreSQL; briefly
+    # (`briefly()`), with what its update answered alone (api/schemas.py ProjectAnswer).
+    answer_with_view: bool = True
 
     @classmethod
     def of(cls, state: Any, on_send: Callable[[], None] = _nothing) -> Office:
@@ -78,6 +81,12 @@ class Office:
                    tz=ZoneInfo(state.policy.calendar.timezone), timeout=state.settings.update_timeout_seconds,
                    on_send=on_send, allow_zero_budget=state.policy.allow_zero_budget,
                    files=state.files)  # fmt: skip
+
+    def briefly(self) -> Office:
+        """This office answering project actions with the update's own answer, not the view: for
+        a caller that reads nothing of the answer (a form that redirects, a chat button) or asked
+        for less (`Prefer: return=minimal`). Saves the view's statement and its building."""
+        return replace(self, answer_with_view=False)
 
     async def start(self, run: Callable[..., Any], arg: Any, *, wf_id: str, task_queue: str, kind: str,
                     summary: str) -> None:  # fmt: skip

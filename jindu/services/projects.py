@@ -1,7 +1,9 @@
 """A project's use cases (RULES §lifecycle 2–9, §Rectification, §Progress anomaly warnings,
 docs/workspace.md §Safe operator actions): each checks who may ask, builds the workflow
 command, sends it once per update id through the one sender and answers with the
-project as recorded, as its reader may see it.
+project as recorded, as its reader may see it, or briefly with what the update answered
+(`Office.briefly`: the analysis of a completed project's revisit warning still answers with
+the project, its update being the revisit's).
 
 Who may ask is stated once here (`Permit`): the API's role dependencies use the same
 permits, so a customer posting a decision is told 403 before their body is read. Stage,
@@ -18,7 +20,7 @@ from pydantic import Field
 
 from api.auth import actor, check_visible, require_role
 from api.project_view import project_view
-from api.schemas import ProjectView
+from api.schemas import ProjectAnswer, ProjectView
 from domain.allowed_actions import check_dispose
 from domain.commands import (
     AcceptanceCommand,
@@ -100,22 +102,29 @@ async def view(office: Office, user: User, project: ProjectAccess) -> ProjectVie
     return await project_view(office.pool, office.cipher or _Sealed(), user, project, office.tz)
 
 
+# What a project action answers: the project as recorded, or, for an office answering
+# briefly (Office.briefly), what its update answered.
+Answer = ProjectView | ProjectAnswer
+
+
 async def _send(office: Office, user: User, project: ProjectAccess, permit: Permit, update: Callable[..., Any],
-                cmd: Command, key: str | None) -> ProjectView:  # fmt: skip
+                cmd: Command, key: str | None) -> Answer:  # fmt: skip
     permit.check(user)
-    await office.update_project(project.id, update, cmd, key)
+    ack = await office.update_project(project.id, update, cmd, key)
+    if not office.answer_with_view:
+        return ProjectAnswer(id=project.id, stage=ack.stage, seq=ack.seq)
     return await view(office, user, project)
 
 
 async def assess(office: Office, user: User, project: ProjectAccess, body: AssessmentIn,
-                 key: str | None = None) -> ProjectView:  # fmt: skip
+                 key: str | None = None) -> Answer:  # fmt: skip
     check_budget(body, office.allow_zero_budget)  # the policy's rule, before anything is sent
     cmd = AssessCommand(actor=actor(user), body=body)
     return await _send(office, user, project, ASSESS, ProjectWorkflow.assess, cmd, key)
 
 
 async def submit_plan(office: Office, user: User, project: ProjectAccess, body: PlanIn,
-                      key: str | None = None) -> ProjectView:  # fmt: skip
+                      key: str | None = None) -> Answer:  # fmt: skip
     cmd = PlanCommand(actor=actor(user), body=body)
     return await _send(office, user, project, PLAN, ProjectWorkflow.submit_plan, cmd, key)
 
@@ -127,7 +136,7 @@ class DecisionRequest(DecisionIn):
 
 
 async def decide(office: Office, user: User, project: ProjectAccess, body: DecisionRequest,
-                 key: str | None = None) -> ProjectView:  # fmt: skip
+                 key: str | None = None) -> Answer:  # fmt: skip
     """An approver decides for themself; operations for a named absent approver."""
     DECIDE.check(user)
     decision = DecisionIn(**body.model_dump(exclude={"on_behalf_of"}))
@@ -136,28 +145,28 @@ async def decide(office: Office, user: User, project: ProjectAccess, body: Decis
 
 
 async def report(office: Office, user: User, project: ProjectAccess, body: WeeklyReportIn,
-                 key: str | None = None) -> ProjectView:  # fmt: skip
+                 key: str | None = None) -> Answer:  # fmt: skip
     await attachments.check_owned(office.pool, project.id, body.attachment_ids)
     cmd = ReportCommand(actor=actor(user), body=body)
     return await _send(office, user, project, REPORT, ProjectWorkflow.report, cmd, key)
 
 
 async def submit_results(office: Office, user: User, project: ProjectAccess, body: ResultsIn,
-                         key: str | None = None) -> ProjectView:  # fmt: skip
+                         key: str | None = None) -> Answer:  # fmt: skip
     await attachments.check_owned(office.pool, project.id, body.attachment_ids)
     cmd = ResultsCommand(actor=actor(user), body=body)
     return await _send(office, user, project, RESULTS, ProjectWorkflow.submit_results, cmd, key)
 
 
 async def answer_acceptance(office: Office, user: User, project: ProjectAccess, body: AcceptanceIn,
-                            key: str | None = None) -> ProjectView:  # fmt: skip
+                            key: str | None = None) -> Answer:  # fmt: skip
     await attachments.check_owned(office.pool, project.id, body.attachment_ids)
     cmd = AcceptanceCommand(actor=actor(user), body=body)
     return await _send(office, user, project, ACCEPT, ProjectWorkflow.answer_acceptance, cmd, key)
 
 
 async def analyse_warning(office: Office, user: User, project: ProjectAccess, body: WarningAnalysisIn,
-                          key: str | None = None) -> ProjectView:  # fmt: skip
+                          key: str | None = None) -> Answer:  # fmt: skip
     """Each measure's owner is named by user name (unknown or deactivated: 422)."""
     ANALYSE.check(user)
     cmd = await warning_analysis_command(office.pool, user, body)
@@ -168,13 +177,13 @@ async def analyse_warning(office: Office, user: User, project: ProjectAccess, bo
 
 
 async def cancel(office: Office, user: User, project: ProjectAccess, body: CancelIn,
-                 key: str | None = None) -> ProjectView:  # fmt: skip
+                 key: str | None = None) -> Answer:  # fmt: skip
     cmd = CancelCommand(actor=actor(user), body=body)
     return await _send(office, user, project, OPERATE, ProjectWorkflow.cancel, cmd, key)
 
 
 async def reassign(office: Office, user: User, project: ProjectAccess, body: ReassignIn,
-                   key: str | None = None) -> ProjectView:  # fmt: skip
+                   key: str | None = None) -> Answer:  # fmt: skip
     """The new assignee is named by user name: an active user the project's work may go to."""
     OPERATE.check(user)
     cmd = await reassign_command(office.pool, user, body, project)
@@ -182,7 +191,7 @@ async def reassign(office: Office, user: User, project: ProjectAccess, body: Rea
 
 
 async def extend_deadline(office: Office, user: User, project: ProjectAccess, body: ExtendDeadlineIn,
-                          key: str | None = None) -> ProjectView:  # fmt: skip
+                          key: str | None = None) -> Answer:  # fmt: skip
     cmd = ExtendDeadlineCommand(actor=actor(user), body=body)
     return await _send(office, user, project, OPERATE, ProjectWorkflow.extend_deadline, cmd, key)
 

@@ -102,7 +102,7 @@ async def act(request: Request, token: str, visitor: SignedIn) -> Response:
     if link.process_id:
         return await act_process.decide(request, visitor, token, link, reason, _update_key(token))
     assert link.project_id is not None
-    office = office_of(request)
+    office = office_of(request).briefly()  # the page says what was done: the project is not read back for it
     body = uc.DecisionRequest(gate=link.gate, decision=link.action, comment=reason)
     visible = await attempt(request, uc.visible_project(office, visitor.user, link.project_id))
     answer = (await attempt(request, uc.decide(office, visitor.user, visible.result, body, _update_key(token)))

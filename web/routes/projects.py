@@ -198,6 +198,7 @@ async def _submit(request: Request, visitor: Visitor, project_id: str, failed_fo
     page again with the form, its values and the reasons."""
     form = await check_csrf(request, visitor)
     office, found = await _visible(request, visitor, project_id)
+    office = office.briefly()  # the answer is a redirect: the project is not read back for it
 
     async def run() -> BaseModel:  # inside `attempt`: a body the form cannot make is refused there
         return await use(office, found.result, form, visitor.api.key(*key))
