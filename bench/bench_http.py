@@ -10,7 +10,10 @@ baseline (bench/baseline_http.py) as an API process and worker processes whose w
 writes one row with asyncpg per start and per update. Per side: N projects created
 (starts/s), then each project's four actions in order — Jindu: assessment, initiation
 decision, plan, plan decision; baseline: four updates — with C projects at a time
-(decisions/s and their latency).
+(decisions/s and their latency). Jindu's actions ask for brief answers (`Prefer:
+return=minimal`: the update's own answer, the project not read back; this client reads
+nothing of an answer) unless `--answer view`, which reads the project back as every run
+before 2026-12-06 did; the baseline reads its rows back either way.
 """
 
 from __future__ import annotations
@@ -56,14 +59,20 @@ def raw_actions(project_id: str) -> tuple[tuple, list[tuple]]:
                                                          for g in ("a", "b", "c", "d")]
 
 
-async def drive(url: str, plans: list[tuple[tuple, list[tuple]]], concurrency: int) -> dict:
+async def drive(url: str, plans: list[tuple[tuple, list[tuple]]], concurrency: int, brief: bool = False) -> dict:
+    """`brief`: the actions (not the creates) ask `Prefer: return=minimal`, and must get it."""
     async with httpx.AsyncClient(base_url=url, timeout=60,
                                  limits=httpx.Limits(max_connections=concurrency * 2)) as http:
         async def post(path, token, body) -> float:
             began = time.perf_counter()
-            r = await http.post(path, json=body, headers={"Authorization": f"Bearer {token}"} if token else {})
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            if brief:
+                headers["Prefer"] = "return=minimal"
+            r = await http.post(path, json=body, headers=headers)
             if r.status_code not in (200, 201):
                 raise RuntimeError(f"{path}: {r.status_code} {r.text[:200]}")
+            if brief and r.status_code == 200 and r.headers.get("preference-applied") != "return=minimal":
+                raise RuntimeError(f"{path}: asked for a brief answer, got {r.text[:200]}")
             return time.perf_counter() - began
 
         sem = asyncio.Semaphore(concurrency)
@@ -142,11 +151,12 @@ async def run_side(side: str, ctx: dict, workers: int, args, workdir: Path) -> d
         for p in procs:
             p.wait_for_line("worker starting")
         await wait_http(url, "/healthz" if side == "jindu" else "/docs", api)
-        await drive(url, plans[:4], 4)  # warm up both paths
+        brief = side == "jindu" and args.answer == "brief"
+        await drive(url, plans[:4], 4, brief)  # warm up both paths
         cpu_before = {p: cpu_seconds(p) for p in [api, *procs]}
         shared_before = {k: tree_cpu_seconds(pid) for k, pid in ctx["shared"].items()}
         client_before = psutil.Process().cpu_times()
-        result = await drive(url, plans[4:], args.concurrency)
+        result = await drive(url, plans[4:], args.concurrency, brief)
         client_after = psutil.Process().cpu_times()
         result["api_cpu"] = cpu_seconds(api) - cpu_before[api]
         result["worker_cpu"] = sum(cpu_seconds(p) - cpu_before[p] for p in procs)
@@ -184,6 +194,10 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=1,
                         help="rounds of both sides, alternating which goes first; with more than one, the median "
                              "ratio of each figure is printed (this machine's speed drifts between runs)")
+    parser.add_argument("--answer", choices=("brief", "view"), default="brief",
+                        help="what Jindu's actions answer: `brief` (Prefer: return=minimal: the update's own answer, "
+                             "the project not read back; this client reads nothing of it) or `view` (the project "
+                             "read back from PostgreSQL). The baseline reads its rows back either way")
     parser.add_argument("--workers", default="1", help="worker processes per side; a list for scale-out, e.g. 1,2,4")
     args = parser.parse_args()
     print(machine(), flush=True)
@@ -226,7 +240,7 @@ async def main() -> None:
                         ratios.setdefault(name, []).append(jin / raw if raw else float("nan"))
                     print()
                     print(table(f"{args.projects - 4} projects, 4 actions each, concurrency {args.concurrency}, "
-                                f"{workers} worker process(es), 1 API process per side, round {n + 1} of "
+                                f"{workers} worker process(es), 1 API process per side, Jindu answers {args.answer}, round {n + 1} of "
                                 f"{args.rounds} ({sides[0]} first), load {os.getloadavg()[0]:.2f}", rows), flush=True)
                 if args.rounds > 1:
                     print(f"\nJindu/raw over {args.rounds} rounds, {workers} worker process(es): median (min–max)")
