@@ -240,7 +240,8 @@ async def main() -> None:
                         ratios.setdefault(name, []).append(jin / raw if raw else float("nan"))
                     print()
                     print(table(f"{args.projects - 4} projects, 4 actions each, concurrency {args.concurrency}, "
-                                f"{workers} worker process(es), 1 API process per side, Jindu answers {args.answer}, round {n + 1} of "
+                                f"{workers} worker process(es), 1 API process per side, Jindu answers {args.answer}, "
+                                f"round {n + 1} of "
                                 f"{args.rounds} ({sides[0]} first), load {os.getloadavg()[0]:.2f}", rows), flush=True)
                 if args.rounds > 1:
                     print(f"\nJindu/raw over {args.rounds} rounds, {workers} worker process(es): median (min–max)")
