@@ -18,7 +18,7 @@ from store.crypto import DataCipher
 from store.customers import CUSTOMER_INSERT, customer_values
 from store.users import User
 
-COLUMNS = "id, stage, department, business_type, channel, agent_id, customer_user_id, created_at"
+COLUMNS = "id, stage, department, business_type, channel, agent_id, customer_user_id, created_at, seq"
 
 
 async def claim_project(pool: asyncpg.Pool, *, project_id: str, agent: User, body: ProjectCreateIn,

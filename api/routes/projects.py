@@ -3,22 +3,25 @@ overview.py).
 
 Intake writes the project and its customer in PostgreSQL first (the id is global and
 claimed atomically), then starts the project's workflow and answers once the workflow
-has recorded the intake. Retrying it — same `id`, or same `Idempotency-Key` — by the
-same agent starts nothing twice.
+has recorded the intake, with the project (or, asked `Prefer: return=minimal`, its id,
+stage and step). Retrying it — same `id`, or same `Idempotency-Key` — by the same agent
+starts nothing twice.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
 
 from api.deps import Cipher, CompanyTz, CurrentUser, Pool, Services, StaffUser, VisibleProject, office_of, role
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.project_view import project_view
+from api.routes.actions import APPLIED_HEADER, MINIMAL, Acted, Prefer, prefers_minimal
 from api.routes.customer_follow_ups import start_following
-from api.schemas import ProjectView
+from api.schemas import ProjectAnswer, ProjectView
 from domain.customers import ProjectIntakeIn
 from domain.models import Role
 from jindu.services.intake import record_consultation
@@ -31,14 +34,15 @@ router = APIRouter(prefix="/v1/projects", tags=["projects"])
 
 
 @router.post(
-    "", status_code=201, response_model=ProjectView, summary="Record a consultation and start its project",
-    responses={200: {"model": ProjectView, "description": "The caller's project with this `id` already exists: "
+    "", status_code=201, response_model=Acted, summary="Record a consultation and start its project",
+    responses={200: {"model": Acted, "description": "The caller's project with this `id` already exists: "
                      "it is returned unchanged (idempotent create)"}, **responses(401, 403, 409, 422)},
 )  # fmt: skip
 async def create_project(
     request: Request, intake_body: ProjectIntakeIn,
     user: Annotated[User, role(Role.agent, action="record consultations")], key: IdempotencyKey = None,
-) -> ProjectView:  # fmt: skip
+    prefer: Prefer = None,
+) -> Response:  # fmt: skip
     """Consultation intake 客户咨询 by an agent: the customer's data is stored encrypted and the
     project's workflow starts in the agent's department, waiting on the agent's assessment.
 
@@ -49,16 +53,24 @@ async def create_project(
     # The pool, the office and the settings from the app's state: FastAPI's resolver costs
     # ~5 µs for each dependency it walks, per request (bench/RESULTS.md §1, third pass).
     pool, office, settings = request.app.state.pool, office_of(request), request.app.state.settings
+    if prefers_minimal(prefer):  # the project's id, stage and step, not read back (api/routes/actions.py)
+        office = office.briefly()
 
     async def follow(customer: Customer) -> None:
         await start_following(request, customer)
 
-    async def intake(update_id: str | None) -> tuple[int, ProjectView]:
+    answered: list[BaseModel] = []
+
+    async def intake(update_id: str | None) -> tuple[int, BaseModel]:
         created, project = await record_consultation(office, user, intake_body, task_queue=settings.task_queue,
                                                      follow=follow, key=key)  # fmt: skip
+        answered.append(project)
         return (201 if created else 200), project
 
-    return await once(request, pool, user.id, key, intake)  # type: ignore[no-any-return]
+    response: Response = await once(request, pool, user.id, key, intake)
+    if answered and isinstance(answered[-1], ProjectAnswer):
+        response.headers[APPLIED_HEADER] = MINIMAL
+    return response
 
 
 @router.get("", response_model=ProjectPage, summary="List projects", responses=responses(401, 403, 422))

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from api.auth import actor
-from api.schemas import ProjectView
+from api.schemas import ProjectAnswer
 from domain.commands import Command, ProjectCreateIn
 from domain.customers import ProjectIntakeIn
 from domain.errors import Conflict, Invalid
@@ -23,7 +23,7 @@ from domain.project import ProjectStart
 from domain.steps import Ack
 from jindu.services.customers import intake_customer
 from jindu.services.office import Office
-from jindu.services.projects import Permit, view
+from jindu.services.projects import Answer, Permit, view
 from store.customer_master import Customer, link_project
 from store.intake import claim_project
 from store.reads import ProjectAccess
@@ -54,9 +54,10 @@ async def _customer_account(office: Office, body: ProjectCreateIn) -> User | Non
 
 
 async def record_consultation(office: Office, user: User, intake: ProjectIntakeIn, *, task_queue: str,
-                              follow: Follow, key: str | None = None) -> tuple[bool, ProjectView]:  # fmt: skip
-    """The project as its agent sees it, and whether this call created it (else it existed:
-    the caller's own retry). `follow` starts a new customer's follow-up workflow."""
+                              follow: Follow, key: str | None = None) -> tuple[bool, Answer]:  # fmt: skip
+    """The project as its agent sees it (or briefly, `Office.briefly`), and whether this call
+    created it (else it existed: the caller's own retry). `follow` starts a new customer's
+    follow-up workflow."""
     RECORD.check(user)
     if office.cipher is None:
         raise Invalid("customer data cannot be stored without the data key", "needs_data_key")
@@ -72,9 +73,12 @@ async def record_consultation(office: Office, user: User, intake: ProjectIntakeI
         raise Conflict(f"project id {project_id} is already taken", "project_id_taken", project_id=project_id)
     if master is not None:
         await link_project(office.pool, project_id, master.customer.id)
-    stage = Stage(row["stage"])
+    stage, seq = Stage(row["stage"]), row["seq"]
     if stage == Stage.intake:
-        stage = (await start_project(office, row, user, task_queue)).stage
+        started = await start_project(office, row, user, task_queue)
+        stage, seq = started.stage, started.seq
+    if not office.answer_with_view:  # Office.briefly: what the start's update answered (or the row, a retry's)
+        return created, ProjectAnswer(id=project_id, stage=stage, seq=seq)
     project = ProjectAccess(id=project_id, department=row["department"], customer_user_id=row["customer_user_id"],
                             agent_id=row["agent_id"], stage=stage)  # fmt: skip
     return created, await view(office, user, project)

@@ -86,6 +86,20 @@ async def test_a_retried_brief_action_applies_once_and_replays_its_answer(stack)
     assert "preference-applied" not in refused.headers
 
 
+async def test_a_brief_intake_answers_the_started_project(stack, reads):
+    agent = (await stack.team())["agent"].headers
+    pid = "brief-intake-1"
+    r = await stack.http.post("/v1/projects", json={**INTAKE, "id": pid}, headers={**agent, **BRIEF})
+    assert r.status_code == 201, r.text
+    assert r.headers["preference-applied"] == "return=minimal"
+    assert r.json() == {"id": pid, "stage": "assessment", "seq": r.json()["seq"]} and r.json()["seq"] >= 1
+    again = await stack.http.post("/v1/projects", json={**INTAKE, "id": pid}, headers={**agent, **BRIEF})
+    assert again.status_code == 200 and again.json() == r.json(), again.text  # the same project, unchanged
+    assert reads == []
+    view = (await stack.http.get(f"/v1/projects/{pid}", headers=agent)).json()
+    assert view["stage"] == "assessment" and max(e["seq"] for e in view["history"]) == r.json()["seq"]
+
+
 @pytest.mark.parametrize(("header", "minimal"), [
     ("return=minimal", True), ('return="minimal"', True), ("RETURN=Minimal", True),
     ("wait=10, return=minimal; foo=bar", True), ("respond-async,return=minimal", True),

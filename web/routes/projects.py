@@ -107,7 +107,7 @@ async def intake(request: Request, visitor: SignedIn) -> Response:
 
     async def recording() -> BaseModel:
         body = as_body(ProjectIntakeIn, forms.intake(form))
-        return (await record_consultation(office_of(request), visitor.user, body, follow=follow,
+        return (await record_consultation(office_of(request).briefly(), visitor.user, body, follow=follow,
                                           task_queue=request.app.state.settings.task_queue,
                                           key=visitor.api.key("intake")))[1]  # fmt: skip
 
