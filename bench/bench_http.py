@@ -10,7 +10,7 @@ baseline (bench/baseline_http.py) as an API process and worker processes whose w
 writes one row with asyncpg per start and per update. Per side: N projects created
 (starts/s), then each project's four actions in order — Jindu: assessment, initiation
 decision, plan, plan decision; baseline: four updates — with C projects at a time
-(decisions/s and their latency). Jindu's actions ask for brief answers (`Prefer:
+(decisions/s and their latency). Jindu's creates and actions ask for brief answers (`Prefer:
 return=minimal`: the update's own answer, the project not read back; this client reads
 nothing of an answer) unless `--answer view`, which reads the project back as every run
 before 2026-12-06 did; the baseline reads its rows back either way.
@@ -60,7 +60,7 @@ def raw_actions(project_id: str) -> tuple[tuple, list[tuple]]:
 
 
 async def drive(url: str, plans: list[tuple[tuple, list[tuple]]], concurrency: int, brief: bool = False) -> dict:
-    """`brief`: the actions (not the creates) ask `Prefer: return=minimal`, and must get it."""
+    """`brief`: the creates and the actions ask `Prefer: return=minimal`, and must get it."""
     async with httpx.AsyncClient(base_url=url, timeout=60,
                                  limits=httpx.Limits(max_connections=concurrency * 2)) as http:
         async def post(path, token, body) -> float:
@@ -71,7 +71,7 @@ async def drive(url: str, plans: list[tuple[tuple, list[tuple]]], concurrency: i
             r = await http.post(path, json=body, headers=headers)
             if r.status_code not in (200, 201):
                 raise RuntimeError(f"{path}: {r.status_code} {r.text[:200]}")
-            if brief and r.status_code == 200 and r.headers.get("preference-applied") != "return=minimal":
+            if brief and r.headers.get("preference-applied") != "return=minimal":
                 raise RuntimeError(f"{path}: asked for a brief answer, got {r.text[:200]}")
             return time.perf_counter() - began
 
