@@ -64,6 +64,13 @@ def prefers_minimal(prefer: str | None) -> bool:
     return False
 
 
+def applied(response: Response, answered: list[BaseModel]) -> Response:
+    """`response`, saying `Preference-Applied` when the answer it carries was the brief one."""
+    if answered and isinstance(answered[-1], ProjectAnswer):
+        response.headers[APPLIED_HEADER] = MINIMAL
+    return response
+
+
 def permitted(permit: uc.Permit) -> Any:
     """A dependency admitting only the use case's roles; it runs before the body is validated."""
     return role(*permit.roles, action=permit.action)
@@ -85,10 +92,7 @@ class Action:
             answered.append(await use(self.office, user, self.project, key=update_id))
             return 200, answered[-1]
 
-        response = await once(self.request, self.pool, user.id, self.key, run)
-        if answered and isinstance(answered[-1], ProjectAnswer):
-            response.headers[APPLIED_HEADER] = MINIMAL
-        return response
+        return applied(await once(self.request, self.pool, user.id, self.key, run), answered)
 
 
 async def _action(request: Request, project_id: ProjectId, user: CurrentUser, key: IdempotencyKey = None,

@@ -19,9 +19,9 @@ from api.deps import Cipher, CompanyTz, CurrentUser, Pool, Services, StaffUser, 
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.project_view import project_view
-from api.routes.actions import APPLIED_HEADER, MINIMAL, Acted, Prefer, prefers_minimal
+from api.routes.actions import Acted, Prefer, applied, prefers_minimal
 from api.routes.customer_follow_ups import start_following
-from api.schemas import ProjectAnswer, ProjectView
+from api.schemas import ProjectView
 from domain.customers import ProjectIntakeIn
 from domain.models import Role
 from jindu.services.intake import record_consultation
@@ -67,10 +67,7 @@ async def create_project(
         answered.append(project)
         return (201 if created else 200), project
 
-    response: Response = await once(request, pool, user.id, key, intake)
-    if answered and isinstance(answered[-1], ProjectAnswer):
-        response.headers[APPLIED_HEADER] = MINIMAL
-    return response
+    return applied(await once(request, pool, user.id, key, intake), answered)
 
 
 @router.get("", response_model=ProjectPage, summary="List projects", responses=responses(401, 403, 422))
