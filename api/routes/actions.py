@@ -22,16 +22,13 @@ from api.auth import bearer, current_user
 from api.deps import CurrentUser, Pool, ProjectId, Services, VisibleProject, office_of, role, visible_to
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
-from api.schemas import ProjectAnswer, ProjectView
+from api.schemas import ProjectAnswer
 from domain.commands import AcceptanceIn, AssessmentIn, PlanIn, ResultsIn, WarningAnalysisIn, WeeklyReportIn
 from jindu.services import projects as uc
 from store.users import User
 
 router = APIRouter(prefix="/v1/projects", tags=["actions"])
 ERRORS = responses(401, 403, 404, 409, 422)
-# A project action's answer: the project as recorded, or with `Prefer: return=minimal` what
-# its update answered (`Prefer`, below)
-Acted = ProjectView | ProjectAnswer
 
 
 # `Prefer: return=minimal` (RFC 7240): a caller that reads nothing of an action's answer but
@@ -123,7 +120,7 @@ def admitted(permit: uc.Permit) -> Any:
     return Depends(check)
 
 
-@router.post("/{project_id}/assessment", response_model=Acted, summary="Assess the requirement",
+@router.post("/{project_id}/assessment", response_model=uc.Answer, summary="Assess the requirement",
              responses=ERRORS)  # fmt: skip
 async def post_assessment(act: Act, user: Annotated[User, admitted(uc.ASSESS)], body: AssessmentIn) -> Response:
     """The project's agent assesses the requirement 需求评估: out of scope declines the project;
@@ -131,14 +128,14 @@ async def post_assessment(act: Act, user: Annotated[User, admitted(uc.ASSESS)], 
     return await act.run(user, partial(uc.assess, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/plan", response_model=Acted, summary="Submit the plan", responses=ERRORS)
+@router.post("/{project_id}/plan", response_model=uc.Answer, summary="Submit the plan", responses=ERRORS)
 async def post_plan(act: Act, user: Annotated[User, admitted(uc.PLAN)], body: PlanIn) -> Response:
     """The project's agent submits the plan 方案制定 (goals, milestones with dates from today up
     to ten years ahead, responsibilities, resources) for the dept_head's approval."""
     return await act.run(user, partial(uc.submit_plan, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/decisions", response_model=Acted, summary="Decide a pending approval gate",
+@router.post("/{project_id}/decisions", response_model=uc.Answer, summary="Decide a pending approval gate",
              responses=ERRORS)  # fmt: skip
 async def post_decision(act: Act, user: Annotated[User, admitted(uc.DECIDE)],
                         body: uc.DecisionRequest) -> Response:  # fmt: skip
@@ -149,7 +146,7 @@ async def post_decision(act: Act, user: Annotated[User, admitted(uc.DECIDE)],
     return await act.run(user, partial(uc.decide, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/reports", response_model=Acted, summary="Send the weekly progress report",
+@router.post("/{project_id}/reports", response_model=uc.Answer, summary="Send the weekly progress report",
              responses=ERRORS)  # fmt: skip
 async def post_report(act: Act, user: Annotated[User, admitted(uc.REPORT)], body: WeeklyReportIn) -> Response:
     """The project's agent reports the week's progress, problems and next week's plan, and may
@@ -157,7 +154,7 @@ async def post_report(act: Act, user: Annotated[User, admitted(uc.REPORT)], body
     return await act.run(user, partial(uc.report, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/results", response_model=Acted, summary="Submit results for review",
+@router.post("/{project_id}/results", response_model=uc.Answer, summary="Submit results for review",
              responses=ERRORS)  # fmt: skip
 async def post_results(act: Act, user: Annotated[User, admitted(uc.RESULTS)], body: ResultsIn) -> Response:
     """The project's agent submits results for the result review, or resubmits them once the
@@ -165,7 +162,7 @@ async def post_results(act: Act, user: Annotated[User, admitted(uc.RESULTS)], bo
     return await act.run(user, partial(uc.submit_results, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/acceptance", response_model=Acted, summary="Accept the result or object",
+@router.post("/{project_id}/acceptance", response_model=uc.Answer, summary="Accept the result or object",
              responses=ERRORS)  # fmt: skip
 async def post_acceptance(act: Act, user: Annotated[User, admitted(uc.ACCEPT)], body: AcceptanceIn) -> Response:
     """The project's customer accepts with a rating 1–5 or objects (objections become rectification
@@ -173,7 +170,7 @@ async def post_acceptance(act: Act, user: Annotated[User, admitted(uc.ACCEPT)], 
     return await act.run(user, partial(uc.answer_acceptance, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/warning-analysis", response_model=Acted,
+@router.post("/{project_id}/warning-analysis", response_model=uc.Answer,
              summary="Analyse a progress warning and set rectification measures", responses=ERRORS)  # fmt: skip
 async def post_warning_analysis(act: Act, user: Annotated[User, admitted(uc.ANALYSE)],
                                 body: WarningAnalysisIn) -> Response:  # fmt: skip

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 
 from api.errors import responses
-from api.routes.actions import ERRORS, Act, Acted, permitted
+from api.routes.actions import ERRORS, Act, permitted
 from api.schemas import ProjectView
 from domain.commands import CancelIn
 from domain.operator_commands import ExtendDeadlineIn, ReassignIn
@@ -21,13 +21,13 @@ router = APIRouter(prefix="/v1/projects", tags=["operations"])
 Operations = Annotated[User, permitted(uc.OPERATE)]
 
 
-@router.post("/{project_id}/cancel", response_model=Acted, summary="Cancel the project", responses=ERRORS)
+@router.post("/{project_id}/cancel", response_model=uc.Answer, summary="Cancel the project", responses=ERRORS)
 async def post_cancel(act: Act, user: Operations, body: CancelIn) -> Response:
     """Operations cancel a project that has not finished, with a reason."""
     return await act.run(user, partial(uc.cancel, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/reassign", response_model=Acted, summary="Hand pending work to someone else",
+@router.post("/{project_id}/reassign", response_model=uc.Answer, summary="Hand pending work to someone else",
              responses=ERRORS)  # fmt: skip
 async def post_reassign(act: Act, user: Operations, body: ReassignIn) -> Response:
     """Operations hand the pending action, the warning's cause analysis or a rectification task
@@ -37,7 +37,7 @@ async def post_reassign(act: Act, user: Operations, body: ReassignIn) -> Respons
     return await act.run(user, partial(uc.reassign, body=body))  # type: ignore[no-any-return]
 
 
-@router.post("/{project_id}/deadline", response_model=Acted, summary="Extend a deadline", responses=ERRORS)
+@router.post("/{project_id}/deadline", response_model=uc.Answer, summary="Extend a deadline", responses=ERRORS)
 async def post_deadline(act: Act, user: Operations, body: ExtendDeadlineIn) -> Response:
     """Operations move the deadline of the pending action, the cause analysis or a task by
     `working_days` working days, with a reason; its escalation chain starts again."""

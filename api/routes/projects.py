@@ -19,13 +19,14 @@ from api.deps import Cipher, CompanyTz, CurrentUser, Pool, Services, StaffUser, 
 from api.errors import responses
 from api.idempotency import IdempotencyKey, once
 from api.project_view import project_view
-from api.routes.actions import Acted, Prefer, applied, prefers_minimal
+from api.routes.actions import Prefer, applied, prefers_minimal
 from api.routes.customer_follow_ups import start_following
 from api.schemas import ProjectView
 from domain.customers import ProjectIntakeIn
 from domain.models import Role
 from jindu.services.intake import record_consultation
 from jindu.services.overview import ProjectQuery, project_list
+from jindu.services.projects import Answer
 from store.customer_master import Customer
 from store.reads import ProjectPage
 from store.users import User
@@ -34,8 +35,8 @@ router = APIRouter(prefix="/v1/projects", tags=["projects"])
 
 
 @router.post(
-    "", status_code=201, response_model=Acted, summary="Record a consultation and start its project",
-    responses={200: {"model": Acted, "description": "The caller's project with this `id` already exists: "
+    "", status_code=201, response_model=Answer, summary="Record a consultation and start its project",
+    responses={200: {"model": Answer, "description": "The caller's project with this `id` already exists: "
                      "it is returned unchanged (idempotent create)"}, **responses(401, 403, 409, 422)},
 )  # fmt: skip
 async def create_project(
