@@ -120,7 +120,7 @@ class Engine(Generic[S, A]):
         """The state, kept as its JSON between activations: a parked workflow holds one string
         instead of a tree of objects (parsing it back is a JSON load per activation)."""
         if self._state is None:
-            self._state = self.subject_type.model_validate_json(self._state_json)  # type: ignore[attr-defined]
+            self._state = self.subject_type.model_validate_json(self._state_json)
         return self._state
 
     @subject.setter
