@@ -2,7 +2,7 @@
 and `worker`. No auth, no validation beyond JSON: the least an HTTP front of a Temporal
 workflow writing PostgreSQL can do.
 
-    python bench/baseline_http.py api --address A --database-url U --task-queue Q --port P
+    python bench/baseline_http.py api --address A --database-url U --task-queue Q --port P [--search-attributes]
     python bench/baseline_http.py worker --address A --database-url U --task-queue Q
 """
 
@@ -38,7 +38,8 @@ def make_app(args) -> FastAPI:
     async def create(request: Request) -> dict:
         body = await request.json()
         client, pool = request.app.state.client, request.app.state.pool
-        handle = await client.start_workflow(BaselineProject.run, body["id"], id=f"base-{body['id']}",
+        handle = await client.start_workflow(BaselineProject.run, args=[body["id"], args.search_attributes],
+                                             id=f"base-{body['id']}",
                                              task_queue=args.task_queue,
                                              id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
         seq = await handle.execute_update(BaselineProject.sync)
@@ -77,6 +78,8 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--task-queue", required=True)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--search-attributes", action="store_true",
+                        help="each write also upserts three Web UI search attributes, as Jindu's updates do")
     args = parser.parse_args()
     if args.role == "worker":
         asyncio.run(worker(args))

@@ -6,12 +6,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import activity, workflow
+from temporalio.common import SearchAttributeKey
 
 with workflow.unsafe.imports_passed_through():
     import asyncpg
 
 TABLE = """CREATE TABLE IF NOT EXISTS bench_rows (
     project_id text NOT NULL, seq integer NOT NULL, body jsonb NOT NULL, PRIMARY KEY (project_id, seq))"""
+
+
+# With `search_attributes`, each write also sets three of the search attributes Jindu keeps for
+# the Temporal Web UI (workflows/search_attributes.py), in one upsert: the like-for-like baseline
+# of a service whose operations filter its workflows there (bench_http.py --raw-search-attributes).
+STAGE = SearchAttributeKey.for_keyword("JinduStage")
+ASSIGNEES = SearchAttributeKey.for_keyword_list("JinduAssignees")
+DUE_AT = SearchAttributeKey.for_datetime("JinduDueAt")
 
 
 class RowWriter:
@@ -31,15 +40,21 @@ class BaselineProject:
     def __init__(self) -> None:
         self.seq = 0
         self.started = False
+        self.search_attributes = False
 
     @workflow.run
-    async def run(self, project_id: str) -> None:
+    async def run(self, project_id: str, search_attributes: bool = False) -> None:
+        self.search_attributes = search_attributes
         await self._write(project_id, "{}")
         self.started = True
         await workflow.wait_condition(lambda: False)
 
     async def _write(self, project_id: str, body: str) -> int:
         self.seq += 1
+        if self.search_attributes:
+            workflow.upsert_search_attributes([
+                STAGE.value_set(f"step-{self.seq}"), ASSIGNEES.value_set([f"role-{self.seq % 2}"]),
+                DUE_AT.value_set(workflow.now() + timedelta(days=self.seq))])
         await workflow.execute_activity("baseline_write_row", {"project_id": project_id, "seq": self.seq, "body": body},
                                         start_to_close_timeout=timedelta(seconds=30))
         return self.seq

@@ -15,7 +15,9 @@ return=minimal`: the update's own answer, the project not read back; this client
 nothing of an answer) unless `--answer view`, which reads the project back as every run
 before 2026-12-06 did; the baseline reads its rows back either way. The CPU rows count each
 process over the creates and the actions; the `decisions only` rows over the actions alone,
-and their total is what sets decisions/s when the machine's cores are all busy.
+and their total is what sets decisions/s when the machine's cores are all busy. Jindu keeps
+its search attributes for the Temporal Web UI up to date with every action; the baseline
+upserts none unless `--raw-search-attributes`, which makes it upsert three with every write.
 """
 
 from __future__ import annotations
@@ -148,7 +150,8 @@ async def run_side(side: str, ctx: dict, workers: int, args, workdir: Path) -> d
         plans = [jindu_actions(p, ctx["agent"], ctx["head"]) for p in ids]
     else:
         common_args = ["--address", ctx["address"], "--database-url", ctx["db"], "--task-queue", queue]
-        api = Process(python("bench/baseline_http.py", "api", *common_args, "--port", str(port)),
+        sa_args = ["--search-attributes"] if args.raw_search_attributes else []
+        api = Process(python("bench/baseline_http.py", "api", *common_args, "--port", str(port), *sa_args),
                       workdir / f"{side}-api.log")
         procs = [Process(python("bench/baseline_http.py", "worker", *common_args), workdir / f"{side}-worker-{i}.log")
                  for i in range(workers)]
@@ -219,6 +222,10 @@ async def main() -> None:
                         help="what Jindu's actions answer: `brief` (Prefer: return=minimal: the update's own answer, "
                              "the project not read back; this client reads nothing of it) or `view` (the project "
                              "read back from PostgreSQL). The baseline reads its rows back either way")
+    parser.add_argument("--raw-search-attributes", action="store_true",
+                        help="the baseline also upserts three of Jindu's search attributes (stage, assignees, due "
+                             "time) with each write, as a service that operations watch in the Temporal Web UI must; "
+                             "by default it upserts none")
     parser.add_argument("--workers", default="1", help="worker processes per side; a list for scale-out, e.g. 1,2,4")
     args = parser.parse_args()
     print(machine(), flush=True)
@@ -262,6 +269,7 @@ async def main() -> None:
                     print()
                     print(table(f"{args.projects - 4} projects, 4 actions each, concurrency {args.concurrency}, "
                                 f"{workers} worker process(es), 1 API process per side, Jindu answers {args.answer}, "
+                                f"raw upserts {'3 search attributes' if args.raw_search_attributes else 'none'}, "
                                 f"round {n + 1} of "
                                 f"{args.rounds} ({sides[0]} first), load {os.getloadavg()[0]:.2f}", rows), flush=True)
                 if args.rounds > 1:
