@@ -6,21 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import activity, workflow
-from temporalio.common import SearchAttributeKey
 
 with workflow.unsafe.imports_passed_through():
     import asyncpg
 
+    from workflows.search_attributes import ASSIGNEES, DUE_AT, STAGE
+
 TABLE = """CREATE TABLE IF NOT EXISTS bench_rows (
     project_id text NOT NULL, seq integer NOT NULL, body jsonb NOT NULL, PRIMARY KEY (project_id, seq))"""
-
-
-# With `search_attributes`, each write also sets three of the search attributes Jindu keeps for
-# the Temporal Web UI (workflows/search_attributes.py), in one upsert: the like-for-like baseline
-# of a service whose operations filter its workflows there (bench_http.py --raw-search-attributes).
-STAGE = SearchAttributeKey.for_keyword("JinduStage")
-ASSIGNEES = SearchAttributeKey.for_keyword_list("JinduAssignees")
-DUE_AT = SearchAttributeKey.for_datetime("JinduDueAt")
 
 
 class RowWriter:
@@ -51,6 +44,9 @@ class BaselineProject:
 
     async def _write(self, project_id: str, body: str) -> int:
         self.seq += 1
+        # With `search_attributes`, each write also sets three of the search attributes Jindu keeps for
+        # the Temporal Web UI, in one upsert: the like-for-like baseline of a service whose operations
+        # filter its workflows there (bench_http.py --raw-search-attributes).
         if self.search_attributes:
             workflow.upsert_search_attributes([
                 STAGE.value_set(f"step-{self.seq}"), ASSIGNEES.value_set([f"role-{self.seq % 2}"]),
